@@ -1,0 +1,170 @@
+/* model.h: the snapshot — process facts, every mapping with its smaps
+ * counters, and the labelled regions that tile each mapping.  This is the
+ * only thing the readers, labellers and printers share. */
+#ifndef MEMMAP_MODEL_H
+#define MEMMAP_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+/* The label vocabulary is a contract with JSON consumers: append, never
+ * rename.  Names and explanations live in labels.c. */
+enum mm_label {
+	MM_EXE_TEXT, MM_EXE_RODATA, MM_EXE_DATA, MM_EXE_RELRO, MM_EXE_BSS,
+	MM_LIB_TEXT, MM_LIB_RODATA, MM_LIB_DATA, MM_LIB_RELRO, MM_LIB_BSS,
+	MM_HEAP, MM_STACK,
+	MM_KERNEL_VDSO, MM_KERNEL_VVAR, MM_KERNEL_VSYSCALL,
+	MM_FILE, MM_SHMEM, MM_ANON_NAMED, MM_ANON,
+	MM_THREAD_STACK, MM_THREAD_GUARD,
+	MM_GLIBC_ARENA, MM_GLIBC_MMAP_CHUNK, MM_LD_TLS, MM_LD_MALLOC,
+	MM_GO_HEAP, MM_GO_HEAP_INDEX, MM_GO_HEAP_METADATA, MM_GO_PAGE_SUMMARY,
+	MM_GO_PAGE_ALLOC, MM_GO_SCAVENGE_INDEX, MM_GO_IMMORTAL_METADATA,
+	MM_GO_GC_BITS, MM_GO_ALLSPANS, MM_GO_OTHER,
+	MM_LABEL_COUNT
+};
+
+/* How a region's label was established, from most to least certain. */
+enum mm_how {
+	MM_HOW_ELF,		/* the ELF file's section and program headers */
+	MM_HOW_KERNEL,		/* the kernel's own name or flags for the mapping */
+	MM_HOW_RUNTIME,		/* pointers read from the target's memory */
+	MM_HOW_HEURISTIC,	/* shape, size and address only */
+	MM_HOW_COUNT
+};
+
+/* Broad classes, for colour and grouping. */
+enum mm_class {
+	MM_CLASS_IMAGE, MM_CLASS_HEAP, MM_CLASS_STACK, MM_CLASS_RUNTIME,
+	MM_CLASS_KERNEL, MM_CLASS_FILE, MM_CLASS_ANON, MM_CLASS_COUNT
+};
+
+const char *mm_label_name(enum mm_label label);
+int mm_label_from_name(const char *name);		/* -1 when unknown */
+enum mm_class mm_label_class(enum mm_label label);
+const char *mm_label_explanation(enum mm_label label);
+const char *mm_how_name(enum mm_how how);
+
+/* The smaps counters of one mapping, or one region's share of them. */
+struct mm_counters {
+	uint64_t rss, pss, pss_dirty;
+	uint64_t shared_clean, shared_dirty, private_clean, private_dirty;
+	uint64_t referenced, anonymous, lazyfree;
+	uint64_t anon_huge, shmem_huge, file_huge, shared_huge, private_huge;
+	uint64_t swap, swap_pss, locked;
+};
+
+struct mm_region {
+	uint64_t start, end;
+	enum mm_label label;
+	enum mm_how how;
+	char *detail;			/* owned; NULL when there is nothing to add */
+	bool rss_exact;			/* false: counters apportioned by size */
+	struct mm_counters c;		/* filled by mm_snapshot_finish() */
+};
+
+struct mm_mapping {
+	uint64_t start, end, offset;
+	char perms[5];			/* "r-xp" */
+	unsigned int dev_major, dev_minor;
+	uint64_t inode;
+	char *path;			/* owned, kernel escapes undone; NULL if none */
+	bool deleted;			/* path had " (deleted)", stripped here */
+	char *vm_flags;			/* owned, "rd ex mr mw me"; NULL if absent */
+	uint64_t kernel_page_size, mmu_page_size;
+	bool thp_eligible;
+	struct mm_counters c;
+
+	struct mm_region *regions;	/* sorted, tiling [start, end) */
+	size_t nregions;
+};
+
+/* Totals over one label's regions. */
+struct mm_category {
+	uint64_t vsz, reserved;		/* reserved: the PROT_NONE part of vsz */
+	uint64_t rss, pss, swap, dirty;
+	size_t regions;
+};
+
+/* /proc/PID/status, via libproc2.  has_status is false for captured trees
+ * that lack it. */
+struct mm_status {
+	bool has_status;
+	uint64_t vm_size, vm_rss, rss_anon, rss_file, rss_shmem, vm_swap;
+	unsigned long threads;
+	char state;
+};
+
+struct mm_runtime {
+	char *lang;			/* "go", or NULL */
+	char *version, *module;
+	bool cgo;
+};
+
+struct mm_snapshot {
+	pid_t pid;
+	char *comm, *exe;		/* owned; exe may be NULL */
+	uint64_t exe_dev, exe_inode;	/* to tell exe.* from lib.* */
+	char *time;			/* RFC 3339, owned */
+	char *kernel;			/* uname -r, owned */
+	uint64_t page_size;
+	struct mm_status status;
+	struct mm_runtime runtime;
+
+	struct mm_mapping *mappings;	/* sorted by address */
+	size_t nmappings, mappings_alloc;
+
+	struct mm_counters totals;		/* sums over mappings */
+	struct mm_category categories[MM_LABEL_COUNT];
+
+	char **warnings;		/* owned; what made the snapshot partial */
+	size_t nwarnings;
+};
+
+struct mm_snapshot *mm_snapshot_create(void);
+void mm_snapshot_destroy(struct mm_snapshot *snap);	/* NULL is a no-op */
+
+/* Appends a zeroed mapping (mappings arrive in address order); NULL on ENOMEM. */
+struct mm_mapping *mm_snapshot_add_mapping(struct mm_snapshot *snap);
+
+/* Gives every mapping one region covering it, labelled as given. */
+int mm_mapping_reset_regions(struct mm_mapping *m, enum mm_label label,
+			     enum mm_how how, const char *detail);
+
+/* Relabels [start, end) ∩ the mapping, splitting regions as needed.  With
+ * MM_ONLY_ANON only the parts currently labelled `anon` change, so a weaker
+ * labeller never overrides a stronger one.  Returns 0 or -ENOMEM. */
+#define MM_ONLY_ANON 0x1
+int mm_mapping_label(struct mm_mapping *m, uint64_t start, uint64_t end,
+		     enum mm_label label, enum mm_how how, const char *detail,
+		     unsigned int flags);
+
+/* The same over every mapping [start, end) touches: the runtime labellers
+ * know address ranges, and the kernel may have merged or split them. */
+int mm_snapshot_label(struct mm_snapshot *snap, uint64_t start, uint64_t end,
+		      enum mm_label label, enum mm_how how, const char *detail,
+		      unsigned int flags);
+
+/* The mapping holding addr, or NULL. */
+struct mm_mapping *mm_snapshot_find(const struct mm_snapshot *snap, uint64_t addr);
+
+/* A warning for the user and the JSON; printf-style.  Returns 0 or -ENOMEM. */
+int mm_snapshot_warn(struct mm_snapshot *snap, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* After labelling: share each mapping's counters out to its regions (by
+ * size where a mapping has several) and sum totals and categories. */
+void mm_snapshot_finish(struct mm_snapshot *snap);
+
+static inline uint64_t mm_mapping_size(const struct mm_mapping *m)
+{
+	return m->end - m->start;
+}
+
+static inline bool mm_mapping_is_reserved(const struct mm_mapping *m)
+{
+	return m->perms[0] == '-' && m->perms[1] == '-' && m->perms[2] == '-';
+}
+
+#endif

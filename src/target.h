@@ -1,0 +1,34 @@
+/* target.h: the process being inspected, reached only through its /proc
+ * directory (or a captured copy of one).  Read-only: never ptrace, never a
+ * signal. */
+#ifndef MEMMAP_TARGET_H
+#define MEMMAP_TARGET_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+struct mm_target {
+	pid_t pid;
+	char *dir;		/* "/proc/4242", or DIR/4242 with --proc-root */
+	bool captured;		/* a captured tree: no live process behind it */
+	bool no_mem;		/* never read the target's memory */
+	int mem_fd;		/* /proc/PID/mem, opened lazily; -1 until then */
+	int mem_err;		/* why mem could not be opened (-errno), or 0 */
+};
+
+/* Fills t for pid below proc_root ("/proc" when NULL).  Returns 0 or -errno
+ * (-ESRCH: no such process). */
+int mm_target_init(struct mm_target *t, const char *proc_root, pid_t pid);
+void mm_target_finish(struct mm_target *t);
+
+/* Opens dir/rel read-only (O_CLOEXEC added).  Returns an fd or -errno. */
+int mm_target_open(const struct mm_target *t, const char *rel, int flags);
+
+/* Reads len bytes of the target's memory at addr with pread on
+ * /proc/PID/mem.  Returns 0, -EPERM/-EACCES where not permitted, -EIO for
+ * an unmapped address, -ENOTSUP when no_mem or captured. */
+int mm_target_read(struct mm_target *t, uint64_t addr, void *buf, size_t len);
+
+#endif
