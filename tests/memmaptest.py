@@ -1,0 +1,493 @@
+"""memmaptest: what every memmap integration test needs, stdlib only.
+
+Import it from a test script with
+
+    sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..'))
+    import memmaptest as mt
+
+It runs memmap (path in $MEMMAP), starts fixture processes and always kills
+them, reads the independent truths (readelf, /proc/PID/status, /proc/PID/maps)
+and carries the generic invariants of a memmap/1 snapshot.  Failures are
+collected by a Checker and reported together; exit 1 = failed, 77 = skipped.
+"""
+
+import json
+import os
+import re
+import select
+import signal
+import subprocess
+import sys
+import time
+
+VSYSCALL_START = 0xffffffffff600000
+SKIP = 77
+
+
+def h(s):
+    """An address or size given as a hex string ("0x7f..", "7f..") or int."""
+    if isinstance(s, int):
+        return s
+    return int(s, 16)
+
+
+# ---------------------------------------------------------------- failures
+
+class Checker:
+    """Collects failures; done() prints them and exits 1 (or 0).
+
+    t = Checker('core-factory'); t.check(ok, 'what was wrong'); t.done()
+    """
+
+    def __init__(self, name=None):
+        self.name = name or os.path.basename(sys.argv[0])
+        self.failures = []
+        self.passed = 0
+
+    def check(self, cond, msg):
+        """Records msg as a failure when cond is false.  Returns cond."""
+        if cond:
+            self.passed += 1
+        else:
+            self.failures.append(msg)
+            print('FAIL: ' + msg, file=sys.stderr, flush=True)
+        return bool(cond)
+
+    def eq(self, got, want, what):
+        return self.check(got == want, '%s: got %r, want %r' % (what, got, want))
+
+    def fail(self, msg):
+        return self.check(False, msg)
+
+    def note(self, msg):
+        print('# ' + msg, flush=True)
+
+    def done(self):
+        """Prints a summary and exits: 1 with any failure, else 0."""
+        if self.failures:
+            print('%s: %d checks failed, %d passed' %
+                  (self.name, len(self.failures), self.passed),
+                  file=sys.stderr, flush=True)
+            for f in self.failures:
+                print('  - ' + f, file=sys.stderr)
+            sys.exit(1)
+        print('%s: all %d checks passed' % (self.name, self.passed), flush=True)
+        sys.exit(0)
+
+
+def skip(reason):
+    """Exits 77 (meson: skipped) with the reason in the log."""
+    print('SKIP: ' + reason, flush=True)
+    sys.exit(SKIP)
+
+
+def die(msg):
+    """An error that makes the rest of the test meaningless: exit 1 now."""
+    print('FAIL: ' + msg, file=sys.stderr, flush=True)
+    sys.exit(1)
+
+
+# ---------------------------------------------------------------- memmap
+
+def memmap_path():
+    p = os.environ.get('MEMMAP')
+    if not p:
+        die('MEMMAP is not set (run under meson test)')
+    if not os.access(p, os.X_OK):
+        die('%s: not executable' % p)
+    return p
+
+
+def run_memmap(*args, env=None, timeout=120, binary=False):
+    """Runs memmap with args; returns (rc, stdout, stderr).
+
+    env: extra variables (merged into os.environ; a value of None removes
+    one).  binary=True returns stdout/stderr as bytes, else str with invalid
+    UTF-8 kept as surrogate escapes.
+    """
+    e = dict(os.environ)
+    for k, v in (env or {}).items():
+        if v is None:
+            e.pop(k, None)
+        else:
+            e[k] = v
+    cmd = [memmap_path()] + [str(a) for a in args]
+    p = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True,
+                       env=e, timeout=timeout)
+    if binary:
+        return p.returncode, p.stdout, p.stderr
+    return (p.returncode, p.stdout.decode('utf-8', 'surrogateescape'),
+            p.stderr.decode('utf-8', 'surrogateescape'))
+
+
+def memmap_json(*args, ok_rcs=(0, 1), **kw):
+    """Runs `memmap -J args...` and returns (snapshot dict, rc, stderr).
+
+    Dies when the exit code is not in ok_rcs or stdout is not one valid JSON
+    document.
+    """
+    rc, out, err = run_memmap('-J', *args, **kw)
+    if rc not in ok_rcs:
+        die('memmap -J %s: exit %d, stderr: %s' %
+            (' '.join(map(str, args)), rc, err.strip()))
+    try:
+        snap = json.loads(out)
+    except ValueError as ex:
+        die('memmap -J %s: stdout is not JSON (%s); first bytes: %r' %
+            (' '.join(map(str, args)), ex, out[:200]))
+    return snap, rc, err
+
+
+# ---------------------------------------------------------------- fixtures
+
+class Fixture:
+    """A process that prints `key value...` lines then `ready`, and waits.
+
+        with mt.Fixture([factory]) as fx:
+            fx.pid; fx.info['anon'] -> ['7f..', '7f..']; fx.lines
+
+    The process is SIGKILLed and reaped when the block ends, whatever
+    happens.  Lines before `ready` are kept in order in fx.lines (lists of
+    words) and by first word in fx.info (the rest of the words; a repeated
+    key keeps the last).  A `pid N` line sets fx.pid, else the child's pid.
+    """
+
+    def __init__(self, argv, timeout=20, env=None, cwd=None):
+        self.argv = [str(a) for a in argv]
+        self.timeout = timeout
+        self.env = env
+        self.cwd = cwd
+        self.proc = None
+        self.lines = []
+        self.info = {}
+        self.pid = None
+
+    def __enter__(self):
+        e = dict(os.environ)
+        e.update(self.env or {})
+        self.proc = subprocess.Popen(self.argv, stdin=subprocess.DEVNULL,
+                                     stdout=subprocess.PIPE, env=e,
+                                     cwd=self.cwd, start_new_session=True)
+        try:
+            self._read_until_ready()
+        except BaseException:
+            self.kill()
+            raise
+        return self
+
+    def _read_until_ready(self):
+        fd = self.proc.stdout.fileno()
+        deadline = time.monotonic() + self.timeout
+        buf = b''
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                die('%s: no "ready" within %ds; got %r' %
+                    (self.argv[0], self.timeout, buf[-300:]))
+            r, _, _ = select.select([fd], [], [], left)
+            if not r:
+                continue
+            chunk = os.read(fd, 65536)
+            if not chunk:
+                self.proc.wait()
+                die('%s: exited %s before "ready"; got %r' %
+                    (self.argv[0], self.proc.returncode, buf[-300:]))
+            buf += chunk
+            while b'\n' in buf:
+                line, buf = buf.split(b'\n', 1)
+                words = line.decode('utf-8', 'surrogateescape').split()
+                if words == ['ready']:
+                    if self.pid is None:
+                        self.pid = self.proc.pid
+                    return
+                if not words:
+                    continue
+                self.lines.append(words)
+                self.info[words[0]] = words[1:]
+                if words[0] == 'pid' and len(words) > 1:
+                    self.pid = int(words[1])
+
+    def range(self, key):
+        """(start, end) of a `KEY START END` line, as ints."""
+        v = self.info[key]
+        return h(v[0]), h(v[1])
+
+    def kill(self):
+        if self.proc is None:
+            return
+        if self.proc.poll() is None:
+            try:
+                self.proc.kill()
+            except ProcessLookupError:
+                pass
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            pass
+        if self.proc.stdout:
+            self.proc.stdout.close()
+
+    def __exit__(self, *exc):
+        self.kill()
+        return False
+
+
+class Process(Fixture):
+    """A program that prints nothing (sleep, python3): started, given a
+    moment to finish loading (until its maps stop changing), killed at the
+    end like a Fixture."""
+
+    def _read_until_ready(self):
+        self.pid = self.proc.pid
+        deadline = time.monotonic() + self.timeout
+        last = None
+        stable = 0
+        while time.monotonic() < deadline:
+            time.sleep(0.1)
+            if self.proc.poll() is not None:
+                die('%s: exited %d at start' % (self.argv[0],
+                                                self.proc.returncode))
+            try:
+                st = proc_status(self.pid)
+                with open('/proc/%d/maps' % self.pid) as f:
+                    maps = f.read()
+            except OSError:
+                continue
+            # Still the exec'ing parent, or still loading: wait.
+            cur = (maps, st.get('State', ''))
+            if cur == last and st.get('State', '').startswith('S'):
+                stable += 1
+                if stable >= 3:
+                    return
+            else:
+                stable = 0
+            last = cur
+        die('%s: did not settle within %ds' % (self.argv[0], self.timeout))
+
+
+# ---------------------------------------------------------------- truths
+
+def readelf_sections(path):
+    """`readelf -SW path` as dicts: name, type, addr, off, size, flags
+    (the letters, e.g. 'AX'), index."""
+    out = subprocess.run(['readelf', '-SW', path], capture_output=True,
+                         text=True, check=True).stdout
+    secs = []
+    pat = re.compile(r'^\s*\[\s*(\d+)\]\s+(\S*)\s+(\S+)\s+([0-9a-f]+)\s+'
+                     r'([0-9a-f]+)\s+([0-9a-f]+)\s+([0-9a-f]+)\s+(\S*?)\s*'
+                     r'(\d+)\s+(\d+)\s+(\d+)\s*$')
+    for line in out.splitlines():
+        m = pat.match(line)
+        if not m or m.group(3) == 'Type':
+            continue
+        idx, name, typ, addr, off, size, es, flags = m.groups()[:8]
+        if not name and typ == 'NULL':
+            continue
+        secs.append(dict(index=int(idx), name=name, type=typ,
+                         addr=int(addr, 16), off=int(off, 16),
+                         size=int(size, 16), flags=flags))
+    return secs
+
+
+def readelf_segments(path):
+    """`readelf -lW path` program headers as dicts: type, offset, vaddr,
+    paddr, filesz, memsz, flags (e.g. 'R E'), align."""
+    out = subprocess.run(['readelf', '-lW', path], capture_output=True,
+                         text=True, check=True).stdout
+    segs = []
+    pat = re.compile(r'^\s+([A-Z_][A-Za-z_+0-9]*)\s+0x([0-9a-f]+)\s+0x([0-9a-f]+)'
+                     r'\s+0x([0-9a-f]+)\s+0x([0-9a-f]+)\s+0x([0-9a-f]+)\s+'
+                     r'([RWE ]+?)\s+0x([0-9a-f]+)\s*$')
+    for line in out.splitlines():
+        m = pat.match(line)
+        if not m:
+            continue
+        t, off, va, pa, fs, ms, fl, al = m.groups()
+        segs.append(dict(type=t, offset=int(off, 16), vaddr=int(va, 16),
+                         paddr=int(pa, 16), filesz=int(fs, 16),
+                         memsz=int(ms, 16), flags=fl.strip(),
+                         align=int(al, 16)))
+    return segs
+
+
+def proc_status(pid):
+    """/proc/PID/status as {field: value string}."""
+    st = {}
+    with open('/proc/%d/status' % pid) as f:
+        for line in f:
+            k, _, v = line.partition(':')
+            st[k] = v.strip()
+    return st
+
+
+def status_bytes(st, field):
+    """A `NNN kB` field of a proc_status() dict, in bytes (None if absent)."""
+    v = st.get(field)
+    if v is None:
+        return None
+    n, _, unit = v.partition(' ')
+    return int(n) * (1024 if unit.strip() == 'kB' else 1)
+
+
+def proc_maps(pid):
+    """/proc/PID/maps as dicts: start, end, perms, offset, dev, inode,
+    path (str or None; kernel escapes left as they are)."""
+    maps = []
+    with open('/proc/%d/maps' % pid, 'rb') as f:
+        for raw in f:
+            parts = raw.rstrip(b'\n').split(None, 5)
+            rng, perms, off, dev, ino = parts[:5]
+            s, e = rng.split(b'-')
+            path = parts[5].decode('utf-8', 'surrogateescape') \
+                if len(parts) > 5 else None
+            maps.append(dict(start=int(s, 16), end=int(e, 16),
+                             perms=perms.decode(), offset=int(off, 16),
+                             dev=dev.decode(), inode=int(ino), path=path))
+    return maps
+
+
+# ---------------------------------------------------------------- lookups
+
+def mapping_at(snap, addr):
+    """The snapshot mapping holding addr, or None."""
+    for m in snap['mappings']:
+        if h(m['start']) <= addr < h(m['end']):
+            return m
+    return None
+
+
+def regions_in(snap, start, end):
+    """[(mapping, region)] of every region overlapping [start, end)."""
+    out = []
+    for m in snap['mappings']:
+        if h(m['end']) <= start or h(m['start']) >= end:
+            continue
+        for r in m['regions']:
+            if h(r['end']) > start and h(r['start']) < end:
+                out.append((m, r))
+    return out
+
+
+def covered(snap, start, end):
+    """True when the mappings cover [start, end) without a hole."""
+    pos = start
+    for m in snap['mappings']:
+        ms, me = h(m['start']), h(m['end'])
+        if me <= pos:
+            continue
+        if ms > pos:
+            return False
+        pos = me
+        if pos >= end:
+            return True
+    return pos >= end
+
+
+# ---------------------------------------------------------------- invariants
+
+def check_sorted(t, snap):
+    """Mappings are sorted by address, non-empty and don't overlap."""
+    prev_end = 0
+    ok = True
+    for m in snap['mappings']:
+        s, e = h(m['start']), h(m['end'])
+        ok &= t.check(s < e, 'mapping %s-%s is empty or inverted' %
+                      (m['start'], m['end']))
+        ok &= t.check(s >= prev_end, 'mapping %s-%s overlaps or precedes the '
+                      'one ending at %#x' % (m['start'], m['end'], prev_end))
+        prev_end = e
+    return ok
+
+
+def check_tiling(t, snap):
+    """Every mapping's regions are sorted and tile it exactly, each region's
+    vsz is its size, and region rss sums to the mapping's rss."""
+    ok = True
+    for m in snap['mappings']:
+        s, e = h(m['start']), h(m['end'])
+        where = 'mapping %s-%s %s' % (m['start'], m['end'], m.get('path'))
+        regs = m.get('regions') or []
+        if not t.check(regs, where + ': no regions'):
+            ok = False
+            continue
+        pos = s
+        for r in regs:
+            rs, re_ = h(r['start']), h(r['end'])
+            ok &= t.check(rs == pos and re_ > rs,
+                          '%s: region %s-%s does not continue at %#x' %
+                          (where, r['start'], r['end'], pos))
+            ok &= t.check(r['vsz'] == re_ - rs, '%s: region %s-%s vsz %d' %
+                          (where, r['start'], r['end'], r['vsz']))
+            pos = re_
+        ok &= t.check(pos == e, '%s: regions end at %#x' % (where, pos))
+        for k in ('rss', 'pss', 'swap'):
+            tot = sum(r[k] for r in regs)
+            ok &= t.check(tot == m[k], '%s: regions %s sum %d != mapping %d' %
+                          (where, k, tot, m[k]))
+    return ok
+
+
+def check_categories(t, snap):
+    """Each category equals the sums over the regions with its label (vsz,
+    reserved = vsz in ---p mappings, rss, pss, swap, dirty, region count),
+    and exactly the labels present have a category."""
+    keys = ('vsz', 'reserved', 'rss', 'pss', 'swap', 'dirty', 'regions')
+    sums = {}
+    for m in snap['mappings']:
+        none = m['perms'][:3] == '---'
+        for r in m['regions']:
+            c = sums.setdefault(r['label'], dict.fromkeys(keys, 0))
+            c['vsz'] += r['vsz']
+            c['reserved'] += r['vsz'] if none else 0
+            for k in ('rss', 'pss', 'swap', 'dirty'):
+                c[k] += r[k]
+            c['regions'] += 1
+    ok = True
+    cats = {c['label']: c for c in snap['categories']}
+    ok &= t.eq(sorted(cats), sorted(sums), 'category labels vs region labels')
+    for label, want in sums.items():
+        got = cats.get(label)
+        if got is None:
+            continue
+        for k in keys:
+            ok &= t.eq(got.get(k), want[k], 'category %s %s' % (label, k))
+    return ok
+
+
+def check_totals(t, snap):
+    """totals.{vsz,rss,pss,swap} equal the sums over mappings."""
+    ok = True
+    for k in ('vsz', 'rss', 'pss', 'swap', 'private_dirty', 'shared_dirty'):
+        ok &= t.eq(snap['totals'][k], sum(m[k] for m in snap['mappings']),
+                   'totals.%s vs sum over mappings' % k)
+    return ok
+
+
+def check_vsz_status(t, snap, pid, rss_slack=None):
+    """VSZ total == VmSize + the [vsyscall] page(s) of /proc/PID/maps; RSS
+    total within rss_slack (default 2% + 256 KiB) of VmRSS, both read from
+    /proc now (the target must be quiet)."""
+    st = proc_status(pid)
+    vsys = sum(x['end'] - x['start'] for x in proc_maps(pid)
+               if x['path'] == '[vsyscall]')
+    want = status_bytes(st, 'VmSize') + vsys
+    ok = t.eq(snap['totals']['vsz'], want,
+              'totals.vsz vs VmSize %s + vsyscall %d' % (st['VmSize'], vsys))
+    rss = status_bytes(st, 'VmRSS')
+    slack = rss_slack if rss_slack is not None else rss // 50 + 256 * 1024
+    ok &= t.check(abs(snap['totals']['rss'] - rss) <= slack,
+                  'totals.rss %d vs VmRSS %d: off by more than %d' %
+                  (snap['totals']['rss'], rss, slack))
+    return ok
+
+
+def check_snapshot(t, snap, pid=None):
+    """All the generic invariants; with pid also the /proc/status ones."""
+    t.eq(snap.get('schema'), 'memmap/1', 'schema')
+    ok = check_sorted(t, snap)
+    ok &= check_tiling(t, snap)
+    ok &= check_categories(t, snap)
+    ok &= check_totals(t, snap)
+    if pid is not None:
+        ok &= check_vsz_status(t, snap, pid)
+    return ok
