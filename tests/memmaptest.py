@@ -491,3 +491,110 @@ def check_snapshot(t, snap, pid=None):
     if pid is not None:
         ok &= check_vsz_status(t, snap, pid)
     return ok
+
+
+# ---------------------------------------------------------------- ELF images
+
+def elf_expected_label(sec, relro, prefix):
+    """The label a SHF_ALLOC section must carry, by readelf's word alone:
+    executable → text; inside PT_GNU_RELRO → relro; writable with file
+    contents → data; NOBITS → bss; anything else → rodata."""
+    fl = sec['flags']
+    s, e = sec['addr'], sec['addr'] + sec['size']
+    if 'X' in fl:
+        return prefix + '.text'
+    if relro and relro[0] <= s and e <= relro[1]:
+        return prefix + '.relro'
+    if sec['type'] == 'NOBITS':
+        return prefix + '.bss'
+    if 'W' in fl:
+        return prefix + '.data'
+    return prefix + '.rodata'
+
+
+def load_bias(snap, path, segs):
+    """The load bias of the ELF file mapped from path: the start of its
+    offset-0 mapping minus the page-aligned vaddr of its first PT_LOAD."""
+    loads = [s for s in segs if s['type'] == 'LOAD']
+    if not loads:
+        return None
+    first = min(loads, key=lambda s: s['vaddr'])
+    base = [h(m['start']) for m in snap['mappings']
+            if m.get('path') == path and h(m['offset']) == 0]
+    if not base:
+        return None
+    align = 4096
+    return min(base) - (first['vaddr'] - first['vaddr'] % align)
+
+
+def check_elf_image(t, snap, path, prefix, pid=None, must_mention=None):
+    """Every SHF_ALLOC section of the ELF file mapped from path (but .tbss)
+    lies, after the load bias, in regions labelled elf_expected_label() whose
+    detail names the section (and must_mention, e.g. 'libc.so.6').  Reads
+    the file through /proc/PID/root when pid is given.  Returns the number
+    of sections checked."""
+    fpath = '/proc/%d/root%s' % (pid, path) if pid else path
+    secs = readelf_sections(fpath)
+    segs = readelf_segments(fpath)
+    bias = load_bias(snap, path, segs)
+    if not t.check(bias is not None, '%s: no mapping at offset 0' % path):
+        return 0
+    relro = None
+    for s in segs:
+        if s['type'] == 'GNU_RELRO':
+            # ld.so protects whole pages: the end rounds down.
+            end = s['vaddr'] + s['memsz']
+            relro = (s['vaddr'], end - end % 4096)
+    n = 0
+    for sec in secs:
+        if 'A' not in sec['flags'] or sec['size'] == 0 or \
+                sec['name'] == '.tbss':
+            continue
+        want = elf_expected_label(sec, relro, prefix)
+        s, e = sec['addr'] + bias, sec['addr'] + sec['size'] + bias
+        what = '%s section %s [%#x, %#x)' % (os.path.basename(path),
+                                            sec['name'], s, e)
+        n += 1
+        if not t.check(covered(snap, s, e), what + ': not fully mapped'):
+            continue
+        for m, r in regions_in(snap, s, e):
+            rw = '%s: region %s-%s' % (what, r['start'], r['end'])
+            t.eq(r['label'], want, rw + ' label')
+            det = r.get('detail') or ''
+            t.check(sec['name'] in re.split(r'[\s,;:()]+', det),
+                    '%s: detail %r does not name %s' % (rw, det, sec['name']))
+            if must_mention:
+                t.check(must_mention in det, '%s: detail %r does not mention %s'
+                        % (rw, det, must_mention))
+    return n
+
+
+def check_labels_at(t, snap, start, end, labels, what):
+    """Every region overlapping [start, end) has a label in labels, and the
+    mappings cover the whole range.  Returns the (mapping, region) list."""
+    labels = {labels} if isinstance(labels, str) else set(labels)
+    t.check(covered(snap, start, end), '%s [%#x, %#x): not fully mapped' %
+            (what, start, end))
+    rs = regions_in(snap, start, end)
+    for m, r in rs:
+        t.check(r['label'] in labels, '%s [%#x, %#x): region %s-%s is %s, '
+                'want %s' % (what, start, end, r['start'], r['end'],
+                             r['label'], '|'.join(sorted(labels))))
+    return rs
+
+
+def check_kernel_names(t, snap):
+    """[stack], [vdso], [vvar], [vvar_vclock], [vsyscall], [heap] carry
+    their labels in every region."""
+    want = {'[stack]': 'stack', '[vdso]': 'kernel.vdso',
+            '[vvar]': 'kernel.vvar', '[vvar_vclock]': 'kernel.vvar',
+            '[vsyscall]': 'kernel.vsyscall', '[heap]': 'heap'}
+    seen = set()
+    for m in snap['mappings']:
+        p = m.get('path')
+        if p in want:
+            seen.add(p)
+            for r in m['regions']:
+                t.eq(r['label'], want[p], 'mapping %s %s region %s label' %
+                     (m['start'], p, r['start']))
+    return seen

@@ -1,0 +1,414 @@
+/* test_smaps.c: unit tests of the pure smaps parser (src/smaps.h), fed the
+ * edge cases the kernel can produce: [vsyscall] above 2^63, " (deleted)",
+ * spaces and escaped newlines in paths, [anon:NAME], old kernels' missing
+ * fields, new kernels' unknown ones, malformed lines and huge values. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model.h"
+#include "smaps.h"
+
+static int checks, failures;
+
+#define CHECK(cond, ...) check(!!(cond), __FILE__, __LINE__, __VA_ARGS__)
+
+__attribute__((format(printf, 4, 5)))
+static void check(int ok, const char *file, int line, const char *fmt, ...)
+{
+	va_list ap;
+
+	checks++;
+	if (ok) {
+		return;
+	}
+	failures++;
+	fprintf(stderr, "%s:%d: FAIL: ", file, line);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+static void check_u64(uint64_t got, uint64_t want, const char *what, int line)
+{
+	check(got == want, __FILE__, line, "%s: got %" PRIu64 " (%#" PRIx64
+	      "), want %" PRIu64 " (%#" PRIx64 ")", what, got, got, want, want);
+}
+
+#define CHECK_U64(got, want) check_u64((got), (want), #got, __LINE__)
+
+static void check_str(const char *got, const char *want, const char *what,
+		      int line)
+{
+	int ok = (!got && !want) || (got && want && strcmp(got, want) == 0);
+
+	check(ok, __FILE__, line, "%s: got %s%s%s, want %s%s%s", what,
+	      got ? "\"" : "", got ? got : "NULL", got ? "\"" : "",
+	      want ? "\"" : "", want ? want : "NULL", want ? "\"" : "");
+}
+
+#define CHECK_STR(got, want) check_str((got), (want), #got, __LINE__)
+
+/* Feeds text (lines separated by '\n') to a fresh parser and snapshot.
+ * Returns the first nonzero result of mm_smaps_feed, or 0; *lineno gets the
+ * parser's line number then. */
+static struct mm_snapshot *feed(const char *text, int *ret, unsigned long *lineno)
+{
+	struct mm_snapshot *snap = mm_snapshot_create();
+	struct mm_smaps_parser p;
+
+	if (!snap) {
+		fprintf(stderr, "mm_snapshot_create failed\n");
+		exit(1);
+	}
+	mm_smaps_init(&p, snap);
+	*ret = 0;
+	while (*text) {
+		const char *nl = strchr(text, '\n');
+		size_t len = nl ? (size_t)(nl - text) : strlen(text);
+		/* Not NUL-terminated at len: a copy with junk after it. */
+		char *line = malloc(len + 4);
+
+		memcpy(line, text, len);
+		memcpy(line + len, "XYZ", 4);
+		int r = mm_smaps_feed(&p, line, len);
+
+		free(line);
+		if (r != 0) {
+			*ret = r;
+			break;
+		}
+		text += len + (nl ? 1 : 0);
+	}
+	if (lineno) {
+		*lineno = p.lineno;
+	}
+	return snap;
+}
+
+#define FULL_FIELDS \
+	"Size:                  8 kB\n" \
+	"KernelPageSize:        4 kB\n" \
+	"MMUPageSize:           4 kB\n" \
+	"Rss:                   8 kB\n" \
+	"Pss:                   6 kB\n" \
+	"Pss_Dirty:             2 kB\n" \
+	"Shared_Clean:          4 kB\n" \
+	"Shared_Dirty:          0 kB\n" \
+	"Private_Clean:         2 kB\n" \
+	"Private_Dirty:         2 kB\n" \
+	"Referenced:            8 kB\n" \
+	"Anonymous:             2 kB\n" \
+	"KSM:                   0 kB\n" \
+	"LazyFree:              0 kB\n" \
+	"AnonHugePages:         0 kB\n" \
+	"ShmemPmdMapped:        0 kB\n" \
+	"FilePmdMapped:         0 kB\n" \
+	"Shared_Hugetlb:        0 kB\n" \
+	"Private_Hugetlb:       0 kB\n" \
+	"Swap:                 12 kB\n" \
+	"SwapPss:              10 kB\n" \
+	"Locked:                0 kB\n" \
+	"THPeligible:           1\n" \
+	"VmFlags: rd mr mw me \n"
+
+/* VmFlags may keep or drop the kernel's trailing space. */
+static int flags_are(const char *got, const char *want)
+{
+	size_t n = strlen(want);
+
+	return got && strncmp(got, want, n) == 0 &&
+	       (got[n] == '\0' || strcmp(got + n, " ") == 0);
+}
+
+static void test_full_entry(void)
+{
+	int ret;
+	struct mm_snapshot *s = feed(
+		"56525ede1000-56525ede3000 r--p 00002000 fd:01 247498                     /usr/bin/head\n"
+		FULL_FIELDS, &ret, NULL);
+
+	CHECK(ret == 0, "full entry: feed returned %d", ret);
+	CHECK(s->nmappings == 1, "full entry: %zu mappings", s->nmappings);
+	if (s->nmappings == 1) {
+		struct mm_mapping *m = &s->mappings[0];
+
+		CHECK_U64(m->start, 0x56525ede1000);
+		CHECK_U64(m->end, 0x56525ede3000);
+		CHECK_U64(m->offset, 0x2000);
+		CHECK_STR(m->perms, "r--p");
+		CHECK_U64(m->dev_major, 0xfd);
+		CHECK_U64(m->dev_minor, 0x01);
+		CHECK_U64(m->inode, 247498);
+		CHECK_STR(m->path, "/usr/bin/head");
+		CHECK(!m->deleted, "full entry: deleted set");
+		CHECK_U64(m->kernel_page_size, 4096);
+		CHECK_U64(m->mmu_page_size, 4096);
+		CHECK_U64(m->c.rss, 8192);
+		CHECK_U64(m->c.pss, 6144);
+		CHECK_U64(m->c.pss_dirty, 2048);
+		CHECK_U64(m->c.shared_clean, 4096);
+		CHECK_U64(m->c.shared_dirty, 0);
+		CHECK_U64(m->c.private_clean, 2048);
+		CHECK_U64(m->c.private_dirty, 2048);
+		CHECK_U64(m->c.referenced, 8192);
+		CHECK_U64(m->c.anonymous, 2048);
+		CHECK_U64(m->c.swap, 12288);
+		CHECK_U64(m->c.swap_pss, 10240);
+		CHECK(m->thp_eligible, "full entry: THPeligible 1 not read");
+		CHECK(flags_are(m->vm_flags, "rd mr mw me"),
+		      "full entry: vm_flags \"%s\"", m->vm_flags ? m->vm_flags : "NULL");
+	}
+	mm_snapshot_destroy(s);
+}
+
+static void test_vsyscall(void)
+{
+	int ret;
+	struct mm_snapshot *s = feed(
+		"7ffd0f96f000-7ffd0f990000 rw-p 00000000 00:00 0                          [stack]\n"
+		"Size:                132 kB\n"
+		"Rss:                  12 kB\n"
+		"ffffffffff600000-ffffffffff601000 --xp 00000000 00:00 0                  [vsyscall]\n"
+		"Size:                  4 kB\n"
+		"Rss:                   0 kB\n"
+		"VmFlags: ex \n", &ret, NULL);
+
+	CHECK(ret == 0, "vsyscall: feed returned %d", ret);
+	CHECK(s->nmappings == 2, "vsyscall: %zu mappings", s->nmappings);
+	if (s->nmappings == 2) {
+		struct mm_mapping *m = &s->mappings[1];
+
+		CHECK_U64(s->mappings[0].c.rss, 12288);
+		CHECK_STR(s->mappings[0].path, "[stack]");
+		CHECK_U64(m->start, 0xffffffffff600000ULL);
+		CHECK_U64(m->end, 0xffffffffff601000ULL);
+		CHECK_U64(mm_mapping_size(m), 4096);
+		CHECK_STR(m->perms, "--xp");
+		CHECK_STR(m->path, "[vsyscall]");
+		CHECK(flags_are(m->vm_flags, "ex"), "vsyscall: vm_flags \"%s\"",
+		      m->vm_flags ? m->vm_flags : "NULL");
+	}
+	mm_snapshot_destroy(s);
+}
+
+/* Paths as the kernel writes them (seq_path escapes only '\n', as \012). */
+static void test_paths(void)
+{
+	static const struct {
+		const char *line;	/* header; the path starts at column 73 */
+		const char *path;
+		int deleted;
+	} cases[] = {
+		{ "7f6d0a059000-7f6d0a05d000 rw-s 00000000 00:01 1025                       /memfd:memmap-test (deleted)",
+		  "/memfd:memmap-test", 1 },
+		{ "7f6d09e6c000-7f6d09e71000 rw-s 00000000 00:01 1026                       /dev/zero (deleted)",
+		  "/dev/zero", 1 },
+		{ "7f6d0a05e000-7f6d0a061000 r--s 00000000 fe:00 10954815                   /tmp/memmap-factory.nWENiK/mapped file.dat",
+		  "/tmp/memmap-factory.nWENiK/mapped file.dat", 0 },
+		{ "7f6d0a05e000-7f6d0a061000 r--s 00000000 fe:00 10954815                   /tmp/two  spaces/x (deleted)",
+		  "/tmp/two  spaces/x", 1 },
+		{ "7f6d0a05e000-7f6d0a061000 r--s 00000000 fe:00 10954815                   /tmp/new\\012line",
+		  "/tmp/new\nline", 0 },
+		{ "7f6d0a05e000-7f6d0a061000 r--s 00000000 fe:00 10954815                   /tmp/new\\012line (deleted)",
+		  "/tmp/new\nline", 1 },
+		{ "7f6d0a05e000-7f6d0a061000 rw-p 00000000 00:00 0                          [anon:some name]",
+		  "[anon:some name]", 0 },
+		{ "7f6d0a05e000-7f6d0a061000 rw-s 00000000 00:01 77                         [anon_shmem:a b c]",
+		  "[anon_shmem:a b c]", 0 },
+		{ "7f6d0a05e000-7f6d0a061000 rw-p 00000000 00:00 0 ",
+		  NULL, 0 },
+		{ "7f6d0a05e000-7f6d0a061000 rw-p 00000000 00:00 0",
+		  NULL, 0 },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct mm_mapping m;
+		size_t len = strlen(cases[i].line);
+		int r;
+
+		memset(&m, 0, sizeof(m));
+		r = mm_smaps_parse_header(cases[i].line, len, &m);
+		CHECK(r == 0, "path case %zu: parse_header returned %d", i, r);
+		check_str(m.path, cases[i].path, cases[i].line, __LINE__);
+		CHECK(m.deleted == !!cases[i].deleted, "path case %zu: deleted %d",
+		      i, m.deleted);
+		CHECK_U64(m.start, strtoull(cases[i].line, NULL, 16));
+		CHECK_U64(m.end, strtoull(strchr(cases[i].line, '-') + 1, NULL, 16));
+		free(m.path);
+		free(m.vm_flags);
+
+		/* The same through the streaming parser. */
+		struct mm_snapshot *s = feed(cases[i].line, &r, NULL);
+
+		CHECK(r == 0 && s->nmappings == 1, "path case %zu: feed %d, %zu mappings",
+		      i, r, s->nmappings);
+		if (s->nmappings == 1) {
+			check_str(s->mappings[0].path, cases[i].path, cases[i].line,
+				  __LINE__);
+			CHECK(s->mappings[0].deleted == !!cases[i].deleted,
+			      "path case %zu (feed): deleted %d", i,
+			      s->mappings[0].deleted);
+		}
+		mm_snapshot_destroy(s);
+	}
+}
+
+/* A kernel before Pss_Dirty, THPeligible and VmFlags. */
+static void test_old_kernel(void)
+{
+	int ret;
+	struct mm_snapshot *s = feed(
+		"00400000-0040b000 r-xp 00000000 08:01 1234       /bin/cat\n"
+		"Size:                 44 kB\n"
+		"Rss:                  40 kB\n"
+		"Pss:                  20 kB\n"
+		"Shared_Clean:         40 kB\n"
+		"Shared_Dirty:          0 kB\n"
+		"Private_Clean:         0 kB\n"
+		"Private_Dirty:         0 kB\n"
+		"Referenced:           40 kB\n"
+		"Anonymous:             0 kB\n"
+		"AnonHugePages:         0 kB\n"
+		"Swap:                  0 kB\n"
+		"KernelPageSize:        4 kB\n"
+		"MMUPageSize:           4 kB\n"
+		"Locked:                0 kB\n"
+		"0060a000-0060b000 rw-p 0000a000 08:01 1234       /bin/cat\n"
+		"Size:                  4 kB\n"
+		"Rss:                   4 kB\n", &ret, NULL);
+
+	CHECK(ret == 0, "old kernel: feed returned %d", ret);
+	CHECK(s->nmappings == 2, "old kernel: %zu mappings", s->nmappings);
+	if (s->nmappings == 2) {
+		struct mm_mapping *m = &s->mappings[0];
+
+		CHECK_U64(m->c.rss, 40960);
+		CHECK_U64(m->c.pss, 20480);
+		CHECK_U64(m->c.pss_dirty, 0);
+		CHECK_U64(m->c.shared_clean, 40960);
+		CHECK(!m->thp_eligible, "old kernel: thp_eligible set");
+		CHECK(m->vm_flags == NULL, "old kernel: vm_flags \"%s\"", m->vm_flags);
+		CHECK_U64(m->dev_major, 8);
+		CHECK_U64(m->dev_minor, 1);
+		CHECK_U64(s->mappings[1].start, 0x60a000);
+		CHECK_U64(s->mappings[1].offset, 0xa000);
+		CHECK_U64(s->mappings[1].c.rss, 4096);
+		CHECK(s->mappings[1].vm_flags == NULL, "old kernel: 2nd vm_flags set");
+	}
+	mm_snapshot_destroy(s);
+}
+
+/* A kernel newer than us: fields we have never seen. */
+static void test_unknown_fields(void)
+{
+	int ret;
+	struct mm_snapshot *s = feed(
+		"7f0000000000-7f0000004000 rw-p 00000000 00:00 0 \n"
+		"Size:                 16 kB\n"
+		"FuturePages:         999 kB\n"
+		"Rss:                  16 kB\n"
+		"ProtectionKey:         0\n"
+		"Some_New_Thing:   yes please\n"
+		"Private_Dirty:        16 kB\n"
+		"VmFlags: rd wr mr mw me ac zz \n", &ret, NULL);
+
+	CHECK(ret == 0, "unknown fields: feed returned %d", ret);
+	CHECK(s->nmappings == 1, "unknown fields: %zu mappings", s->nmappings);
+	if (s->nmappings == 1) {
+		CHECK_U64(s->mappings[0].c.rss, 16384);
+		CHECK_U64(s->mappings[0].c.private_dirty, 16384);
+		CHECK(s->mappings[0].path == NULL, "unknown fields: path \"%s\"",
+		      s->mappings[0].path);
+		CHECK(flags_are(s->mappings[0].vm_flags, "rd wr mr mw me ac zz"),
+		      "unknown fields: vm_flags \"%s\"",
+		      s->mappings[0].vm_flags ? s->mappings[0].vm_flags : "NULL");
+	}
+	mm_snapshot_destroy(s);
+}
+
+/* 2^54 - 1 kB is the largest kB value whose byte count fits 64 bits. */
+static void test_huge_values(void)
+{
+	int ret;
+	struct mm_snapshot *s = feed(
+		"7f0000000000-7f0000004000 rw-p 7ffffffff000 00:00 18446744073709551615 \n"
+		"Size:                 16 kB\n"
+		"Rss:   18014398509481983 kB\n"
+		"Swap:  18014398509481982 kB\n"
+		"Pss:   9007199254740993 kB\n", &ret, NULL);
+
+	CHECK(ret == 0, "huge values: feed returned %d", ret);
+	if (s->nmappings == 1) {
+		CHECK_U64(s->mappings[0].offset, 0x7ffffffff000ULL);
+		CHECK_U64(s->mappings[0].inode, 18446744073709551615ULL);
+		CHECK_U64(s->mappings[0].c.rss, 18014398509481983ULL * 1024);
+		CHECK_U64(s->mappings[0].c.swap, 18014398509481982ULL * 1024);
+		/* 2^53 + 1 kB: not representable as a double. */
+		CHECK_U64(s->mappings[0].c.pss, 9007199254740993ULL * 1024);
+	} else {
+		CHECK(0, "huge values: %zu mappings", s->nmappings);
+	}
+	mm_snapshot_destroy(s);
+}
+
+static void test_malformed(void)
+{
+	static const char *bad_headers[] = {
+		"7f0000000000-",
+		"7f0000000000-7f0000004000 rw",
+		"7f0000000000-7f0000004000 rw-p 00000000 00:",
+		"7f0000000000-7f0000004000 rw-p 00000000",
+		"xyz0000000-7f0000004000 rw-p 00000000 00:00 0",
+		"7f0000000000 7f0000004000 rw-p 00000000 00:00 0",
+		"",
+	};
+
+	for (size_t i = 0; i < sizeof(bad_headers) / sizeof(bad_headers[0]); i++) {
+		struct mm_mapping m;
+		int r;
+
+		memset(&m, 0, sizeof(m));
+		r = mm_smaps_parse_header(bad_headers[i], strlen(bad_headers[i]), &m);
+		CHECK(r == -EINVAL, "malformed header \"%s\": returned %d, want -EINVAL",
+		      bad_headers[i], r);
+		free(m.path);
+	}
+
+	/* A truncated read: the stream stops mid-header on line 3. */
+	int ret;
+	unsigned long lineno;
+	struct mm_snapshot *s = feed(
+		"7f0000000000-7f0000004000 rw-p 00000000 00:00 0 \n"
+		"Rss:                  16 kB\n"
+		"7f0000004000-7f00\n"
+		"Rss:                  16 kB\n", &ret, &lineno);
+
+	CHECK(ret == -EINVAL, "truncated stream: feed returned %d, want -EINVAL", ret);
+	CHECK(lineno == 3, "truncated stream: lineno %lu, want 3", lineno);
+	mm_snapshot_destroy(s);
+
+	/* Garbage where a header or a field should be. */
+	s = feed("this is not smaps\n", &ret, &lineno);
+	CHECK(ret == -EINVAL, "garbage line: feed returned %d, want -EINVAL", ret);
+	CHECK(lineno == 1, "garbage line: lineno %lu, want 1", lineno);
+	mm_snapshot_destroy(s);
+}
+
+int main(void)
+{
+	test_full_entry();
+	test_vsyscall();
+	test_paths();
+	test_old_kernel();
+	test_unknown_fields();
+	test_huge_values();
+	test_malformed();
+
+	printf("test_smaps: %d checks, %d failed\n", checks, failures);
+	return failures ? 1 : 0;
+}
