@@ -19,5 +19,6 @@ int mm_classify(struct mm_classify *ctx);
 
 int mm_label_kernel(struct mm_classify *ctx);	/* heap, stack, vdso, file... */
 int mm_label_elf(struct mm_classify *ctx);	/* exe.* and lib.* sections */
+int mm_label_go(struct mm_classify *ctx);	/* go.*: the Go runtime's mappings */
 
 #endif

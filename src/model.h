@@ -116,6 +116,7 @@ struct mm_snapshot {
 	size_t nmappings, mappings_alloc;
 
 	struct mm_counters totals;		/* sums over mappings */
+	uint64_t total_vsz, total_reserved;
 	struct mm_category categories[MM_LABEL_COUNT];
 
 	char **warnings;		/* owned; what made the snapshot partial */
@@ -156,6 +157,10 @@ int mm_snapshot_warn(struct mm_snapshot *snap, const char *fmt, ...)
 /* After labelling: share each mapping's counters out to its regions (by
  * size where a mapping has several) and sum totals and categories. */
 void mm_snapshot_finish(struct mm_snapshot *snap);
+
+/* The fractions of VSZ and RSS carrying a label more specific than anon
+ * (1.0 for an empty snapshot).  Valid after mm_snapshot_finish(). */
+void mm_snapshot_coverage(const struct mm_snapshot *snap, double *vsz, double *rss);
 
 static inline uint64_t mm_mapping_size(const struct mm_mapping *m)
 {

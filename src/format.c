@@ -1,0 +1,137 @@
+/* format.c: sizes for people, and names made safe for a terminal. */
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "format.h"
+
+static const char units[] = "BKMGTPE";
+
+void mm_format_size(char *buf, size_t len, uint64_t bytes)
+{
+	int u = 0;
+	double v = (double)bytes;
+
+	if (bytes < 1024) {
+		snprintf(buf, len, bytes ? "%" PRIu64 "B" : "0", bytes);
+		return;
+	}
+	while (v >= 1024 && u < 6) {
+		v /= 1024;
+		u++;
+	}
+	if (v < 10 && fabs(v - round(v)) >= 0.05) {
+		snprintf(buf, len, "%.1f%c", v, units[u]);
+	} else {
+		snprintf(buf, len, "%.0f%c", round(v), units[u]);
+	}
+}
+
+int mm_parse_size(const char *s, uint64_t *out)
+{
+	char *end;
+	double v;
+	const char *u;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (end == s || errno || v < 0 || isnan(v)) {
+		return -EINVAL;
+	}
+	if (*end) {
+		u = strchr(units, *end >= 'a' ? *end - 32 : *end);
+		if (!u || !*u) {
+			return -EINVAL;
+		}
+		v *= pow(1024, (double)(u - units));
+		end++;
+		if (*end == 'i' && end[1] == 'B') {	/* KiB, MiB */
+			end += 2;
+		} else if (*end == 'B') {
+			end++;
+		}
+		if (*end) {
+			return -EINVAL;
+		}
+	}
+	if (v >= 18446744073709551616.0) {
+		return -EINVAL;
+	}
+	*out = (uint64_t)v;
+	return 0;
+}
+
+size_t mm_utf8_seq(const unsigned char *s, size_t avail)
+{
+	size_t n;
+	uint32_t cp;
+
+	if (s[0] < 0x80) {
+		return 1;
+	} else if ((s[0] & 0xe0) == 0xc0) {
+		n = 2;
+		cp = s[0] & 0x1f;
+	} else if ((s[0] & 0xf0) == 0xe0) {
+		n = 3;
+		cp = s[0] & 0x0f;
+	} else if ((s[0] & 0xf8) == 0xf0) {
+		n = 4;
+		cp = s[0] & 0x07;
+	} else {
+		return 0;
+	}
+	if (n > avail) {
+		return 0;
+	}
+	for (size_t i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80) {
+			return 0;
+		}
+		cp = (cp << 6) | (s[i] & 0x3f);
+	}
+	/* Overlong forms, surrogates and values past Unicode are not UTF-8. */
+	if ((n == 2 && cp < 0x80) || (n == 3 && cp < 0x800) ||
+	    (n == 4 && cp < 0x10000) || cp > 0x10ffff ||
+	    (cp >= 0xd800 && cp <= 0xdfff)) {
+		return 0;
+	}
+	return n;
+}
+
+char *mm_escape_name(const char *str)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t len = strlen(str), o = 0;
+	char *out = malloc(len * 4 + 1);
+
+	if (!out) {
+		return NULL;
+	}
+	for (size_t i = 0; i < len;) {
+		size_t n = mm_utf8_seq(s + i, len - i);
+
+		if (n == 1 && s[i] == '\\') {
+			out[o++] = '\\';
+			out[o++] = '\\';
+		} else if (n == 0 || (n == 1 && (s[i] < 0x20 || s[i] == 0x7f)) ||
+			   (n == 2 && s[i] == 0xc2 && s[i + 1] < 0xa0)) {
+			/* invalid, C0 and DEL, and the C1 controls (U+0080..9F) */
+			size_t k = n ? n : 1;
+
+			for (size_t j = 0; j < k; j++) {
+				o += (size_t)sprintf(out + o, "\\x%02x", s[i + j]);
+			}
+			i += k;
+			continue;
+		} else {
+			memcpy(out + o, s + i, n);
+			o += n;
+		}
+		i += n;
+	}
+	out[o] = '\0';
+	return out;
+}

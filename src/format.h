@@ -1,0 +1,23 @@
+/* format.h: turning sizes and untrusted names into safe, readable text. */
+#ifndef MEMMAP_FORMAT_H
+#define MEMMAP_FORMAT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* "0", "512B", "4K", "1.5M", "64M", "2.1G": powers of 1024, as util-linux. */
+void mm_format_size(char *buf, size_t len, uint64_t bytes);
+
+/* Parses "64M", "4k", "1.5G", "4096" into bytes.  Returns 0 or -EINVAL. */
+int mm_parse_size(const char *s, uint64_t *out);
+
+/* A name fit for a terminal: control bytes, invalid UTF-8 and backslash
+ * become \xHH (backslash \\), so a file name never drives the terminal.
+ * Returns an allocated string, or NULL on ENOMEM. */
+char *mm_escape_name(const char *s);
+
+/* Length of the valid UTF-8 sequence at s (1 for ASCII), or 0 if invalid. */
+size_t mm_utf8_seq(const unsigned char *s, size_t avail);
+
+#endif

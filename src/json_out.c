@@ -1,0 +1,341 @@
+/* json_out.c: a small streaming JSON writer and the memmap/1 snapshot.
+ * Writing as we go keeps 60,000 mappings from ever being a tree in memory. */
+#include <inttypes.h>
+#include <math.h>
+#include <string.h>
+
+#include "format.h"
+#include "json_out.h"
+#include "memmap-config.h"
+
+void mm_json_init(struct mm_json *j, FILE *f)
+{
+	memset(j, 0, sizeof(*j));
+	j->f = f;
+	j->pretty_depth = 2;
+}
+
+bool mm_json_write_string(FILE *f, const char *str)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t len = strlen(str);
+	bool exact = true;
+
+	putc('"', f);
+	for (size_t i = 0; i < len;) {
+		size_t n = mm_utf8_seq(s + i, len - i);
+		unsigned char c = s[i];
+
+		if (n == 0) {
+			fputs("\\ufffd", f);
+			exact = false;
+			i++;
+			continue;
+		}
+		if (n > 1) {
+			fwrite(s + i, 1, n, f);
+		} else if (c == '"' || c == '\\') {
+			putc('\\', f);
+			putc(c, f);
+		} else if (c == '\n') {
+			fputs("\\n", f);
+		} else if (c == '\t') {
+			fputs("\\t", f);
+		} else if (c < 0x20 || c == 0x7f) {
+			fprintf(f, "\\u%04x", c);
+		} else {
+			putc(c, f);
+		}
+		i += n;
+	}
+	putc('"', f);
+	return exact;
+}
+
+/* The comma, line break and key that come before every value. */
+static void member(struct mm_json *j, const char *key)
+{
+	if (j->depth > 0) {
+		if (j->has_member[j->depth]) {
+			putc(',', j->f);
+		}
+		j->has_member[j->depth] = true;
+		if (j->depth <= j->pretty_depth) {
+			fprintf(j->f, "\n%*s", j->depth * 2, "");
+		}
+	}
+	if (key) {
+		mm_json_write_string(j->f, key);
+		putc(':', j->f);
+	}
+}
+
+static void open_container(struct mm_json *j, const char *key, char c)
+{
+	member(j, key);
+	putc(c, j->f);
+	if (j->depth + 1 < MM_JSON_MAX_DEPTH) {
+		j->depth++;
+	}
+	j->has_member[j->depth] = false;
+}
+
+static void close_container(struct mm_json *j, char c)
+{
+	bool had = j->has_member[j->depth];
+
+	if (j->depth > 0) {
+		j->depth--;
+	}
+	if (had && j->depth + 1 <= j->pretty_depth) {
+		fprintf(j->f, "\n%*s", j->depth * 2, "");
+	}
+	putc(c, j->f);
+}
+
+void mm_json_object_open(struct mm_json *j, const char *key) { open_container(j, key, '{'); }
+void mm_json_object_close(struct mm_json *j) { close_container(j, '}'); }
+void mm_json_array_open(struct mm_json *j, const char *key) { open_container(j, key, '['); }
+void mm_json_array_close(struct mm_json *j) { close_container(j, ']'); }
+
+void mm_json_string(struct mm_json *j, const char *key, const char *value)
+{
+	member(j, key);
+	if (value) {
+		mm_json_write_string(j->f, value);
+	} else {
+		fputs("null", j->f);
+	}
+}
+
+void mm_json_u64(struct mm_json *j, const char *key, uint64_t value)
+{
+	member(j, key);
+	fprintf(j->f, "%" PRIu64, value);
+}
+
+void mm_json_i64(struct mm_json *j, const char *key, int64_t value)
+{
+	member(j, key);
+	fprintf(j->f, "%" PRId64, value);
+}
+
+void mm_json_hex(struct mm_json *j, const char *key, uint64_t value)
+{
+	member(j, key);
+	fprintf(j->f, "\"0x%" PRIx64 "\"", value);
+}
+
+void mm_json_double(struct mm_json *j, const char *key, double value)
+{
+	member(j, key);
+	if (isfinite(value)) {
+		fprintf(j->f, "%.6g", value);
+	} else {
+		fputs("null", j->f);
+	}
+}
+
+void mm_json_bool(struct mm_json *j, const char *key, bool value)
+{
+	member(j, key);
+	fputs(value ? "true" : "false", j->f);
+}
+
+void mm_json_null(struct mm_json *j, const char *key)
+{
+	member(j, key);
+	fputs("null", j->f);
+}
+
+/* A string that may not be UTF-8: the text, and the raw bytes beside it
+ * under KEY_hex when the text had to replace some. */
+static void untrusted_string(struct mm_json *j, const char *key, const char *value)
+{
+	char hexkey[64];
+	bool exact;
+
+	member(j, key);
+	if (!value) {
+		fputs("null", j->f);
+		return;
+	}
+	exact = mm_json_write_string(j->f, value);
+	if (!exact && key) {
+		snprintf(hexkey, sizeof(hexkey), "%s_hex", key);
+		member(j, hexkey);
+		putc('"', j->f);
+		for (const unsigned char *p = (const unsigned char *)value; *p; p++) {
+			fprintf(j->f, "%02x", *p);
+		}
+		putc('"', j->f);
+	}
+}
+
+static void write_status(struct mm_json *j, const struct mm_status *st)
+{
+	if (!st->has_status) {
+		mm_json_null(j, "status");
+		return;
+	}
+	mm_json_object_open(j, "status");
+	mm_json_u64(j, "vm_size", st->vm_size);
+	mm_json_u64(j, "vm_rss", st->vm_rss);
+	mm_json_u64(j, "rss_anon", st->rss_anon);
+	mm_json_u64(j, "rss_file", st->rss_file);
+	mm_json_u64(j, "rss_shmem", st->rss_shmem);
+	mm_json_u64(j, "vm_swap", st->vm_swap);
+	mm_json_u64(j, "threads", st->threads);
+	mm_json_object_close(j);
+}
+
+static void write_runtime(struct mm_json *j, const struct mm_runtime *rt)
+{
+	if (!rt->lang) {
+		mm_json_null(j, "runtime");
+		return;
+	}
+	mm_json_object_open(j, "runtime");
+	mm_json_string(j, "lang", rt->lang);
+	mm_json_string(j, "version", rt->version);
+	mm_json_string(j, "module", rt->module);
+	mm_json_bool(j, "cgo", rt->cgo);
+	mm_json_object_close(j);
+}
+
+static void write_categories(struct mm_json *j, const struct mm_snapshot *snap)
+{
+	int order[MM_LABEL_COUNT], n = 0;
+
+	for (int i = 0; i < MM_LABEL_COUNT; i++) {
+		if (snap->categories[i].regions) {
+			order[n++] = i;
+		}
+	}
+	/* By RSS, largest first; a handful of labels, so insertion sort. */
+	for (int i = 1; i < n; i++) {
+		for (int k = i; k > 0 && snap->categories[order[k]].rss >
+					 snap->categories[order[k - 1]].rss; k--) {
+			int t = order[k];
+
+			order[k] = order[k - 1];
+			order[k - 1] = t;
+		}
+	}
+	mm_json_array_open(j, "categories");
+	for (int i = 0; i < n; i++) {
+		const struct mm_category *c = &snap->categories[order[i]];
+
+		mm_json_object_open(j, NULL);
+		mm_json_string(j, "label", mm_label_name((enum mm_label)order[i]));
+		mm_json_u64(j, "vsz", c->vsz);
+		mm_json_u64(j, "reserved", c->reserved);
+		mm_json_u64(j, "rss", c->rss);
+		mm_json_u64(j, "pss", c->pss);
+		mm_json_u64(j, "swap", c->swap);
+		mm_json_u64(j, "dirty", c->dirty);
+		mm_json_u64(j, "regions", c->regions);
+		mm_json_object_close(j);
+	}
+	mm_json_array_close(j);
+}
+
+static void write_region(struct mm_json *j, const struct mm_region *r)
+{
+	mm_json_object_open(j, NULL);
+	mm_json_hex(j, "start", r->start);
+	mm_json_hex(j, "end", r->end);
+	mm_json_string(j, "label", mm_label_name(r->label));
+	untrusted_string(j, "detail", r->detail);
+	mm_json_string(j, "how", mm_how_name(r->how));
+	mm_json_u64(j, "vsz", r->end - r->start);
+	mm_json_u64(j, "rss", r->c.rss);
+	mm_json_u64(j, "pss", r->c.pss);
+	mm_json_u64(j, "swap", r->c.swap);
+	mm_json_u64(j, "dirty", r->c.private_dirty + r->c.shared_dirty);
+	mm_json_bool(j, "rss_exact", r->rss_exact);
+	mm_json_object_close(j);
+}
+
+static void write_mapping(struct mm_json *j, const struct mm_mapping *m)
+{
+	const struct mm_counters *c = &m->c;
+	char dev[32];
+
+	mm_json_object_open(j, NULL);
+	mm_json_hex(j, "start", m->start);
+	mm_json_hex(j, "end", m->end);
+	mm_json_string(j, "perms", m->perms);
+	mm_json_hex(j, "offset", m->offset);
+	snprintf(dev, sizeof(dev), "%02x:%02x", m->dev_major, m->dev_minor);
+	mm_json_string(j, "dev", dev);
+	mm_json_u64(j, "inode", m->inode);
+	untrusted_string(j, "path", m->path);
+	mm_json_bool(j, "deleted", m->deleted);
+	mm_json_string(j, "vm_flags", m->vm_flags);
+	mm_json_u64(j, "vsz", mm_mapping_size(m));
+#define F(name) mm_json_u64(j, #name, c->name)
+	F(rss); F(pss); F(pss_dirty); F(swap); F(swap_pss);
+	F(shared_clean); F(shared_dirty); F(private_clean); F(private_dirty);
+	F(referenced); F(anonymous); F(lazyfree); F(anon_huge); F(shmem_huge);
+	F(file_huge); F(shared_huge); F(private_huge); F(locked);
+#undef F
+	mm_json_u64(j, "kernel_page_size", m->kernel_page_size);
+	mm_json_u64(j, "mmu_page_size", m->mmu_page_size);
+	mm_json_array_open(j, "regions");
+	for (size_t i = 0; i < m->nregions; i++) {
+		write_region(j, &m->regions[i]);
+	}
+	mm_json_array_close(j);
+	mm_json_object_close(j);
+}
+
+void mm_json_write_snapshot(FILE *f, const struct mm_snapshot *snap)
+{
+	struct mm_json j;
+	double cov_vsz, cov_rss;
+
+	mm_json_init(&j, f);
+	mm_json_object_open(&j, NULL);
+	mm_json_string(&j, "schema", "memmap/1");
+	mm_json_string(&j, "tool", "memmap " MEMMAP_VERSION);
+	mm_json_i64(&j, "pid", snap->pid);
+	untrusted_string(&j, "comm", snap->comm);
+	untrusted_string(&j, "exe", snap->exe);
+	mm_json_string(&j, "time", snap->time);
+	mm_json_string(&j, "kernel", snap->kernel);
+	mm_json_u64(&j, "page_size", snap->page_size);
+	write_status(&j, &snap->status);
+	write_runtime(&j, &snap->runtime);
+
+	mm_json_object_open(&j, "totals");
+	mm_json_u64(&j, "vsz", snap->total_vsz);
+	mm_json_u64(&j, "reserved", snap->total_reserved);
+	mm_json_u64(&j, "rss", snap->totals.rss);
+	mm_json_u64(&j, "pss", snap->totals.pss);
+	mm_json_u64(&j, "swap", snap->totals.swap);
+	mm_json_u64(&j, "private_dirty", snap->totals.private_dirty);
+	mm_json_u64(&j, "shared_dirty", snap->totals.shared_dirty);
+	mm_json_object_close(&j);
+
+	mm_snapshot_coverage(snap, &cov_vsz, &cov_rss);
+	mm_json_object_open(&j, "coverage");
+	mm_json_double(&j, "vsz", cov_vsz);
+	mm_json_double(&j, "rss", cov_rss);
+	mm_json_object_close(&j);
+
+	write_categories(&j, snap);
+	mm_json_array_open(&j, "mappings");
+	for (size_t i = 0; i < snap->nmappings; i++) {
+		write_mapping(&j, &snap->mappings[i]);
+	}
+	mm_json_array_close(&j);
+
+	mm_json_array_open(&j, "warnings");
+	for (size_t i = 0; i < snap->nwarnings; i++) {
+		untrusted_string(&j, NULL, snap->warnings[i]);
+	}
+	mm_json_array_close(&j);
+	mm_json_object_close(&j);
+	putc('\n', f);
+}

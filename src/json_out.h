@@ -1,0 +1,43 @@
+/* json_out.h: JSON written as a stream (nothing is built in memory first),
+ * strings escaped per RFC 8259, and the snapshot in schema memmap/1. */
+#ifndef MEMMAP_JSON_OUT_H
+#define MEMMAP_JSON_OUT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "model.h"
+
+#define MM_JSON_MAX_DEPTH 16
+
+struct mm_json {
+	FILE *f;
+	int depth;
+	bool has_member[MM_JSON_MAX_DEPTH];
+	int pretty_depth;	/* members deeper than this share a line */
+};
+
+void mm_json_init(struct mm_json *j, FILE *f);
+
+/* key is NULL inside arrays and for the top-level value. */
+void mm_json_object_open(struct mm_json *j, const char *key);
+void mm_json_object_close(struct mm_json *j);
+void mm_json_array_open(struct mm_json *j, const char *key);
+void mm_json_array_close(struct mm_json *j);
+void mm_json_string(struct mm_json *j, const char *key, const char *value); /* NULL: null */
+void mm_json_u64(struct mm_json *j, const char *key, uint64_t value);
+void mm_json_i64(struct mm_json *j, const char *key, int64_t value);
+void mm_json_hex(struct mm_json *j, const char *key, uint64_t value);	/* "0x1f" */
+void mm_json_double(struct mm_json *j, const char *key, double value);
+void mm_json_bool(struct mm_json *j, const char *key, bool value);
+void mm_json_null(struct mm_json *j, const char *key);
+
+/* Writes s as a JSON string; invalid UTF-8 becomes U+FFFD.  Returns false
+ * when something was replaced, so the caller can add the raw bytes. */
+bool mm_json_write_string(FILE *f, const char *s);
+
+/* The whole snapshot as one document, followed by a newline. */
+void mm_json_write_snapshot(FILE *f, const struct mm_snapshot *snap);
+
+#endif

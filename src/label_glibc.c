@@ -1,0 +1,567 @@
+/* label_glibc.c: glibc malloc's memory (non-main arena heaps, chunks with
+ * their own mmap) and the dynamic loader's (the main thread's static TLS,
+ * its minimal-malloc pages), plus the lookups of ld.so's private structures
+ * that the thread labeller shares (glibc_layout.h). */
+#include <elf.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "glibc_layout.h"
+
+/* Offsets measured with gdb and libc6-dbg (ptype /o) on Debian 12's glibc
+ * 2.36-9+deb12u14, x86_64. */
+static const struct mm_glibc_layout layouts[] = {
+	{
+		.name = "glibc 2.36 x86_64",
+		.rtld_global_size = 4336, .rtld_global_ro_size = 896,
+		.stack_used = 4264, .stack_user = 4280, .stack_cache = 4296,
+		.tls_static_size = 672, .tls_static_align = 680,
+		.pd_size = 2368, .pd_tcb = 0, .pd_dtv = 8, .pd_self = 16,
+		.pd_list = 704, .pd_tid = 720, .pd_user_stack = 1554,
+		.pd_stackblock = 1680, .pd_stackblock_size = 1688,
+		.pd_guardsize = 1696,
+		.heap_info_size = 48,
+		.lm_name = 8, .lm_next = 24, .lm_libname = 56,
+		.lm_searchlist_list = 728, .lm_versions = 768, .lm_initfini = 1000,
+	},
+};
+
+#define HEAP_MAX	(64ULL << 20)	/* 2 × DEFAULT_MMAP_THRESHOLD_MAX on 64-bit */
+#define IS_MMAPPED	0x2ULL
+#define NON_MAIN_ARENA	0x4ULL
+#define SIZE_BITS	0x7ULL
+
+int mm_read_word(struct mm_classify *ctx, uint64_t addr, uint64_t *v)
+{
+	return mm_target_read(ctx->target, addr, v, sizeof(*v));
+}
+
+const char *mm_anon_name(const struct mm_mapping *m, size_t *len)
+{
+	const char *p;
+	size_t l;
+
+	if (!m->path || strncmp(m->path, "[anon:", 6) != 0 || m->nregions != 1 ||
+	    m->regions[0].label != MM_ANON_NAMED) {
+		return NULL;
+	}
+	p = m->path + 6;
+	while (*p == ' ') {
+		p++;
+	}
+	l = strlen(p);
+	if (!l || p[l - 1] != ']') {
+		return NULL;
+	}
+	*len = l - 1;
+	return p;
+}
+
+static bool is_ld_so(const char *path)
+{
+	const char *base = strrchr(path, '/');
+
+	base = base ? base + 1 : path;
+	return strncmp(base, "ld-", 3) == 0 && strstr(base, ".so");
+}
+
+int mm_rtld_find(struct mm_classify *ctx, struct mm_rtld *r)
+{
+	struct mm_snapshot *snap = ctx->snap;
+	const struct mm_elf_section *dynsym, *dynstr;
+	const struct mm_elf_segment *seg;
+	const struct mm_mapping *m = NULL;
+	uint64_t size_global = 0, size_ro = 0, bias = 0, page;
+	Elf64_Sym *syms = NULL;
+	char *strs = NULL;
+	struct mm_elf *e;
+	const char *why;
+	size_t nseg;
+	int err = 0;
+
+	*r = (struct mm_rtld){ 0 };
+	for (size_t i = 0; i < snap->nmappings && !m; i++) {
+		const struct mm_mapping *c = &snap->mappings[i];
+
+		if (c->path && c->path[0] == '/' && c->offset == 0 && c->inode &&
+		    is_ld_so(c->path)) {
+			m = c;
+		}
+	}
+	if (!m || !ctx->elves ||
+	    !(e = mm_elf_cache_get(ctx->elves, ctx->target, m, &err, &why))) {
+		return err == -ENOMEM ? -ENOMEM : -ENOENT;
+	}
+	dynsym = mm_elf_section_by_name(e, ".dynsym");
+	dynstr = mm_elf_section_by_name(e, ".dynstr");
+	seg = mm_elf_segments(e, &nseg);
+	if (!dynsym || !dynstr || !nseg || dynsym->size > (1 << 20) ||
+	    dynstr->size > (1 << 20) || dynstr->size == 0) {
+		return -ENOENT;
+	}
+	/* The mapping at file offset 0 holds the first PT_LOAD. */
+	page = snap->page_size ? snap->page_size : 4096;
+	bias = m->start - (seg[0].vaddr & ~(page - 1));
+	syms = malloc(dynsym->size);
+	strs = malloc(dynstr->size + 1);
+	if (!syms || !strs) {
+		free(syms);
+		free(strs);
+		return -ENOMEM;
+	}
+	if (mm_elf_pread(e, syms, dynsym->size, dynsym->offset) ||
+	    mm_elf_pread(e, strs, dynstr->size, dynstr->offset)) {
+		free(syms);
+		free(strs);
+		return -ENOENT;
+	}
+	strs[dynstr->size] = '\0';
+	for (size_t i = 0; i < dynsym->size / sizeof(*syms); i++) {
+		const Elf64_Sym *s = &syms[i];
+		const char *name;
+
+		if (s->st_name >= dynstr->size || s->st_shndx == SHN_UNDEF ||
+		    ELF64_ST_TYPE(s->st_info) != STT_OBJECT) {
+			continue;
+		}
+		name = strs + s->st_name;
+		if (strcmp(name, "_rtld_global") == 0) {
+			r->global = bias + s->st_value;
+			size_global = s->st_size;
+		} else if (strcmp(name, "_rtld_global_ro") == 0) {
+			r->global_ro = bias + s->st_value;
+			size_ro = s->st_size;
+		} else if (strcmp(name, "_r_debug") == 0) {
+			r->r_debug = bias + s->st_value;
+		}
+	}
+	free(syms);
+	free(strs);
+	for (size_t i = 0; i < sizeof(layouts) / sizeof(layouts[0]); i++) {
+		if (r->global && r->global_ro &&
+		    layouts[i].rtld_global_size == size_global &&
+		    layouts[i].rtld_global_ro_size == size_ro) {
+			r->lay = &layouts[i];
+		}
+	}
+	return 0;
+}
+
+/* Relabels the parts of [start, end) whose label is anon or `also`. */
+static int relabel(struct mm_snapshot *snap, uint64_t start, uint64_t end,
+		   enum mm_label label, enum mm_how how, const char *detail,
+		   enum mm_label also)
+{
+	for (size_t i = 0; i < snap->nmappings; i++) {
+		struct mm_mapping *m = &snap->mappings[i];
+
+		if (m->end <= start || m->start >= end) {
+			continue;
+		}
+		for (size_t j = 0; j < m->nregions; j++) {
+			struct mm_region *g = &m->regions[j];
+			uint64_t s = g->start > start ? g->start : start;
+			uint64_t e = g->end < end ? g->end : end;
+			int rc;
+
+			if (s >= e || (g->label != MM_ANON && g->label != also)) {
+				continue;
+			}
+			rc = mm_mapping_label(m, s, e, label, how, detail, 0);
+			if (rc) {
+				return rc;
+			}
+			j = 0;	/* the regions were rebuilt: rescan */
+		}
+	}
+	return 0;
+}
+
+/* glibc 2.39+ with glibc.mem.decorate_maps names its mappings. */
+static int label_named(struct mm_classify *ctx)
+{
+	struct mm_snapshot *snap = ctx->snap;
+
+	for (size_t i = 0; i < snap->nmappings; i++) {
+		struct mm_mapping *m = &snap->mappings[i];
+		enum mm_label label;
+		const char *name;
+		size_t len;
+		int rc;
+
+		if (!(name = mm_anon_name(m, &len))) {
+			continue;
+		}
+		if (len == 19 && strncmp(name, "glibc: malloc arena", len) == 0) {
+			label = MM_GLIBC_ARENA;
+		} else if (len == 13 && strncmp(name, "glibc: malloc", len) == 0) {
+			label = MM_GLIBC_MMAP_CHUNK;
+		} else if (len == 20 && strncmp(name, "glibc: loader malloc", len) == 0) {
+			label = MM_LD_MALLOC;
+		} else {
+			continue;
+		}
+		rc = mm_mapping_reset_regions(m, label, MM_HOW_KERNEL, NULL);
+		/* Only the committed part of a heap is named: the rest of the
+		 * HEAP_MAX block is its PROT_NONE reservation. */
+		if (!rc && label == MM_GLIBC_ARENA && !(m->start & (HEAP_MAX - 1))) {
+			rc = mm_snapshot_label(snap, m->end, m->start + HEAP_MAX,
+					       MM_GLIBC_ARENA, MM_HOW_HEURISTIC, NULL,
+					       MM_ONLY_ANON);
+		}
+		if (rc) {
+			return rc;
+		}
+	}
+	return 0;
+}
+
+static bool region_is_anon(const struct mm_mapping *m, uint64_t addr)
+{
+	for (size_t i = 0; i < m->nregions; i++) {
+		if (m->regions[i].start <= addr && addr < m->regions[i].end) {
+			return m->regions[i].label == MM_ANON;
+		}
+	}
+	return false;
+}
+
+static bool is_anon_private(const struct mm_mapping *m)
+{
+	return !m->path && m->perms[3] == 'p';
+}
+
+static bool has_flag(const struct mm_mapping *m, const char *flag)
+{
+	size_t len = strlen(flag);
+
+	for (const char *p = m->vm_flags; p && (p = strstr(p, flag)); p += len) {
+		if ((p == m->vm_flags || p[-1] == ' ') && (p[len] == ' ' || !p[len])) {
+			return true;
+		}
+	}
+	return false;
+}
+
+/* A non-main arena heap: HEAP_MAX bytes at a HEAP_MAX-aligned address,
+ * committed rw from the start, PROT_NONE (MAP_NORESERVE) after.  Exact when
+ * its heap_info reads back consistently. */
+static int label_arenas(struct mm_classify *ctx, const struct mm_rtld *r)
+{
+	struct mm_snapshot *snap = ctx->snap;
+	uint64_t page = snap->page_size ? snap->page_size : 4096;
+
+	for (size_t i = 0; i < snap->nmappings; i++) {
+		struct mm_mapping *m = &snap->mappings[i];
+		uint64_t hi[5], block = m->start, committed;
+		enum mm_how how = MM_HOW_HEURISTIC;
+		char detail[96] = "";
+		int rc;
+
+		if ((block & (HEAP_MAX - 1)) || !is_anon_private(m) ||
+		    m->perms[0] != 'r' || m->perms[1] != 'w' ||
+		    !region_is_anon(m, block)) {
+			continue;
+		}
+		if (mm_target_read(ctx->target, block, hi, sizeof(hi)) == 0) {
+			uint64_t ar = hi[0], prev = hi[1], size = hi[2], mprot = hi[3];
+			bool first = r->lay && ar == block + r->lay->heap_info_size;
+
+			if (ar && size && size <= mprot && mprot <= HEAP_MAX &&
+			    !(mprot & (page - 1)) && hi[4] == page &&
+			    (first ? !prev : (prev && !(prev & (HEAP_MAX - 1))))) {
+				how = MM_HOW_RUNTIME;
+				snprintf(detail, sizeof(detail), "arena %#llx%s, top %llu",
+					 (unsigned long long)ar,
+					 first ? "" : " (extra heap)",
+					 (unsigned long long)size);
+			} else {
+				continue;	/* readable, and not a heap */
+			}
+		} else {
+			/* By shape: the rest of the block reserved right after. */
+			struct mm_mapping *n = i + 1 < snap->nmappings ? m + 1 : NULL;
+
+			committed = mm_mapping_size(m);
+			if (committed > HEAP_MAX ||
+			    (m->vm_flags && !has_flag(m, "nr")) ||
+			    (committed < HEAP_MAX &&
+			     (!n || n->start != m->end || n->end != block + HEAP_MAX ||
+			      !mm_mapping_is_reserved(n) || !is_anon_private(n)))) {
+				continue;
+			}
+		}
+		rc = mm_snapshot_label(snap, block, block + HEAP_MAX, MM_GLIBC_ARENA,
+				       how, detail[0] ? detail : NULL, MM_ONLY_ANON);
+		if (rc) {
+			return rc;
+		}
+	}
+	return 0;
+}
+
+/* A chunk header at p that says "mmapped chunk ending at or before end". */
+static uint64_t chunk_at(struct mm_classify *ctx, uint64_t p, uint64_t end,
+			 uint64_t page)
+{
+	uint64_t h[2], size;
+
+	if (mm_target_read(ctx->target, p, h, sizeof(h))) {
+		return 0;
+	}
+	size = h[1] & ~SIZE_BITS;
+	if (h[0] != 0 || (h[1] & SIZE_BITS) != IS_MMAPPED || !size ||
+	    (size & (page - 1)) || size > end - p) {
+		return 0;
+	}
+	return size;
+}
+
+/* Follows headers from p: the chain of chunks must end exactly at end. */
+static bool chunk_chain(struct mm_classify *ctx, uint64_t p, uint64_t end,
+			uint64_t page)
+{
+	for (int n = 0; p < end && n < 4096; n++) {
+		uint64_t size = chunk_at(ctx, p, end, page);
+
+		if (!size) {
+			return false;
+		}
+		p += size;
+	}
+	return p == end;
+}
+
+static int label_chain(struct mm_classify *ctx, uint64_t p, uint64_t end,
+		       uint64_t page)
+{
+	while (p < end) {
+		uint64_t size = chunk_at(ctx, p, end, page);
+		char detail[64];
+		int rc;
+
+		if (!size) {
+			break;
+		}
+		snprintf(detail, sizeof(detail), "chunk %llu bytes",
+			 (unsigned long long)size);
+		rc = mm_snapshot_label(ctx->snap, p, p + size, MM_GLIBC_MMAP_CHUNK,
+				       MM_HOW_RUNTIME, detail, MM_ONLY_ANON);
+		if (rc) {
+			return rc;
+		}
+		p += size;
+	}
+	return 0;
+}
+
+/* A malloc above the mmap threshold gets its own mmap, headed by a chunk
+ * header (prev_size 0, size | IS_MMAPPED).  The kernel merges neighbouring
+ * ones, so each still-anon run of an rw mapping is walked chunk by chunk;
+ * a run whose start is something else is searched page by page for a
+ * chain of headers reaching exactly the run's end. */
+static int label_chunks(struct mm_classify *ctx)
+{
+	struct mm_snapshot *snap = ctx->snap;
+	uint64_t page = snap->page_size ? snap->page_size : 4096;
+
+	for (size_t i = 0; i < snap->nmappings; i++) {
+		struct mm_mapping *m = &snap->mappings[i];
+
+		if (!is_anon_private(m) || m->perms[0] != 'r' || m->perms[1] != 'w') {
+			continue;
+		}
+		for (size_t j = 0; j < m->nregions; j++) {
+			uint64_t a = m->regions[j].start, b = m->regions[j].end, p;
+			int rc;
+
+			if (m->regions[j].label != MM_ANON) {
+				continue;
+			}
+			if (chunk_chain(ctx, a, b, page)) {
+				p = a;
+			} else if (b - a <= (256ULL << 20)) {
+				for (p = a + page; p < b && !chunk_chain(ctx, p, b, page);
+				     p += page) {
+					;
+				}
+			} else {
+				continue;
+			}
+			if (p >= b) {
+				continue;
+			}
+			rc = label_chain(ctx, p, b, page);
+			if (rc) {
+				return rc;
+			}
+			j = 0;	/* regions rebuilt */
+		}
+	}
+	return 0;
+}
+
+/* The main thread's static TLS: ld.so's _dl_allocate_tls_storage takes
+ * static_size + static_align + 8 bytes from its minimal malloc and keeps the
+ * allocation's address right after the TCB (struct pthread, at the thread
+ * pointer).  A fresh minimal-malloc block is that size rounded up to pages
+ * plus one page, where the dtv follows. */
+static int label_tls(struct mm_classify *ctx, const struct mm_rtld *r,
+		     const struct mm_pthread *pt, size_t npt)
+{
+	const struct mm_glibc_layout *L = r->lay;
+	struct mm_snapshot *snap = ctx->snap;
+	uint64_t page = snap->page_size ? snap->page_size : 4096;
+	uint64_t ssize, salign, alloc, n, aligned, tls_end, block_end;
+	const struct mm_pthread *main_pd = NULL;
+	char detail[96];
+	int rc;
+
+	for (size_t i = 0; i < npt; i++) {
+		if (pt[i].tid == snap->pid && pt[i].list == MM_PT_USER) {
+			main_pd = &pt[i];
+		}
+	}
+	if (!main_pd ||
+	    mm_read_word(ctx, r->global_ro + L->tls_static_size, &ssize) ||
+	    mm_read_word(ctx, r->global_ro + L->tls_static_align, &salign) ||
+	    mm_read_word(ctx, main_pd->pd + L->pd_size, &alloc) ||
+	    !salign || (salign & (salign - 1)) || ssize > (64 << 20)) {
+		return 0;
+	}
+	n = ssize + salign + 8;
+	aligned = (alloc + salign - 1) & ~(salign - 1);
+	if (aligned + ssize - L->pd_size != main_pd->pd) {
+		return 0;	/* the TCB is not where this allocation puts it */
+	}
+	tls_end = (alloc + n + page - 1) & ~(page - 1);
+	snprintf(detail, sizeof(detail), "main thread TLS and TCB %#llx",
+		 (unsigned long long)main_pd->pd);
+	rc = relabel(snap, alloc & ~(page - 1), tls_end, MM_LD_TLS, MM_HOW_RUNTIME,
+		     detail, MM_LD_MALLOC);
+	if (rc || (alloc & (page - 1))) {
+		return rc;
+	}
+	/* The block's spare page holds the dtv and later small allocations. */
+	block_end = alloc + ((n + page - 1) & ~(page - 1)) + page;
+	if (main_pd->dtv >= alloc + n && main_pd->dtv < block_end) {
+		rc = mm_snapshot_label(snap, tls_end, block_end, MM_LD_MALLOC,
+				       MM_HOW_RUNTIME, "ld.so minimal malloc (dtv)",
+				       MM_ONLY_ANON);
+	}
+	return rc;
+}
+
+/* Pages holding what ld.so allocated at start-up with its minimal malloc:
+ * the link_maps of the objects it loaded and their search lists, version
+ * tables and init/fini arrays.  Objects dlopen'd later use the real malloc,
+ * whose memory is labelled before this runs.  The minimal malloc maps
+ * small blocks; an unexplained run of at most 64 KiB around such a pointer
+ * is taken whole, a larger one only the pages pointed into. */
+static int add_ptr(uint64_t **v, size_t *n, size_t *alloc, uint64_t p)
+{
+	if (!p) {
+		return 0;
+	}
+	if (*n == *alloc) {
+		size_t na = *alloc ? *alloc * 2 : 64;
+		uint64_t *nv = reallocarray(*v, na, sizeof(**v));
+
+		if (!nv) {
+			return -ENOMEM;
+		}
+		*v = nv;
+		*alloc = na;
+	}
+	(*v)[(*n)++] = p;
+	return 0;
+}
+
+static int label_ld_malloc(struct mm_classify *ctx, const struct mm_rtld *r)
+{
+	const struct mm_glibc_layout *L = r->lay;
+	struct mm_snapshot *snap = ctx->snap;
+	uint64_t page = snap->page_size ? snap->page_size : 4096;
+	uint64_t lm, *ptrs = NULL;
+	size_t n = 0, alloc = 0;
+	int rc = 0;
+
+	if (!r->r_debug || mm_read_word(ctx, r->r_debug + 8, &lm)) {
+		return 0;
+	}
+	for (int steps = 0; lm && steps < 4096 && !rc; steps++) {
+		static const int fields[] = { 1, 2, 3, 4, 5 };
+		uint64_t w;
+
+		rc = add_ptr(&ptrs, &n, &alloc, lm);
+		for (size_t f = 0; !rc && f < sizeof(fields) / sizeof(fields[0]); f++) {
+			uint32_t off = fields[f] == 1 ? L->lm_name :
+				       fields[f] == 2 ? L->lm_libname :
+				       fields[f] == 3 ? L->lm_searchlist_list :
+				       fields[f] == 4 ? L->lm_versions : L->lm_initfini;
+
+			if (!mm_read_word(ctx, lm + off, &w)) {
+				rc = add_ptr(&ptrs, &n, &alloc, w);
+			}
+		}
+		if (rc || mm_read_word(ctx, lm + L->lm_next, &lm)) {
+			break;
+		}
+	}
+	for (size_t i = 0; !rc && i < n; i++) {
+		struct mm_mapping *m = mm_snapshot_find(snap, ptrs[i]);
+		uint64_t a = 0, b = 0;
+
+		if (!m || !is_anon_private(m) || !region_is_anon(m, ptrs[i])) {
+			continue;
+		}
+		for (size_t j = 0; j < m->nregions; j++) {
+			if (m->regions[j].start <= ptrs[i] && ptrs[i] < m->regions[j].end) {
+				a = m->regions[j].start;
+				b = m->regions[j].end;
+			}
+		}
+		if (b - a > (64 << 10)) {
+			a = ptrs[i] & ~(page - 1);
+			b = a + page;
+		}
+		rc = mm_mapping_label(m, a, b, MM_LD_MALLOC, MM_HOW_RUNTIME,
+				      "ld.so minimal malloc", MM_ONLY_ANON);
+	}
+	free(ptrs);
+	return rc;
+}
+
+int mm_label_glibc(struct mm_classify *ctx)
+{
+	struct mm_pthread *pt = NULL;
+	struct mm_rtld r;
+	size_t npt = 0;
+	int rc;
+
+	rc = label_named(ctx);
+	if (rc) {
+		return rc;
+	}
+	rc = mm_rtld_find(ctx, &r);
+	if (rc == -ENOMEM) {
+		return rc;
+	}
+	if (rc) {
+		r = (struct mm_rtld){ 0 };
+	}
+	rc = label_arenas(ctx, &r);
+	if (!rc && r.lay && mm_glibc_pthreads(ctx, &r, &pt, &npt) == 0) {
+		rc = label_tls(ctx, &r, pt, npt);
+	}
+	free(pt);
+	if (!rc) {
+		rc = label_chunks(ctx);
+	}
+	if (!rc && r.lay) {
+		rc = label_ld_malloc(ctx, &r);
+	}
+	return rc;
+}

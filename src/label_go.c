@@ -1,0 +1,539 @@
+/* label_go.c: the mappings the Go runtime makes (go.* labels).  Three
+ * sources, strongest first: the names Go 1.25+ gives its mappings
+ * ("[anon: Go: heap]"), the runtime's own pointers read from the target
+ * (symbols and member offsets from DWARF, values by pread on
+ * /proc/PID/mem), and, for stripped binaries or unreadable memory, the
+ * arena hint addresses alone. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "classify.h"
+#include "go_buildinfo.h"
+#include "go_dwarf.h"
+
+/* Constants of the Go runtime on linux/amd64 that DWARF does not carry;
+ * the same in Go 1.19 through 1.25. */
+#define HEAP_ARENA_BYTES	(64ull << 20)
+#define ARENA_BASE_OFFSET	0xffff800000000000ull
+#define PERSISTENT_CHUNK_SIZE	(256ull << 10)
+#define PERSISTENT_MAX_BLOCK	(64ull << 10)	/* persistentalloc mmaps larger requests */
+#define ARENA_HINT_BASE		0x00c000000000ull
+#define ARENA_HINT_STEP		(1ull << 40)
+/* Bounds that keep a corrupt or racing list from running away. */
+#define MAX_LIST		(1u << 20)
+#define MAX_ARENAS		(1u << 22)
+
+struct go_labeller {
+	struct mm_snapshot *snap;
+	struct mm_target *target;
+	struct mm_go_dwarf *dw;
+	int read_err;		/* the first failed read, or 0 */
+	int err;		/* -ENOMEM from labelling */
+};
+
+static uint64_t page_up(const struct go_labeller *g, uint64_t x)
+{
+	uint64_t ps = g->snap->page_size ? g->snap->page_size : 4096;
+
+	return (x + ps - 1) & ~(ps - 1);
+}
+
+static int rd(struct go_labeller *g, uint64_t addr, void *buf, size_t len)
+{
+	int err = mm_target_read(g->target, addr, buf, len);
+
+	if (err && !g->read_err) {
+		g->read_err = err;
+	}
+	return err;
+}
+
+static int rd64(struct go_labeller *g, uint64_t addr, uint64_t *v)
+{
+	return rd(g, addr, v, sizeof(*v));
+}
+
+/* Labels [start, end) when it lies in mapped memory: a pointer read from a
+ * running process may be stale, and a stale one must not label anything. */
+static void label(struct go_labeller *g, uint64_t start, uint64_t end,
+		  enum mm_label lab, enum mm_how how, const char *detail)
+{
+	struct mm_mapping *m;
+	int err;
+
+	if (start >= end || start == 0) {
+		return;
+	}
+	m = mm_snapshot_find(g->snap, start);
+	if (!m || !mm_snapshot_find(g->snap, end - 1)) {
+		return;
+	}
+	err = mm_snapshot_label(g->snap, start, end, lab, how, detail, MM_ONLY_ANON);
+	if (err && !g->err) {
+		g->err = err;
+	}
+}
+
+static void labelf(struct go_labeller *g, uint64_t start, uint64_t end,
+		   enum mm_label lab, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+
+static void labelf(struct go_labeller *g, uint64_t start, uint64_t end,
+		   enum mm_label lab, const char *fmt, ...)
+{
+	char detail[96];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(detail, sizeof(detail), fmt, ap);
+	va_end(ap);
+	label(g, start, end, lab, MM_HOW_RUNTIME, detail);
+}
+
+/* ---- names the runtime gives its mappings (Go 1.25+, decoratemappings) */
+
+static const struct {
+	const char *name;
+	enum mm_label label;
+} go_names[] = {
+	{ "heap", MM_GO_HEAP },
+	{ "heap reservation", MM_GO_HEAP },
+	{ "heap index", MM_GO_HEAP_INDEX },
+	{ "heap metadata", MM_GO_HEAP_METADATA },
+	{ "page summary", MM_GO_PAGE_SUMMARY },
+	/* Go commits summary pages under this name (pageAlloc.sysGrow). */
+	{ "page alloc", MM_GO_PAGE_SUMMARY },
+	{ "page alloc index", MM_GO_PAGE_ALLOC },
+	{ "scavenge index", MM_GO_SCAVENGE_INDEX },
+	{ "immortal metadata", MM_GO_IMMORTAL_METADATA },
+	{ "gc bits", MM_GO_GC_BITS },
+	{ "allspans array", MM_GO_ALLSPANS },
+};
+
+#define GO_NAME_PREFIX "[anon: Go: "
+
+/* The go.* label for a kernel name "[anon: Go: NAME]"; -1 if it is not
+ * one.  Unknown NAMEs are still the runtime's: go.other. */
+int mm_go_label_for_name(const char *path);
+
+int mm_go_label_for_name(const char *path)
+{
+	size_t plen = strlen(GO_NAME_PREFIX), len;
+	const char *name;
+
+	if (!path || strncmp(path, GO_NAME_PREFIX, plen)) {
+		return -1;
+	}
+	name = path + plen;
+	len = strlen(name);
+	if (len < 2 || name[len - 1] != ']') {
+		return -1;
+	}
+	len--;
+	for (size_t i = 0; i < sizeof(go_names) / sizeof(go_names[0]); i++) {
+		if (strlen(go_names[i].name) == len && !strncmp(go_names[i].name, name, len)) {
+			return go_names[i].label;
+		}
+	}
+	return MM_GO_OTHER;
+}
+
+static int label_kernel_names(struct go_labeller *g)
+{
+	for (size_t i = 0; i < g->snap->nmappings; i++) {
+		struct mm_mapping *m = &g->snap->mappings[i];
+		int lab = mm_go_label_for_name(m->path);
+		int err;
+
+		if (lab < 0) {
+			continue;
+		}
+		/* The whole mapping carries the name; it was anon.named. */
+		err = mm_mapping_label(m, m->start, m->end, lab, MM_HOW_KERNEL, NULL, 0);
+		if (err) {
+			return err;
+		}
+	}
+	return 0;
+}
+
+/* ---- exact mode: the runtime's pointers */
+
+static int var(struct go_labeller *g, const char *v, const char *path,
+	       struct mm_go_type *t)
+{
+	return mm_go_dwarf_var(g->dw, v, path, t);
+}
+
+/* A slice header's array and cap, member offsets by name. */
+static int read_slice(struct go_labeller *g, const char *v, const char *path,
+		      uint64_t *array, uint64_t *len, uint64_t *cap, uint64_t *elem)
+{
+	struct mm_go_type s, a, l, c;
+	char sub[128];
+	int err;
+
+	err = var(g, v, path, &s);
+	snprintf(sub, sizeof(sub), "%s.array", path);
+	err = err ? err : var(g, v, sub, &a);
+	snprintf(sub, sizeof(sub), "%s.len", path);
+	err = err ? err : var(g, v, sub, &l);
+	snprintf(sub, sizeof(sub), "%s.cap", path);
+	err = err ? err : var(g, v, sub, &c);
+	if (err) {
+		return err;
+	}
+	*elem = s.elem_size;
+	err = rd64(g, a.addr, array);
+	err = err ? err : rd64(g, l.addr, len);
+	err = err ? err : rd64(g, c.addr, cap);
+	return err;
+}
+
+/* The heap arenas (mheap_.allArenas), the L2 arena map (mheap_.arenas[i])
+ * and each arena's heapArena (arenas[l1][l2]). */
+static void label_arenas(struct go_labeller *g)
+{
+	struct mm_go_type arenas, ha;
+	uint64_t array, len, cap, esize, l2size, l2bits = 0;
+	uint64_t *l1 = NULL, *idx = NULL;
+
+	if (var(g, "runtime.mheap_", "arenas", &arenas) || arenas.count == 0 ||
+	    arenas.count > 1024 || arenas.elem_target_size < 8) {
+		return;
+	}
+	l2size = arenas.elem_target_size;
+	while ((8ull << l2bits) < l2size) {
+		l2bits++;
+	}
+	l1 = calloc(arenas.count, sizeof(*l1));
+	if (!l1) {
+		g->err = -ENOMEM;
+		return;
+	}
+	if (rd(g, arenas.addr, l1, arenas.count * sizeof(*l1))) {
+		goto out;
+	}
+	for (uint64_t i = 0; i < arenas.count; i++) {
+		if (l1[i]) {
+			labelf(g, l1[i], page_up(g, l1[i] + l2size), MM_GO_HEAP_INDEX,
+			       "mheap_.arenas[%llu]", (unsigned long long)i);
+		}
+	}
+
+	if (read_slice(g, "runtime.mheap_", "allArenas", &array, &len, &cap, &esize) ||
+	    esize != 8 || len > MAX_ARENAS || len > cap) {
+		goto out;
+	}
+	idx = calloc(len ? len : 1, sizeof(*idx));
+	if (!idx) {
+		g->err = -ENOMEM;
+		goto out;
+	}
+	if (len && rd(g, array, idx, len * sizeof(*idx))) {
+		goto out;
+	}
+	if (mm_go_dwarf_type(g->dw, "runtime.heapArena", NULL, &ha)) {
+		ha.size = 0;
+	}
+	for (uint64_t i = 0; i < len; i++) {
+		uint64_t base = idx[i] * HEAP_ARENA_BYTES + ARENA_BASE_OFFSET;
+		uint64_t l1i = idx[i] >> l2bits, l2i = idx[i] & ((1ull << l2bits) - 1);
+		uint64_t meta;
+
+		labelf(g, base, base + HEAP_ARENA_BYTES, MM_GO_HEAP, "arena %#llx",
+		       (unsigned long long)base);
+		/* A heapArena below persistentalloc's block limit lives inside
+		 * a persistentalloc chunk, which is labelled as such. */
+		if (ha.size < PERSISTENT_MAX_BLOCK || l1i >= arenas.count || !l1[l1i] ||
+		    rd64(g, l1[l1i] + l2i * 8, &meta) || !meta) {
+			continue;
+		}
+		labelf(g, meta, page_up(g, meta + ha.size), MM_GO_HEAP_METADATA,
+		       "heapArena of %#llx", (unsigned long long)base);
+	}
+out:
+	free(l1);
+	free(idx);
+}
+
+/* mheap_.pages: the summary levels, the chunks L2 blocks and the
+ * scavenge index; each is a reservation with parts committed. */
+static void label_page_alloc(struct go_labeller *g)
+{
+	struct mm_go_type sum, arr, cap, chunks, scav;
+	uint64_t *l1;
+
+	if (!var(g, "runtime.mheap_", "pages.summary", &sum) && sum.count &&
+	    sum.count <= 16 && sum.elem_target_size &&
+	    !mm_go_dwarf_type(g->dw, "[]runtime.pallocSum", "array", &arr) &&
+	    !mm_go_dwarf_type(g->dw, "[]runtime.pallocSum", "cap", &cap)) {
+		for (uint64_t l = 0; l < sum.count; l++) {
+			uint64_t hdr = sum.addr + l * sum.elem_size, a, c;
+
+			if (rd64(g, hdr + arr.addr, &a) || rd64(g, hdr + cap.addr, &c)) {
+				break;
+			}
+			labelf(g, a, page_up(g, a + c * sum.elem_target_size),
+			       MM_GO_PAGE_SUMMARY, "summary level %llu", (unsigned long long)l);
+		}
+	}
+
+	if (!var(g, "runtime.mheap_", "pages.chunks", &chunks) && chunks.count &&
+	    chunks.count <= (1u << 16) && chunks.elem_target_size) {
+		l1 = calloc(chunks.count, sizeof(*l1));
+		if (!l1) {
+			g->err = -ENOMEM;
+			return;
+		}
+		if (!rd(g, chunks.addr, l1, chunks.count * sizeof(*l1))) {
+			for (uint64_t i = 0; i < chunks.count; i++) {
+				if (l1[i]) {
+					labelf(g, l1[i], page_up(g, l1[i] + chunks.elem_target_size),
+					       MM_GO_PAGE_ALLOC, "chunks[%llu]", (unsigned long long)i);
+				}
+			}
+		}
+		free(l1);
+	}
+
+	if (!var(g, "runtime.mheap_", "pages.scav.index.chunks", &scav)) {
+		uint64_t a, len, c, esize;
+
+		if (!read_slice(g, "runtime.mheap_", "pages.scav.index.chunks", &a, &len, &c, &esize) &&
+		    esize) {
+			labelf(g, a, page_up(g, a + c * esize), MM_GO_SCAVENGE_INDEX,
+			       "scavenge index");
+		}
+	}
+}
+
+/* persistentalloc chunks: a list linked through each chunk's first word. */
+static void label_persistent(struct go_labeller *g)
+{
+	struct mm_go_type head;
+	uint64_t p;
+
+	if (var(g, "runtime.persistentChunks", NULL, &head) || rd64(g, head.addr, &p)) {
+		return;
+	}
+	for (unsigned int n = 0; p && n < MAX_LIST; n++) {
+		if (!mm_snapshot_find(g->snap, p)) {
+			break;
+		}
+		labelf(g, p, p + PERSISTENT_CHUNK_SIZE, MM_GO_IMMORTAL_METADATA,
+		       "persistentalloc chunk");
+		if (rd64(g, p, &p)) {
+			break;
+		}
+	}
+}
+
+/* gcBits arenas: four lists linked through gcBitsArena.next. */
+static void label_gc_bits(struct go_labeller *g)
+{
+	static const char *const lists[] = { "free", "next", "current", "previous" };
+	struct mm_go_type next;
+
+	if (mm_go_dwarf_type(g->dw, "runtime.gcBitsArena", "next", &next)) {
+		return;
+	}
+	for (size_t i = 0; i < sizeof(lists) / sizeof(lists[0]); i++) {
+		struct mm_go_type head;
+		uint64_t p;
+
+		if (var(g, "runtime.gcBitsArenas", lists[i], &head) || !head.elem_size ||
+		    rd64(g, head.addr, &p)) {
+			continue;
+		}
+		for (unsigned int n = 0; p && n < MAX_LIST; n++) {
+			if (!mm_snapshot_find(g->snap, p)) {
+				break;
+			}
+			labelf(g, p, page_up(g, p + head.elem_size), MM_GO_GC_BITS,
+			       "gcBits arena (%s)", lists[i]);
+			if (rd64(g, p + next.addr, &p)) {
+				break;
+			}
+		}
+	}
+}
+
+static void label_allspans(struct go_labeller *g)
+{
+	uint64_t a, len, cap, esize;
+
+	if (!read_slice(g, "runtime.mheap_", "allspans", &a, &len, &cap, &esize) && a && esize) {
+		labelf(g, a, page_up(g, a + cap * esize), MM_GO_ALLSPANS, "mheap_.allspans");
+	}
+}
+
+/* The memory profiler's bucket hash table, mmap'd on the first sample. */
+static void label_buckhash(struct go_labeller *g)
+{
+	struct mm_go_type v, arr;
+	uint64_t p;
+
+	if (mm_go_dwarf_type(g->dw, "runtime.buckhashArray", NULL, &arr) || !arr.size) {
+		return;
+	}
+	/* An atomic.UnsafePointer since Go 1.19; a plain pointer before. */
+	if (var(g, "runtime.buckhash", "value", &v) && var(g, "runtime.buckhash", NULL, &v)) {
+		return;
+	}
+	if (!rd64(g, v.addr, &p) && p) {
+		labelf(g, p, page_up(g, p + arr.size), MM_GO_OTHER, "mprof bucket hash");
+	}
+}
+
+/* Reads the runtime's roots; returns 0 when exact labelling was done,
+ * else -errno (nothing relied on was readable). */
+static int label_exact(struct go_labeller *g)
+{
+	struct mm_go_type heap;
+	uint64_t probe;
+
+	if (g->target->no_mem || g->target->captured) {
+		return -ENOTSUP;
+	}
+	if (var(g, "runtime.mheap_", NULL, &heap)) {
+		return -ENOENT;
+	}
+	/* Memory must be readable before anything is trusted. */
+	if (rd64(g, heap.addr, &probe)) {
+		return g->read_err;
+	}
+	label_arenas(g);
+	label_page_alloc(g);
+	label_persistent(g);
+	label_gc_bits(g);
+	label_allspans(g);
+	label_buckhash(g);
+	return 0;
+}
+
+/* ---- heuristic mode: arena hints */
+
+/* The first hint index that is not a heap hint: 1.19 uses all 128 hints
+ * for the heap; from 1.20 the upper half serve user arenas. */
+static unsigned int heap_hints(const char *version)
+{
+	unsigned int major, minor;
+
+	if (version && sscanf(version, "go%u.%u", &major, &minor) == 2 &&
+	    major == 1 && minor < 20) {
+		return 0x80;
+	}
+	return 0x40;
+}
+
+/* Whether [start, end) is covered entirely by private anonymous mappings
+ * with no name, still labelled anon. */
+static bool anon_covered(const struct mm_snapshot *snap, uint64_t start, uint64_t end)
+{
+	uint64_t a = start;
+
+	while (a < end) {
+		struct mm_mapping *m = mm_snapshot_find(snap, a);
+
+		if (!m || m->path || m->inode || m->perms[3] != 'p') {
+			return false;
+		}
+		for (size_t i = 0; i < m->nregions; i++) {
+			const struct mm_region *r = &m->regions[i];
+
+			if (r->end > a && r->start < end && r->label != MM_ANON) {
+				return false;
+			}
+		}
+		a = m->end;
+	}
+	return true;
+}
+
+/* The runtime reserves heap arenas as whole 64 MiB blocks upward from
+ * each hint; blocks entirely covered by unnamed anonymous memory starting
+ * exactly at a hint are the heap. */
+static void label_heuristic(struct go_labeller *g)
+{
+	unsigned int nhints = heap_hints(g->snap->runtime.version);
+
+	for (unsigned int i = 0; i < nhints; i++) {
+		uint64_t base = ARENA_HINT_BASE + (uint64_t)i * ARENA_HINT_STEP;
+		uint64_t a = base;
+
+		while (a + HEAP_ARENA_BYTES > a && anon_covered(g->snap, a, a + HEAP_ARENA_BYTES)) {
+			a += HEAP_ARENA_BYTES;
+		}
+		if (a > base) {
+			label(g, base, a, MM_GO_HEAP, MM_HOW_HEURISTIC, "arena hint");
+		}
+	}
+}
+
+/* ---- entry */
+
+static struct mm_mapping *exe_mapping(const struct mm_snapshot *snap)
+{
+	if (!snap->exe) {
+		return NULL;
+	}
+	for (size_t i = 0; i < snap->nmappings; i++) {
+		struct mm_mapping *m = &snap->mappings[i];
+
+		if (m->path && !m->deleted && !strcmp(m->path, snap->exe)) {
+			return m;
+		}
+	}
+	return NULL;
+}
+
+int mm_label_go(struct mm_classify *ctx)
+{
+	struct go_labeller g = { .snap = ctx->snap, .target = ctx->target };
+	struct mm_mapping *m;
+	struct mm_elf *e = NULL;
+	int err, ret = 0;
+
+	err = label_kernel_names(&g);
+	if (err) {
+		return err;
+	}
+	m = exe_mapping(g.snap);
+	if (m) {
+		const char *why = NULL;
+
+		e = mm_elf_cache_get(ctx->elves, ctx->target, m, &err, &why);
+	}
+	if (!e) {
+		return 0;	/* the ELF labeller already said why */
+	}
+	err = mm_go_buildinfo_detect(e, g.snap);
+	if (err) {
+		return err;
+	}
+	if (!g.snap->runtime.lang || strcmp(g.snap->runtime.lang, "go")) {
+		return 0;
+	}
+
+	err = mm_go_dwarf_open(e, &g.dw);
+	if (err == -ENOMEM) {
+		return err;
+	}
+	err = g.dw ? label_exact(&g) : -ENODATA;
+	if (err == -EPERM || err == -EACCES || err == -EIO) {
+		if (mm_snapshot_warn(g.snap, "%d: go runtime memory unreadable (%s), labelled by heuristics",
+				     (int)g.snap->pid, strerror(-err))) {
+			g.err = -ENOMEM;
+		}
+		ret = 1;
+	}
+	if (err) {
+		label_heuristic(&g);
+	}
+	mm_go_dwarf_close(g.dw);
+	return g.err ? g.err : ret;
+}

@@ -1,0 +1,537 @@
+/* label_threads.c: thread stacks and their guard pages.  Three sources, the
+ * strongest first: glibc's names for stack mappings (glibc 2.39+ with
+ * decorate_maps), glibc's own list of thread descriptors read from the
+ * target, and each thread's stack pointer from /proc/PID/task/TID matched
+ * with the shape glibc gives a stack (a PROT_NONE guard right below). */
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "glibc_layout.h"
+
+struct task {
+	pid_t tid;
+	char comm[64];
+	uint64_t sp;		/* 0: unknown (running, or not permitted) */
+	bool placed;		/* its stack is labelled */
+};
+
+struct tasks {
+	struct task *v;
+	size_t n;
+};
+
+/* Reads a small file below the target's directory into buf, NUL-ended.
+ * Returns the length or -errno. */
+static ssize_t read_small(const struct mm_target *t, const char *rel,
+			  char *buf, size_t size)
+{
+	int fd = mm_target_open(t, rel, O_RDONLY);
+	ssize_t n, got = 0;
+
+	if (fd < 0) {
+		return fd;
+	}
+	while ((size_t)got < size - 1 &&
+	       (n = read(fd, buf + got, size - 1 - (size_t)got)) != 0) {
+		if (n < 0) {
+			if (errno == EINTR) {
+				continue;
+			}
+			n = -errno;
+			close(fd);
+			return n;
+		}
+		got += n;
+	}
+	close(fd);
+	buf[got] = '\0';
+	return got;
+}
+
+/* "nr a1 .. a6 sp pc" while in a syscall, "-1 sp pc" while blocked
+ * elsewhere, "running" otherwise: the SP is the next-to-last field. */
+static uint64_t syscall_sp(const char *s)
+{
+	uint64_t f[9];
+	int n = 0;
+	char *end;
+
+	while (n < 9) {
+		while (isspace((unsigned char)*s)) {
+			s++;
+		}
+		if (!*s) {
+			break;
+		}
+		errno = 0;
+		f[n] = strtoull(s, &end, 0);
+		if (end == s || errno) {
+			if (*s == '-' && n == 0) {	/* "-1" */
+				f[n] = 0;
+				end = (char *)s + 2;
+			} else {
+				return 0;
+			}
+		}
+		n++;
+		s = end;
+	}
+	return n >= 3 ? f[n - 2] : 0;
+}
+
+/* kstkesp, field 29 of stat; zero on most kernels unless dumping core. */
+static uint64_t stat_sp(const char *s)
+{
+	const char *p = strrchr(s, ')');
+	int field = 2;
+
+	if (!p) {
+		return 0;
+	}
+	p++;
+	while (*p && field < 29) {
+		while (*p == ' ') {
+			p++;
+		}
+		if (++field == 29) {
+			return strtoull(p, NULL, 10);
+		}
+		while (*p && *p != ' ') {
+			p++;
+		}
+	}
+	return 0;
+}
+
+static int tid_cmp(const void *a, const void *b)
+{
+	const struct task *x = a, *y = b;
+
+	return (x->tid > y->tid) - (x->tid < y->tid);
+}
+
+static int read_tasks(struct mm_target *t, struct tasks *ts)
+{
+	int fd = mm_target_open(t, "task", O_RDONLY | O_DIRECTORY);
+	struct dirent *de;
+	size_t alloc = 0;
+	DIR *d;
+
+	ts->v = NULL;
+	ts->n = 0;
+	if (fd < 0) {
+		return fd == -ENOMEM ? fd : 0;	/* no task/: nothing to place */
+	}
+	d = fdopendir(fd);
+	if (!d) {
+		close(fd);
+		return 0;
+	}
+	while ((de = readdir(d))) {
+		char rel[64], buf[1024];
+		struct task *k;
+		char *end;
+		long tid = strtol(de->d_name, &end, 10);
+
+		if (end == de->d_name || *end || tid <= 0) {
+			continue;
+		}
+		if (ts->n == alloc) {
+			size_t na = alloc ? alloc * 2 : 16;
+			struct task *nv = reallocarray(ts->v, na, sizeof(*nv));
+
+			if (!nv) {
+				closedir(d);
+				return -ENOMEM;
+			}
+			ts->v = nv;
+			alloc = na;
+		}
+		k = &ts->v[ts->n++];
+		*k = (struct task){ .tid = (pid_t)tid };
+		snprintf(rel, sizeof(rel), "task/%ld/comm", tid);
+		if (read_small(t, rel, k->comm, sizeof(k->comm)) > 0) {
+			k->comm[strcspn(k->comm, "\n")] = '\0';
+		}
+		snprintf(rel, sizeof(rel), "task/%ld/syscall", tid);
+		if (read_small(t, rel, buf, sizeof(buf)) > 0) {
+			k->sp = syscall_sp(buf);
+		}
+		snprintf(rel, sizeof(rel), "task/%ld/stat", tid);
+		if (!k->sp && read_small(t, rel, buf, sizeof(buf)) > 0) {
+			k->sp = stat_sp(buf);
+		}
+	}
+	closedir(d);
+	qsort(ts->v, ts->n, sizeof(*ts->v), tid_cmp);
+	return 0;
+}
+
+static struct task *find_task(struct tasks *ts, pid_t tid)
+{
+	struct task key = { .tid = tid };
+
+	return ts->n ? bsearch(&key, ts->v, ts->n, sizeof(*ts->v), tid_cmp) : NULL;
+}
+
+static void task_detail(const struct task *k, pid_t tid, char *buf, size_t size)
+{
+	if (k && k->comm[0]) {
+		snprintf(buf, size, "tid %d %s", (int)tid, k->comm);
+	} else {
+		snprintf(buf, size, "tid %d", (int)tid);
+	}
+}
+
+/* The label of the region holding addr, or -1 when nothing is mapped. */
+static int label_at(const struct mm_snapshot *snap, uint64_t addr)
+{
+	const struct mm_mapping *m = mm_snapshot_find(snap, addr);
+
+	if (!m) {
+		return -1;
+	}
+	for (size_t i = 0; i < m->nregions; i++) {
+		if (m->regions[i].start <= addr && addr < m->regions[i].end) {
+			return (int)m->regions[i].label;
+		}
+	}
+	return (int)MM_ANON;
+}
+
+static int label_stack(struct mm_snapshot *snap, uint64_t block, uint64_t size,
+		       uint64_t guard, enum mm_how how, const char *detail)
+{
+	int rc = 0;
+
+	if (guard) {
+		rc = mm_snapshot_label(snap, block, block + guard, MM_THREAD_GUARD,
+				       how, detail, MM_ONLY_ANON);
+	}
+	if (!rc) {
+		rc = mm_snapshot_label(snap, block + guard, block + size,
+				       MM_THREAD_STACK, how, detail, MM_ONLY_ANON);
+	}
+	return rc;
+}
+
+static bool is_anon_mapping(const struct mm_mapping *m)
+{
+	return !m->path && m->perms[3] == 'p';
+}
+
+static bool has_flag(const struct mm_mapping *m, const char *flag)
+{
+	size_t len = strlen(flag);
+
+	for (const char *p = m->vm_flags; p && (p = strstr(p, flag)); p += len) {
+		if ((p == m->vm_flags || p[-1] == ' ') && (p[len] == ' ' || !p[len])) {
+			return true;
+		}
+	}
+	return false;
+}
+
+/* The PROT_NONE anonymous mapping ending where m starts, or NULL. */
+static struct mm_mapping *guard_below(struct mm_snapshot *snap, struct mm_mapping *m)
+{
+	size_t i = (size_t)(m - snap->mappings);
+	struct mm_mapping *g;
+
+	if (i == 0) {
+		return NULL;
+	}
+	g = &snap->mappings[i - 1];
+	if (g->end != m->start || !is_anon_mapping(g) || !mm_mapping_is_reserved(g)) {
+		return NULL;
+	}
+	return g;
+}
+
+/* glibc 2.39+ names: " glibc: pthread stack: TID", " glibc: pthread user
+ * stack: TID", " glibc: unused stack".  The guard below stays unnamed. */
+static int label_named(struct mm_classify *ctx, struct tasks *ts)
+{
+	struct mm_snapshot *snap = ctx->snap;
+
+	for (size_t i = 0; i < snap->nmappings; i++) {
+		struct mm_mapping *m = &snap->mappings[i], *g;
+		const char *name, *num = NULL;
+		char detail[96];
+		size_t len;
+		int rc;
+
+		if (!(name = mm_anon_name(m, &len))) {
+			continue;
+		}
+		if (len > 22 && strncmp(name, "glibc: pthread stack: ", 22) == 0) {
+			num = name + 22;
+		} else if (len > 27 && strncmp(name, "glibc: pthread user stack: ", 27) == 0) {
+			num = name + 27;
+		} else if (len == 19 && strncmp(name, "glibc: unused stack", 19) == 0) {
+			snprintf(detail, sizeof(detail), "unused (cached) stack");
+		} else {
+			continue;
+		}
+		if (num) {
+			pid_t tid = (pid_t)strtol(num, NULL, 10);
+			struct task *k = find_task(ts, tid);
+
+			task_detail(k, tid, detail, sizeof(detail));
+			if (k) {
+				k->placed = true;
+			}
+		}
+		rc = mm_mapping_reset_regions(m, MM_THREAD_STACK, MM_HOW_KERNEL, detail);
+		if (!rc && (g = guard_below(snap, m))) {
+			rc = mm_mapping_label(g, g->start, g->end, MM_THREAD_GUARD,
+					      MM_HOW_HEURISTIC, detail, MM_ONLY_ANON);
+		}
+		if (rc) {
+			return rc;
+		}
+	}
+	return 0;
+}
+
+static int label_descriptors(struct mm_classify *ctx, struct tasks *ts)
+{
+	struct mm_rtld r;
+	struct mm_pthread *pt = NULL;
+	size_t n = 0;
+	int rc;
+
+	rc = mm_rtld_find(ctx, &r);
+	if (rc == -ENOENT || (!rc && !r.lay)) {
+		return 0;
+	}
+	if (rc) {
+		return rc;
+	}
+	rc = mm_glibc_pthreads(ctx, &r, &pt, &n);
+	if (rc == -ENOMEM) {
+		return rc;
+	}
+	for (size_t i = 0; !rc && i < n; i++) {
+		const struct mm_pthread *p = &pt[i];
+		struct task *k = find_task(ts, p->tid);
+		char detail[96];
+
+		/* The main thread's stack is the kernel's [stack]. */
+		if (!p->stackblock || !p->stackblock_size) {
+			continue;
+		}
+		if (p->list == MM_PT_CACHE || p->tid <= 0 || !k) {
+			snprintf(detail, sizeof(detail), "unused (cached) stack");
+		} else {
+			task_detail(k, p->tid, detail, sizeof(detail));
+			k->placed = true;
+		}
+		rc = label_stack(ctx->snap, p->stackblock, p->stackblock_size,
+				 p->guardsize, MM_HOW_RUNTIME, detail);
+	}
+	free(pt);
+	return rc == -ENOMEM ? rc : 0;
+}
+
+/* What the stack pointer says: the anonymous rw mapping holding it is the
+ * stack when glibc's shape is there (a PROT_NONE guard right below), or
+ * when the kernel marked it as MAP_STACK memory (VmFlags nh) itself. */
+static int label_by_sp(struct mm_classify *ctx, struct tasks *ts)
+{
+	struct mm_snapshot *snap = ctx->snap;
+
+	for (size_t i = 0; i < ts->n; i++) {
+		struct task *k = &ts->v[i];
+		struct mm_mapping *m, *g;
+		char detail[96];
+		int rc;
+
+		if (k->placed || !k->sp || !(m = mm_snapshot_find(snap, k->sp))) {
+			continue;
+		}
+		if (!is_anon_mapping(m) || m->perms[0] != 'r' || m->perms[1] != 'w' ||
+		    label_at(snap, k->sp) != MM_ANON) {
+			continue;	/* [stack], a runtime's heap, a file */
+		}
+		g = guard_below(snap, m);
+		if (!g && !has_flag(m, "nh")) {
+			continue;
+		}
+		task_detail(k, k->tid, detail, sizeof(detail));
+		rc = mm_mapping_label(m, m->start, m->end, MM_THREAD_STACK,
+				      MM_HOW_HEURISTIC, detail, MM_ONLY_ANON);
+		if (!rc && g) {
+			rc = mm_mapping_label(g, g->start, g->end, MM_THREAD_GUARD,
+					      MM_HOW_HEURISTIC, detail, MM_ONLY_ANON);
+		}
+		if (rc) {
+			return rc;
+		}
+		k->placed = true;
+	}
+	return 0;
+}
+
+/* glibc's default stack size: RLIMIT_STACK's soft limit, or 2 MiB when
+ * that is unlimited (ARCH_STACK_DEFAULT_SIZE on x86_64). */
+static uint64_t default_stack_size(struct mm_target *t, uint64_t page)
+{
+	char buf[4096], *line;
+	uint64_t size = 2 << 20;
+
+	if (read_small(t, "limits", buf, sizeof(buf)) > 0 &&
+	    (line = strstr(buf, "Max stack size"))) {
+		char *p = line + strlen("Max stack size");
+
+		while (*p == ' ') {
+			p++;
+		}
+		if (isdigit((unsigned char)*p)) {
+			size = strtoull(p, NULL, 10);
+		}
+	}
+	return (size + page - 1) & ~(page - 1);
+}
+
+/* Threads not in a syscall show no stack pointer.  While some remain
+ * unplaced, a default-sized MAP_STACK-shaped mapping with a one-page guard
+ * below is taken as one of their stacks. */
+static int label_by_shape(struct mm_classify *ctx, struct tasks *ts)
+{
+	struct mm_snapshot *snap = ctx->snap;
+	uint64_t page = snap->page_size ? snap->page_size : 4096;
+	uint64_t want = default_stack_size(ctx->target, page);
+	size_t unplaced = 0;
+
+	for (size_t i = 0; i < ts->n; i++) {
+		if (!ts->v[i].placed && ts->v[i].tid != snap->pid) {
+			unplaced++;
+		}
+	}
+	for (size_t i = 1; unplaced && i < snap->nmappings; i++) {
+		struct mm_mapping *m = &snap->mappings[i], *g;
+		int rc;
+
+		if (!is_anon_mapping(m) || m->perms[0] != 'r' || m->perms[1] != 'w' ||
+		    m->nregions != 1 || m->regions[0].label != MM_ANON ||
+		    !(g = guard_below(snap, m)) || mm_mapping_size(g) != page ||
+		    mm_mapping_size(m) + page != want ||
+		    (m->vm_flags && !has_flag(m, "nh"))) {
+			continue;
+		}
+		rc = mm_mapping_label(m, m->start, m->end, MM_THREAD_STACK,
+				      MM_HOW_HEURISTIC, "thread (tid unknown)",
+				      MM_ONLY_ANON);
+		if (!rc) {
+			rc = mm_mapping_label(g, g->start, g->end, MM_THREAD_GUARD,
+					      MM_HOW_HEURISTIC, "thread (tid unknown)",
+					      MM_ONLY_ANON);
+		}
+		if (rc) {
+			return rc;
+		}
+		unplaced--;
+	}
+	return 0;
+}
+
+int mm_label_threads(struct mm_classify *ctx)
+{
+	struct tasks ts;
+	int rc;
+
+	rc = read_tasks(ctx->target, &ts);
+	if (!rc) {
+		rc = label_named(ctx, &ts);
+	}
+	if (!rc) {
+		rc = label_descriptors(ctx, &ts);
+	}
+	if (!rc) {
+		rc = label_by_sp(ctx, &ts);
+	}
+	if (!rc) {
+		rc = label_by_shape(ctx, &ts);
+	}
+	free(ts.v);
+	return rc;
+}
+
+/* ld.so keeps every struct pthread on one of three lists (list_t, linked
+ * through pd->list); the head lives in _rtld_global. */
+int mm_glibc_pthreads(struct mm_classify *ctx, const struct mm_rtld *r,
+		      struct mm_pthread **out, size_t *n)
+{
+	const struct mm_glibc_layout *L = r->lay;
+	const uint32_t heads[] = { L->stack_used, L->stack_user, L->stack_cache };
+	const enum mm_pthread_list kinds[] = { MM_PT_USED, MM_PT_USER, MM_PT_CACHE };
+	struct mm_pthread *v = NULL;
+	size_t nv = 0, alloc = 0;
+
+	*out = NULL;
+	*n = 0;
+	for (size_t h = 0; h < 3; h++) {
+		uint64_t head = r->global + heads[h], prev = head, node;
+		int rc = mm_read_word(ctx, head, &node);
+
+		for (int steps = 0; !rc && node != head; steps++) {
+			uint64_t pd = node - L->pd_list, back, self, tcb, w;
+			struct mm_pthread p = { .pd = pd, .list = kinds[h] };
+			uint32_t tid;
+			uint8_t user;
+
+			/* A list that does not link back, or a descriptor that
+			 * does not point at itself, means the layout is wrong. */
+			if (steps > 100000 ||
+			    (rc = mm_read_word(ctx, node + 8, &back)) || back != prev ||
+			    (rc = mm_read_word(ctx, pd + L->pd_self, &self)) || self != pd ||
+			    (rc = mm_read_word(ctx, pd + L->pd_tcb, &tcb)) || tcb != pd) {
+				rc = rc ? rc : -ENOENT;
+				break;
+			}
+			if ((rc = mm_target_read(ctx->target, pd + L->pd_tid, &tid, 4)) ||
+			    (rc = mm_target_read(ctx->target, pd + L->pd_user_stack, &user, 1)) ||
+			    (rc = mm_read_word(ctx, pd + L->pd_stackblock, &p.stackblock)) ||
+			    (rc = mm_read_word(ctx, pd + L->pd_stackblock_size, &p.stackblock_size)) ||
+			    (rc = mm_read_word(ctx, pd + L->pd_guardsize, &p.guardsize)) ||
+			    (rc = mm_read_word(ctx, pd + L->pd_dtv, &p.dtv))) {
+				break;
+			}
+			p.tid = (int32_t)tid;
+			p.user_stack = user != 0;
+			if (p.guardsize > p.stackblock_size) {
+				rc = -ENOENT;
+				break;
+			}
+			if (nv == alloc) {
+				size_t na = alloc ? alloc * 2 : 16;
+				struct mm_pthread *nvv = reallocarray(v, na, sizeof(*v));
+
+				if (!nvv) {
+					free(v);
+					return -ENOMEM;
+				}
+				v = nvv;
+				alloc = na;
+			}
+			v[nv++] = p;
+			prev = node;
+			rc = mm_read_word(ctx, node, &w);
+			node = w;
+		}
+		if (rc) {
+			free(v);
+			return rc == -ENOTSUP || rc == -EPERM || rc == -EACCES ? -ENOTSUP : -ENOENT;
+		}
+	}
+	*out = v;
+	*n = nv;
+	return 0;
+}

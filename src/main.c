@@ -1,0 +1,298 @@
+/* main.c: memmap's command line.  Phases: parse options → find the target →
+ * read (smaps, status) → classify → emit (table or JSON) → free.  Only this
+ * file and the printers talk to the user. */
+#include <argp.h>
+#include <ctype.h>
+#include <errno.h>
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "classify.h"
+#include "format.h"
+#include "json_out.h"
+#include "memmap-config.h"
+#include "proc.h"
+#include "table.h"
+
+enum exit_code {
+	EXIT_OK = 0,
+	EXIT_PARTIAL = 1,	/* printed, but some part could not be read */
+	EXIT_TARGET = 2,	/* the target could not be read at all */
+	EXIT_USAGE = 64,
+};
+
+enum {
+	OPT_SUMMARY = 0x100, OPT_MAPPINGS, OPT_LIST_COLUMNS, OPT_COLOR,
+	OPT_PROC_ROOT,
+};
+
+struct options {
+	const char *target;
+	const char *proc_root;
+	bool json, list_columns;
+	const char *color;
+	struct mm_table_opts table;
+};
+
+const char *argp_program_version = "memmap " MEMMAP_VERSION;
+const char *argp_program_bug_address = NULL;
+
+static const struct argp_option argp_options[] = {
+	{ NULL, 0, NULL, 0, "Output:", 1 },
+	{ "json", 'J', NULL, 0, "print the complete snapshot as JSON (schema memmap/1)", 1 },
+	{ "summary", OPT_SUMMARY, NULL, 0, "print only the summary by label", 1 },
+	{ "mappings", OPT_MAPPINGS, NULL, 0, "print only the mapping tree", 1 },
+
+	{ NULL, 0, NULL, 0, "Table format:", 2 },
+	{ "output", 'o', "LIST", 0, "columns to print (+LIST appends to the defaults)", 2 },
+	{ "list-columns", OPT_LIST_COLUMNS, NULL, 0, "list the columns and exit", 2 },
+	{ "sort", 's', "COL", 0, "sort rows by COL (sizes largest first)", 2 },
+	{ "raw", 'r', NULL, 0, "raw output: no alignment, no tree, no header", 2 },
+	{ "noheadings", 'n', NULL, 0, "don't print headings", 2 },
+	{ "bytes", 'b', NULL, 0, "print sizes in bytes", 2 },
+	{ "notruncate", 'u', NULL, 0, "don't truncate text in columns", 2 },
+	{ "color", OPT_COLOR, "WHEN", OPTION_ARG_OPTIONAL,
+	  "colorize: auto (default), always or never", 2 },
+
+	{ "proc-root", OPT_PROC_ROOT, "DIR", OPTION_HIDDEN,
+	  "read a captured /proc tree under DIR", 3 },
+	{ NULL, 0, NULL, 0, "Help:", -1 },
+	{ 0 }
+};
+
+static error_t parse_opt(int key, char *arg, struct argp_state *state)
+{
+	struct options *o = state->input;
+	char err[160];
+
+	switch (key) {
+	case 'J': o->json = true; break;
+	case OPT_SUMMARY: o->table.summary = true; break;
+	case OPT_MAPPINGS: o->table.mappings = true; break;
+	case 'o': o->table.output = arg; break;
+	case OPT_LIST_COLUMNS: o->list_columns = true; break;
+	case 's': o->table.sort = arg; break;
+	case 'r': o->table.raw = true; break;
+	case 'n': o->table.noheadings = true; break;
+	case 'b': o->table.bytes = true; break;
+	case 'u': o->table.notruncate = true; break;
+	case OPT_COLOR:
+		o->color = arg ? arg : "always";
+		if (strcmp(o->color, "auto") && strcmp(o->color, "always") &&
+		    strcmp(o->color, "never")) {
+			argp_error(state, "--color takes auto, always or never, not '%s'", arg);
+		}
+		break;
+	case OPT_PROC_ROOT: o->proc_root = arg; break;
+	case ARGP_KEY_ARG:
+		if (o->target) {
+			argp_error(state, "one PID or process name, please");
+		}
+		o->target = arg;
+		break;
+	case ARGP_KEY_END:
+		if (o->list_columns) {
+			break;
+		}
+		if (!o->target) {
+			argp_error(state, "which process? give a PID or a process name");
+		}
+		if (!o->table.summary && !o->table.mappings) {
+			o->table.summary = o->table.mappings = true;
+		}
+		if (!o->json && mm_table_check(&o->table, err, sizeof(err))) {
+			argp_error(state, "%s", err);
+		}
+		break;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
+
+static const struct argp argp = {
+	argp_options, parse_opt, "PID|NAME",
+	"Show where a process's memory goes: every mapping labelled (program and "
+	"library sections, heap, stacks, runtime arenas, files), with VSZ, RSS, PSS "
+	"and swap by label and by mapping.  Read-only: the process is never stopped."
+	"\vExit status: 0 ok, 1 printed but partial (see warnings), 2 the process "
+	"could not be read, 64 usage error.  NO_COLOR in the environment turns "
+	"colour off.  See memmap(1).",
+	NULL, NULL, NULL
+};
+
+static bool use_colors(const char *when)
+{
+	if (when && strcmp(when, "always") == 0) {
+		return true;
+	}
+	if (when && strcmp(when, "never") == 0) {
+		return false;
+	}
+	return isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
+}
+
+static bool all_digits(const char *s)
+{
+	if (!*s) {
+		return false;
+	}
+	for (; *s; s++) {
+		if (!isdigit((unsigned char)*s)) {
+			return false;
+		}
+	}
+	return true;
+}
+
+/* A PID as given, or the one process with that name. */
+static int resolve_target(const struct options *o, pid_t *pid)
+{
+	pid_t *pids;
+	size_t n;
+	int rc;
+
+	if (all_digits(o->target)) {
+		long v = strtol(o->target, NULL, 10);
+
+		if (v <= 0 || v > 0x3fffffff) {
+			fprintf(stderr, "memmap: %s: not a valid PID\n", o->target);
+			return EXIT_USAGE;
+		}
+		*pid = (pid_t)v;
+		return EXIT_OK;
+	}
+	if (o->proc_root) {
+		fprintf(stderr, "memmap: %s: with --proc-root, give a PID\n", o->target);
+		return EXIT_USAGE;
+	}
+	rc = mm_proc_find(o->target, pid, &pids, &n);
+	if (rc == -ESRCH) {
+		fprintf(stderr, "memmap: %s: no process with that name\n", o->target);
+		return EXIT_TARGET;
+	}
+	if (rc == -EEXIST) {
+		fprintf(stderr, "memmap: %s: %zu processes have that name (", o->target, n);
+		for (size_t i = 0; i < n && i < 10; i++) {
+			fprintf(stderr, "%s%d", i ? " " : "", (int)pids[i]);
+		}
+		fprintf(stderr, "%s); give a PID\n", n > 10 ? " ..." : "");
+		free(pids);
+		return EXIT_TARGET;
+	}
+	if (rc) {
+		fprintf(stderr, "memmap: %s: %s\n", o->target, strerror(-rc));
+		return EXIT_TARGET;
+	}
+	return EXIT_OK;
+}
+
+static int report_read_error(const struct mm_snapshot *snap, pid_t pid, int rc,
+			     unsigned long lineno)
+{
+	switch (rc) {
+	case -ESRCH:
+		fprintf(stderr, "memmap: %d: no such process\n", (int)pid);
+		break;
+	case -EACCES:
+	case -EPERM:
+		fprintf(stderr, "memmap: %d: permission denied reading its mappings "
+			"(run as root or as the process's user)\n", (int)pid);
+		break;
+	case -ENOENT:
+		if (snap->status.state == 'Z') {
+			fprintf(stderr, "memmap: %d: zombie process: it has no memory left "
+				"(its parent has not reaped it)\n", (int)pid);
+		} else {
+			fprintf(stderr, "memmap: %d: kernel thread: it has no user address "
+				"space\n", (int)pid);
+		}
+		break;
+	case -EBADMSG:
+		fprintf(stderr, "memmap: %d: smaps line %lu is malformed\n", (int)pid, lineno);
+		break;
+	default:
+		fprintf(stderr, "memmap: %d: %s\n", (int)pid, strerror(-rc));
+		break;
+	}
+	return EXIT_TARGET;
+}
+
+int main(int argc, char **argv)
+{
+	struct options o = { 0 };
+	struct mm_target target = { .mem_fd = -1 };
+	struct mm_snapshot *snap = NULL;
+	struct mm_classify ctx = { 0 };
+	unsigned long lineno = 0;
+	int status, rc;
+	pid_t pid;
+
+	setlocale(LC_ALL, "");
+	argp_err_exit_status = EXIT_USAGE;
+	argp_parse(&argp, argc, argv, 0, NULL, &o);
+
+	if (o.list_columns) {
+		mm_table_list_columns(stdout, o.table.raw);
+		return EXIT_OK;
+	}
+	o.table.colors = !o.json && !o.table.raw && use_colors(o.color);
+
+	status = resolve_target(&o, &pid);
+	if (status != EXIT_OK) {
+		return status;
+	}
+
+	/* read */
+	rc = mm_target_init(&target, o.proc_root, pid);
+	snap = mm_snapshot_create();
+	if (!snap) {
+		rc = -ENOMEM;
+	}
+	if (!rc) {
+		rc = mm_proc_read(&target, snap, &lineno);
+	}
+	if (rc) {
+		status = snap ? report_read_error(snap, pid, rc, lineno) : EXIT_TARGET;
+		goto out;
+	}
+
+	/* classify */
+	ctx = (struct mm_classify){
+		.snap = snap, .target = &target, .elves = mm_elf_cache_create(),
+	};
+	rc = ctx.elves ? mm_classify(&ctx) : -ENOMEM;
+	if (rc < 0) {
+		fprintf(stderr, "memmap: %d: %s\n", (int)pid, strerror(-rc));
+		status = EXIT_TARGET;
+		goto out;
+	}
+	status = rc ? EXIT_PARTIAL : EXIT_OK;
+	mm_snapshot_finish(snap);
+
+	/* emit */
+	for (size_t i = 0; i < snap->nwarnings; i++) {
+		char *w = mm_escape_name(snap->warnings[i]);
+
+		fprintf(stderr, "memmap: warning: %s\n", w ? w : "?");
+		free(w);
+	}
+	if (o.json) {
+		mm_json_write_snapshot(stdout, snap);
+	} else if ((rc = mm_table_print(stdout, snap, &o.table))) {
+		fprintf(stderr, "memmap: %s\n", strerror(-rc));
+		status = EXIT_TARGET;
+	}
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "memmap: write error: %s\n", strerror(errno));
+		status = EXIT_TARGET;
+	}
+out:
+	mm_elf_cache_destroy(ctx.elves);
+	mm_snapshot_destroy(snap);
+	mm_target_finish(&target);
+	return status;
+}

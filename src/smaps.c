@@ -1,0 +1,236 @@
+/* smaps.c: parses /proc/PID/smaps text into the snapshot's mappings.  Pure:
+ * bytes in, model out; the caller reads the file (one streaming pass). */
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "smaps.h"
+
+void mm_smaps_init(struct mm_smaps_parser *p, struct mm_snapshot *snap)
+{
+	*p = (struct mm_smaps_parser){ .snap = snap };
+}
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9') {
+		return c - '0';
+	}
+	if (c >= 'a' && c <= 'f') {
+		return c - 'a' + 10;
+	}
+	if (c >= 'A' && c <= 'F') {
+		return c - 'A' + 10;
+	}
+	return -1;
+}
+
+/* Parses digits in base 10 or 16 at *s, advancing it.  Fails on no digits
+ * or overflow. */
+static int parse_num(const char **s, const char *end, unsigned int base,
+		     uint64_t *out)
+{
+	const char *p = *s;
+	uint64_t v = 0;
+
+	for (; p < end; p++) {
+		int d = base == 16 ? hexval(*p) : (*p >= '0' && *p <= '9' ? *p - '0' : -1);
+
+		if (d < 0) {
+			break;
+		}
+		if (v > (UINT64_MAX - (uint64_t)d) / base) {
+			return -EINVAL;
+		}
+		v = v * base + (uint64_t)d;
+	}
+	if (p == *s) {
+		return -EINVAL;
+	}
+	*s = p;
+	*out = v;
+	return 0;
+}
+
+static int expect(const char **s, const char *end, char c)
+{
+	if (*s >= end || **s != c) {
+		return -EINVAL;
+	}
+	(*s)++;
+	return 0;
+}
+
+static void skip_spaces(const char **s, const char *end)
+{
+	while (*s < end && **s == ' ') {
+		(*s)++;
+	}
+}
+
+/* The kernel writes a path with seq_file_path(..., "\n"): only a newline is
+ * escaped, as \012.  Undo that, and take " (deleted)" off the end. */
+static int decode_path(const char *s, const char *end, struct mm_mapping *m)
+{
+	static const char deleted[] = " (deleted)";
+	size_t dlen = sizeof(deleted) - 1;
+	char *out = malloc((size_t)(end - s) + 1), *o = out;
+
+	if (!out) {
+		return -ENOMEM;
+	}
+	if ((size_t)(end - s) > dlen && memcmp(end - dlen, deleted, dlen) == 0 &&
+	    *s == '/') {
+		end -= dlen;
+		m->deleted = true;
+	}
+	while (s < end) {
+		if (end - s >= 4 && memcmp(s, "\\012", 4) == 0) {
+			*o++ = '\n';
+			s += 4;
+		} else {
+			*o++ = *s++;
+		}
+	}
+	*o = '\0';
+	free(m->path);
+	m->path = out;
+	return 0;
+}
+
+int mm_smaps_parse_header(const char *line, size_t len, struct mm_mapping *m)
+{
+	const char *s = line, *end = line + len;
+	uint64_t major, minor;
+
+	if (parse_num(&s, end, 16, &m->start) || expect(&s, end, '-') ||
+	    parse_num(&s, end, 16, &m->end) || expect(&s, end, ' ') ||
+	    m->end <= m->start || end - s < 5 || s[4] != ' ') {
+		return -EINVAL;
+	}
+	memcpy(m->perms, s, 4);
+	m->perms[4] = '\0';
+	s += 5;
+	if (parse_num(&s, end, 16, &m->offset) || expect(&s, end, ' ') ||
+	    parse_num(&s, end, 16, &major) || expect(&s, end, ':') ||
+	    parse_num(&s, end, 16, &minor) || expect(&s, end, ' ') ||
+	    parse_num(&s, end, 10, &m->inode) ||
+	    major > UINT32_MAX || minor > UINT32_MAX ||
+	    (s < end && *s != ' ')) {
+		return -EINVAL;
+	}
+	m->dev_major = (unsigned int)major;
+	m->dev_minor = (unsigned int)minor;
+	skip_spaces(&s, end);
+	if (s < end) {
+		return decode_path(s, end, m);
+	}
+	return 0;
+}
+
+enum field_kind { KB, FLAG, TEXT };
+
+static const struct field {
+	const char *name;
+	size_t offset;		/* into struct mm_mapping */
+	enum field_kind kind;
+} fields[] = {
+#define C(name, member) { name, offsetof(struct mm_mapping, c.member), KB }
+	C("Rss", rss), C("Pss", pss), C("Pss_Dirty", pss_dirty),
+	C("Shared_Clean", shared_clean), C("Shared_Dirty", shared_dirty),
+	C("Private_Clean", private_clean), C("Private_Dirty", private_dirty),
+	C("Referenced", referenced), C("Anonymous", anonymous),
+	C("LazyFree", lazyfree), C("AnonHugePages", anon_huge),
+	C("ShmemPmdMapped", shmem_huge), C("FilePmdMapped", file_huge),
+	C("Shared_Hugetlb", shared_huge), C("Private_Hugetlb", private_huge),
+	C("Swap", swap), C("SwapPss", swap_pss), C("Locked", locked),
+#undef C
+	{ "KernelPageSize", offsetof(struct mm_mapping, kernel_page_size), KB },
+	{ "MMUPageSize", offsetof(struct mm_mapping, mmu_page_size), KB },
+	{ "THPeligible", offsetof(struct mm_mapping, thp_eligible), FLAG },
+	{ "VmFlags", offsetof(struct mm_mapping, vm_flags), TEXT },
+};
+
+static const struct field *find_field(const char *name, size_t len)
+{
+	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
+		if (strlen(fields[i].name) == len && memcmp(fields[i].name, name, len) == 0) {
+			return &fields[i];
+		}
+	}
+	return NULL;
+}
+
+static int parse_field(struct mm_mapping *m, const char *line, size_t len)
+{
+	const char *end = line + len, *colon = memchr(line, ':', len), *s;
+	const struct field *f;
+	uint64_t v;
+
+	if (!colon) {
+		return -EINVAL;
+	}
+	f = find_field(line, (size_t)(colon - line));
+	if (!f) {
+		return 0;	/* a field newer than us, or one we derive */
+	}
+	s = colon + 1;
+	skip_spaces(&s, end);
+	if (f->kind == TEXT) {
+		char **text = (char **)((char *)m + f->offset);
+
+		while (end > s && end[-1] == ' ') {
+			end--;
+		}
+		free(*text);
+		*text = strndup(s, (size_t)(end - s));
+		return *text ? 0 : -ENOMEM;
+	}
+	if (parse_num(&s, end, 10, &v)) {
+		return -EINVAL;
+	}
+	if (f->kind == FLAG) {
+		*(bool *)((char *)m + f->offset) = v != 0;
+		return 0;
+	}
+	if (v > UINT64_MAX / 1024) {
+		return -EINVAL;
+	}
+	*(uint64_t *)((char *)m + f->offset) = v * 1024;
+	return 0;
+}
+
+int mm_smaps_feed(struct mm_smaps_parser *p, const char *line, size_t len)
+{
+	p->lineno++;
+	if (len == 0) {
+		return 0;
+	}
+	if (hexval(line[0]) >= 0 && !(line[0] >= 'A' && line[0] <= 'F')) {
+		struct mm_mapping *m = mm_snapshot_add_mapping(p->snap), *prev;
+		int rc;
+
+		if (!m) {
+			return -ENOMEM;
+		}
+		/* Adding may have moved the array: find the previous one anew. */
+		prev = p->snap->nmappings > 1 ? m - 1 : NULL;
+		rc = mm_smaps_parse_header(line, len, m);
+		if (!rc && prev && m->start < prev->end) {
+			rc = -EINVAL;	/* out of order or overlapping */
+		}
+		if (rc) {
+			free(m->path);
+			p->snap->nmappings--;
+			p->cur = prev;
+			return rc;
+		}
+		p->cur = m;
+		return 0;
+	}
+	if (!p->cur) {
+		return -EINVAL;
+	}
+	return parse_field(p->cur, line, len);
+}

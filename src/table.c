@@ -1,0 +1,600 @@
+/* table.c: the header line, the summary by label, and the mapping tree,
+ * printed with libsmartcols.  One column table drives -o, -s, the help for
+ * --list-columns and the cell contents. */
+#include <ctype.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <libsmartcols.h>
+
+#include "format.h"
+#include "table.h"
+
+enum {
+	COL_ADDRESS, COL_START, COL_END, COL_PERMS, COL_OFFSET, COL_DEV,
+	COL_INODE, COL_LABEL, COL_VSZ, COL_RESERVED, COL_RSS, COL_PSS,
+	COL_SWAP, COL_DIRTY, COL_ANON, COL_REGIONS, COL_HOW, COL_NAME,
+	COL_COUNT
+};
+
+enum { IN_MAP = 1, IN_SUM = 2 };
+enum kind { TEXT, SIZE, HEX };
+
+static const struct colinfo {
+	const char *name;
+	double whint;
+	int flags;
+	unsigned int tables;
+	enum kind kind;
+	const char *help;
+} infos[COL_COUNT] = {
+	[COL_ADDRESS] = { "ADDRESS", 0.1, SCOLS_FL_TREE, IN_MAP, HEX, "start-end of the mapping or region" },
+	[COL_START] = { "START", 0.1, SCOLS_FL_RIGHT, IN_MAP, HEX, "first address" },
+	[COL_END] = { "END", 0.1, SCOLS_FL_RIGHT, IN_MAP, HEX, "address after the last byte" },
+	[COL_PERMS] = { "PERMS", 4, 0, IN_MAP, TEXT, "protection and sharing: r w x, p(rivate) or s(hared)" },
+	[COL_OFFSET] = { "OFFSET", 0.1, SCOLS_FL_RIGHT, IN_MAP, HEX, "offset into the mapped file" },
+	[COL_DEV] = { "DEV", 5, 0, IN_MAP, TEXT, "device of the mapped file (major:minor, hex)" },
+	[COL_INODE] = { "INODE", 0.1, SCOLS_FL_RIGHT, IN_MAP, SIZE, "inode of the mapped file" },
+	[COL_LABEL] = { "LABEL", 0.1, 0, IN_MAP | IN_SUM, TEXT, "what the memory is (see LABELS in memmap(1))" },
+	[COL_VSZ] = { "VSZ", 5, SCOLS_FL_RIGHT, IN_MAP | IN_SUM, SIZE, "virtual size: address space taken" },
+	[COL_RESERVED] = { "RESERVED", 5, SCOLS_FL_RIGHT, IN_SUM, SIZE, "part of VSZ that is PROT_NONE: reserved, not usable" },
+	[COL_RSS] = { "RSS", 5, SCOLS_FL_RIGHT, IN_MAP | IN_SUM, SIZE, "resident in RAM" },
+	[COL_PSS] = { "PSS", 5, SCOLS_FL_RIGHT, IN_MAP | IN_SUM, SIZE, "resident, shared pages divided among their users" },
+	[COL_SWAP] = { "SWAP", 5, SCOLS_FL_RIGHT, IN_MAP | IN_SUM, SIZE, "swapped out" },
+	[COL_DIRTY] = { "DIRTY", 5, SCOLS_FL_RIGHT, IN_MAP | IN_SUM, SIZE, "resident and modified (private + shared)" },
+	[COL_ANON] = { "ANON", 5, SCOLS_FL_RIGHT, IN_MAP, SIZE, "anonymous (not file-backed) resident pages" },
+	[COL_REGIONS] = { "COUNT", 3, SCOLS_FL_RIGHT, IN_SUM, SIZE, "number of regions with this label" },
+	[COL_HOW] = { "HOW", 0.1, 0, IN_MAP, TEXT, "how the label was found: elf, kernel, runtime or heuristic" },
+	[COL_NAME] = { "NAME", 0.3, SCOLS_FL_TRUNC, IN_MAP, TEXT, "mapped file or kernel name; for a region, its detail" },
+};
+
+static const int map_defaults[] = {
+	COL_ADDRESS, COL_PERMS, COL_VSZ, COL_RSS, COL_PSS, COL_SWAP, COL_LABEL, COL_NAME,
+};
+static const int sum_defaults[] = {
+	COL_LABEL, COL_VSZ, COL_RESERVED, COL_RSS, COL_PSS, COL_SWAP, COL_DIRTY, COL_REGIONS,
+};
+
+struct columns {
+	int id[COL_COUNT * 2];
+	size_t n;
+};
+
+static int column_by_name(const char *name, size_t len)
+{
+	for (int i = 0; i < COL_COUNT; i++) {
+		if (strlen(infos[i].name) == len && strncasecmp(infos[i].name, name, len) == 0) {
+			return i;
+		}
+	}
+	return -1;
+}
+
+/* Resolves -o for one table: defaults, a LIST, or +LIST after defaults. */
+static int parse_columns(const char *list, unsigned int table, struct columns *cols,
+			 char *err, size_t errlen)
+{
+	const int *defs = table == IN_MAP ? map_defaults : sum_defaults;
+	size_t ndefs = table == IN_MAP ? sizeof(map_defaults) / sizeof(int)
+				       : sizeof(sum_defaults) / sizeof(int);
+
+	cols->n = 0;
+	if (!list || *list == '+') {
+		memcpy(cols->id, defs, ndefs * sizeof(int));
+		cols->n = ndefs;
+	}
+	if (!list) {
+		return 0;
+	}
+	for (const char *p = list + (*list == '+'); *p;) {
+		size_t len = strcspn(p, ",");
+		int id = column_by_name(p, len);
+
+		if (id < 0 || !(infos[id].tables & table)) {
+			snprintf(err, errlen, "%s column: %.*s%s",
+				 id < 0 ? "unknown" : "no such", (int)len, p,
+				 id < 0 ? "" : (table == IN_MAP ? " (a summary column)"
+								: " (a mapping column)"));
+			return -EINVAL;
+		}
+		if (cols->n < sizeof(cols->id) / sizeof(cols->id[0])) {
+			cols->id[cols->n++] = id;
+		}
+		p += len + (p[len] == ',');
+	}
+	if (cols->n == 0) {
+		snprintf(err, errlen, "no columns given");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int mm_table_check(const struct mm_table_opts *o, char *err, size_t errlen)
+{
+	struct columns cols;
+	unsigned int tables = (o->summary ? IN_SUM : 0) | (o->mappings ? IN_MAP : 0);
+	int rc;
+
+	rc = parse_columns(o->output, o->mappings ? IN_MAP : IN_SUM, &cols, err, errlen);
+	if (rc) {
+		return rc;
+	}
+	if (o->sort) {
+		int id = column_by_name(o->sort, strlen(o->sort));
+
+		if (id < 0 || !(infos[id].tables & tables)) {
+			snprintf(err, errlen, "cannot sort by %s: %s", o->sort,
+				 id < 0 ? "unknown column" : "not in the tables printed");
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+void mm_table_list_columns(FILE *out, bool raw)
+{
+	for (unsigned int t = IN_MAP; t <= IN_SUM; t <<= 1) {
+		if (!raw) {
+			fprintf(out, "%s columns:\n", t == IN_MAP ? "Mapping tree" : "Summary");
+		}
+		for (int i = 0; i < COL_COUNT; i++) {
+			if (!(infos[i].tables & t)) {
+				continue;
+			}
+			if (raw) {
+				if (t == IN_SUM && (infos[i].tables & IN_MAP)) {
+					continue;	/* listed once */
+				}
+				fprintf(out, "%s %s\n", infos[i].name, infos[i].help);
+			} else {
+				fprintf(out, " %10s  %s\n", infos[i].name, infos[i].help);
+			}
+		}
+		if (!raw && t == IN_MAP) {
+			putc('\n', out);
+		}
+	}
+}
+
+/* ---- cells ---------------------------------------------------------- */
+
+static char *size_text(const struct mm_table_opts *o, uint64_t v)
+{
+	char buf[32];
+
+	if (o->bytes) {
+		snprintf(buf, sizeof(buf), "%" PRIu64, v);
+	} else {
+		mm_format_size(buf, sizeof(buf), v);
+	}
+	return strdup(buf);
+}
+
+static char *hex_text(uint64_t v)
+{
+	char *s;
+
+	return asprintf(&s, "%" PRIx64, v) < 0 ? NULL : s;
+}
+
+static const char *class_color(enum mm_class c)
+{
+	static const char *const colors[MM_CLASS_COUNT] = {
+		[MM_CLASS_IMAGE] = "blue", [MM_CLASS_HEAP] = "green",
+		[MM_CLASS_STACK] = "magenta", [MM_CLASS_RUNTIME] = "yellow",
+		[MM_CLASS_KERNEL] = "cyan", [MM_CLASS_FILE] = "brown",
+		[MM_CLASS_ANON] = NULL,
+	};
+	return colors[c];
+}
+
+static int set_cell(struct libscols_line *ln, size_t n, char *text)
+{
+	if (!text) {
+		return -ENOMEM;
+	}
+	if (scols_line_refer_data(ln, n, text) < 0) {
+		free(text);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+static void color_label(const struct mm_table_opts *o, struct libscols_line *ln,
+			size_t n, enum mm_label label)
+{
+	const char *color = class_color(mm_label_class(label));
+
+	if (o->colors && color) {
+		scols_cell_set_color(scols_line_get_cell(ln, n), color);
+	}
+}
+
+/* What a mapping row says in NAME: its path, or its kernel name. */
+static char *mapping_name(const struct mm_mapping *m)
+{
+	char *esc, *s;
+
+	if (!m->path) {
+		const char *detail = m->nregions == 1 ? m->regions[0].detail : NULL;
+
+		return mm_escape_name(detail ? detail : "");
+	}
+	esc = mm_escape_name(m->path);
+	if (!esc || !m->deleted) {
+		return esc;
+	}
+	if (asprintf(&s, "%s (deleted)", esc) < 0) {
+		s = NULL;
+	}
+	free(esc);
+	return s;
+}
+
+/* One mapping (region == NULL) or one of its regions. */
+static int fill_map_line(const struct mm_table_opts *o, const struct columns *cols,
+			 struct libscols_line *ln, const struct mm_mapping *m,
+			 const struct mm_region *r)
+{
+	const struct mm_region *only = r ? r : (m->nregions == 1 ? &m->regions[0] : NULL);
+	uint64_t start = r ? r->start : m->start, end = r ? r->end : m->end;
+	const struct mm_counters *c = r ? &r->c : &m->c;
+
+	for (size_t i = 0; i < cols->n; i++) {
+		char *text = NULL;
+
+		switch (cols->id[i]) {
+		case COL_ADDRESS:
+			text = asprintf(&text, "%" PRIx64 "-%" PRIx64, start, end) < 0 ? NULL : text;
+			break;
+		case COL_START: text = hex_text(start); break;
+		case COL_END: text = hex_text(end); break;
+		case COL_PERMS: text = strdup(r ? "" : m->perms); break;
+		case COL_OFFSET: text = r ? strdup("") : hex_text(m->offset); break;
+		case COL_DEV:
+			text = r ? strdup("") : (asprintf(&text, "%02x:%02x", m->dev_major,
+							  m->dev_minor) < 0 ? NULL : text);
+			break;
+		case COL_INODE:
+			text = r ? strdup("") : (asprintf(&text, "%" PRIu64, m->inode) < 0 ? NULL : text);
+			break;
+		case COL_LABEL:
+			text = strdup(only ? mm_label_name(only->label) : "");
+			if (only) {
+				color_label(o, ln, i, only->label);
+			}
+			break;
+		case COL_HOW: text = strdup(only ? mm_how_name(only->how) : ""); break;
+		case COL_VSZ: text = size_text(o, end - start); break;
+		case COL_RSS: text = size_text(o, c->rss); break;
+		case COL_PSS: text = size_text(o, c->pss); break;
+		case COL_SWAP: text = size_text(o, c->swap); break;
+		case COL_DIRTY: text = size_text(o, c->private_dirty + c->shared_dirty); break;
+		case COL_ANON: text = size_text(o, c->anonymous); break;
+		case COL_NAME:
+			text = r ? mm_escape_name(r->detail ? r->detail : "") : mapping_name(m);
+			break;
+		default: text = strdup(""); break;
+		}
+		if (set_cell(ln, i, text)) {
+			return -ENOMEM;
+		}
+	}
+	return 0;
+}
+
+static int fill_sum_line(const struct mm_table_opts *o, const struct columns *cols,
+			 struct libscols_line *ln, enum mm_label label,
+			 const struct mm_category *cat)
+{
+	for (size_t i = 0; i < cols->n; i++) {
+		char *text;
+
+		switch (cols->id[i]) {
+		case COL_LABEL:
+			text = strdup(mm_label_name(label));
+			color_label(o, ln, i, label);
+			break;
+		case COL_VSZ: text = size_text(o, cat->vsz); break;
+		case COL_RESERVED: text = size_text(o, cat->reserved); break;
+		case COL_RSS: text = size_text(o, cat->rss); break;
+		case COL_PSS: text = size_text(o, cat->pss); break;
+		case COL_SWAP: text = size_text(o, cat->swap); break;
+		case COL_DIRTY: text = size_text(o, cat->dirty); break;
+		case COL_REGIONS:
+			text = asprintf(&text, "%zu", cat->regions) < 0 ? NULL : text;
+			break;
+		default: text = strdup(""); break;
+		}
+		if (set_cell(ln, i, text)) {
+			return -ENOMEM;
+		}
+	}
+	return 0;
+}
+
+/* ---- sorting -------------------------------------------------------- */
+
+static int sort_col = -1;
+static const struct mm_snapshot *sort_snap;
+
+static uint64_t map_key(const struct mm_mapping *m, int col)
+{
+	switch (col) {
+	case COL_VSZ: return mm_mapping_size(m);
+	case COL_RSS: return m->c.rss;
+	case COL_PSS: return m->c.pss;
+	case COL_SWAP: return m->c.swap;
+	case COL_DIRTY: return m->c.private_dirty + m->c.shared_dirty;
+	case COL_ANON: return m->c.anonymous;
+	case COL_INODE: return m->inode;
+	case COL_OFFSET: return m->offset;
+	case COL_END: return m->end;
+	default: return m->start;
+	}
+}
+
+static int cmp_u64_desc(uint64_t a, uint64_t b)
+{
+	return a < b ? 1 : a > b ? -1 : 0;
+}
+
+static int cmp_mappings(const void *a, const void *b)
+{
+	const struct mm_mapping *x = *(const struct mm_mapping *const *)a;
+	const struct mm_mapping *y = *(const struct mm_mapping *const *)b;
+	int rc;
+
+	switch (sort_col) {
+	case COL_LABEL:
+		rc = strcmp(mm_label_name(x->regions[0].label), mm_label_name(y->regions[0].label));
+		break;
+	case COL_HOW:
+		rc = strcmp(mm_how_name(x->regions[0].how), mm_how_name(y->regions[0].how));
+		break;
+	case COL_NAME:
+	case COL_DEV:
+		rc = strcmp(x->path ? x->path : "", y->path ? y->path : "");
+		break;
+	case COL_PERMS:
+		rc = strcmp(x->perms, y->perms);
+		break;
+	case COL_ADDRESS: case COL_START: case COL_END: case COL_OFFSET: case -1:
+		rc = map_key(x, sort_col) < map_key(y, sort_col) ? -1 :
+		     map_key(x, sort_col) > map_key(y, sort_col);
+		break;
+	default:
+		rc = cmp_u64_desc(map_key(x, sort_col), map_key(y, sort_col));
+		break;
+	}
+	return rc ? rc : (x->start < y->start ? -1 : x->start > y->start);
+}
+
+static uint64_t cat_key(const struct mm_category *c, int col)
+{
+	switch (col) {
+	case COL_VSZ: return c->vsz;
+	case COL_RESERVED: return c->reserved;
+	case COL_PSS: return c->pss;
+	case COL_SWAP: return c->swap;
+	case COL_DIRTY: return c->dirty;
+	case COL_REGIONS: return c->regions;
+	default: return c->rss;
+	}
+}
+
+static int cmp_labels(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+	int rc;
+
+	if (sort_col == COL_LABEL) {
+		return strcmp(mm_label_name((enum mm_label)x), mm_label_name((enum mm_label)y));
+	}
+	rc = cmp_u64_desc(cat_key(&sort_snap->categories[x], sort_col),
+			  cat_key(&sort_snap->categories[y], sort_col));
+	return rc ? rc : x - y;
+}
+
+/* ---- tables --------------------------------------------------------- */
+
+static struct libscols_table *new_table(const struct mm_table_opts *o,
+					const struct columns *cols, bool tree)
+{
+	struct libscols_table *tb = scols_new_table();
+
+	if (!tb) {
+		return NULL;
+	}
+	scols_table_enable_raw(tb, o->raw);
+	scols_table_enable_noheadings(tb, o->noheadings);
+	scols_table_enable_colors(tb, o->colors);
+	for (size_t i = 0; i < cols->n; i++) {
+		const struct colinfo *ci = &infos[cols->id[i]];
+		int flags = ci->flags;
+
+		if (!tree) {
+			flags &= ~SCOLS_FL_TREE;
+		}
+		if (o->notruncate) {
+			flags &= ~SCOLS_FL_TRUNC;
+		}
+		if (!scols_table_new_column(tb, ci->name, ci->whint, flags)) {
+			scols_unref_table(tb);
+			return NULL;
+		}
+	}
+	return tb;
+}
+
+static int print_summary(FILE *out, const struct mm_snapshot *snap,
+			 const struct mm_table_opts *o, const struct columns *cols)
+{
+	int order[MM_LABEL_COUNT], n = 0, rc = 0;
+	struct libscols_table *tb = new_table(o, cols, false);
+
+	if (!tb) {
+		return -ENOMEM;
+	}
+	for (int i = 0; i < MM_LABEL_COUNT; i++) {
+		if (snap->categories[i].regions) {
+			order[n++] = i;
+		}
+	}
+	sort_snap = snap;
+	qsort(order, (size_t)n, sizeof(int), cmp_labels);
+	for (int i = 0; i < n && !rc; i++) {
+		struct libscols_line *ln = scols_table_new_line(tb, NULL);
+
+		rc = ln ? fill_sum_line(o, cols, ln, (enum mm_label)order[i],
+					&snap->categories[order[i]]) : -ENOMEM;
+	}
+	if (!rc) {
+		scols_table_set_stream(tb, out);
+		scols_print_table(tb);
+	}
+	scols_unref_table(tb);
+	return rc;
+}
+
+static int print_mappings(FILE *out, const struct mm_snapshot *snap,
+			  const struct mm_table_opts *o, const struct columns *cols)
+{
+	const struct mm_mapping **order = calloc(snap->nmappings + 1, sizeof(*order));
+	struct libscols_table *tb = new_table(o, cols, !o->raw);
+	int rc = 0;
+
+	if (!order || !tb) {
+		free(order);
+		scols_unref_table(tb);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < snap->nmappings; i++) {
+		order[i] = &snap->mappings[i];
+	}
+	if (sort_col >= 0) {
+		qsort(order, snap->nmappings, sizeof(*order), cmp_mappings);
+	}
+	for (size_t i = 0; i < snap->nmappings && !rc; i++) {
+		const struct mm_mapping *m = order[i];
+		struct libscols_line *ln = scols_table_new_line(tb, NULL);
+
+		rc = ln ? fill_map_line(o, cols, ln, m, NULL) : -ENOMEM;
+		for (size_t r = 0; m->nregions > 1 && r < m->nregions && !rc; r++) {
+			struct libscols_line *child = scols_table_new_line(tb, ln);
+
+			rc = child ? fill_map_line(o, cols, child, m, &m->regions[r]) : -ENOMEM;
+		}
+	}
+	if (!rc) {
+		scols_table_set_stream(tb, out);
+		scols_print_table(tb);
+	}
+	scols_unref_table(tb);
+	free(order);
+	return rc;
+}
+
+static void print_header(FILE *out, const struct mm_snapshot *snap)
+{
+	char *comm = mm_escape_name(snap->comm ? snap->comm : "");
+	char *exe = mm_escape_name(snap->exe ? snap->exe : "?");
+
+	fprintf(out, "pid %d (%s)  %s", (int)snap->pid, comm ? comm : "", exe ? exe : "");
+	if (snap->runtime.lang) {
+		fprintf(out, "  %s %s%s", snap->runtime.lang,
+			snap->runtime.version ? snap->runtime.version : "",
+			snap->runtime.cgo ? " cgo" : "");
+	}
+	fprintf(out, "\nLinux %s, %zu mappings", snap->kernel ? snap->kernel : "?",
+		snap->nmappings);
+	if (snap->status.has_status) {
+		fprintf(out, ", %lu thread%s", snap->status.threads,
+			snap->status.threads == 1 ? "" : "s");
+	}
+	fputs("\n\n", out);
+	free(comm);
+	free(exe);
+}
+
+/* VSZ against VmSize (the kernel lists [vsyscall] but does not count it),
+ * RSS against VmRSS, and how much is labelled. */
+static void print_reconciliation(FILE *out, const struct mm_snapshot *snap,
+				 const struct mm_table_opts *o)
+{
+	char a[32], b[32], c[32], d[32], e[32];
+	uint64_t vsyscall = snap->categories[MM_KERNEL_VSYSCALL].vsz;
+	double cov_vsz, cov_rss;
+
+#define SZ(buf, v) (o->bytes ? (snprintf(buf, sizeof(buf), "%" PRIu64, (uint64_t)(v)), buf) \
+			     : (mm_format_size(buf, sizeof(buf), v), buf))
+	fprintf(out, "\ntotal VSZ %s (reserved %s), RSS %s, PSS %s, swap %s\n",
+		SZ(a, snap->total_vsz), SZ(b, snap->total_reserved), SZ(c, snap->totals.rss),
+		SZ(d, snap->totals.pss), SZ(e, snap->totals.swap));
+	if (snap->status.has_status) {
+		uint64_t counted = snap->total_vsz - vsyscall;
+
+		fprintf(out, "status: VmSize %s %s VSZ - [vsyscall] %s; VmRSS %s (smaps RSS %s)\n",
+			SZ(a, snap->status.vm_size),
+			counted == snap->status.vm_size ? "=" : "!=",
+			SZ(b, counted), SZ(c, snap->status.vm_rss), SZ(d, snap->totals.rss));
+		if (counted != snap->status.vm_size) {
+			fputs("  (the mappings changed between reading smaps and status)\n", out);
+		}
+	}
+#undef SZ
+	mm_snapshot_coverage(snap, &cov_vsz, &cov_rss);
+	fprintf(out, "labelled beyond anon: %.1f%% of VSZ, %.1f%% of RSS\n",
+		cov_vsz * 100, cov_rss * 100);
+}
+
+int mm_table_print(FILE *out, const struct mm_snapshot *snap,
+		   const struct mm_table_opts *o)
+{
+	struct columns map_cols, sum_cols;
+	bool decorate = !o->raw && !o->noheadings;
+	char err[128];
+	int rc;
+
+	/* -o belongs to the mapping tree, or to the summary when alone. */
+	if (parse_columns(o->mappings ? o->output : NULL, IN_MAP, &map_cols, err, sizeof(err)) ||
+	    parse_columns(o->mappings ? NULL : o->output, IN_SUM, &sum_cols, err, sizeof(err))) {
+		return -EINVAL;
+	}
+	sort_col = o->sort ? column_by_name(o->sort, strlen(o->sort)) : -1;
+
+	if (decorate) {
+		print_header(out, snap);
+	}
+	if (o->summary) {
+		int saved = sort_col;
+
+		if (sort_col < 0 || !(infos[sort_col].tables & IN_SUM)) {
+			sort_col = COL_RSS;
+		}
+		rc = print_summary(out, snap, o, &sum_cols);
+		sort_col = saved;
+		if (rc) {
+			return rc;
+		}
+		if (decorate) {
+			print_reconciliation(out, snap, o);
+		}
+	}
+	if (o->mappings) {
+		if (o->summary) {
+			putc('\n', out);
+		}
+		if (sort_col >= 0 && !(infos[sort_col].tables & IN_MAP)) {
+			sort_col = -1;
+		}
+		rc = print_mappings(out, snap, o, &map_cols);
+		if (rc) {
+			return rc;
+		}
+	}
+	return 0;
+}

@@ -1,0 +1,31 @@
+/* table.h: the human views — header, summary by label, mapping tree —
+ * printed with libsmartcols, util-linux style. */
+#ifndef MEMMAP_TABLE_H
+#define MEMMAP_TABLE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "model.h"
+
+struct mm_table_opts {
+	const char *output;	/* -o LIST or +LIST; NULL: defaults */
+	const char *sort;	/* -s COL; NULL: defaults */
+	bool summary, mappings;	/* which tables (both by default) */
+	bool raw, noheadings, bytes, notruncate, colors;
+};
+
+/* Checks -o and -s against the tables to be printed.  Returns 0, or -EINVAL
+ * with a message in err. */
+int mm_table_check(const struct mm_table_opts *o, char *err, size_t errlen);
+
+/* Prints the views o asks for.  Returns 0 or -ENOMEM. */
+int mm_table_print(FILE *out, const struct mm_snapshot *snap,
+		   const struct mm_table_opts *o);
+
+/* --list-columns: every column, the tables it belongs to, what it shows.
+ * raw: "NAME description" lines only. */
+void mm_table_list_columns(FILE *out, bool raw);
+
+#endif
