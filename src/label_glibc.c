@@ -173,7 +173,7 @@ static int relabel(struct mm_snapshot *snap, uint64_t start, uint64_t end,
 			if (rc) {
 				return rc;
 			}
-			j = 0;	/* the regions were rebuilt: rescan */
+			j = (size_t)-1;	/* the regions were rebuilt: rescan */
 		}
 	}
 	return 0;
@@ -397,7 +397,7 @@ static int label_chunks(struct mm_classify *ctx)
 			if (rc) {
 				return rc;
 			}
-			j = 0;	/* regions rebuilt */
+			j = (size_t)-1;	/* regions rebuilt */
 		}
 	}
 	return 0;
@@ -492,17 +492,14 @@ static int label_ld_malloc(struct mm_classify *ctx, const struct mm_rtld *r)
 		return 0;
 	}
 	for (int steps = 0; lm && steps < 4096 && !rc; steps++) {
-		static const int fields[] = { 1, 2, 3, 4, 5 };
+		const uint32_t offs[] = { L->lm_name, L->lm_libname,
+					  L->lm_searchlist_list, L->lm_versions,
+					  L->lm_initfini };
 		uint64_t w;
 
 		rc = add_ptr(&ptrs, &n, &alloc, lm);
-		for (size_t f = 0; !rc && f < sizeof(fields) / sizeof(fields[0]); f++) {
-			uint32_t off = fields[f] == 1 ? L->lm_name :
-				       fields[f] == 2 ? L->lm_libname :
-				       fields[f] == 3 ? L->lm_searchlist_list :
-				       fields[f] == 4 ? L->lm_versions : L->lm_initfini;
-
-			if (!mm_read_word(ctx, lm + off, &w)) {
+		for (size_t f = 0; !rc && f < sizeof(offs) / sizeof(offs[0]); f++) {
+			if (!mm_read_word(ctx, lm + offs[f], &w)) {
 				rc = add_ptr(&ptrs, &n, &alloc, w);
 			}
 		}
