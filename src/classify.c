@@ -20,5 +20,13 @@ int mm_classify(struct mm_classify *ctx)
 		return rc;
 	}
 	partial |= rc;
+	rc = mm_label_threads(ctx);
+	if (rc < 0) {
+		return rc;
+	}
+	rc = mm_label_glibc(ctx);
+	if (rc < 0) {
+		return rc;
+	}
 	return partial;
 }

@@ -20,5 +20,7 @@ int mm_classify(struct mm_classify *ctx);
 int mm_label_kernel(struct mm_classify *ctx);	/* heap, stack, vdso, file... */
 int mm_label_elf(struct mm_classify *ctx);	/* exe.* and lib.* sections */
 int mm_label_go(struct mm_classify *ctx);	/* go.*: the Go runtime's mappings */
+int mm_label_threads(struct mm_classify *ctx);	/* thread.stack, thread.guard */
+int mm_label_glibc(struct mm_classify *ctx);	/* glibc.*, ld.*: malloc and the loader */
 
 #endif
