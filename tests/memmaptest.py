@@ -329,6 +329,30 @@ def status_bytes(st, field):
     return int(n) * (1024 if unit.strip() == 'kB' else 1)
 
 
+def proc_smaps(pid):
+    """/proc/PID/smaps as proc_maps() dicts plus every `Field: N kB` line
+    in bytes under its own name ('Rss', 'Swap', ...)."""
+    out = []
+    with open('/proc/%d/smaps' % pid, 'rb') as f:
+        text = f.read()
+    hdr = re.compile(rb'^[0-9a-f]+-[0-9a-f]+ ')
+    cur = None
+    for raw in text.split(b'\n'):
+        if hdr.match(raw):
+            parts = raw.split(None, 5)
+            s, e = parts[0].split(b'-')
+            cur = dict(start=int(s, 16), end=int(e, 16),
+                       perms=parts[1].decode(), offset=int(parts[2], 16),
+                       dev=parts[3].decode(), inode=int(parts[4]),
+                       path=parts[5].decode('utf-8', 'surrogateescape')
+                       if len(parts) > 5 else None)
+            out.append(cur)
+        elif cur is not None and raw.endswith(b' kB'):
+            k, _, v = raw.partition(b':')
+            cur[k.decode()] = int(v.split()[0]) * 1024
+    return out
+
+
 def proc_maps(pid):
     """/proc/PID/maps as dicts: start, end, perms, offset, dev, inode,
     path (str or None; kernel escapes left as they are)."""
@@ -495,12 +519,13 @@ def check_snapshot(t, snap, pid=None):
 
 # ---------------------------------------------------------------- ELF images
 
-def elf_expected_label(sec, relro, prefix):
-    """The label a SHF_ALLOC section must carry, by readelf's word alone:
-    executable → text; inside PT_GNU_RELRO → relro; writable with file
-    contents → data; NOBITS → bss; anything else → rodata."""
+def elf_expected_label(sec, relro, prefix, start=None, end=None):
+    """The label a SHF_ALLOC section (or its part [start, end), in file
+    vaddrs) must carry, by readelf's word alone: executable → text; inside
+    PT_GNU_RELRO → relro; NOBITS → bss; writable → data; else rodata."""
     fl = sec['flags']
-    s, e = sec['addr'], sec['addr'] + sec['size']
+    s = sec['addr'] if start is None else start
+    e = sec['addr'] + sec['size'] if end is None else end
     if 'X' in fl:
         return prefix + '.text'
     if relro and relro[0] <= s and e <= relro[1]:
@@ -510,6 +535,15 @@ def elf_expected_label(sec, relro, prefix):
     if 'W' in fl:
         return prefix + '.data'
     return prefix + '.rodata'
+
+
+def elf_section_pieces(sec, relro):
+    """A section's [start, end) (file vaddrs) cut at the relro bounds: a
+    section can straddle the end of relro (.got.plt's reserved entries are
+    made read-only with .got)."""
+    s, e = sec['addr'], sec['addr'] + sec['size']
+    cuts = sorted({s, e} | ({c for c in relro if s < c < e} if relro else set()))
+    return list(zip(cuts, cuts[1:]))
 
 
 def load_bias(snap, path, segs):
@@ -527,12 +561,14 @@ def load_bias(snap, path, segs):
     return min(base) - (first['vaddr'] - first['vaddr'] % align)
 
 
-def check_elf_image(t, snap, path, prefix, pid=None, must_mention=None):
-    """Every SHF_ALLOC section of the ELF file mapped from path (but .tbss)
-    lies, after the load bias, in regions labelled elf_expected_label() whose
-    detail names the section (and must_mention, e.g. 'libc.so.6').  Reads
-    the file through /proc/PID/root when pid is given.  Returns the number
-    of sections checked."""
+def check_elf_image(t, snap, path, prefix, pid=None, must_mention=None,
+                    only=None):
+    """Every SHF_ALLOC section of the ELF file mapped from path (but .tbss;
+    with only, just the sections named there) lies, after the load bias, in
+    regions labelled elf_expected_label() whose detail names the section
+    (and must_mention, e.g. 'libc.so.6').  Reads the file through
+    /proc/PID/root when pid is given.  Returns the number of sections
+    checked."""
     fpath = '/proc/%d/root%s' % (pid, path) if pid else path
     secs = readelf_sections(fpath)
     segs = readelf_segments(fpath)
@@ -548,24 +584,25 @@ def check_elf_image(t, snap, path, prefix, pid=None, must_mention=None):
     n = 0
     for sec in secs:
         if 'A' not in sec['flags'] or sec['size'] == 0 or \
-                sec['name'] == '.tbss':
+                sec['name'] == '.tbss' or (only and sec['name'] not in only):
             continue
-        want = elf_expected_label(sec, relro, prefix)
-        s, e = sec['addr'] + bias, sec['addr'] + sec['size'] + bias
-        what = '%s section %s [%#x, %#x)' % (os.path.basename(path),
-                                            sec['name'], s, e)
         n += 1
-        if not t.check(covered(snap, s, e), what + ': not fully mapped'):
-            continue
-        for m, r in regions_in(snap, s, e):
-            rw = '%s: region %s-%s' % (what, r['start'], r['end'])
-            t.eq(r['label'], want, rw + ' label')
-            det = r.get('detail') or ''
-            t.check(sec['name'] in re.split(r'[\s,;:()]+', det),
-                    '%s: detail %r does not name %s' % (rw, det, sec['name']))
-            if must_mention:
-                t.check(must_mention in det, '%s: detail %r does not mention %s'
-                        % (rw, det, must_mention))
+        for ps, pe in elf_section_pieces(sec, relro):
+            want = elf_expected_label(sec, relro, prefix, ps, pe)
+            s, e = ps + bias, pe + bias
+            what = '%s section %s [%#x, %#x)' % (os.path.basename(path),
+                                                sec['name'], s, e)
+            if not t.check(covered(snap, s, e), what + ': not fully mapped'):
+                continue
+            for m, r in regions_in(snap, s, e):
+                rw = '%s: region %s-%s' % (what, r['start'], r['end'])
+                t.eq(r['label'], want, rw + ' label')
+                det = r.get('detail') or ''
+                t.check(sec['name'] in re.split(r'[\s,;:()]+', det),
+                        '%s: detail %r does not name %s' % (rw, det, sec['name']))
+                if must_mention:
+                    t.check(must_mention in det, '%s: detail %r does not '
+                            'mention %s' % (rw, det, must_mention))
     return n
 
 
@@ -598,3 +635,24 @@ def check_kernel_names(t, snap):
                 t.eq(r['label'], want[p], 'mapping %s %s region %s label' %
                      (m['start'], p, r['start']))
     return seen
+
+
+def check_vs_smaps(t, snap, pid):
+    """The snapshot's mappings are /proc/PID/smaps's, one for one, with the
+    same range, perms, offset, inode and the counters a quiet process keeps
+    (Size, Rss, Anonymous, Swap).  Read now: the target must be quiet."""
+    truth = proc_smaps(pid)
+    got = [(h(m['start']), h(m['end']), m['perms'], h(m['offset']), m['inode'])
+           for m in snap['mappings']]
+    want = [(x['start'], x['end'], x['perms'], x['offset'], x['inode'])
+            for x in truth]
+    if not t.eq(got, want, 'mappings vs /proc/PID/smaps'):
+        return False
+    ok = True
+    for m, x in zip(snap['mappings'], truth):
+        for k, sk in (('vsz', 'Size'), ('rss', 'Rss'),
+                      ('anonymous', 'Anonymous'), ('swap', 'Swap')):
+            if sk in x:
+                ok &= t.eq(m[k], x[sk], 'mapping %s %s %s vs smaps %s' %
+                           (m['start'], m.get('path'), k, sk))
+    return ok

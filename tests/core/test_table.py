@@ -1,0 +1,276 @@
+#!/usr/bin/env python3
+"""core: the table output on the fixture factory.  The default output has
+a header, the summary and the mapping tree; raw rows are parseable and sum
+to /proc's totals; colour follows --color and NO_COLOR; a file name holding
+an escape sequence and invalid UTF-8 never reaches the terminal as control
+bytes, and JSON stays valid with path_hex.
+
+usage: test_table.py [output|totals]
+  output: everything above
+  totals: the summary's total and reconciliation lines (-b) agree with the
+          summary's columns and with /proc/PID/status"""
+import json
+import os
+import pty
+import re
+import select
+import subprocess
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..'))
+import memmaptest as mt  # noqa: E402
+
+LABELS = set('''exe.text exe.rodata exe.data exe.relro exe.bss lib.text
+lib.rodata lib.data lib.relro lib.bss heap stack kernel.vdso kernel.vvar
+kernel.vsyscall file shmem anon.named anon thread.stack thread.guard
+glibc.arena glibc.mmap-chunk ld.tls ld.malloc go.heap go.heap-index
+go.heap-metadata go.page-summary go.page-alloc go.scavenge-index
+go.immortal-metadata go.gc-bits go.allspans go.other'''.split())
+
+EVIL = b'evil \x1b[31mred\x1b[0m \xff\xfe.dat'
+
+
+def on_pty(args, env):
+    """Runs memmap with stdout and stderr on a pseudo-terminal; returns
+    (rc, output bytes)."""
+    master, slave = pty.openpty()
+    e = dict(os.environ)
+    for k, v in env.items():
+        if v is None:
+            e.pop(k, None)
+        else:
+            e[k] = v
+    e.setdefault('TERM', 'xterm')
+    p = subprocess.Popen([mt.memmap_path()] + [str(a) for a in args],
+                         stdin=subprocess.DEVNULL, stdout=slave, stderr=slave,
+                         env=e, close_fds=True)
+    os.close(slave)
+    out = b''
+    while True:
+        r, _, _ = select.select([master], [], [], 60)
+        if not r:
+            break
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:	# EIO: the other side closed
+            break
+        if not chunk:
+            break
+        out += chunk
+    os.close(master)
+    return p.wait(timeout=60), out
+
+
+def control_bytes(b):
+    """Control bytes other than newline (and tab) in b."""
+    return sorted({c for c in b if (c < 0x20 and c not in (0x0a, 0x09)) or c == 0x7f})
+
+
+def totals(t, fx):
+    """The lines after the summary table: each number named PSS, RSS, swap,
+    VmSize, VmRSS is the column sum or the /proc truth."""
+    pid = fx.pid
+    st = mt.proc_status(pid)
+    rc, out, err = mt.run_memmap('--summary', '-b', pid, env={'NO_COLOR': None})
+    t.eq(rc, 0, 'summary -b: exit code (stderr %r)' % err)
+    lines = out.splitlines()
+    head = [i for i, line in enumerate(lines) if line.split()[:2] == ['LABEL', 'VSZ']]
+    if not t.check(head, 'summary -b: no LABEL VSZ heading: %r' % out[:300]):
+        return
+    cols = lines[head[0]].split()
+    sums = dict.fromkeys(cols[1:], 0)
+    i = head[0] + 1
+    while i < len(lines) and lines[i].split() and lines[i].split()[0] in LABELS:
+        w = lines[i].split()
+        for c, v in zip(cols[1:], w[1:]):
+            sums[c] += int(v)
+        i += 1
+    foot = '\n'.join(lines[i:])
+    t.note('footer: %r' % foot)
+
+    def num(pat, what):
+        m = re.search(pat, foot)
+        t.check(m, 'summary footer: no %s in %r' % (what, foot))
+        return int(m.group(1)) if m else None
+
+    vsys = sum(x['end'] - x['start'] for x in mt.proc_maps(pid)
+               if x['path'] == '[vsyscall]')
+    t.eq(num(r'(?i)total\s+VSZ\D{0,3}(\d+)', 'total VSZ'), sums['VSZ'],
+         'footer total VSZ vs the VSZ column')
+    t.eq(sums['VSZ'], mt.status_bytes(st, 'VmSize') + vsys,
+         'VSZ column vs VmSize + [vsyscall]')
+    t.eq(num(r'(?i)reserved\D{0,3}(\d+)', 'reserved'), sums['RESERVED'],
+         'footer reserved vs the RESERVED column')
+    t.eq(num(r'(?<!smaps )\bRSS\D{0,3}(\d+)', 'RSS'), sums['RSS'],
+         'footer RSS vs the RSS column')
+    t.eq(num(r'\bPSS\D{0,3}(\d+)', 'PSS'), sums['PSS'],
+         'footer PSS vs the PSS column')
+    t.eq(num(r'(?i)\bswap\D{0,3}(\d+)', 'swap'), sums['SWAP'],
+         'footer swap vs the SWAP column')
+    t.eq(num(r'VmSize\D{0,3}(\d+)', 'VmSize'), mt.status_bytes(st, 'VmSize'),
+         'footer VmSize vs /proc/PID/status')
+    t.eq(num(r'smaps RSS\D{0,3}(\d+)', 'smaps RSS'), sums['RSS'],
+         'footer smaps RSS vs the RSS column')
+    vmrss = num(r'VmRSS\D{0,3}(\d+)', 'VmRSS')
+    t.check(vmrss is not None and abs(vmrss - mt.status_bytes(st, 'VmRSS'))
+            <= 256 * 1024, 'footer VmRSS %r vs /proc VmRSS %d' %
+            (vmrss, mt.status_bytes(st, 'VmRSS')))
+
+
+def main():
+    part = sys.argv[1] if len(sys.argv) > 1 else 'output'
+    t = mt.Checker('core-table-' + part)
+    if part == 'totals':
+        factory = os.environ.get('MEMMAP_FACTORY') or mt.die('MEMMAP_FACTORY unset')
+        with mt.Fixture([factory]) as fx:
+            totals(t, fx)
+        t.done()
+    factory = os.environ.get('MEMMAP_FACTORY') or mt.die('MEMMAP_FACTORY unset')
+    nocolor = {'NO_COLOR': None}
+
+    with mt.Fixture([factory, '--evil']) as fx:
+        pid = fx.pid
+        st = mt.proc_status(pid)
+        maps = mt.proc_maps(pid)
+        vsz = mt.status_bytes(st, 'VmSize') + sum(
+            x['end'] - x['start'] for x in maps if x['path'] == '[vsyscall]')
+
+        # Default output: header, summary, tree.
+        rc, out, err = mt.run_memmap(pid, '-u', env=nocolor, binary=True)
+        t.eq(rc, 0, 'default: exit code (stderr %r)' % err)
+        text = out.decode('utf-8', 'replace')
+        t.check(_utf8(out), 'default: output is not valid UTF-8')
+        t.check(str(pid) in text, 'default: pid %d not in the output' % pid)
+        t.check(st['Name'] in text, 'default: command %s not in the output'
+                % st['Name'])
+        t.check(os.uname().release in text, 'default: kernel not in the output')
+        for col in ('LABEL', 'VSZ', 'RSS', 'PSS', 'ADDRESS', 'PERMS'):
+            t.check(col in text, 'default: column %s not in the output' % col)
+        t.check('vmrss' in text.lower(), 'default: no VmRSS reconciliation')
+        t.check('vmsize' in text.lower(), 'default: no VmSize reconciliation')
+        for lbl in ('exe.text', 'lib.text', 'heap', 'stack', 'anon', 'shmem',
+                    'file', 'exe.bss'):
+            t.check(lbl in text.split(), 'default: label %s not shown' % lbl)
+        s, e = fx.range('anon')
+        t.check(('%x' % s) in text.lower(), 'default: mapping %x not in the tree' % s)
+        t.check('mapped file.dat' in text, 'default: "mapped file.dat" not shown')
+        t.check(control_bytes(out) == [], 'default: control bytes %s in the output'
+                % control_bytes(out))
+        t.check(b'\x1b[31mred' not in out, 'default: the file name\'s escape '
+                'sequence reached the output')
+
+        # Raw summary rows: LABEL VSZ, in bytes, summing to the truth.
+        rc, out, err = mt.run_memmap('-r', '-n', '-o', 'LABEL,VSZ', '-b',
+                                     '--summary', pid, env=nocolor)
+        t.eq(rc, 0, 'raw summary: exit code (stderr %r)' % err)
+        total, labels = 0, []
+        for line in out.splitlines():
+            w = line.split()
+            if w and w[0] in LABELS:
+                if t.check(len(w) == 2 and w[1].isdigit(),
+                           'raw summary: row %r is not LABEL BYTES' % line):
+                    total += int(w[1])
+                    labels.append(w[0])
+        t.check(len(labels) == len(set(labels)), 'raw summary: repeated labels %r'
+                % labels)
+        t.eq(total, vsz, 'raw summary: VSZ sum vs VmSize + [vsyscall]')
+        for lbl in ('exe.text', 'heap', 'stack', 'anon', 'shmem', 'file'):
+            t.check(lbl in labels, 'raw summary: no %s row' % lbl)
+        t.check(not re.search(r'(?m)^\s*[0-9a-f]{6,}-[0-9a-f]{6,}', out),
+                'raw summary: mapping rows were printed with --summary')
+
+        # Raw mapping rows.
+        rc, out, err = mt.run_memmap('-r', '-n', '-b', '--mappings', '-o',
+                                     'START,END,VSZ,LABEL', pid, env=nocolor)
+        t.eq(rc, 0, 'raw mappings: exit code (stderr %r)' % err)
+        # A mapping split into several regions has an empty LABEL; its
+        # regions follow it.
+        rows = [line.split() for line in out.splitlines()]
+        bad = [w for w in rows if not (
+            len(w) in (3, 4) and re.fullmatch(r'[0-9a-f]+', w[0]) and
+            re.fullmatch(r'[0-9a-f]+', w[1]) and w[2].isdigit() and
+            int(w[1], 16) - int(w[0], 16) == int(w[2]) and
+            (len(w) == 3 or w[3] in LABELS))]
+        t.check(rows and not bad, 'raw mappings: rows not START END VSZ '
+                '[LABEL]: %r' % bad[:5])
+        spans = {(int(w[0], 16), int(w[1], 16)) for w in rows if len(w) >= 3}
+        missing = [x for x in maps if (x['start'], x['end']) not in spans]
+        t.check(not missing, 'raw mappings: /proc/PID/maps entries missing: %r'
+                % missing[:3])
+
+        # --list-columns
+        rc, out, err = mt.run_memmap('--list-columns')
+        t.eq(rc, 0, '--list-columns: exit code')
+        for col in ('ADDRESS', 'LABEL', 'START', 'END', 'PERMS', 'VSZ', 'RSS',
+                    'PSS', 'SWAP', 'HOW', 'NAME', 'RESERVED', 'COUNT'):
+            t.check(col in out.split(), '--list-columns: no %s' % col)
+
+        # Colour: never with NO_COLOR or --color=never, even on a tty.
+        for args, env, what in (([pid], {'NO_COLOR': '1'}, 'NO_COLOR=1'),
+                                (['--color=never', pid], nocolor, '--color=never'),
+                                (['-r', pid], {'NO_COLOR': '1'}, 'NO_COLOR=1 -r')):
+            rc, out, err = mt.run_memmap(*args, env=env, binary=True)
+            t.eq(rc, 0, '%s (pipe): exit code' % what)
+            t.check(b'\x1b' not in out + err, '%s (pipe): ESC in the output' % what)
+            rc, out = on_pty(args, env)
+            t.eq(rc, 0, '%s (tty): exit code' % what)
+            t.check(b'\x1b' not in out, '%s (tty): ESC in the output' % what)
+        rc, out = on_pty(['-u', pid], nocolor)
+        t.eq(rc, 0, 'auto (tty): exit code')
+        t.check(b'\x1b[' in out, 'auto (tty, no NO_COLOR): no colour')
+        t.check(b'\x1b[31mred' not in out, 'auto (tty): the file name\'s escape '
+                'sequence reached the terminal')
+        rc, out, err = mt.run_memmap('--color=always', '-u', pid, env=nocolor,
+                                     binary=True)
+        t.eq(rc, 0, '--color=always: exit code')
+        t.check(b'\x1b[' in out, '--color=always: no colour')
+        t.check(b'\x1b[31mred' not in out, '--color=always: the file name\'s '
+                'escape sequence reached the output')
+
+        # The evil name in every output form.
+        evil = fx.info['dir'][0].encode() + b'/' + EVIL
+        for args in (['-u'], ['-r'], ['-r', '-u', '--mappings', '-o', 'NAME'],
+                     ['-u', '--mappings']):
+            rc, out, err = mt.run_memmap(*(args + [pid]), env=nocolor, binary=True)
+            what = ' '.join(args)
+            t.eq(rc, 0, '%s: exit code' % what)
+            t.check(control_bytes(out) == [], '%s: control bytes %s in the output'
+                    % (what, control_bytes(out)))
+            t.check(_utf8(out), '%s: output is not valid UTF-8' % what)
+            t.check(b'red' in out, '%s: the evil file is not listed' % what)
+
+        rc, out, err = mt.run_memmap('-J', pid, binary=True)
+        t.eq(rc, 0, 'json: exit code')
+        t.check(control_bytes(out) == [], 'json: raw control bytes %s'
+                % control_bytes(out))
+        try:
+            snap = json.loads(out.decode('utf-8', 'strict'))
+        except ValueError as ex:
+            snap = None
+            t.fail('json: not valid UTF-8 JSON: %s' % ex)
+        if snap:
+            s, e = fx.range('evil')
+            m = mt.mapping_at(snap, s)
+            if t.check(m is not None, 'json: no mapping at the evil file'):
+                t.eq(m.get('path_hex', '').lower(), evil.hex(), 'json: path_hex')
+                t.eq(m.get('path'), evil.decode('utf-8', 'replace'),
+                     'json: path with U+FFFD')
+                t.eq([r['label'] for r in m['regions']], ['file'],
+                     'json: evil file labels')
+            s, e = fx.range('file')
+            m = mt.mapping_at(snap, s)
+            if m is not None:
+                t.check('path_hex' not in m, 'json: path_hex on a UTF-8 path')
+    t.done()
+
+
+def _utf8(b):
+    try:
+        b.decode('utf-8', 'strict')
+        return True
+    except UnicodeDecodeError:
+        return False
+
+
+if __name__ == '__main__':
+    main()
