@@ -1,0 +1,3 @@
+module memmap.test/bigdwarf
+
+go 1.22
