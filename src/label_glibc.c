@@ -187,6 +187,7 @@ static int label_named(struct mm_classify *ctx)
 	for (size_t i = 0; i < snap->nmappings; i++) {
 		struct mm_mapping *m = &snap->mappings[i];
 		enum mm_label label;
+		char detail[64];
 		const char *name;
 		size_t len;
 		int rc;
@@ -203,12 +204,17 @@ static int label_named(struct mm_classify *ctx)
 		} else {
 			continue;
 		}
-		rc = mm_mapping_reset_regions(m, label, MM_HOW_KERNEL, NULL);
+		if (label == MM_GLIBC_ARENA) {
+			snprintf(detail, sizeof(detail), "heap %#llx",
+				 (unsigned long long)(m->start & ~(HEAP_MAX - 1)));
+		}
+		rc = mm_mapping_reset_regions(m, label, MM_HOW_KERNEL,
+					      label == MM_GLIBC_ARENA ? detail : NULL);
 		/* Only the committed part of a heap is named: the rest of the
 		 * HEAP_MAX block is its PROT_NONE reservation. */
 		if (!rc && label == MM_GLIBC_ARENA && !(m->start & (HEAP_MAX - 1))) {
 			rc = mm_snapshot_label(snap, m->end, m->start + HEAP_MAX,
-					       MM_GLIBC_ARENA, MM_HOW_HEURISTIC, NULL,
+					       MM_GLIBC_ARENA, MM_HOW_HEURISTIC, detail,
 					       MM_ONLY_ANON);
 		}
 		if (rc) {
@@ -273,10 +279,15 @@ static int label_arenas(struct mm_classify *ctx, const struct mm_rtld *r)
 			    !(mprot & (page - 1)) && hi[4] == page &&
 			    (first ? !prev : (prev && !(prev & (HEAP_MAX - 1))))) {
 				how = MM_HOW_RUNTIME;
-				snprintf(detail, sizeof(detail), "arena %#llx%s, top %llu",
-					 (unsigned long long)ar,
-					 first ? "" : " (extra heap)",
-					 (unsigned long long)size);
+				if (first) {
+					snprintf(detail, sizeof(detail), "arena %#llx",
+						 (unsigned long long)ar);
+				} else {
+					snprintf(detail, sizeof(detail),
+						 "arena %#llx, extra heap %#llx",
+						 (unsigned long long)ar,
+						 (unsigned long long)block);
+				}
 			} else {
 				continue;	/* readable, and not a heap */
 			}
@@ -292,9 +303,11 @@ static int label_arenas(struct mm_classify *ctx, const struct mm_rtld *r)
 			      !mm_mapping_is_reserved(n) || !is_anon_private(n)))) {
 				continue;
 			}
+			snprintf(detail, sizeof(detail), "heap %#llx",
+				 (unsigned long long)block);
 		}
 		rc = mm_snapshot_label(snap, block, block + HEAP_MAX, MM_GLIBC_ARENA,
-				       how, detail[0] ? detail : NULL, MM_ONLY_ANON);
+				       how, detail, MM_ONLY_ANON);
 		if (rc) {
 			return rc;
 		}
@@ -345,8 +358,9 @@ static int label_chain(struct mm_classify *ctx, uint64_t p, uint64_t end,
 		if (!size) {
 			break;
 		}
-		snprintf(detail, sizeof(detail), "chunk %llu bytes",
-			 (unsigned long long)size);
+		/* The address keeps merged neighbours apart. */
+		snprintf(detail, sizeof(detail), "chunk %#llx, %llu bytes",
+			 (unsigned long long)p, (unsigned long long)size);
 		rc = mm_snapshot_label(ctx->snap, p, p + size, MM_GLIBC_MMAP_CHUNK,
 				       MM_HOW_RUNTIME, detail, MM_ONLY_ANON);
 		if (rc) {

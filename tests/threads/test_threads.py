@@ -1,0 +1,165 @@
+#!/usr/bin/env python3
+"""Thread stacks, guards, malloc arenas, mmap chunks and ld.so's TLS, checked
+by address against what threads_fixture made and printed itself
+(pthread_getattr_np, malloc pointers, pthread_self, dlinfo), and against
+/proc (task comm, maps).
+
+Usage: test_threads.py MODE    (MODE: mem | nomem)
+  mem    memmap reads the target's memory: every label exact, coverage of
+         VSZ and RSS >= 99%, and the JSON coverage equals the regions' sums
+  nomem  memmap --no-mem: stacks, guards and arenas by shape and stack
+         pointer; what needs memory (chunks, TLS, the user stack merged with
+         a chunk) may stay anon, but nothing may carry a wrong label
+"""
+
+import os
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..'))
+import memmaptest as mt  # noqa: E402
+
+HEAP_MAX = 64 << 20
+
+
+def region_at(snap, addr):
+    m = mt.mapping_at(snap, addr)
+    if not m:
+        return None
+    for r in m['regions']:
+        if mt.h(r['start']) <= addr < mt.h(r['end']):
+            return r
+    return None
+
+
+def check_range(t, snap, start, end, labels, what, exact_edges=True):
+    """[start, end) carries labels; with exact_edges the labelled run starts
+    at start and ends at end (the labeller did not spill into neighbours)."""
+    labels = {labels} if isinstance(labels, str) else set(labels)
+    rs = mt.check_labels_at(t, snap, start, end, labels, what)
+    if not exact_edges or not rs:
+        return rs
+    first, last = region_at(snap, start), region_at(snap, end - 1)
+    before, after = region_at(snap, start - 1), region_at(snap, end)
+    if first and before and before['label'] == first['label'] and \
+            mt.h(before['end']) == start and \
+            before.get('detail') == first.get('detail'):
+        t.fail('%s: label %s continues below %#x' % (what, first['label'], start))
+    if last and after and after['label'] == last['label'] and \
+            mt.h(after['start']) == end and \
+            after.get('detail') == last.get('detail'):
+        t.fail('%s: label %s continues above %#x' % (what, last['label'], end))
+    return rs
+
+
+def task_comm(pid, tid):
+    with open('/proc/%d/task/%d/comm' % (pid, tid)) as f:
+        return f.read().rstrip('\n')
+
+
+def coverage_from_regions(snap):
+    vsz = rss = cvsz = crss = 0
+    for m in snap['mappings']:
+        for r in m['regions']:
+            vsz += r['vsz']
+            rss += r['rss']
+            if r['label'] != 'anon':
+                cvsz += r['vsz']
+                crss += r['rss']
+    return (cvsz / vsz if vsz else 1.0), (crss / rss if rss else 1.0)
+
+
+def main():
+    mode = sys.argv[1] if len(sys.argv) > 1 else 'mem'
+    t = mt.Checker('threads-' + mode)
+    fixture = os.path.join(os.environ.get('MEMMAP_BUILD', '.'), 'tests',
+                           'threads', 'threads_fixture')
+    if not os.access(fixture, os.X_OK):
+        mt.die('%s: not built' % fixture)
+    mem = mode == 'mem'
+    args = [] if mem else ['--no-mem']
+
+    with mt.Fixture([fixture]) as fx:
+        pid = fx.pid
+        if not mem:
+            rc, _, err = mt.run_memmap('--no-mem', '--summary', pid)
+            if rc == 64:
+                mt.skip('memmap has no --no-mem option yet: %s' % err.strip())
+        snap, rc, err = mt.memmap_json(*(args + [pid]))
+        t.eq(rc, 0, 'memmap exit code (stderr: %s)' % err.strip())
+        mt.check_snapshot(t, snap, pid)
+
+        threads = [l for l in fx.lines if l[0] == 'thread']
+        t.eq(len(threads), 5, 'threads the fixture reported')
+        for _, tid, name, low, size, guard, user in threads:
+            tid, low, size, guard = int(tid), mt.h(low), int(size), int(guard)
+            comm = task_comm(pid, tid)
+            if name != '-':
+                t.eq(comm, name, 'thread %d comm' % tid)
+            what = 'thread %d (%s) stack' % (tid, comm)
+            if user == '1' and not mem:
+                # Merged with a malloc chunk: only memory tells them apart.
+                check_range(t, snap, low, low + size, {'thread.stack', 'anon'},
+                            what, exact_edges=False)
+                continue
+            rs = check_range(t, snap, low, low + size, 'thread.stack', what)
+            for _, r in rs:
+                t.eq(r.get('detail'), 'tid %d %s' % (tid, comm), what + ' detail')
+            if guard:
+                check_range(t, snap, low - guard, low, 'thread.guard',
+                            'thread %d guard' % tid)
+
+        # Each thread's first malloc made its own arena: the HEAP_MAX block
+        # holding the pointer.  The main thread's is the brk heap.
+        for _, tid, ptr in (l for l in fx.lines if l[0] == 'small'):
+            ptr = mt.h(ptr)
+            if int(tid) == pid:
+                check_range(t, snap, ptr, ptr + 1, 'heap', 'main-thread malloc',
+                            exact_edges=False)
+                continue
+            block = ptr & ~(HEAP_MAX - 1)
+            check_range(t, snap, block, block + HEAP_MAX, 'glibc.arena',
+                        'arena of thread %s' % tid)
+
+        # Large mallocs: the chunk header sits 16 bytes before the pointer at
+        # the start of its own mmap; the chunk is the request rounded up.
+        for _, tid, ptr, size in (l for l in fx.lines if l[0] == 'large'):
+            ptr, size = mt.h(ptr), int(size)
+            chunk = ptr - 16
+            end = chunk + (size + 16 + 4095) // 4096 * 4096
+            what = 'malloc(%d) by %s at %#x' % (size, tid, ptr)
+            if mem:
+                check_range(t, snap, chunk, end, 'glibc.mmap-chunk', what)
+            else:
+                check_range(t, snap, chunk, end, {'glibc.mmap-chunk', 'anon'},
+                            what, exact_edges=False)
+
+        addr, size = fx.info['memfd']
+        check_range(t, snap, mt.h(addr), mt.h(addr) + int(size), 'shmem', 'memfd',
+                    exact_edges=False)
+
+        tcb, var = (mt.h(x) for x in fx.info['tls'])
+        tls_labels = 'ld.tls' if mem else {'ld.tls', 'anon'}
+        check_range(t, snap, tcb, tcb + 1, tls_labels, 'main thread TCB',
+                    exact_edges=False)
+        check_range(t, snap, var, var + 4, tls_labels, 'main thread __thread var',
+                    exact_edges=False)
+        if 'linkmap' in fx.info:
+            lm = mt.h(fx.info['linkmap'][0])
+            check_range(t, snap, lm, lm + 1, 'ld.malloc' if mem else {'ld.malloc', 'anon'},
+                        'link_map of %s' % fx.info['linkmap'][1], exact_edges=False)
+
+        cv, cr = coverage_from_regions(snap)
+        cov = snap.get('coverage') or {}
+        t.check(abs(cov.get('vsz', -1) - cv) < 1e-3,
+                'coverage.vsz %r vs regions %.4f' % (cov.get('vsz'), cv))
+        t.check(abs(cov.get('rss', -1) - cr) < 1e-3,
+                'coverage.rss %r vs regions %.4f' % (cov.get('rss'), cr))
+        t.note('coverage: %.2f%% of VSZ, %.2f%% of RSS' % (100 * cv, 100 * cr))
+        if mem:
+            t.check(cv >= 0.99, 'coverage of VSZ %.4f < 0.99' % cv)
+            t.check(cr >= 0.99, 'coverage of RSS %.4f < 0.99' % cr)
+    t.done()
+
+
+if __name__ == '__main__':
+    main()
