@@ -11,10 +11,12 @@
 #include <unistd.h>
 
 #include "classify.h"
+#include "diff_cmd.h"
 #include "format.h"
 #include "json_out.h"
 #include "memmap-config.h"
 #include "proc.h"
+#include "residency.h"
 #include "table.h"
 
 enum exit_code {
@@ -26,15 +28,17 @@ enum exit_code {
 
 enum {
 	OPT_SUMMARY = 0x100, OPT_MAPPINGS, OPT_LIST_COLUMNS, OPT_COLOR,
-	OPT_PROC_ROOT,
+	OPT_PROC_ROOT, OPT_SAVE, OPT_DIFF, OPT_WATCH, OPT_WATCH_PREV, OPT_THRESHOLD,
+	OPT_NO_MEM, OPT_EXPLAIN, OPT_LABEL, OPT_MIN_SIZE, OPT_ADDRESS,
 };
 
 struct options {
 	const char *target;
 	const char *proc_root;
-	bool json, list_columns;
+	bool json, list_columns, no_mem;
 	const char *color;
 	struct mm_table_opts table;
+	struct mm_diff_opts diff;
 };
 
 const char *argp_program_version = "memmap " MEMMAP_VERSION;
@@ -45,6 +49,12 @@ static const struct argp_option argp_options[] = {
 	{ "json", 'J', NULL, 0, "print the complete snapshot as JSON (schema memmap/1)", 1 },
 	{ "summary", OPT_SUMMARY, NULL, 0, "print only the summary by label", 1 },
 	{ "mappings", OPT_MAPPINGS, NULL, 0, "print only the mapping tree", 1 },
+	{ "explain", OPT_EXPLAIN, NULL, 0, "explain each label under the summary", 1 },
+
+	{ NULL, 0, NULL, 0, "Filters (tables only; JSON is always complete):", 4 },
+	{ "label", OPT_LABEL, "GLOB", 0, "only labels matching GLOB (comma-separated, e.g. 'go.*,heap')", 4 },
+	{ "min-size", OPT_MIN_SIZE, "SIZE", 0, "only rows of at least SIZE bytes of VSZ (e.g. 1M)", 4 },
+	{ "address", OPT_ADDRESS, "ADDR", 0, "which mapping and region hold ADDR (hex)", 4 },
 
 	{ NULL, 0, NULL, 0, "Table format:", 2 },
 	{ "output", 'o', "LIST", 0, "columns to print (+LIST appends to the defaults)", 2 },
@@ -57,6 +67,16 @@ static const struct argp_option argp_options[] = {
 	{ "color", OPT_COLOR, "WHEN", OPTION_ARG_OPTIONAL,
 	  "colorize: auto (default), always or never", 2 },
 
+	{ NULL, 0, NULL, 0, "Snapshots and diff:", 3 },
+	{ "save", OPT_SAVE, "FILE", 0, "also write the snapshot (JSON) to FILE", 3 },
+	{ "diff", OPT_DIFF, "A", 0, "compare A with PID|FILE (each a snapshot file or a PID)", 3 },
+	{ "watch", OPT_WATCH, "SECONDS", 0, "sample every SECONDS and print the changes", 3 },
+	{ "watch-prev", OPT_WATCH_PREV, NULL, 0, "with --watch: against the previous sample", 3 },
+	{ "threshold", OPT_THRESHOLD, "SIZE", 0, "hide changes smaller than SIZE", 3 },
+
+	{ NULL, 0, NULL, 0, "Reading:", 5 },
+	{ "no-mem", OPT_NO_MEM, NULL, 0,
+	  "never read the target's memory: runtime labels by heuristics only", 5 },
 	{ "proc-root", OPT_PROC_ROOT, "DIR", OPTION_HIDDEN,
 	  "read a captured /proc tree under DIR", 3 },
 	{ NULL, 0, NULL, 0, "Help:", -1 },
@@ -87,6 +107,38 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		}
 		break;
 	case OPT_PROC_ROOT: o->proc_root = arg; break;
+	case OPT_NO_MEM: o->no_mem = true; break;
+	case OPT_EXPLAIN: o->table.explain = true; break;
+	case OPT_LABEL: o->table.labels = arg; break;
+	case OPT_MIN_SIZE:
+		if (mm_parse_size(arg, &o->table.min_size)) {
+			argp_error(state, "--min-size: '%s' is not a size (e.g. 4096, 64K, 1.5M)", arg);
+		}
+		break;
+	case OPT_ADDRESS: {
+		char *end;
+
+		errno = 0;
+		o->table.address = strtoull(arg, &end, 16);
+		if (errno || end == arg || *end) {
+			argp_error(state, "--address: '%s' is not a hex address", arg);
+		}
+		o->table.has_address = true;
+		break;
+	}
+	case OPT_SAVE: o->diff.save = arg; break;
+	case OPT_DIFF: o->diff.against = arg; break;
+	case OPT_WATCH_PREV: o->diff.watch_prev = true; break;
+	case OPT_WATCH:
+		if (mm_diff_parse_interval(arg, &o->diff.watch_ms)) {
+			argp_error(state, "--watch takes seconds (0.1 to 86400), not '%s'", arg);
+		}
+		break;
+	case OPT_THRESHOLD:
+		if (mm_parse_size(arg, &o->diff.threshold)) {
+			argp_error(state, "--threshold takes a size like 64K or 1M, not '%s'", arg);
+		}
+		break;
 	case ARGP_KEY_ARG:
 		if (o->target) {
 			argp_error(state, "one PID or process name, please");
@@ -100,8 +152,19 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		if (!o->target) {
 			argp_error(state, "which process? give a PID or a process name");
 		}
+		if (mm_diff_check(&o->diff, &o->table, err, sizeof(err))) {
+			argp_error(state, "%s", err);
+		}
+		if (o->json && (o->table.has_address || o->table.explain)) {
+			argp_error(state, "--address and --explain print tables, not JSON");
+		}
 		if (!o->table.summary && !o->table.mappings) {
-			o->table.summary = o->table.mappings = true;
+			/* An address asks about one mapping, not the whole process. */
+			o->table.mappings = true;
+			o->table.summary = !o->table.has_address;
+		}
+		if (o->table.explain) {
+			o->table.summary = true;
 		}
 		if (!o->json && mm_table_check(&o->table, err, sizeof(err))) {
 			argp_error(state, "%s", err);
@@ -240,6 +303,10 @@ int main(int argc, char **argv)
 		return EXIT_OK;
 	}
 	o.table.colors = !o.json && !o.table.raw && use_colors(o.color);
+	if (mm_diff_wanted(&o.diff)) {
+		o.diff.proc_root = o.proc_root;
+		return mm_diff_main(&o.diff, o.target, o.json, &o.table);
+	}
 
 	status = resolve_target(&o, &pid);
 	if (status != EXIT_OK) {
@@ -248,6 +315,7 @@ int main(int argc, char **argv)
 
 	/* read */
 	rc = mm_target_init(&target, o.proc_root, pid);
+	target.no_mem = o.no_mem;
 	snap = mm_snapshot_create();
 	if (!snap) {
 		rc = -ENOMEM;
@@ -271,7 +339,15 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	status = rc ? EXIT_PARTIAL : EXIT_OK;
+	if (mm_residency_measure(&target, snap) < 0) {
+		fprintf(stderr, "memmap: %s\n", strerror(ENOMEM));
+		status = EXIT_TARGET;
+		goto out;
+	}
 	mm_snapshot_finish(snap);
+	if (o.diff.save && mm_snapshot_save(snap, o.diff.save)) {
+		status = EXIT_TARGET;
+	}
 
 	/* emit */
 	for (size_t i = 0; i < snap->nwarnings; i++) {

@@ -62,6 +62,11 @@ struct mm_region {
 	char *detail;			/* owned; NULL when there is nothing to add */
 	bool rss_exact;			/* false: counters apportioned by size */
 	struct mm_counters c;		/* filled by mm_snapshot_finish() */
+
+	/* From /proc/PID/pagemap, when measured: the weights for sharing
+	 * the mapping's counters out (see mm_snapshot_finish). */
+	bool measured;
+	uint64_t present_pages, swapped_pages;
 };
 
 struct mm_mapping {
@@ -155,7 +160,9 @@ int mm_snapshot_warn(struct mm_snapshot *snap, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
 /* After labelling: share each mapping's counters out to its regions (by
- * size where a mapping has several) and sum totals and categories. */
+ * measured resident and swapped pages where known, else by size; RSS is
+ * exact when the pages measured add up to smaps' RSS) and sum totals and
+ * categories. */
 void mm_snapshot_finish(struct mm_snapshot *snap);
 
 /* The fractions of VSZ and RSS carrying a label more specific than anon

@@ -3,7 +3,9 @@
  * --list-columns and the cell contents. */
 #include <ctype.h>
 #include <errno.h>
+#include <fnmatch.h>
 #include <inttypes.h>
+#include <langinfo.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -17,7 +19,7 @@ enum {
 	COL_ADDRESS, COL_START, COL_END, COL_PERMS, COL_OFFSET, COL_DEV,
 	COL_INODE, COL_LABEL, COL_VSZ, COL_RESERVED, COL_RSS, COL_PSS,
 	COL_SWAP, COL_DIRTY, COL_ANON, COL_REGIONS, COL_HOW, COL_NAME,
-	COL_COUNT
+	COL_BAR, COL_COUNT
 };
 
 enum { IN_MAP = 1, IN_SUM = 2 };
@@ -49,6 +51,7 @@ static const struct colinfo {
 	[COL_REGIONS] = { "COUNT", 3, SCOLS_FL_RIGHT, IN_SUM, SIZE, "number of regions with this label" },
 	[COL_HOW] = { "HOW", 0.1, 0, IN_MAP, TEXT, "how the label was found: elf, kernel, runtime or heuristic" },
 	[COL_NAME] = { "NAME", 0.3, SCOLS_FL_TRUNC, IN_MAP, TEXT, "mapped file or kernel name; for a region, its detail" },
+	[COL_BAR] = { "BAR", 0.2, 0, IN_SUM, TEXT, "RSS (solid) and reserved VSZ (light), each scaled to the largest label" },
 };
 
 static const int map_defaults[] = {
@@ -56,6 +59,7 @@ static const int map_defaults[] = {
 };
 static const int sum_defaults[] = {
 	COL_LABEL, COL_VSZ, COL_RESERVED, COL_RSS, COL_PSS, COL_SWAP, COL_DIRTY, COL_REGIONS,
+	COL_BAR,
 };
 
 struct columns {
@@ -74,8 +78,8 @@ static int column_by_name(const char *name, size_t len)
 }
 
 /* Resolves -o for one table: defaults, a LIST, or +LIST after defaults. */
-static int parse_columns(const char *list, unsigned int table, struct columns *cols,
-			 char *err, size_t errlen)
+static int parse_columns(const char *list, unsigned int table, bool raw,
+			 struct columns *cols, char *err, size_t errlen)
 {
 	const int *defs = table == IN_MAP ? map_defaults : sum_defaults;
 	size_t ndefs = table == IN_MAP ? sizeof(map_defaults) / sizeof(int)
@@ -83,8 +87,11 @@ static int parse_columns(const char *list, unsigned int table, struct columns *c
 
 	cols->n = 0;
 	if (!list || *list == '+') {
-		memcpy(cols->id, defs, ndefs * sizeof(int));
-		cols->n = ndefs;
+		for (size_t i = 0; i < ndefs; i++) {
+			if (!(raw && defs[i] == COL_BAR)) {	/* bars are for eyes */
+				cols->id[cols->n++] = defs[i];
+			}
+		}
 	}
 	if (!list) {
 		return 0;
@@ -118,7 +125,7 @@ int mm_table_check(const struct mm_table_opts *o, char *err, size_t errlen)
 	unsigned int tables = (o->summary ? IN_SUM : 0) | (o->mappings ? IN_MAP : 0);
 	int rc;
 
-	rc = parse_columns(o->output, o->mappings ? IN_MAP : IN_SUM, &cols, err, errlen);
+	rc = parse_columns(o->output, o->mappings ? IN_MAP : IN_SUM, o->raw, &cols, err, errlen);
 	if (rc) {
 		return rc;
 	}
@@ -157,6 +164,59 @@ void mm_table_list_columns(FILE *out, bool raw)
 			putc('\n', out);
 		}
 	}
+}
+
+/* ---- filters -------------------------------------------------------- */
+
+static bool label_wanted(const struct mm_table_opts *o, enum mm_label label)
+{
+	const char *name = mm_label_name(label);
+	char glob[64];
+
+	if (!o->labels) {
+		return true;
+	}
+	for (const char *p = o->labels; *p;) {
+		size_t len = strcspn(p, ",");
+
+		if (len < sizeof(glob)) {
+			memcpy(glob, p, len);
+			glob[len] = '\0';
+			if (fnmatch(glob, name, 0) == 0) {
+				return true;
+			}
+		}
+		p += len + (p[len] == ',');
+	}
+	return false;
+}
+
+static bool region_wanted(const struct mm_table_opts *o, const struct mm_region *r)
+{
+	return label_wanted(o, r->label) &&
+	       (!o->has_address || (o->address >= r->start && o->address < r->end));
+}
+
+static bool mapping_wanted(const struct mm_table_opts *o, const struct mm_mapping *m)
+{
+	if (mm_mapping_size(m) < o->min_size ||
+	    (o->has_address && (o->address < m->start || o->address >= m->end))) {
+		return false;
+	}
+	for (size_t i = 0; i < m->nregions; i++) {
+		if (region_wanted(o, &m->regions[i])) {
+			return true;
+		}
+	}
+	return false;
+}
+
+static bool category_wanted(const struct mm_table_opts *o, const struct mm_snapshot *snap,
+			    int label)
+{
+	const struct mm_category *c = &snap->categories[label];
+
+	return c->regions && c->vsz >= o->min_size && label_wanted(o, (enum mm_label)label);
 }
 
 /* ---- cells ---------------------------------------------------------- */
@@ -286,9 +346,51 @@ static int fill_map_line(const struct mm_table_opts *o, const struct columns *co
 	return 0;
 }
 
+/* The largest RSS and reserved VSZ among the labels shown. */
+struct bar_scale {
+	uint64_t rss, reserved;
+};
+
+enum { BAR_WIDTH = 16 };
+
+/* A bar of v/max in BAR_WIDTH cells; eighth blocks where UTF-8 allows. */
+static void append_bar(char **p, uint64_t v, uint64_t max, bool utf8, bool light)
+{
+	static const char *const eighths[] = { "", "▏", "▎", "▍", "▌", "▋", "▊", "▉" };
+	unsigned int units = max ? (unsigned int)((unsigned __int128)v * BAR_WIDTH * 8 / max) : 0;
+
+	if (v && !units) {
+		units = 1;	/* present, however small */
+	}
+	for (unsigned int i = 0; i < units / 8; i++) {
+		*p = stpcpy(*p, utf8 ? (light ? "░" : "█") : (light ? "-" : "#"));
+	}
+	if (units % 8) {
+		*p = stpcpy(*p, utf8 && !light ? eighths[units % 8] : (light ? (utf8 ? "░" : "-") : "#"));
+	}
+}
+
+static char *bar_text(const struct mm_category *cat, const struct bar_scale *scale)
+{
+	bool utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
+	char *buf = malloc(BAR_WIDTH * 2 * 4 + 8), *p = buf;
+
+	if (!buf) {
+		return NULL;
+	}
+	*p = '\0';
+	append_bar(&p, cat->rss, scale->rss, utf8, false);
+	if (cat->reserved) {
+		*p++ = ' ';
+		*p = '\0';
+		append_bar(&p, cat->reserved, scale->reserved, utf8, true);
+	}
+	return buf;
+}
+
 static int fill_sum_line(const struct mm_table_opts *o, const struct columns *cols,
 			 struct libscols_line *ln, enum mm_label label,
-			 const struct mm_category *cat)
+			 const struct mm_category *cat, const struct bar_scale *scale)
 {
 	for (size_t i = 0; i < cols->n; i++) {
 		char *text;
@@ -306,6 +408,10 @@ static int fill_sum_line(const struct mm_table_opts *o, const struct columns *co
 		case COL_DIRTY: text = size_text(o, cat->dirty); break;
 		case COL_REGIONS:
 			text = asprintf(&text, "%zu", cat->regions) < 0 ? NULL : text;
+			break;
+		case COL_BAR:
+			text = bar_text(cat, scale);
+			color_label(o, ln, i, label);
 			break;
 		default: text = strdup(""); break;
 		}
@@ -435,13 +541,18 @@ static int print_summary(FILE *out, const struct mm_snapshot *snap,
 {
 	int order[MM_LABEL_COUNT], n = 0, rc = 0;
 	struct libscols_table *tb = new_table(o, cols, false);
+	struct bar_scale scale = { 0 };
 
 	if (!tb) {
 		return -ENOMEM;
 	}
 	for (int i = 0; i < MM_LABEL_COUNT; i++) {
-		if (snap->categories[i].regions) {
+		const struct mm_category *c = &snap->categories[i];
+
+		if (category_wanted(o, snap, i)) {
 			order[n++] = i;
+			scale.rss = c->rss > scale.rss ? c->rss : scale.rss;
+			scale.reserved = c->reserved > scale.reserved ? c->reserved : scale.reserved;
 		}
 	}
 	sort_snap = snap;
@@ -450,7 +561,7 @@ static int print_summary(FILE *out, const struct mm_snapshot *snap,
 		struct libscols_line *ln = scols_table_new_line(tb, NULL);
 
 		rc = ln ? fill_sum_line(o, cols, ln, (enum mm_label)order[i],
-					&snap->categories[order[i]]) : -ENOMEM;
+					&snap->categories[order[i]], &scale) : -ENOMEM;
 	}
 	if (!rc) {
 		scols_table_set_stream(tb, out);
@@ -480,12 +591,20 @@ static int print_mappings(FILE *out, const struct mm_snapshot *snap,
 	}
 	for (size_t i = 0; i < snap->nmappings && !rc; i++) {
 		const struct mm_mapping *m = order[i];
-		struct libscols_line *ln = scols_table_new_line(tb, NULL);
+		struct libscols_line *ln;
 
+		if (!mapping_wanted(o, m)) {
+			continue;
+		}
+		ln = scols_table_new_line(tb, NULL);
 		rc = ln ? fill_map_line(o, cols, ln, m, NULL) : -ENOMEM;
 		for (size_t r = 0; m->nregions > 1 && r < m->nregions && !rc; r++) {
-			struct libscols_line *child = scols_table_new_line(tb, ln);
+			struct libscols_line *child;
 
+			if (!region_wanted(o, &m->regions[r])) {
+				continue;
+			}
+			child = scols_table_new_line(tb, ln);
 			rc = child ? fill_map_line(o, cols, child, m, &m->regions[r]) : -ENOMEM;
 		}
 	}
@@ -551,6 +670,74 @@ static void print_reconciliation(FILE *out, const struct mm_snapshot *snap,
 		cov_vsz * 100, cov_rss * 100);
 }
 
+/* --explain: one sentence per label shown, from the vocabulary and from
+ * this process's own numbers (how much is reserved, how much resident). */
+static void print_explanations(FILE *out, const struct mm_snapshot *snap,
+			       const struct mm_table_opts *o)
+{
+	fputs("\nVSZ is address space, RSS is RAM in use now, PSS divides shared pages "
+	      "among the processes sharing them; RESERVED is address space made "
+	      "inaccessible (PROT_NONE) to keep it for later.\n", out);
+	for (int i = 0; i < MM_LABEL_COUNT; i++) {
+		const struct mm_category *c = &snap->categories[i];
+		double resident = c->vsz ? (double)c->rss / (double)c->vsz : 0;
+		char vsz[32], rss[32], res[32];
+
+		if (!category_wanted(o, snap, i)) {
+			continue;
+		}
+		mm_format_size(vsz, sizeof(vsz), c->vsz);
+		mm_format_size(rss, sizeof(rss), c->rss);
+		mm_format_size(res, sizeof(res), c->reserved);
+		fprintf(out, "  %s: %s.  ", mm_label_name((enum mm_label)i),
+			mm_label_explanation((enum mm_label)i));
+		if (c->reserved * 2 > c->vsz) {
+			fprintf(out, "Here %s of address space, %s of it only reserved, "
+				"%s in RAM: mostly address space, not memory.\n", vsz, res, rss);
+		} else if (resident < 0.05 && c->vsz > 1024 * 1024) {
+			fprintf(out, "Here %s mapped but only %s in RAM: touched sparsely.\n",
+				vsz, rss);
+		} else {
+			fprintf(out, "Here %s mapped, %s (%.0f%%) in RAM.\n", vsz, rss,
+				resident * 100);
+		}
+	}
+}
+
+/* --address: which mapping and region hold the address. */
+static void print_address(FILE *out, const struct mm_snapshot *snap,
+			  const struct mm_table_opts *o)
+{
+	const struct mm_mapping *m = mm_snapshot_find(snap, o->address);
+	char *name, *detail;
+
+	if (!m) {
+		fprintf(out, "0x%" PRIx64 ": not mapped\n", o->address);
+		return;
+	}
+	for (size_t i = 0; i < m->nregions; i++) {
+		const struct mm_region *r = &m->regions[i];
+
+		if (o->address < r->start || o->address >= r->end) {
+			continue;
+		}
+		detail = mm_escape_name(r->detail ? r->detail : "");
+		fprintf(out, "0x%" PRIx64 ": %s%s%s%s, +0x%" PRIx64 " into %" PRIx64 "-%" PRIx64
+			" (%s)", o->address, mm_label_name(r->label),
+			detail && *detail ? " (" : "", detail ? detail : "",
+			detail && *detail ? ")" : "", o->address - r->start, r->start, r->end,
+			mm_how_name(r->how));
+		free(detail);
+	}
+	if (m->path && m->path[0] == '/') {
+		name = mm_escape_name(m->path);
+		fprintf(out, "; file %s offset 0x%" PRIx64, name ? name : "?",
+			m->offset + (o->address - m->start));
+		free(name);
+	}
+	fputs("\n\n", out);
+}
+
 int mm_table_print(FILE *out, const struct mm_snapshot *snap,
 		   const struct mm_table_opts *o)
 {
@@ -560,14 +747,19 @@ int mm_table_print(FILE *out, const struct mm_snapshot *snap,
 	int rc;
 
 	/* -o belongs to the mapping tree, or to the summary when alone. */
-	if (parse_columns(o->mappings ? o->output : NULL, IN_MAP, &map_cols, err, sizeof(err)) ||
-	    parse_columns(o->mappings ? NULL : o->output, IN_SUM, &sum_cols, err, sizeof(err))) {
+	if (parse_columns(o->mappings ? o->output : NULL, IN_MAP, o->raw, &map_cols, err,
+			  sizeof(err)) ||
+	    parse_columns(o->mappings ? NULL : o->output, IN_SUM, o->raw, &sum_cols, err,
+			  sizeof(err))) {
 		return -EINVAL;
 	}
 	sort_col = o->sort ? column_by_name(o->sort, strlen(o->sort)) : -1;
 
 	if (decorate) {
 		print_header(out, snap);
+	}
+	if (o->has_address) {
+		print_address(out, snap, o);
 	}
 	if (o->summary) {
 		int saved = sort_col;
@@ -582,6 +774,9 @@ int mm_table_print(FILE *out, const struct mm_snapshot *snap,
 		}
 		if (decorate) {
 			print_reconciliation(out, snap, o);
+		}
+		if (o->explain) {
+			print_explanations(out, snap, o);
 		}
 	}
 	if (o->mappings) {

@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "model.h"
@@ -14,6 +15,13 @@ struct mm_table_opts {
 	const char *sort;	/* -s COL; NULL: defaults */
 	bool summary, mappings;	/* which tables (both by default) */
 	bool raw, noheadings, bytes, notruncate, colors;
+	bool explain;		/* a sentence per label under the summary */
+
+	/* Filters: they narrow the tables, never the JSON snapshot. */
+	const char *labels;	/* comma-separated globs, e.g. "go.*,heap" */
+	uint64_t min_size;	/* hide rows whose VSZ is smaller */
+	bool has_address;
+	uint64_t address;	/* show only what holds this address */
 };
 
 /* Checks -o and -s against the tables to be printed.  Returns 0, or -EINVAL
