@@ -16,6 +16,7 @@
 #include <libelf.h>
 
 #include "elf_image.h"
+#include "io.h"
 
 struct mm_elf {
 	unsigned int dev_major, dev_minor;
@@ -306,17 +307,5 @@ int mm_elf_fd(const struct mm_elf *e)
 
 int mm_elf_pread(const struct mm_elf *e, void *buf, size_t len, uint64_t off)
 {
-	for (size_t done = 0; done < len;) {
-		ssize_t n = pread(e->fd, (char *)buf + done, len - done,
-				  (off_t)(off + done));
-
-		if (n < 0 && errno == EINTR) {
-			continue;
-		}
-		if (n <= 0) {
-			return n < 0 ? -errno : -EIO;
-		}
-		done += (size_t)n;
-	}
-	return 0;
+	return mm_pread_full(e->fd, buf, len, off);
 }

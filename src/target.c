@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "io.h"
 #include "target.h"
 
 int mm_target_init(struct mm_target *t, const char *proc_root, pid_t pid)
@@ -66,17 +67,5 @@ int mm_target_read(struct mm_target *t, uint64_t addr, void *buf, size_t len)
 	if (t->mem_fd < 0) {
 		return t->mem_err;
 	}
-	for (size_t done = 0; done < len;) {
-		ssize_t n = pread(t->mem_fd, (char *)buf + done, len - done,
-				  (off_t)(addr + done));
-
-		if (n < 0 && errno == EINTR) {
-			continue;
-		}
-		if (n <= 0) {
-			return n < 0 ? -errno : -EIO;
-		}
-		done += (size_t)n;
-	}
-	return 0;
+	return mm_pread_full(t->mem_fd, buf, len, addr);
 }
