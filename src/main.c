@@ -17,6 +17,7 @@
 #include "memmap-config.h"
 #include "proc.h"
 #include "residency.h"
+#include "svg.h"
 #include "table.h"
 
 enum exit_code {
@@ -30,13 +31,14 @@ enum {
 	OPT_SUMMARY = 0x100, OPT_MAPPINGS, OPT_LIST_COLUMNS, OPT_COLOR,
 	OPT_PROC_ROOT, OPT_SAVE, OPT_DIFF, OPT_WATCH, OPT_WATCH_PREV, OPT_THRESHOLD,
 	OPT_NO_MEM, OPT_EXPLAIN, OPT_LABEL, OPT_MIN_SIZE, OPT_ADDRESS,
+	OPT_SVG,
 };
 
 struct options {
 	const char *target;
 	const char *proc_root;
 	bool json, list_columns, no_mem;
-	const char *color;
+	const char *color, *svg;
 	struct mm_table_opts table;
 	struct mm_diff_opts diff;
 };
@@ -50,6 +52,7 @@ static const struct argp_option argp_options[] = {
 	{ "summary", OPT_SUMMARY, NULL, 0, "print only the summary by label", 1 },
 	{ "mappings", OPT_MAPPINGS, NULL, 0, "print only the mapping tree", 1 },
 	{ "explain", OPT_EXPLAIN, NULL, 0, "explain each label under the summary", 1 },
+	{ "svg", OPT_SVG, "FILE", 0, "also draw the address space as SVG into FILE", 1 },
 
 	{ NULL, 0, NULL, 0, "Filters (tables only; JSON is always complete):", 4 },
 	{ "label", OPT_LABEL, "GLOB", 0, "only labels matching GLOB (comma-separated, e.g. 'go.*,heap')", 4 },
@@ -109,6 +112,12 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case OPT_PROC_ROOT: o->proc_root = arg; break;
 	case OPT_NO_MEM: o->no_mem = true; break;
 	case OPT_EXPLAIN: o->table.explain = true; break;
+	case OPT_SVG:
+		if (strcmp(arg, "-") == 0) {
+			argp_error(state, "--svg writes to a file, not standard output");
+		}
+		o->svg = arg;
+		break;
 	case OPT_LABEL: o->table.labels = arg; break;
 	case OPT_MIN_SIZE:
 		if (mm_parse_size(arg, &o->table.min_size)) {
@@ -346,6 +355,13 @@ int main(int argc, char **argv)
 	}
 	mm_snapshot_finish(snap);
 	if (o.diff.save && mm_snapshot_save(snap, o.diff.save)) {
+		status = EXIT_TARGET;
+	}
+	if (o.svg && (rc = mm_svg_save(o.svg, snap))) {
+		char *p = mm_escape_name(o.svg);
+
+		fprintf(stderr, "memmap: %s: %s\n", p ? p : "?", strerror(-rc));
+		free(p);
 		status = EXIT_TARGET;
 	}
 
