@@ -19,6 +19,7 @@ import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..'))
 import memmaptest as mt  # noqa: E402
+from test_threads import copy_tree  # noqa: E402
 
 HEAP_MAX = 64 << 20
 PAGE = 4096
@@ -116,19 +117,7 @@ def format_smaps(entries):
 def capture(pid, fx, root):
     """Writes root/PID with the named smaps; returns the expectations:
     [(start, end, label, detail or None, what)]."""
-    d = os.path.join(root, str(pid))
-    os.makedirs(d)
-    for f in ('status', 'comm', 'limits', 'maps'):
-        shutil.copy('/proc/%d/%s' % (pid, f), os.path.join(d, f))
-    os.symlink(os.readlink('/proc/%d/exe' % pid), os.path.join(d, 'exe'))
-    for tid in os.listdir('/proc/%d/task' % pid):
-        td = os.path.join(d, 'task', tid)
-        os.makedirs(td)
-        for f in ('comm', 'stat', 'syscall'):
-            try:
-                shutil.copy('/proc/%d/task/%s/%s' % (pid, tid, f), td)
-            except OSError:
-                pass
+    d = copy_tree(pid, root)
     with open('/proc/%d/smaps' % pid) as f:
         entries = parse_smaps(f.read())
 

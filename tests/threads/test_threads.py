@@ -4,16 +4,19 @@ by address against what threads_fixture made and printed itself
 (pthread_getattr_np, malloc pointers, pthread_self, dlinfo), and against
 /proc (task comm, maps).
 
-Usage: test_threads.py MODE    (MODE: mem | nomem)
-  mem    memmap reads the target's memory: every label exact, coverage of
-         VSZ and RSS >= 99%, and the JSON coverage equals the regions' sums
-  nomem  memmap --no-mem: stacks, guards and arenas by shape and stack
-         pointer; what needs memory (chunks, TLS, the user stack merged with
-         a chunk) may stay anon, but nothing may carry a wrong label
+Usage: test_threads.py MODE    (MODE: mem | nomem | captured)
+  mem       memmap reads the target's memory: every label exact, coverage of
+            VSZ and RSS >= 99%, and the JSON coverage equals the regions' sums
+  nomem     memmap --no-mem: stacks, guards and arenas by shape and stack
+            pointer; what needs memory (chunks, TLS, the user stack merged
+            with a chunk) may stay anon, but nothing may carry a wrong label
+  captured  the same from a copy of the fixture's /proc tree (--proc-root)
 """
 
 import os
+import shutil
 import sys
+import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..'))
 import memmaptest as mt  # noqa: E402
@@ -56,6 +59,25 @@ def task_comm(pid, tid):
         return f.read().rstrip('\n')
 
 
+def copy_tree(pid, root):
+    """Copies what memmap reads of /proc/PID to root/PID: smaps, status,
+    comm, limits, maps, the exe link, task/TID/{comm,stat,syscall}."""
+    d = os.path.join(root, str(pid))
+    os.makedirs(d)
+    for f in ('smaps', 'status', 'comm', 'limits', 'maps'):
+        shutil.copy('/proc/%d/%s' % (pid, f), os.path.join(d, f))
+    os.symlink(os.readlink('/proc/%d/exe' % pid), os.path.join(d, 'exe'))
+    for tid in os.listdir('/proc/%d/task' % pid):
+        td = os.path.join(d, 'task', tid)
+        os.makedirs(td)
+        for f in ('comm', 'stat', 'syscall'):
+            try:
+                shutil.copy('/proc/%d/task/%s/%s' % (pid, tid, f), td)
+            except OSError:
+                pass
+    return d
+
+
 def coverage_from_regions(snap):
     vsz = rss = cvsz = crss = 0
     for m in snap['mappings']:
@@ -75,18 +97,40 @@ def main():
                            'threads', 'threads_fixture')
     if not os.access(fixture, os.X_OK):
         mt.die('%s: not built' % fixture)
+    if mode not in ('mem', 'nomem', 'captured'):
+        mt.die('unknown mode %r' % mode)
     mem = mode == 'mem'
-    args = [] if mem else ['--no-mem']
+    root = tempfile.mkdtemp(prefix='memmap-threads-')
+    try:
+        with mt.Fixture([fixture]) as fx:
+            check_fixture(t, fx, mode, root)
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+    t.done()
 
-    with mt.Fixture([fixture]) as fx:
-        pid = fx.pid
-        if not mem:
-            rc, _, err = mt.run_memmap('--no-mem', '--summary', pid)
-            if rc == 64:
-                mt.skip('memmap has no --no-mem option yet: %s' % err.strip())
-        snap, rc, err = mt.memmap_json(*(args + [pid]))
+
+def check_fixture(t, fx, mode, root):
+    pid = fx.pid
+    mem = mode == 'mem'
+    if mode == 'nomem':
+        rc, _, err = mt.run_memmap('--no-mem', '--summary', pid)
+        if rc == 64:
+            mt.skip('memmap has no --no-mem option yet: %s' % err.strip())
+        args = ['--no-mem', pid]
+    elif mode == 'captured':
+        copy_tree(pid, root)
+        args = ['--proc-root', root, pid]
+    else:
+        args = [pid]
+    if True:
+        snap, rc, err = mt.memmap_json(*args)
         t.eq(rc, 0, 'memmap exit code (stderr: %s)' % err.strip())
-        mt.check_snapshot(t, snap, pid)
+        if mode == 'captured':
+            mt.check_sorted(t, snap)
+            mt.check_tiling(t, snap)
+            mt.check_categories(t, snap)
+        else:
+            mt.check_snapshot(t, snap, pid)
 
         threads = [l for l in fx.lines if l[0] == 'thread']
         t.eq(len(threads), 5, 'threads the fixture reported')
@@ -158,7 +202,6 @@ def main():
         if mem:
             t.check(cv >= 0.99, 'coverage of VSZ %.4f < 0.99' % cv)
             t.check(cr >= 0.99, 'coverage of RSS %.4f < 0.99' % cr)
-    t.done()
 
 
 if __name__ == '__main__':
