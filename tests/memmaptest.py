@@ -75,6 +75,15 @@ class Checker:
         sys.exit(0)
 
 
+def as_user(uid, gid=None):
+    """A preexec_fn that drops to uid (and gid, default the same)."""
+    def drop():
+        os.setgroups([])
+        os.setgid(uid if gid is None else gid)
+        os.setuid(uid)
+    return drop
+
+
 def skip(reason):
     """Exits 77 (meson: skipped) with the reason in the log."""
     print('SKIP: ' + reason, flush=True)
@@ -98,12 +107,12 @@ def memmap_path():
     return p
 
 
-def run_memmap(*args, env=None, timeout=120, binary=False):
+def run_memmap(*args, env=None, timeout=120, binary=False, preexec_fn=None):
     """Runs memmap with args; returns (rc, stdout, stderr).
 
     env: extra variables (merged into os.environ; a value of None removes
     one).  binary=True returns stdout/stderr as bytes, else str with invalid
-    UTF-8 kept as surrogate escapes.
+    UTF-8 kept as surrogate escapes.  preexec_fn: e.g. as_user(65534).
     """
     e = dict(os.environ)
     for k, v in (env or {}).items():
@@ -113,7 +122,7 @@ def run_memmap(*args, env=None, timeout=120, binary=False):
             e[k] = v
     cmd = [memmap_path()] + [str(a) for a in args]
     p = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True,
-                       env=e, timeout=timeout)
+                       env=e, timeout=timeout, preexec_fn=preexec_fn)
     if binary:
         return p.returncode, p.stdout, p.stderr
     return (p.returncode, p.stdout.decode('utf-8', 'surrogateescape'),
@@ -152,11 +161,12 @@ class Fixture:
     key keeps the last).  A `pid N` line sets fx.pid, else the child's pid.
     """
 
-    def __init__(self, argv, timeout=20, env=None, cwd=None):
+    def __init__(self, argv, timeout=20, env=None, cwd=None, preexec_fn=None):
         self.argv = [str(a) for a in argv]
         self.timeout = timeout
         self.env = env
         self.cwd = cwd
+        self.preexec_fn = preexec_fn
         self.proc = None
         self.lines = []
         self.info = {}
@@ -167,7 +177,8 @@ class Fixture:
         e.update(self.env or {})
         self.proc = subprocess.Popen(self.argv, stdin=subprocess.DEVNULL,
                                      stdout=subprocess.PIPE, env=e,
-                                     cwd=self.cwd, start_new_session=True)
+                                     cwd=self.cwd, start_new_session=True,
+                                     preexec_fn=self.preexec_fn)
         try:
             self._read_until_ready()
         except BaseException:

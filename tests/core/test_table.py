@@ -198,6 +198,32 @@ def main():
         t.check(not missing, 'raw mappings: /proc/PID/maps entries missing: %r'
                 % missing[:3])
 
+        # -o +COL appends to the default columns; --mappings drops the
+        # summary; -s RSS sorts mapping rows by RSS, largest first.
+        rc, out, err = mt.run_memmap('--mappings', '-o', '+DEV,INODE', pid,
+                                     env=nocolor)
+        t.eq(rc, 0, '-o +DEV,INODE: exit code (stderr %r)' % err)
+        heads = [line.split() for line in out.splitlines()
+                 if line.split()[:1] == ['ADDRESS']]
+        t.check(heads and heads[0][-2:] == ['DEV', 'INODE'] and
+                heads[0][:-2] == ['ADDRESS', 'PERMS', 'VSZ', 'RSS', 'PSS', 'SWAP',
+                                  'LABEL', 'NAME'],
+                '-o +DEV,INODE: heading %r' % heads)
+        t.check(not any(line.split()[:2] == ['LABEL', 'VSZ'] for line in
+                        out.splitlines()), '--mappings: the summary was printed')
+        rc, out, err = mt.run_memmap('--mappings', '-r', '-n', '-b', '-s', 'RSS',
+                                     '-o', 'START,END,RSS', pid, env=nocolor)
+        t.eq(rc, 0, '-s RSS: exit code (stderr %r)' % err)
+        spans = {(x['start'], x['end']) for x in maps}
+        top = [(w[0], w[2]) for w in (line.split() for line in out.splitlines())
+               if len(w) == 3 and (int(w[0], 16), int(w[1], 16)) in spans]
+        rss = [int(w[1]) for w in top]
+        t.check(rss and rss == sorted(rss, reverse=True),
+                '-s RSS: mapping rows not by RSS descending: %r' % rss[:20])
+        anon_s, anon_e = fx.range('anon')
+        t.check(('%x' % anon_s, str(anon_e - anon_s)) in top,
+                '-s RSS: no row for the touched anonymous mapping with its RSS')
+
         # --list-columns
         rc, out, err = mt.run_memmap('--list-columns')
         t.eq(rc, 0, '--list-columns: exit code')
