@@ -319,7 +319,7 @@ static void band(struct svg *s, size_t first, size_t last)
 		vsz += mm_mapping_size(&maps[i]);
 		rss += maps[i].c.rss;
 	}
-	put(s, "<text x=\"%d\" y=\"%.0f\" font-size=\"12\"><tspan font-family=\"" MONO "\" "
+	put(s, "<text class=\"band\" x=\"%d\" y=\"%.0f\" font-size=\"12\"><tspan font-family=\"" MONO "\" "
 	    "font-weight=\"bold\">%" PRIx64 "–%" PRIx64 "</tspan> · spans %s · "
 	    "%zu mapping%s · VSZ %s · RSS %s</text>\n",
 	    MARGIN, s->y + 12, maps[first].start, maps[last].end,
