@@ -327,8 +327,10 @@ static int label_descriptors(struct mm_classify *ctx, struct tasks *ts)
 		if (!p->stackblock || !p->stackblock_size) {
 			continue;
 		}
-		if (p->list == MM_PT_CACHE || p->tid <= 0 || !k) {
+		if (p->list == MM_PT_CACHE) {
 			snprintf(detail, sizeof(detail), "unused (cached) stack");
+		} else if (p->tid <= 0 || !k) {
+			snprintf(detail, sizeof(detail), "exited thread, not joined");
 		} else {
 			task_detail(k, p->tid, detail, sizeof(detail));
 			k->placed = true;

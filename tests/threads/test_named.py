@@ -136,6 +136,14 @@ def capture(pid, fx, root):
         if guard:
             expect.append((low - guard, low, 'thread.guard', None,
                            'guard of %d' % tid))
+    for _, tid, low, size, guard in (l for l in fx.lines if l[0] == 'exited'):
+        low, size, guard = mt.h(low), int(size), int(guard)
+        named.append((low, low + size, ' glibc: unused stack'))
+        expect.append((low, low + size, 'thread.stack', 'unused (cached) stack',
+                       'cached stack of %s' % tid))
+        if guard:
+            expect.append((low - guard, low, 'thread.guard', None,
+                           'guard of cached stack of %s' % tid))
     for _, tid, ptr in (l for l in fx.lines if l[0] == 'small'):
         if int(tid) == pid:
             continue

@@ -152,6 +152,21 @@ def check_fixture(t, fx, mode, root):
                 check_range(t, snap, low - guard, low, 'thread.guard',
                             'thread %d guard' % tid)
 
+        # A joined thread's stack stays in glibc's cache for reuse.
+        for _, tid, low, size, guard in (l for l in fx.lines if l[0] == 'exited'):
+            low, size, guard = mt.h(low), int(size), int(guard)
+            what = 'cached stack of exited thread %s' % tid
+            rs = check_range(t, snap, low, low + size,
+                             'thread.stack' if mem else {'thread.stack', 'anon'},
+                             what, exact_edges=mem)
+            for _, r in rs:
+                if mem:
+                    t.eq(r.get('detail'), 'unused (cached) stack', what + ' detail')
+            if guard:
+                check_range(t, snap, low - guard, low,
+                            'thread.guard' if mem else {'thread.guard', 'anon'},
+                            what + ' guard', exact_edges=mem)
+
         # Each thread's first malloc made its own arena: the HEAP_MAX block
         # holding the pointer.  The main thread's is the brk heap.
         for _, tid, ptr in (l for l in fx.lines if l[0] == 'small'):

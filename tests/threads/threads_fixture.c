@@ -12,6 +12,8 @@
  *   large TID PTR SIZE       a malloc above the mmap threshold
  *   memfd ADDR SIZE
  *   usermem ADDR SIZE        the mmap handed to pthread_attr_setstack
+ *   exited TID LOW SIZE GUARD   a thread that returned and was joined: glibc
+ *                            keeps its stack in its cache
  *   tls TCB VAR              the main thread's pthread_self() (its TCB) and
  *                            the address of a __thread variable in it
  *   linkmap ADDR NAME        a link_map ld.so made at start-up (dlinfo)
@@ -40,14 +42,15 @@ struct spec {
 	const char *name;	/* NULL: inherit the process name */
 	size_t large;		/* a large malloc of this size, or 0 */
 	int grow;		/* many small mallocs */
+	int exits;		/* returns at once and is joined */
 };
 
 static const struct spec specs[NTHREADS] = {
-	{ 0, (size_t)-1, 0, NULL, 0, 0 },
-	{ 256 * 1024, (size_t)-1, 0, NULL, 300 * 1024, 0 },
-	{ 1024 * 1024, 64 * 1024, 0, NULL, 0, 1 },
-	{ 0, (size_t)-1, 1, NULL, 0, 0 },
-	{ 2 * 1024 * 1024, (size_t)-1, 0, "mm-named", 0, 0 },
+	{ 0, (size_t)-1, 0, NULL, 0, 0, 0 },
+	{ 256 * 1024, (size_t)-1, 0, NULL, 300 * 1024, 0, 0 },
+	{ 1024 * 1024, 64 * 1024, 0, NULL, 0, 1, 0 },
+	{ 0, (size_t)-1, 1, NULL, 0, 0, 0 },
+	{ 2 * 1024 * 1024, (size_t)-1, 0, "mm-named", 0, 0, 0 },
 };
 
 static __thread int tls_var = 1;
@@ -95,8 +98,12 @@ static void *worker(void *arg)
 	pthread_attr_destroy(&a);
 
 	pthread_mutex_lock(&lock);
-	printf("thread %d %s %p %zu %zu %d\n", (int)tid,
-	       s->name ? s->name : "-", low, size, guard, s->user);
+	if (s->exits) {
+		printf("exited %d %p %zu %zu\n", (int)tid, low, size, guard);
+	} else {
+		printf("thread %d %s %p %zu %zu %d\n", (int)tid,
+		       s->name ? s->name : "-", low, size, guard, s->user);
+	}
 	printf("small %d %p\n", (int)tid, small);
 	if (large) {
 		printf("large %d %p %zu\n", (int)tid, large, s->large);
@@ -104,6 +111,9 @@ static void *worker(void *arg)
 	fflush(stdout);
 	pthread_mutex_unlock(&lock);
 
+	if (s->exits) {
+		return NULL;
+	}
 	pthread_barrier_wait(&started);
 	/* Block in a syscall so /proc/PID/task/TID/syscall shows the SP. */
 	for (;;) {
@@ -114,7 +124,8 @@ static void *worker(void *arg)
 
 int main(void)
 {
-	pthread_t th[NTHREADS];
+	static const struct spec exiting = { 0, (size_t)-1, 0, NULL, 0, 0, 1 };
+	pthread_t th[NTHREADS], gone;
 	static const size_t large_sizes[] = { 200 * 1024, 1024 * 1024 + 5, 4 * 1024 * 1024 };
 	struct link_map *lm = NULL;
 	void *self_handle;
@@ -182,6 +193,11 @@ int main(void)
 			die("pthread_create");
 		}
 		pthread_attr_destroy(&a);
+	}
+	/* Last, so no later pthread_create takes its stack from the cache. */
+	errno = pthread_create(&gone, NULL, worker, (void *)&exiting);
+	if (errno || (errno = pthread_join(gone, NULL))) {
+		die("pthread_create (exiting thread)");
 	}
 	pthread_barrier_wait(&started);
 	pthread_mutex_lock(&lock);
