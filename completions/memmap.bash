@@ -1,43 +1,64 @@
 # bash completion for memmap(1): options, column names (asked of memmap
 # itself, so they follow the binary), colour modes, and target processes.
 
-# Column names, one per line: from `memmap --list-columns --raw` ("NAME
-# description" lines) so a newer binary's columns appear, else a built-in
-# list for when memmap cannot run.
+# Column names, one per line, of table $2: "map" (the mapping tree), "sum"
+# (the summary) or "any".  Asked of memmap ($1) so a newer binary's columns
+# appear: `memmap --list-columns` prints "NAME  description" lines under a
+# "Mapping tree columns:" and a "Summary columns:" heading.  A built-in list
+# serves when memmap cannot run.
 _memmap_columns()
 {
 	local names
-	# Lines that do not start with a column name (headings) are skipped;
-	# both tables share some names, listed once.
-	names=$("${1:-memmap}" --list-columns --raw 2>/dev/null |
-		awk '$1 ~ /^[A-Z][A-Z0-9_-]*$/ && !seen[$1]++ { print $1 }')
+	names=$("${1:-memmap}" --list-columns 2>/dev/null | awk -v want="$2" '
+		/^[^ \t].*columns:$/ { table = /^Summary/ ? "sum" : "map"; next }
+		$1 ~ /^[A-Z][A-Z0-9_-]*$/ &&
+			(want == "any" || table == "" || table == want) &&
+			!seen[$1]++ { print $1 }')
 	if [[ -z $names ]]; then
-		names=$(printf '%s\n' ADDRESS START END PERMS OFFSET DEV INODE VSZ \
-			RSS PSS SWAP DIRTY ANON LABEL HOW NAME RESERVED COUNT)
+		local map='ADDRESS START END PERMS OFFSET DEV INODE VSZ RSS PSS SWAP
+			DIRTY ANON LABEL HOW NAME'
+		local sum='LABEL VSZ RESERVED RSS PSS SWAP DIRTY COUNT BAR'
+		case $2 in
+		map) names=$map ;;
+		sum) names=$sum ;;
+		*) names="$map RESERVED COUNT BAR" ;;
+		esac
+		names=$(printf '%s\n' $names)
 	fi
 	printf '%s\n' "$names"
 }
 
+# The label vocabulary (memmap(1), LABELS: appended to, never renamed) and
+# globs for its families, for --label.
+_memmap_labels='exe.text exe.rodata exe.data exe.relro exe.bss
+	lib.text lib.rodata lib.data lib.relro lib.bss
+	heap stack kernel.vdso kernel.vvar kernel.vsyscall
+	file shmem anon.named anon thread.stack
+	thread.guard glibc.arena glibc.mmap-chunk ld.tls ld.malloc
+	go.heap go.heap-index go.heap-metadata go.page-summary go.page-alloc
+	go.scavenge-index go.immortal-metadata go.gc-bits go.allspans go.other
+	exe.* lib.* kernel.* anon* thread.* glibc.* ld.* go.*'
+
 # Sets COMPREPLY to the PIDs and process names starting with $1.  Kernel
 # threads and zombies (empty cmdline) have no address space to show.  A
-# name is offered only when exactly one process has it: memmap refuses
-# others.
+# name is offered only when exactly one process has it, as memmap requires.
 _memmap_targets()
 {
 	local cur=$1 d pid comm c
-	local -A count=()
+	local -A count=() user=()
 	COMPREPLY=()
 	for d in /proc/[0-9]*; do
 		pid=${d#/proc/}
+		read -r comm 2>/dev/null <"$d/comm" || continue
+		count[$comm]=$((${count[$comm]:-0} + 1))
 		c=
 		read -r -d "" -n 1 c 2>/dev/null <"$d/cmdline"
 		[[ -n $c ]] || continue
-		read -r comm 2>/dev/null <"$d/comm" || continue
+		user[$comm]=1
 		[[ $pid == "$cur"* ]] && COMPREPLY+=("$pid")
-		count[$comm]=$((${count[$comm]:-0} + 1))
 	done
 	[[ $cur == [0-9]* ]] && return
-	for comm in "${!count[@]}"; do
+	for comm in "${!user[@]}"; do
 		[[ ${count[$comm]} == 1 && $comm == "$cur"* ]] &&
 			COMPREPLY+=("$(printf '%q' "$comm")")
 	done
@@ -52,23 +73,27 @@ _memmap()
 	case $prev in
 	-o | --output)
 		# A comma list, optionally after "+": complete the last item and
-		# leave out columns already listed.
+		# leave out the columns already listed.
 		local last=${cur##*,} prefix col
 		[[ $cur == *,* ]] || last=${last#+}
 		prefix=${cur%"$last"}
-		mapfile -t cols < <(_memmap_columns "${words[0]}")
+		# -o chooses the tree's columns, or with --summary alone the
+		# summary's.
+		local table=map
+		[[ " ${words[*]} " == *" --summary "* &&
+			" ${words[*]} " != *" --mappings "* ]] && table=sum
+		mapfile -t cols < <(_memmap_columns "${words[0]}" $table)
 		local -a avail=()
 		for col in "${cols[@]}"; do
-			[[ ,${prefix#+}, == *",$col,"* ]] || avail+=("$col")
+			[[ ,${prefix#+}, == *",$col,"* || ,${prefix#+}, == *",${col,,},"* ]] ||
+				avail+=("$col")
 		done
 		mapfile -t COMPREPLY < <(compgen -P "$prefix" -W "${avail[*]}" -- "${last^^}")
-		[[ ${#COMPREPLY[@]} -eq 0 ]] &&
-			mapfile -t COMPREPLY < <(compgen -P "$prefix" -W "${avail[*]}" -- "$last")
 		compopt -o nospace
 		return
 		;;
 	-s | --sort)
-		mapfile -t cols < <(_memmap_columns "${words[0]}")
+		mapfile -t cols < <(_memmap_columns "${words[0]}" any)
 		mapfile -t COMPREPLY < <(compgen -W "${cols[*]}" -- "${cur^^}")
 		return
 		;;
@@ -83,20 +108,55 @@ _memmap()
 		_filedir -d
 		return
 		;;
+	--save | --svg)
+		_filedir
+		return
+		;;
+	--label)
+		# A comma list of label globs: complete the last one.  "*" is
+		# escaped so the shell passes it to memmap.
+		local last=${cur##*,}
+		local prefix=${cur%"$last"}
+		last=${last//\\/}
+		mapfile -t COMPREPLY < <(compgen -P "$prefix" -W "$_memmap_labels" -- "$last")
+		COMPREPLY=("${COMPREPLY[@]//\*/\\*}")
+		compopt -o nospace
+		return
+		;;
+	--watch | --threshold | --min-size | --address)
+		# A number of seconds, a size, an address: nothing to offer.
+		return
+		;;
+	--diff)
+		# The before side: a snapshot file or a PID.
+		_filedir
+		[[ $cur == [0-9]* ]] && _memmap_targets "$cur"
+		return
+		;;
 	esac
 
 	$split && return
 
 	if [[ $cur == -* ]]; then
-		local opts='-J --json --summary --mappings -o --output= --list-columns
-			-s --sort= -r --raw -n --noheadings -b --bytes -u --notruncate
-			--color --color= --proc-root= --help --usage -V --version'
+		local opts='-J --json --summary --mappings --explain --svg= -o
+			--output= --list-columns -s --sort= -r --raw -n --noheadings
+			-b --bytes -u --notruncate --color --color= --label= --min-size=
+			--address= --save= --diff= --watch= --watch-prev --threshold=
+			--no-mem --proc-root= --help --usage -V --version'
 		mapfile -t COMPREPLY < <(compgen -W "$opts" -- "$cur")
 		[[ ${#COMPREPLY[@]} == 1 && ${COMPREPLY[0]} == *= ]] &&
 			compopt -o nospace
 		return
 	fi
 
+	# With --diff the after side may be a snapshot file too.
+	if [[ " ${words[*]} " == *" --diff "* && $cur != [0-9]* ]]; then
+		_filedir
+		local -a files=("${COMPREPLY[@]}")
+		_memmap_targets "$cur"
+		COMPREPLY+=("${files[@]}")
+		return
+	fi
 	_memmap_targets "$cur"
 } &&
 	complete -F _memmap memmap

@@ -2,26 +2,34 @@
 # descriptions (asked of memmap itself), colour modes, and target processes
 # with their command names.
 
-# "NAME<TAB>description" lines, from `memmap --list-columns --raw` so a
-# newer binary's columns appear, else a built-in list for when memmap
-# cannot run.
+# "NAME<TAB>description" lines for the columns of table $argv[1]: map
+# (the mapping tree), sum (the summary) or any.  Asked of memmap so a newer
+# binary's columns appear: `memmap --list-columns` prints "NAME
+# description" lines under a "Mapping tree columns:" and a "Summary
+# columns:" heading.  A built-in list serves when memmap cannot run.
 function __memmap_columns
+    set -l want $argv[1]
     set -l cmd (commandline -opc)[1]
     set -q cmd[1]; or set cmd memmap
+    set -l lines
+    command -q -- $cmd; and set lines (command $cmd --list-columns 2>/dev/null)
+    set -l table
     set -l seen
     set -l out
-    set -l lines
-    command -q -- $cmd; and set lines (command $cmd --list-columns --raw 2>/dev/null)
     for line in $lines
-        # Skip headings; both tables share some names, listed once.
-        set -l parts (string match -r '^([A-Z][A-Z0-9_-]*)\s*(.*)$' -- $line)
+        if string match -qr -- '^\S.*columns:$' $line
+            string match -q -- 'Summary*' $line; and set table sum; or set table map
+            continue
+        end
+        set -l parts (string match -r -- '^\s*([A-Z][A-Z0-9_-]*)\s*(.*)$' $line)
         or continue
+        test $want = any -o -z "$table" -o "$table" = $want; or continue
         contains -- $parts[2] $seen; and continue
         set -a seen $parts[2]
         set -a out "$parts[2]"\t"$parts[3]"
     end
     if not set -q out[1]
-        set out \
+        set -l map \
             ADDRESS\t'start-end of the mapping or region (tree)' \
             START\t'start address' \
             END\t'end address' \
@@ -29,32 +37,67 @@ function __memmap_columns
             OFFSET\t'offset in the file' \
             DEV\t'device of the file' \
             INODE\t'inode of the file' \
+            LABEL\t'label' \
             VSZ\t'virtual size' \
             RSS\t'resident set size' \
             PSS\t'proportional set size' \
             SWAP\t'swapped-out memory' \
             DIRTY\t'dirty memory' \
             ANON\t'anonymous memory' \
-            LABEL\t'label' \
             HOW\t'how the label was established' \
-            NAME\t'path, kernel name or region detail' \
+            NAME\t'path, kernel name or region detail'
+        set -l sumonly \
             RESERVED\t'reserved (PROT_NONE) part of VSZ' \
-            COUNT\t'number of regions'
+            COUNT\t'number of regions' \
+            BAR\t'RSS and reserved VSZ as a bar'
+        switch $want
+            case map
+                set out $map
+            case sum
+                set out $map[8..13] $sumonly
+            case '*'
+                set out $map $sumonly
+        end
     end
     printf '%s\n' $out
 end
 
-# -o LIST: comma-separated, optionally after a "+" that appends to the
-# defaults; the columns already listed are not offered again.
+# -o LIST: the tree's columns, or with --summary alone the summary's;
+# comma-separated, optionally after a "+" that appends to the defaults;
+# the columns already listed are not offered again.
 function __memmap_column_list
+    set -l table map
+    set -l words (commandline -opc)
+    contains -- --summary $words; and not contains -- --mappings $words
+    and set table sum
     set -l tok (commandline -ct)
     set tok (string replace -r -- '^(--output=|-o)' '' $tok)
     set -l prefix (string match -r -- '^.*,|^\+' $tok)
     set -l listed (string split , -- (string upper -- (string trim -l -c + -- $prefix)))
-    for spec in (__memmap_columns)
+    for spec in (__memmap_columns $table)
         set -l name (string split -m 1 \t -- $spec)[1]
         contains -- $name $listed; and continue
         printf '%s%s\n' "$prefix" $spec
+    end
+end
+
+# --label GLOB,...: the label vocabulary (memmap(1), LABELS: appended to,
+# never renamed) and globs for its families, after the items already given.
+function __memmap_labels
+    set -l tok (string replace -r -- '^--label=' '' (commandline -ct))
+    set -l prefix (string match -r -- '^.*,' $tok)
+    for label in \
+        exe.text exe.rodata exe.data exe.relro exe.bss \
+        lib.text lib.rodata lib.data lib.relro lib.bss \
+        heap stack kernel.vdso kernel.vvar kernel.vsyscall \
+        file shmem anon.named anon thread.stack \
+        thread.guard glibc.arena glibc.mmap-chunk ld.tls ld.malloc \
+        go.heap go.heap-index go.heap-metadata go.page-summary go.page-alloc \
+        go.scavenge-index go.immortal-metadata go.gc-bits go.allspans go.other
+        printf '%s%s\tlabel\n' "$prefix" $label
+    end
+    for glob in 'exe.*' 'lib.*' 'kernel.*' 'anon*' 'thread.*' 'glibc.*' 'ld.*' 'go.*'
+        printf '%s%s\tlabel family\n' "$prefix" $glob
     end
 end
 
@@ -62,34 +105,56 @@ end
 # process (memmap refuses the others).  Kernel threads and zombies have an
 # empty cmdline and no address space.
 function __memmap_targets
-    set -l names
-    for d in (string match -r -- '^/proc/\d+$' /proc/*)
-        read -l -z first <$d/cmdline 2>/dev/null; or continue
-        test -n "$first"; or continue
-        read -l comm <$d/comm 2>/dev/null; or continue
-        printf '%s\t%s\n' (string replace /proc/ '' -- $d) $comm
-        set -a names $comm
-    end
-    printf '%s\n' $names | sort | uniq -u | while read -l name
-        printf '%s\tprocess name\n' $name
-    end
+    # One awk over every comm and cmdline file rather than a loop of
+    # reads: fish cannot silence a redirection from a process that exited
+    # meanwhile.  getline, unlike awk's own input, survives such a file.
+    awk '
+        BEGIN {
+            for (i = 1; i < ARGC; i++) {
+                split(ARGV[i], p, "/")
+                if (p[3] !~ /^[0-9]+$/) { continue }
+                if ((getline line < ARGV[i]) > 0) {
+                    if (p[4] == "comm") { comm[p[3]] = line } else { user[p[3]] = 1 }
+                }
+                close(ARGV[i])
+            }
+            for (pid in comm) { count[comm[pid]]++ }
+            for (pid in user) {
+                if (!(pid in comm)) { continue }
+                print pid "\t" comm[pid]
+                if (count[comm[pid]] == 1) { print comm[pid] "\tprocess name" }
+            }
+        }' /proc/*/comm /proc/*/cmdline 2>/dev/null
 end
 
 complete -c memmap -f
 complete -c memmap -s J -l json -d 'Print the complete snapshot as one JSON document'
 complete -c memmap -l summary -d 'Print only the per-label summary table'
 complete -c memmap -l mappings -d 'Print only the mapping tree'
+complete -c memmap -l explain -d 'Explain each label under the summary'
+complete -c memmap -l svg -r -F -d 'Also draw the address space as SVG into FILE'
 complete -c memmap -s o -l output -x -a '(__memmap_column_list)' -d 'Columns of the table printed (+LIST appends)'
 complete -c memmap -l list-columns -d 'List the columns of both tables and exit'
-complete -c memmap -s s -l sort -x -a '(__memmap_columns)' -d 'Sort rows by a column'
+complete -c memmap -s s -l sort -x -a '(__memmap_columns any)' -d 'Sort rows by a column'
 complete -c memmap -s r -l raw -d 'Raw output (no alignment, no tree)'
 complete -c memmap -s n -l noheadings -d "Don't print headings"
 complete -c memmap -s b -l bytes -d 'Print sizes in bytes'
 complete -c memmap -s u -l notruncate -d "Don't truncate text in columns"
 complete -c memmap -l color -a 'auto always never' -d 'Colour the output (auto, always, never)'
+complete -c memmap -l label -x -a '(__memmap_labels)' -d 'Only labels matching GLOB (comma-separated)'
+complete -c memmap -l min-size -x -d 'Only rows of at least SIZE of VSZ'
+complete -c memmap -l address -x -d 'Which mapping and region hold ADDR (hex)'
+complete -c memmap -l save -r -F -d 'Also write the snapshot (JSON) to FILE'
+complete -c memmap -l diff -r -F -d 'Compare snapshot A (file or PID) with the process'
+complete -c memmap -l watch -x -d 'Sample every SECONDS and print the changes'
+complete -c memmap -l watch-prev -d 'With --watch: compare with the previous sample'
+complete -c memmap -l threshold -x -d 'With --diff or --watch: hide changes smaller than SIZE'
+complete -c memmap -l no-mem -d "Never read the target's memory: runtime labels by heuristics only"
 complete -c memmap -l proc-root -x -a '(__fish_complete_directories)' -d 'Read a captured /proc tree'
 # -? is left out: fish would take "?" for a wildcard.
 complete -c memmap -l help -d 'Print help and exit'
 complete -c memmap -l usage -d 'Print a short usage message and exit'
 complete -c memmap -s V -l version -d 'Print the version and exit'
 complete -c memmap -n 'not string match -q -- "-*" (commandline -ct)' -a '(__memmap_targets)'
+# With --diff the after side may be a snapshot file too.
+complete -c memmap -n 'contains -- --diff (commandline -opc); or string match -q -- "--diff=*" (commandline -opc)' -F

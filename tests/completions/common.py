@@ -12,15 +12,28 @@ SOURCE = os.environ.get('MEMMAP_SOURCE') or os.path.abspath(
 COMPLETIONS = os.path.join(SOURCE, 'completions')
 MEMMAP = os.environ.get('MEMMAP', '')
 
-# The columns of both tables as the CLI defines them (the brief for issue
-# 2); completions must offer at least these.
-BRIEF_COLUMNS = {
+# The columns of each table as the CLI defines them (the brief for issue
+# 2); completions must offer at least these, each for its own table.
+MAP_COLUMNS = {
     'ADDRESS', 'START', 'END', 'PERMS', 'OFFSET', 'DEV', 'INODE', 'VSZ',
     'RSS', 'PSS', 'SWAP', 'DIRTY', 'ANON', 'LABEL', 'HOW', 'NAME',
-    'RESERVED', 'COUNT',
 }
+SUM_COLUMNS = {'LABEL', 'VSZ', 'RESERVED', 'RSS', 'PSS', 'SWAP', 'DIRTY', 'COUNT'}
+BRIEF_COLUMNS = MAP_COLUMNS | SUM_COLUMNS
 
 failures = []
+
+
+def check_table(offered, table, what):
+    """offered holds every column of table ('map' or 'sum') in the brief
+    and none that only the other table has."""
+    want, other = ((MAP_COLUMNS, SUM_COLUMNS) if table == 'map'
+                   else (SUM_COLUMNS, MAP_COLUMNS))
+    offered = set(offered)
+    check(want <= offered and not (offered & (other - want)),
+          '%s offers the %s columns (missing %s, wrong table %s)'
+          % (what, 'mapping tree' if table == 'map' else 'summary',
+             sorted(want - offered), sorted(offered & (other - want))))
 
 
 def check(cond, what):

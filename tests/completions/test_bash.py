@@ -8,8 +8,8 @@ import shlex
 import subprocess
 import sys
 
-from common import (BRIEF_COLUMNS, COMPLETIONS, Target, check, finish,
-                    list_columns, need_shell, shell_env)
+from common import (BRIEF_COLUMNS, COMPLETIONS, Target, check, check_table,
+                    finish, list_columns, need_shell, shell_env)
 
 BASH_COMPLETION = '/usr/share/bash-completion/bash_completion'
 
@@ -91,6 +91,11 @@ def main():
             ['memmap', '--proc-root', '=', '/us'],
             ['memmap', '--no'],
             ['memmap', '-J', '--summ'],
+            ['memmap', '--summary', '-o', ''],
+            ['memmap', '-s', ''],
+            ['memmap', '--label', '=', 'heap,go.h'],
+            ['memmap', '--label', 'go.'],
+            ['memmap', '--diff', '=', '/us'],
         ]
         header, got = run(cases, env)
 
@@ -105,12 +110,12 @@ def main():
     check(got[4] == [pid], '%s -> exactly itself (%s)' % (pid, got[4]))
     check(t.name in got[5], '%s -> our target\'s name %s (%s)'
           % (t.name[:6], t.name, got[5]))
+    check_table(got[6], 'map', '-o')
+    check_table(got[13], 'sum', '--summary -o')
     want = columns if columns else BRIEF_COLUMNS
-    check(set(got[6]) == want, '-o offers the columns memmap lists '
-          '(missing %s, extra %s)' % (sorted(want - set(got[6])),
-                                      sorted(set(got[6]) - want)))
-    check(BRIEF_COLUMNS <= set(got[6]), '-o offers every column of the brief'
-          ' (missing %s)' % sorted(BRIEF_COLUMNS - set(got[6])))
+    check(set(got[14]) == want, '-s offers the columns memmap lists '
+          '(missing %s, extra %s)' % (sorted(want - set(got[14])),
+                                      sorted(set(got[14]) - want)))
     check('+VSZ,RSS' in got[7] and not any(c.endswith(',VSZ') for c in got[7]),
           '-o +VSZ,R -> +VSZ,RSS (%s)' % got[7])
     check(got[8] == ['LABEL'], '--output=lab -> LABEL (%s)' % got[8])
@@ -119,6 +124,12 @@ def main():
     check('--noheadings' in got[11] and '--notruncate' in got[11],
           '--no -> --noheadings --notruncate (%s)' % got[11])
     check(got[12] == ['--summary'], '-J --summ -> --summary (%s)' % got[12])
+
+    check('heap,go.heap' in got[15] and 'heap,go.heap-index' in got[15],
+          '--label=heap,go.h -> heap,go.heap ... (%s)' % got[15])
+    check('go.\\*' in got[16], '--label go. -> go.\\* escaped (%s)' % got[16])
+    check('/usr/' in got[17] or '/usr' in got[17], '--diff=/us -> /usr (%s)'
+          % got[17])
 
     # With memmap not runnable the built-in list still works.
     env2 = dict(env, PATH='/nonexistent:/usr/bin:/bin')

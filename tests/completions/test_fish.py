@@ -7,8 +7,8 @@ import os
 import subprocess
 import tempfile
 
-from common import (BRIEF_COLUMNS, COMPLETIONS, Target, check, finish,
-                    list_columns, need_shell, shell_env)
+from common import (BRIEF_COLUMNS, COMPLETIONS, Target, check, check_table,
+                    finish, list_columns, need_shell, shell_env)
 
 SCRIPT = '''
 source $argv[1]
@@ -49,7 +49,8 @@ def main():
         lines = ['memmap --js', 'memmap --color=al', 'memmap ' + pid[:-1],
                  'memmap ' + t.name[:6], 'memmap -o ', 'memmap -o +VSZ,R',
                  'memmap --output=LA', 'memmap -s PS', 'memmap --proc-root=/us',
-                 'memmap --no']
+                 'memmap --no', 'memmap --summary -o ', 'memmap -s ',
+                 'memmap --label=heap,go.h', 'memmap --sv']
         rc, got = run(lines, env)
     for line, g in zip(lines, got):
         print('%-24s -> %s' % (line, g[:8]))
@@ -65,11 +66,13 @@ def main():
           % (pid[:-1], pid, t.name, pids.get(pid)))
     check(t.name in matches(3), '%s -> our target\'s name %s'
           % (t.name[:6], t.name))
-    offered = set(matches(4))
+    check_table(matches(4), 'map', '-o')
+    check_table(matches(10), 'sum', '--summary -o')
+    offered = set(matches(11))
     want = columns if columns else BRIEF_COLUMNS
-    check(offered == want, '-o offers the columns memmap lists (missing %s, '
+    check(offered == want, '-s offers the columns memmap lists (missing %s, '
           'extra %s)' % (sorted(want - offered), sorted(offered - want)))
-    check(all(d for _, d in got[4]), 'every column has a description')
+    check(all(d for _, d in got[11]), 'every column has a description')
     r = set(matches(5))
     check('+VSZ,RSS' in r and '+VSZ,VSZ' not in r, '-o +VSZ,R -> +VSZ,RSS')
     check(matches(6) == ['--output=LABEL'], '--output=LA -> --output=LABEL')
@@ -77,6 +80,10 @@ def main():
     check('--proc-root=/usr/' in matches(8), '--proc-root=/us -> /usr/')
     check({'--noheadings', '--notruncate'} <= set(matches(9)),
           '--no -> --noheadings --notruncate')
+    r = set(matches(12))
+    check({'--label=heap,go.heap', '--label=heap,go.heap-index'} <= r,
+          '--label=heap,go.h -> --label=heap,go.heap ...')
+    check(matches(13) == ['--svg'], '--sv -> --svg')
     finish()
 
 

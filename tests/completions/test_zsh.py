@@ -12,8 +12,8 @@ import sys
 import tempfile
 import time
 
-from common import (BRIEF_COLUMNS, COMPLETIONS, Target, check, finish,
-                    list_columns, need_shell, shell_env)
+from common import (BRIEF_COLUMNS, COMPLETIONS, Target, check, check_table,
+                    finish, list_columns, need_shell, shell_env)
 
 SETUP = r'''
 unsetopt zle_bracketed_paste 2>/dev/null
@@ -145,7 +145,8 @@ def main():
             for line in ['memmap --js', 'memmap --color=al', 'memmap ' + pid[:-1],
                          'memmap ' + t.name[:6], 'memmap -o ', 'memmap -o +VSZ,R',
                          'memmap --output=LA', 'memmap -s PS', 'memmap --proc-root=/us',
-                         'memmap --no']:
+                         'memmap --no', 'memmap --summary -o ', 'memmap -s ',
+                         'memmap --label=heap,go.h', 'memmap --sv']:
                 got[line] = z.complete(line)
                 print('%-24s -> %s' % (line, (got[line] or [])[:12]))
         finally:
@@ -164,11 +165,13 @@ def main():
           % (pid, t.name, pids.get(pid)))
     check(t.name in matches('memmap ' + t.name[:6]),
           '%s -> our target\'s name %s' % (t.name[:6], t.name))
-    offered = set(matches('memmap -o '))
+    check_table(matches('memmap -o '), 'map', '-o')
+    check_table(matches('memmap --summary -o '), 'sum', '--summary -o')
+    offered = set(matches('memmap -s '))
     want = columns if columns else BRIEF_COLUMNS
-    check(offered == want, '-o offers the columns memmap lists (missing %s, '
+    check(offered == want, '-s offers the columns memmap lists (missing %s, '
           'extra %s)' % (sorted(want - offered), sorted(offered - want)))
-    descs = dict(got['memmap -o '] or [])
+    descs = dict(got['memmap -s '] or [])
     check(all(descs.get(c) for c in offered), 'every column has a description')
     r = set(matches('memmap -o +VSZ,R'))
     check('RSS' in r and 'VSZ' not in r, '-o +VSZ,R -> RSS (%s)' % sorted(r))
@@ -180,6 +183,10 @@ def main():
     r = set(matches('memmap --no'))
     check({'--noheadings', '--notruncate'} <= r, '--no -> --noheadings '
           '--notruncate (%s)' % sorted(r))
+    r = set(matches('memmap --label=heap,go.h'))
+    check({'go.heap', 'go.heap-index', 'go.heap-metadata'} <= r,
+          '--label=heap,go.h -> go.heap ... (%s)' % sorted(r))
+    check(matches('memmap --sv') == ['--svg'], '--sv -> --svg')
     finish()
 
 

@@ -1,0 +1,165 @@
+#!/usr/bin/env python3
+"""Keeps the documentation in step with the code: the man pages build with
+scdoc and format without warnings, and every option `memmap --help` prints,
+every column `memmap --list-columns` lists and every label in src/labels.c
+is documented in memmap(1) (labels also in memmap-json(5)) and offered by
+each shell's completion.  A failure names what is missing and where to add it."""
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+
+from common import COMPLETIONS, MEMMAP, SOURCE, check, finish
+
+MAN = os.path.join(SOURCE, 'man')
+PAGES = ['memmap.1.scd', 'memmap-json.5.scd']
+
+
+def read(path):
+    with open(path, encoding='utf-8') as f:
+        return f.read()
+
+
+def section(text, title):
+    """The body of '# TITLE' (or '## TITLE') up to the next header of the
+    same or a higher level."""
+    m = re.search(r'^(#+) %s\n' % re.escape(title), text, re.M)
+    if not m:
+        return ''
+    body = text[m.end():]
+    stop = re.search(r'^#{1,%d} ' % len(m.group(1)), body, re.M)
+    return body[:stop.start()] if stop else body
+
+
+def check_pages():
+    scdoc = shutil.which('scdoc')
+    man = shutil.which('man')
+    with tempfile.TemporaryDirectory() as tmp:
+        for page in PAGES:
+            src = os.path.join(MAN, page)
+            if not scdoc:
+                print('note: scdoc not installed, %s not built' % page)
+                continue
+            with open(src, 'rb') as f:
+                r = subprocess.run([scdoc], stdin=f, capture_output=True)
+            check(r.returncode == 0 and r.stdout,
+                  'scdoc < %s succeeds %s' % (page, r.stderr.decode().strip()))
+            if r.returncode or not man:
+                continue
+            out = os.path.join(tmp, page[:-4])
+            with open(out, 'wb') as f:
+                f.write(r.stdout)
+            m = subprocess.run([man, '--warnings', '-l', out],
+                               capture_output=True, text=True,
+                               env=dict(os.environ, MANWIDTH='80',
+                                        MAN_KEEP_FORMATTING='0'))
+            check(m.returncode == 0 and not m.stderr.strip(),
+                  'man --warnings -l %s: no warnings %s'
+                  % (page[:-4], m.stderr.strip()))
+
+
+def help_options():
+    r = subprocess.run([MEMMAP, '--help'], capture_output=True, text=True,
+                       timeout=30)
+    check(r.returncode == 0, 'memmap --help exits 0')
+    longs, shorts = set(), set()
+    for ln in r.stdout.splitlines():
+        # option lines: "  -J, --json ...", "      --color[=WHEN] ..."
+        m = re.match(r'\s+(-(\S), )?--([a-z][a-z0-9-]*)', ln)
+        if m:
+            longs.add(m.group(3))
+            if m.group(2):
+                shorts.add(m.group(2))
+    return longs, shorts
+
+
+def list_columns():
+    r = subprocess.run([MEMMAP, '--list-columns'], capture_output=True,
+                       text=True, timeout=30)
+    check(r.returncode == 0, 'memmap --list-columns exits 0')
+    tables = {'map': set(), 'sum': set()}
+    table = None
+    for ln in r.stdout.splitlines():
+        if re.match(r'\S.*columns:$', ln):
+            table = 'sum' if ln.startswith('Summary') else 'map'
+            continue
+        m = re.match(r'\s*([A-Z][A-Z0-9_-]*)\s', ln)
+        if m and table:
+            tables[table].add(m.group(1))
+    check(tables['map'] and tables['sum'],
+          '--list-columns lists both tables under their headings')
+    return tables
+
+
+def source_labels():
+    text = read(os.path.join(SOURCE, 'src', 'labels.c'))
+    labels = re.findall(r'\[MM_[A-Z_]+\]\s*=\s*\{\s*"([^"]+)"', text)
+    check(len(labels) >= 30, 'src/labels.c names the labels (%d found)'
+          % len(labels))
+    return labels
+
+
+def main():
+    if not (MEMMAP and os.access(MEMMAP, os.X_OK)):
+        print('FAIL: MEMMAP (%r) is not an executable memmap' % MEMMAP)
+        sys.exit(1)
+    check_pages()
+
+    man1 = read(os.path.join(MAN, 'memmap.1.scd'))
+    man5 = read(os.path.join(MAN, 'memmap-json.5.scd'))
+    options = section(man1, 'OPTIONS')
+    comp = {name: read(os.path.join(COMPLETIONS, name))
+            for name in ('memmap.bash', '_memmap', 'memmap.fish')}
+
+    longs, shorts = help_options()
+    check(len(longs) >= 15, 'memmap --help lists long options (%d)'
+          % len(longs))
+    for opt in sorted(longs):
+        check('*--%s*' % opt in options,
+              'memmap.1.scd OPTIONS documents --%s' % opt)
+        pat = r'--%s(?![a-z0-9-])' % re.escape(opt)
+        check(re.search(pat, comp['memmap.bash']) is not None,
+              'completions/memmap.bash offers --%s' % opt)
+        check(re.search(pat, comp['_memmap']) is not None,
+              'completions/_memmap offers --%s' % opt)
+        check(re.search(r'-l %s(?![a-z0-9-])' % re.escape(opt),
+                        comp['memmap.fish']) is not None,
+              'completions/memmap.fish offers --%s' % opt)
+    for opt in sorted(shorts):
+        check('*-%s*' % opt in options,
+              'memmap.1.scd OPTIONS documents -%s' % opt)
+        if opt == '?':
+            continue        # a glob in fish and bash word lists
+        check(re.search(r'(^|[\s{,\'(])-%s\b' % re.escape(opt),
+                        comp['memmap.bash'] + comp['_memmap']) is not None,
+              'bash and zsh completions offer -%s' % opt)
+        check(re.search(r'-s %s\b' % re.escape(opt), comp['memmap.fish'])
+              is not None, 'completions/memmap.fish offers -%s' % opt)
+
+    tables = list_columns()
+    docs = {'map': section(man1, 'Mapping tree'), 'sum': section(man1, 'Summary')}
+    for table, cols in sorted(tables.items()):
+        for col in sorted(cols):
+            check(re.search(r'^\*%s\*$' % col, docs[table], re.M) is not None,
+                  'memmap.1.scd COLUMNS (%s) documents %s'
+                  % ('Mapping tree' if table == 'map' else 'Summary', col))
+
+    labels_doc = section(man1, 'LABELS')
+    region_doc = section(man5, 'REGION')
+    for label in source_labels():
+        check(re.search(r'^\*%s\*$' % re.escape(label), labels_doc, re.M)
+              is not None, 'memmap.1.scd LABELS documents %s' % label)
+        check('_%s_' % label in region_doc,
+              'memmap-json.5.scd REGION lists %s' % label)
+        for name, text in comp.items():
+            check(re.search(r'(?<![\w.-])%s(?![\w.-])' % re.escape(label), text)
+                  is not None, 'completions/%s offers label %s for --label'
+                  % (name, label))
+    finish()
+
+
+if __name__ == '__main__':
+    main()
