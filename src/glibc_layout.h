@@ -21,8 +21,6 @@ struct mm_glibc_layout {
 	/* struct pthread (TLS_TCB_SIZE) and its members */
 	uint32_t pd_size, pd_tcb, pd_dtv, pd_self, pd_list, pd_tid;
 	uint32_t pd_user_stack, pd_stackblock, pd_stackblock_size, pd_guardsize;
-	/* malloc's heap_info */
-	uint32_t heap_info_size;
 	/* struct link_map: l_name and l_next are public ABI, the rest not */
 	uint32_t lm_name, lm_next, lm_libname, lm_searchlist_list;
 	uint32_t lm_versions, lm_initfini;

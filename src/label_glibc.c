@@ -22,7 +22,6 @@ static const struct mm_glibc_layout layouts[] = {
 		.pd_list = 704, .pd_tid = 720, .pd_user_stack = 1554,
 		.pd_stackblock = 1680, .pd_stackblock_size = 1688,
 		.pd_guardsize = 1696,
-		.heap_info_size = 48,
 		.lm_name = 8, .lm_next = 24, .lm_libname = 56,
 		.lm_searchlist_list = 728, .lm_versions = 768, .lm_initfini = 1000,
 	},
@@ -273,10 +272,15 @@ static int label_arenas(struct mm_classify *ctx, const struct mm_rtld *r)
 		}
 		if (mm_target_read(ctx->target, block, hi, sizeof(hi)) == 0) {
 			uint64_t ar = hi[0], prev = hi[1], size = hi[2], mprot = hi[3];
-			bool first = r->lay && ar == block + r->lay->heap_info_size;
+			/* heap_info is 48 bytes since glibc 2.35 (pagesize was
+			 * added: the page size, or the huge page size with the
+			 * hugetlb tunable), 32 before; an arena's first heap
+			 * holds its malloc_state right after it. */
+			bool ps = hi[4] >= page && !(hi[4] & (hi[4] - 1));
+			bool first = (ar == block + 48 && ps) || ar == block + 32;
 
 			if (ar && size && size <= mprot && mprot <= HEAP_MAX &&
-			    !(mprot & (page - 1)) && hi[4] == page &&
+			    !(mprot & (page - 1)) &&
 			    (first ? !prev : (prev && !(prev & (HEAP_MAX - 1))))) {
 				how = MM_HOW_RUNTIME;
 				if (first) {
