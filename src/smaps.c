@@ -133,10 +133,12 @@ enum field_kind { KB, FLAG, TEXT };
 
 static const struct field {
 	const char *name;
+	size_t len;
 	size_t offset;		/* into struct mm_mapping */
 	enum field_kind kind;
 } fields[] = {
-#define C(name, member) { name, offsetof(struct mm_mapping, c.member), KB }
+#define F(name, member, kind) { name, sizeof(name) - 1, offsetof(struct mm_mapping, member), kind }
+#define C(name, member) F(name, c.member, KB)
 	C("Rss", rss), C("Pss", pss), C("Pss_Dirty", pss_dirty),
 	C("Shared_Clean", shared_clean), C("Shared_Dirty", shared_dirty),
 	C("Private_Clean", private_clean), C("Private_Dirty", private_dirty),
@@ -146,32 +148,41 @@ static const struct field {
 	C("Shared_Hugetlb", shared_huge), C("Private_Hugetlb", private_huge),
 	C("Swap", swap), C("SwapPss", swap_pss), C("Locked", locked),
 #undef C
-	{ "KernelPageSize", offsetof(struct mm_mapping, kernel_page_size), KB },
-	{ "MMUPageSize", offsetof(struct mm_mapping, mmu_page_size), KB },
-	{ "THPeligible", offsetof(struct mm_mapping, thp_eligible), FLAG },
-	{ "VmFlags", offsetof(struct mm_mapping, vm_flags), TEXT },
+	F("KernelPageSize", kernel_page_size, KB),
+	F("MMUPageSize", mmu_page_size, KB),
+	F("THPeligible", thp_eligible, FLAG),
+	F("VmFlags", vm_flags, TEXT),
+#undef F
 };
 
-static const struct field *find_field(const char *name, size_t len)
+/* Fields come in the kernel's order, so try the one after the last match
+ * first: one comparison per line in the common case. */
+static const struct field *find_field(size_t *next, const char *name, size_t len)
 {
-	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
-		if (strlen(fields[i].name) == len && memcmp(fields[i].name, name, len) == 0) {
-			return &fields[i];
+	size_t n = sizeof(fields) / sizeof(fields[0]);
+
+	for (size_t k = 0; k < n; k++) {
+		const struct field *f = &fields[(*next + k) % n];
+
+		if (f->len == len && memcmp(f->name, name, len) == 0) {
+			*next = (size_t)(f - fields) + 1;
+			return f;
 		}
 	}
 	return NULL;
 }
 
-static int parse_field(struct mm_mapping *m, const char *line, size_t len)
+static int parse_field(struct mm_smaps_parser *p, const char *line, size_t len)
 {
 	const char *end = line + len, *colon = memchr(line, ':', len), *s;
+	struct mm_mapping *m = p->cur;
 	const struct field *f;
 	uint64_t v;
 
 	if (!colon) {
 		return -EINVAL;
 	}
-	f = find_field(line, (size_t)(colon - line));
+	f = find_field(&p->next_field, line, (size_t)(colon - line));
 	if (!f) {
 		return 0;	/* a field newer than us, or one we derive */
 	}
@@ -232,5 +243,5 @@ int mm_smaps_feed(struct mm_smaps_parser *p, const char *line, size_t len)
 	if (!p->cur) {
 		return -EINVAL;
 	}
-	return parse_field(p->cur, line, len);
+	return parse_field(p, line, len);
 }

@@ -11,6 +11,7 @@ struct mm_smaps_parser {
 	struct mm_snapshot *snap;
 	struct mm_mapping *cur;		/* the mapping whose fields follow */
 	unsigned long lineno;
+	size_t next_field;		/* where the next field name is likely */
 };
 
 void mm_smaps_init(struct mm_smaps_parser *p, struct mm_snapshot *snap);

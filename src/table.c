@@ -518,6 +518,9 @@ static struct libscols_table *new_table(const struct mm_table_opts *o,
 	scols_table_enable_raw(tb, o->raw);
 	scols_table_enable_noheadings(tb, o->noheadings);
 	scols_table_enable_colors(tb, o->colors);
+	/* Every cell is escaped already (mm_escape_name): spare smartcols a
+	 * second pass over each byte. */
+	scols_table_enable_noencoding(tb, 1);
 	for (size_t i = 0; i < cols->n; i++) {
 		const struct colinfo *ci = &infos[cols->id[i]];
 		int flags = ci->flags;
