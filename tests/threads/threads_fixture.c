@@ -55,6 +55,8 @@ static const struct spec specs[NTHREADS] = {
 
 static __thread int tls_var = 1;
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static pid_t tids[NTHREADS];
+static int ntids;
 static pthread_barrier_t started;
 
 static void die(const char *what)
@@ -101,6 +103,7 @@ static void *worker(void *arg)
 	if (s->exits) {
 		printf("exited %d %p %zu %zu\n", (int)tid, low, size, guard);
 	} else {
+		tids[ntids++] = tid;
 		printf("thread %d %s %p %zu %zu %d\n", (int)tid,
 		       s->name ? s->name : "-", low, size, guard, s->user);
 	}
@@ -120,6 +123,33 @@ static void *worker(void *arg)
 		pause();
 	}
 	return NULL;
+}
+
+/* Until every worker sits in pause(), so a reader of task/TID/syscall
+ * sees its stack pointer (x86_64: pause is syscall 34). */
+static void wait_paused(void)
+{
+	for (int tries = 0; tries < 5000; tries++) {
+		int paused = 0;
+
+		for (int i = 0; i < ntids; i++) {
+			char path[64], buf[32] = "";
+			FILE *f;
+
+			snprintf(path, sizeof(path), "/proc/self/task/%d/syscall", (int)tids[i]);
+			if ((f = fopen(path, "r"))) {
+				if (!fgets(buf, sizeof(buf), f)) {
+					buf[0] = '\0';
+				}
+				fclose(f);
+			}
+			paused += strncmp(buf, "34 ", 3) == 0;
+		}
+		if (paused == ntids) {
+			return;
+		}
+		usleep(1000);
+	}
 }
 
 int main(void)
@@ -200,6 +230,7 @@ int main(void)
 		die("pthread_create (exiting thread)");
 	}
 	pthread_barrier_wait(&started);
+	wait_paused();
 	pthread_mutex_lock(&lock);
 	printf("ready\n");
 	fflush(stdout);
