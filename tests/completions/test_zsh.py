@@ -146,7 +146,8 @@ def main():
                          'memmap ' + t.name[:6], 'memmap -o ', 'memmap -o +VSZ,R',
                          'memmap --output=LA', 'memmap -s PS', 'memmap --proc-root=/us',
                          'memmap --no', 'memmap --summary -o ', 'memmap -s ',
-                         'memmap --label=heap,go.h', 'memmap --sv']:
+                         'memmap --label=heap,go.h', 'memmap --sv',
+                         'memmap -s ps', 'memmap -o +vsz,dir']:
                 got[line] = z.complete(line)
                 print('%-24s -> %s' % (line, (got[line] or [])[:12]))
         finally:
@@ -187,6 +188,8 @@ def main():
     check({'go.heap', 'go.heap-index', 'go.heap-metadata'} <= r,
           '--label=heap,go.h -> go.heap ... (%s)' % sorted(r))
     check(matches('memmap --sv') == ['--svg'], '--sv -> --svg')
+    check(matches('memmap -s ps') == ['PSS'], '-s ps -> PSS (case-insensitive)')
+    check(matches('memmap -o +vsz,dir') == ['DIRTY'], '-o +vsz,dir -> DIRTY')
     finish()
 
 
