@@ -144,12 +144,12 @@ def capture(pid, fx, root):
         if guard:
             expect.append((low - guard, low, 'thread.guard', None,
                            'guard of cached stack of %s' % tid))
-    for _, tid, ptr in (l for l in fx.lines if l[0] == 'small'):
+    for key, tid, ptr in (l for l in fx.lines if l[0] in ('small', 'spill')):
         if int(tid) == pid:
             continue
         block = mt.h(ptr) & ~(HEAP_MAX - 1)
         expect.append((block, block + HEAP_MAX, 'glibc.arena', None,
-                       'arena of %s' % tid))
+                       '%s arena heap of %s' % (key, tid)))
         for ent in entries:
             if ent[0] == block:
                 named.append((ent[0], ent[1], ' glibc: malloc arena'))

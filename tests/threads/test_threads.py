@@ -179,6 +179,16 @@ def check_fixture(t, fx, mode, root):
             check_range(t, snap, block, block + HEAP_MAX, 'glibc.arena',
                         'arena of thread %s' % tid)
 
+        # The thread whose arena outgrew HEAP_MAX got a second heap for it.
+        for _, tid, ptr in (l for l in fx.lines if l[0] == 'spill'):
+            block = mt.h(ptr) & ~(HEAP_MAX - 1)
+            what = 'second heap of the arena of thread %s' % tid
+            for _, r in check_range(t, snap, block, block + HEAP_MAX,
+                                    'glibc.arena', what):
+                if mem:
+                    t.check('extra heap %#x' % block in (r.get('detail') or ''),
+                            '%s: detail %r' % (what, r.get('detail')))
+
         # Large mallocs: the chunk header sits 16 bytes before the pointer at
         # the start of its own mmap; the chunk is the request rounded up.
         for _, tid, ptr, size in (l for l in fx.lines if l[0] == 'large'):

@@ -10,6 +10,8 @@
  *   thread TID NAME STACK_LOW STACK_SIZE GUARD_SIZE USER(0|1)
  *   small TID PTR            a small malloc made by that thread
  *   large TID PTR SIZE       a malloc above the mmap threshold
+ *   spill TID PTR            the last of many mallocs that filled the thread's
+ *                            first arena heap: it lies in a second heap
  *   memfd ADDR SIZE
  *   usermem ADDR SIZE        the mmap handed to pthread_attr_setstack
  *   exited TID LOW SIZE GUARD   a thread that returned and was joined: glibc
@@ -34,6 +36,7 @@
 #define NTHREADS 5
 #define USER_STACK (512 * 1024)
 #define GROW_ALLOCS 2000	/* 2000 × 1 KiB: the arena grows past its first commit */
+#define SPILL_ALLOCS 1100	/* 1100 × 64 KiB: past HEAP_MAX, a second heap */
 
 struct spec {
 	size_t stack_size;	/* 0: default */
@@ -41,12 +44,12 @@ struct spec {
 	int user;		/* pthread_attr_setstack on our own mmap */
 	const char *name;	/* NULL: inherit the process name */
 	size_t large;		/* a large malloc of this size, or 0 */
-	int grow;		/* many small mallocs */
+	int grow;		/* many small mallocs; 2: past the first heap */
 	int exits;		/* returns at once and is joined */
 };
 
 static const struct spec specs[NTHREADS] = {
-	{ 0, (size_t)-1, 0, NULL, 0, 0, 0 },
+	{ 0, (size_t)-1, 0, NULL, 0, 2, 0 },
 	{ 256 * 1024, (size_t)-1, 0, NULL, 300 * 1024, 0, 0 },
 	{ 1024 * 1024, 64 * 1024, 0, NULL, 0, 1, 0 },
 	{ 0, (size_t)-1, 1, NULL, 0, 0, 0 },
@@ -72,7 +75,7 @@ static void *worker(void *arg)
 	pthread_attr_t a;
 	void *low;
 	size_t size, guard;
-	void *small, *large = NULL;
+	void *small, *large = NULL, *spill = NULL;
 
 	if (s->name) {
 		pthread_setname_np(pthread_self(), s->name);
@@ -86,6 +89,12 @@ static void *worker(void *arg)
 			void *p = malloc(1024);
 
 			memset(p, i, 1024);
+		}
+	}
+	if (s->grow == 2) {
+		/* Untouched beyond the chunk headers: little RSS. */
+		for (int i = 0; i < SPILL_ALLOCS; i++) {
+			spill = malloc(64 * 1024);
 		}
 	}
 	if (s->large) {
@@ -110,6 +119,9 @@ static void *worker(void *arg)
 	printf("small %d %p\n", (int)tid, small);
 	if (large) {
 		printf("large %d %p %zu\n", (int)tid, large, s->large);
+	}
+	if (spill) {
+		printf("spill %d %p\n", (int)tid, spill);
 	}
 	fflush(stdout);
 	pthread_mutex_unlock(&lock);
