@@ -19,7 +19,7 @@
 #define WIDTH		1400
 #define MARGIN		16
 #define RIGHT		(WIDTH - MARGIN)
-#define UNIT		7.0	/* px per doubling of a region's size */
+#define UNIT		10.0	/* px per doubling of a region's size */
 #define MIN_W		3.0
 #define RECT_H		22
 #define GAUGE_H		4
@@ -139,6 +139,19 @@ static void put_text(struct svg *s, const char *str)
 		}
 	}
 	free(e);
+}
+
+/* Characters a name takes once escaped, for fitting it in a rectangle. */
+static size_t display_len(const char *str)
+{
+	char *e = mm_escape_name(str);
+	size_t n = 0;
+
+	for (const unsigned char *p = (const unsigned char *)e; p && *p; p++) {
+		n += (*p & 0xc0) != 0x80;
+	}
+	free(e);
+	return n;
 }
 
 static const char *size(char *buf, size_t len, uint64_t bytes)
@@ -273,6 +286,8 @@ static void region(struct svg *s, const struct mm_mapping *m,
 	uint32_t c = color(r->label);
 	const char *name = mm_label_name(r->label);
 	double y = s->y, frac;
+	const char *base;
+	size_t chars;
 	char sz[16];
 
 	put(s, "<g>");
@@ -293,16 +308,36 @@ static void region(struct svg *s, const struct mm_mapping *m,
 		put(s, "<rect x=\"%.1f\" y=\"%.0f\" width=\"%.2f\" height=\"%d\" fill=\"#333333\"/>",
 		    x, y + RECT_H + 1, fmax(w * fmin(frac, 1.0), 0.5), GAUGE_H);
 	}
+	/* As much of "label size file" as fits; on stripes, a backing so it reads. */
 	mm_format_size(sz, sizeof(sz), bytes);
-	if (w >= CHAR_W * (double)(strlen(name) + strlen(sz) + 1) + 6) {
-		put(s, "<text x=\"%.1f\" y=\"%.0f\" font-family=\"" MONO "\" font-size=\"10\" "
-		    "fill=\"%s\">%s %s</text>", x + 3, y + 15,
-		    mm_mapping_is_reserved(m) ? "#111111" : ink(c), name, sz);
-	} else if (w >= CHAR_W * (double)strlen(name) + 6) {
-		put(s, "<text x=\"%.1f\" y=\"%.0f\" font-family=\"" MONO "\" font-size=\"10\" "
-		    "fill=\"%s\">%s</text>", x + 3, y + 15,
-		    mm_mapping_is_reserved(m) ? "#111111" : ink(c), name);
+	base = m->path && m->path[0] == '/' ? strrchr(m->path, '/') + 1 : NULL;
+	chars = strlen(name) + 1 + strlen(sz);
+	if (base && *base && w >= CHAR_W * (double)(chars + 1 + display_len(base)) + 6) {
+		chars += 1 + display_len(base);
+	} else {
+		base = NULL;
 	}
+	if (w < CHAR_W * (double)chars + 6) {
+		chars = strlen(name);
+		sz[0] = '\0';
+	}
+	if (w < CHAR_W * (double)chars + 6) {
+		put(s, "</g>\n");
+		return;
+	}
+	if (mm_mapping_is_reserved(m)) {
+		put(s, "<rect x=\"%.1f\" y=\"%.0f\" width=\"%.1f\" height=\"13\" "
+		    "fill=\"#ffffff\" fill-opacity=\"0.85\"/>",
+		    x + 2, y + 5, CHAR_W * (double)chars + 2);
+	}
+	put(s, "<text x=\"%.1f\" y=\"%.0f\" font-family=\"" MONO "\" font-size=\"10\" "
+	    "fill=\"%s\">%s%s%s", x + 3, y + 15,
+	    mm_mapping_is_reserved(m) ? "#111111" : ink(c), name, sz[0] ? " " : "", sz);
+	if (base) {
+		put(s, " ");
+		put_text(s, base);
+	}
+	put(s, "</text>");
 	put(s, "</g>\n");
 }
 
