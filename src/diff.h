@@ -97,4 +97,11 @@ static inline bool mm_diff_is_empty(const struct mm_diff *d)
  * write. */
 int mm_diff_print_json(const struct mm_diff *d, FILE *f, bool compact);
 
+/* The diff as tables (table_diff.c, libsmartcols): the labels that changed,
+ * then the changes, then what was hidden.  Of o, only raw, noheadings,
+ * bytes, notruncate and colors apply.  Returns 0 or -ENOMEM. */
+struct mm_table_opts;
+int mm_table_print_diff(FILE *out, const struct mm_diff *d,
+			const struct mm_table_opts *o);
+
 #endif

@@ -1,0 +1,473 @@
+/* diff_cmd.c: --save, --diff A B and --watch SECONDS.  Each side of a diff
+ * is a snapshot file (read by snapshot_load.c) or a live PID (read and
+ * classified here exactly as main.c does for one snapshot); the diff is
+ * printed as tables (table_diff.c) or memmap-diff/1 JSON (diff.c). */
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "classify.h"
+#include "diff.h"
+#include "diff_cmd.h"
+#include "format.h"
+#include "json_out.h"
+#include "proc.h"
+#include "snapshot_load.h"
+
+/* main.c's exit codes. */
+enum { EXIT_OK = 0, EXIT_PARTIAL = 1, EXIT_TARGET = 2, EXIT_USAGE = 64 };
+
+int mm_diff_parse_interval(const char *arg, unsigned int *ms)
+{
+	char *end;
+	double s;
+
+	errno = 0;
+	s = strtod(arg, &end);
+	if (end == arg || *end || errno || !isfinite(s) || s < 0.1 || s > 86400) {
+		return -EINVAL;
+	}
+	*ms = (unsigned int)lround(s * 1000);
+	return 0;
+}
+
+int mm_diff_check(const struct mm_diff_opts *d, const struct mm_table_opts *t,
+		  char *err, size_t errlen)
+{
+	if (d->watch_prev && !d->watch_ms) {
+		snprintf(err, errlen, "--watch-prev goes with --watch");
+		return -EINVAL;
+	}
+	if (d->threshold && !mm_diff_wanted(d)) {
+		snprintf(err, errlen, "--threshold goes with --diff or --watch");
+		return -EINVAL;
+	}
+	if (!mm_diff_wanted(d)) {
+		return 0;
+	}
+	if (d->against && d->watch_ms) {
+		snprintf(err, errlen, "--diff and --watch cannot be combined");
+		return -EINVAL;
+	}
+	if (d->save && d->watch_ms) {
+		snprintf(err, errlen, "--save takes one snapshot; it cannot be combined "
+			 "with --watch");
+		return -EINVAL;
+	}
+	if (t->output || t->sort || t->summary || t->mappings) {
+		snprintf(err, errlen, "--output, --sort, --summary and --mappings apply "
+			 "to one snapshot, not to --diff or --watch");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* A diff side or a watch target that is a number is a PID. */
+static bool parse_pid(const char *s, pid_t *pid)
+{
+	long v;
+
+	if (!*s) {
+		return false;
+	}
+	for (const char *p = s; *p; p++) {
+		if (!isdigit((unsigned char)*p)) {
+			return false;
+		}
+	}
+	v = strtol(s, NULL, 10);
+	if (v <= 0 || v > 0x3fffffff) {
+		return false;
+	}
+	*pid = (pid_t)v;
+	return true;
+}
+
+static void print_warnings(char **w, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		char *esc = mm_escape_name(w[i]);
+
+		fprintf(stderr, "memmap: warning: %s\n", esc ? esc : "?");
+		free(esc);
+	}
+}
+
+/* The same messages as main.c gives for one snapshot. */
+static void report_read_error(const struct mm_snapshot *snap, pid_t pid, int rc,
+			      unsigned long lineno)
+{
+	switch (rc) {
+	case -ESRCH:
+		fprintf(stderr, "memmap: %d: no such process\n", (int)pid);
+		break;
+	case -EACCES:
+	case -EPERM:
+		fprintf(stderr, "memmap: %d: permission denied reading its mappings "
+			"(run as root or as the process's user)\n", (int)pid);
+		break;
+	case -ENOENT:
+		if (snap && snap->status.state == 'Z') {
+			fprintf(stderr, "memmap: %d: zombie process: it has no memory left "
+				"(its parent has not reaped it)\n", (int)pid);
+		} else {
+			fprintf(stderr, "memmap: %d: kernel thread: it has no user address "
+				"space\n", (int)pid);
+		}
+		break;
+	case -EBADMSG:
+		fprintf(stderr, "memmap: %d: smaps line %lu is malformed\n", (int)pid, lineno);
+		break;
+	default:
+		fprintf(stderr, "memmap: %d: %s\n", (int)pid, strerror(-rc));
+		break;
+	}
+}
+
+/* Reads and classifies pid: main.c's read and classify phases.  Returns
+ * EXIT_OK or EXIT_PARTIAL with *out set, or EXIT_TARGET (reported, unless
+ * the process is gone and gone_ok: then *gone is set). */
+static int take_live(const struct mm_diff_opts *d, struct mm_elf_cache *elves,
+		     pid_t pid, bool warn, bool gone_ok, bool *gone,
+		     struct mm_snapshot **out)
+{
+	struct mm_target target = { .mem_fd = -1 };
+	struct mm_snapshot *snap = mm_snapshot_create();
+	struct mm_classify ctx;
+	unsigned long lineno = 0;
+	int rc, status = EXIT_TARGET;
+
+	*out = NULL;
+	rc = mm_target_init(&target, d->proc_root, pid);
+	if (!snap) {
+		rc = -ENOMEM;
+	}
+	if (!rc) {
+		target.no_mem = d->no_mem;
+		rc = mm_proc_read(&target, snap, &lineno);
+	}
+	if (rc) {
+		if (gone_ok && (rc == -ESRCH || rc == -ENOENT)) {
+			*gone = true;
+		} else {
+			report_read_error(snap, pid, rc, lineno);
+		}
+		goto out;
+	}
+	ctx = (struct mm_classify){ .snap = snap, .target = &target, .elves = elves };
+	rc = mm_classify(&ctx);
+	if (rc < 0) {
+		fprintf(stderr, "memmap: %d: %s\n", (int)pid, strerror(-rc));
+		goto out;
+	}
+	status = rc ? EXIT_PARTIAL : EXIT_OK;
+	mm_snapshot_finish(snap);
+	if (warn) {
+		print_warnings(snap->warnings, snap->nwarnings);
+	}
+	*out = snap;
+	snap = NULL;
+out:
+	mm_snapshot_destroy(snap);
+	mm_target_finish(&target);
+	return status;
+}
+
+/* One side of --diff: a PID, or a snapshot file.  *source is the file name,
+ * or NULL for a live snapshot. */
+static int take_side(const struct mm_diff_opts *d, struct mm_elf_cache *elves,
+		     const char *arg, struct mm_snapshot **out, const char **source)
+{
+	pid_t pid;
+	char *msg;
+	int rc;
+
+	if (parse_pid(arg, &pid)) {
+		*source = NULL;
+		return take_live(d, elves, pid, true, false, NULL, out);
+	}
+	*source = arg;
+	rc = mm_snapshot_load(arg, out, &msg);
+	if (rc) {
+		char *esc = msg ? mm_escape_name(msg) : NULL;
+
+		fprintf(stderr, "memmap: %s\n", esc ? esc : strerror(-rc));
+		free(esc);
+		free(msg);
+		return EXIT_TARGET;
+	}
+	return EXIT_OK;
+}
+
+static int print_diff(const struct mm_diff *df, bool json, bool compact,
+		      const struct mm_table_opts *t)
+{
+	int rc;
+
+	if (json) {
+		rc = mm_diff_print_json(df, stdout, compact);
+	} else {
+		rc = mm_table_print_diff(stdout, df, t);
+	}
+	if (rc == -ENOMEM) {
+		fprintf(stderr, "memmap: %s\n", strerror(ENOMEM));
+		return EXIT_TARGET;
+	}
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "memmap: write error: %s\n", strerror(errno));
+		return EXIT_TARGET;
+	}
+	return EXIT_OK;
+}
+
+static int run_diff(const struct mm_diff_opts *d, const char *target, bool json,
+		    const struct mm_table_opts *t)
+{
+	struct mm_elf_cache *elves = mm_elf_cache_create();
+	struct mm_snapshot *before = NULL, *after = NULL;
+	struct mm_diff *df = NULL;
+	const char *src_before, *src_after;
+	int status, s;
+
+	if (!elves) {
+		fprintf(stderr, "memmap: %s\n", strerror(ENOMEM));
+		return EXIT_TARGET;
+	}
+	status = take_side(d, elves, d->against, &before, &src_before);
+	if (status == EXIT_TARGET) {
+		goto out;
+	}
+	s = take_side(d, elves, target, &after, &src_after);
+	if (s == EXIT_TARGET) {
+		status = s;
+		goto out;
+	}
+	status = s > status ? s : status;
+	if (d->save) {
+		if (src_after) {
+			fprintf(stderr, "memmap: --save: %s is a file, not a live "
+				"snapshot to save\n", target);
+			status = EXIT_USAGE;
+			goto out;
+		}
+		if (mm_snapshot_save(after, d->save)) {
+			status = EXIT_TARGET;
+			goto out;
+		}
+	}
+	if (mm_diff_compute(before, after, d->threshold, &df)) {
+		fprintf(stderr, "memmap: %s\n", strerror(ENOMEM));
+		status = EXIT_TARGET;
+		goto out;
+	}
+	df->before_source = src_before;
+	df->after_source = src_after;
+	print_warnings(df->warnings, df->nwarnings);
+	s = print_diff(df, json, false, t);
+	status = s > status ? s : status;
+out:
+	mm_diff_destroy(df);
+	mm_snapshot_destroy(before);
+	mm_snapshot_destroy(after);
+	mm_elf_cache_destroy(elves);
+	return status;
+}
+
+/* ---------------------------------------------------------------- watch */
+
+static void add_ms(struct timespec *t, unsigned int ms)
+{
+	t->tv_sec += ms / 1000;
+	t->tv_nsec += (long)(ms % 1000) * 1000000;
+	if (t->tv_nsec >= 1000000000) {
+		t->tv_sec++;
+		t->tv_nsec -= 1000000000;
+	}
+}
+
+/* Sleeps until deadline (CLOCK_MONOTONIC) unless one of sigs arrives.
+ * Returns true when a signal asked us to stop. */
+static bool wait_until(const struct timespec *deadline, const sigset_t *sigs)
+{
+	for (;;) {
+		struct timespec now, left;
+
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		left.tv_sec = deadline->tv_sec - now.tv_sec;
+		left.tv_nsec = deadline->tv_nsec - now.tv_nsec;
+		if (left.tv_nsec < 0) {
+			left.tv_sec--;
+			left.tv_nsec += 1000000000;
+		}
+		if (left.tv_sec < 0) {
+			return false;
+		}
+		if (sigtimedwait(sigs, NULL, &left) > 0) {
+			return true;
+		}
+		if (errno == EAGAIN) {
+			return false;
+		}
+		/* EINTR: some other signal; keep waiting. */
+	}
+}
+
+static int resolve_watch_target(const char *target, pid_t *pid)
+{
+	pid_t *pids = NULL;
+	size_t n = 0;
+	int rc;
+
+	if (parse_pid(target, pid)) {
+		return EXIT_OK;
+	}
+	rc = mm_proc_find(target, pid, &pids, &n);
+	if (rc == 0) {
+		return EXIT_OK;
+	}
+	if (rc == -ESRCH) {
+		fprintf(stderr, "memmap: %s: no process with that name\n", target);
+	} else if (rc == -EEXIST) {
+		fprintf(stderr, "memmap: %s: %zu processes have that name; give a PID\n",
+			target, n);
+		free(pids);
+	} else {
+		fprintf(stderr, "memmap: %s: %s\n", target, strerror(-rc));
+	}
+	return EXIT_TARGET;
+}
+
+static int run_watch(const struct mm_diff_opts *d, const char *target, bool json,
+		     const struct mm_table_opts *t)
+{
+	struct mm_elf_cache *elves = mm_elf_cache_create();
+	struct mm_snapshot *base = NULL, *cur = NULL;
+	bool redraw = !json && isatty(STDOUT_FILENO);
+	bool gone = false;
+	struct timespec next;
+	unsigned long sample = 0;
+	sigset_t sigs;
+	pid_t pid;
+	int status;
+
+	if (!elves) {
+		fprintf(stderr, "memmap: %s\n", strerror(ENOMEM));
+		return EXIT_TARGET;
+	}
+	status = resolve_watch_target(target, &pid);
+	if (status != EXIT_OK) {
+		goto out;
+	}
+	/* Ctrl-C and SIGTERM end the watch between samples, cleanly. */
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGTERM);
+	sigaddset(&sigs, SIGHUP);
+	sigprocmask(SIG_BLOCK, &sigs, NULL);
+
+	status = take_live(d, elves, pid, true, false, NULL, &base);
+	if (status == EXIT_TARGET) {
+		goto out;
+	}
+	status = EXIT_OK;
+	clock_gettime(CLOCK_MONOTONIC, &next);
+	for (;;) {
+		struct mm_diff *df;
+		struct timespec now;
+		int s;
+
+		add_ms(&next, d->watch_ms);
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (now.tv_sec > next.tv_sec ||
+		    (now.tv_sec == next.tv_sec && now.tv_nsec > next.tv_nsec)) {
+			next = now;	/* a sample took longer than the interval */
+		}
+		if (wait_until(&next, &sigs)) {
+			break;
+		}
+		s = take_live(d, elves, pid, false, true, &gone, &cur);
+		if (gone) {
+			fprintf(stderr, "memmap: %d: the process exited\n", (int)pid);
+			break;
+		}
+		if (s == EXIT_TARGET) {
+			status = s;
+			break;
+		}
+		sample++;
+		if (mm_diff_compute(base, cur, d->threshold, &df)) {
+			fprintf(stderr, "memmap: %s\n", strerror(ENOMEM));
+			status = EXIT_TARGET;
+			break;
+		}
+		if (redraw) {
+			/* Home and clear: the new diff replaces the old. */
+			fputs("\033[H\033[2J", stdout);
+		}
+		if (!json) {
+			printf("memmap --watch: sample %lu, every %.1fs, against the %s "
+			       "sample (Ctrl-C ends)\n\n", sample, d->watch_ms / 1000.0,
+			       d->watch_prev ? "previous" : "first");
+		}
+		s = print_diff(df, json, true, t);
+		if (!json && !redraw) {
+			putc('\n', stdout);
+			fflush(stdout);
+		}
+		mm_diff_destroy(df);
+		if (s != EXIT_OK) {
+			status = s;
+			break;
+		}
+		if (d->watch_prev) {
+			mm_snapshot_destroy(base);
+			base = cur;
+		} else {
+			mm_snapshot_destroy(cur);
+		}
+		cur = NULL;
+	}
+out:
+	mm_snapshot_destroy(base);
+	mm_snapshot_destroy(cur);
+	mm_elf_cache_destroy(elves);
+	return status;
+}
+
+int mm_diff_main(const struct mm_diff_opts *d, const char *target, bool json,
+		 const struct mm_table_opts *t)
+{
+	if (d->watch_ms) {
+		return run_watch(d, target, json, t);
+	}
+	return run_diff(d, target, json, t);
+}
+
+int mm_snapshot_save(const struct mm_snapshot *snap, const char *path)
+{
+	FILE *f = fopen(path, "we");
+	int rc = 0;
+
+	if (!f) {
+		rc = -errno;
+		fprintf(stderr, "memmap: %s: %s\n", path, strerror(errno));
+		return rc;
+	}
+	mm_json_write_snapshot(f, snap);
+	if (fflush(f) != 0 || ferror(f)) {
+		rc = errno ? -errno : -EIO;
+	}
+	if (fclose(f) != 0 && !rc) {
+		rc = -errno;
+	}
+	if (rc) {
+		fprintf(stderr, "memmap: %s: write error: %s\n", path, strerror(-rc));
+	}
+	return rc;
+}
