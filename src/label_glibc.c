@@ -400,7 +400,7 @@ static int label_chunks(struct mm_classify *ctx)
 			}
 			if (chunk_chain(ctx, a, b, page)) {
 				p = a;
-			} else if (b - a <= (256ULL << 20)) {
+			} else if (b - a <= (64ULL << 20)) {
 				for (p = a + page; p < b && !chunk_chain(ctx, p, b, page);
 				     p += page) {
 					;
@@ -438,7 +438,9 @@ static int label_tls(struct mm_classify *ctx, const struct mm_rtld *r,
 	int rc;
 
 	for (size_t i = 0; i < npt; i++) {
-		if (pt[i].tid == snap->pid && pt[i].list == MM_PT_USER) {
+		/* The main thread's descriptor has no stack block of its own
+		 * (its tid may be another pid namespace's). */
+		if (pt[i].list == MM_PT_USER && !pt[i].stackblock) {
 			main_pd = &pt[i];
 		}
 	}

@@ -16,6 +16,7 @@
 
 struct task {
 	pid_t tid;
+	pid_t nstid;		/* the tid in the target's own pid namespace */
 	char comm[64];
 	uint64_t sp;		/* 0: unknown (running, or not permitted) */
 	bool placed;		/* its stack is labelled */
@@ -70,14 +71,9 @@ static uint64_t syscall_sp(const char *s)
 			break;
 		}
 		errno = 0;
-		f[n] = strtoull(s, &end, 0);
+		f[n] = strtoull(s, &end, 0);	/* "-1" parses, as 2^64 - 1 */
 		if (end == s || errno) {
-			if (*s == '-' && n == 0) {	/* "-1" */
-				f[n] = 0;
-				end = (char *)s + 2;
-			} else {
-				return 0;
-			}
+			return 0;
 		}
 		n++;
 		s = end;
@@ -134,9 +130,9 @@ static int read_tasks(struct mm_target *t, struct tasks *ts)
 		return 0;
 	}
 	while ((de = readdir(d))) {
-		char rel[64], buf[1024];
+		char rel[64], buf[4096];
 		struct task *k;
-		char *end;
+		char *end, *p;
 		long tid = strtol(de->d_name, &end, 10);
 
 		if (end == de->d_name || *end || tid <= 0) {
@@ -159,6 +155,23 @@ static int read_tasks(struct mm_target *t, struct tasks *ts)
 		if (read_small(t, rel, k->comm, sizeof(k->comm)) > 0) {
 			k->comm[strcspn(k->comm, "\n")] = '\0';
 		}
+		/* glibc stores the tid of the target's namespace: NSpid's
+		 * last field. */
+		k->nstid = (pid_t)tid;
+		snprintf(rel, sizeof(rel), "task/%ld/status", tid);
+		if (read_small(t, rel, buf, sizeof(buf)) > 0 &&
+		    (p = strstr(buf, "\nNSpid:"))) {
+			char *eol = strchr(p + 1, '\n'), *last = NULL;
+
+			for (p += 7; *p && p != eol; p++) {
+				if (isdigit((unsigned char)*p) && !isdigit((unsigned char)p[-1])) {
+					last = p;
+				}
+			}
+			if (last) {
+				k->nstid = (pid_t)strtol(last, NULL, 10);
+			}
+		}
 		snprintf(rel, sizeof(rel), "task/%ld/syscall", tid);
 		if (read_small(t, rel, buf, sizeof(buf)) > 0) {
 			k->sp = syscall_sp(buf);
@@ -178,6 +191,17 @@ static struct task *find_task(struct tasks *ts, pid_t tid)
 	struct task key = { .tid = tid };
 
 	return ts->n ? bsearch(&key, ts->v, ts->n, sizeof(*ts->v), tid_cmp) : NULL;
+}
+
+/* The task whose tid inside the target's pid namespace is nstid. */
+static struct task *find_nstask(struct tasks *ts, pid_t nstid)
+{
+	for (size_t i = 0; i < ts->n; i++) {
+		if (ts->v[i].nstid == nstid) {
+			return &ts->v[i];
+		}
+	}
+	return NULL;
 }
 
 static void task_detail(const struct task *k, pid_t tid, char *buf, size_t size)
@@ -320,7 +344,7 @@ static int label_descriptors(struct mm_classify *ctx, struct tasks *ts)
 	}
 	for (size_t i = 0; !rc && i < n; i++) {
 		const struct mm_pthread *p = &pt[i];
-		struct task *k = find_task(ts, p->tid);
+		struct task *k = p->tid > 0 ? find_nstask(ts, p->tid) : NULL;
 		char detail[96];
 
 		/* The main thread's stack is the kernel's [stack]. */
@@ -332,7 +356,7 @@ static int label_descriptors(struct mm_classify *ctx, struct tasks *ts)
 		} else if (p->tid <= 0 || !k) {
 			snprintf(detail, sizeof(detail), "exited thread, not joined");
 		} else {
-			task_detail(k, p->tid, detail, sizeof(detail));
+			task_detail(k, k->tid, detail, sizeof(detail));
 			k->placed = true;
 		}
 		rc = label_stack(ctx->snap, p->stackblock, p->stackblock_size,
