@@ -46,11 +46,15 @@ def main():
         for v in ('XDG_CONFIG_HOME', 'XDG_DATA_HOME', 'XDG_CACHE_HOME'):
             env.pop(v, None)
         pid = str(t.pid)
+        snap = os.path.join(home, 'snap-before.json')
+        open(snap, 'w').close()
         lines = ['memmap --js', 'memmap --color=al', 'memmap ' + pid[:-1],
                  'memmap ' + t.name[:6], 'memmap -o ', 'memmap -o +VSZ,R',
                  'memmap --output=LA', 'memmap -s PS', 'memmap --proc-root=/us',
                  'memmap --no', 'memmap --summary -o ', 'memmap -s ',
-                 'memmap --label=heap,go.h', 'memmap --sv']
+                 'memmap --label=heap,go.h', 'memmap --sv',
+                 'memmap --diff=%s/snap-b' % home,
+                 'memmap --diff %s %s/snap-b' % (snap, home)]
         rc, got = run(lines, env)
     for line, g in zip(lines, got):
         print('%-24s -> %s' % (line, g[:8]))
@@ -84,6 +88,8 @@ def main():
     check({'--label=heap,go.heap', '--label=heap,go.heap-index'} <= r,
           '--label=heap,go.h -> --label=heap,go.heap ...')
     check(matches(13) == ['--svg'], '--sv -> --svg')
+    check(matches(14) == ['--diff=%s' % snap], '--diff=DIR/snap-b -> the file')
+    check(snap in matches(15), '--diff A DIR/snap-b -> the after file')
     finish()
 
 

@@ -141,13 +141,17 @@ def main():
                 sys.exit(1)
             z.drain(0.3)
             pid = str(t.pid)
+            snapfile = os.path.join(tmp, 'snap-before.json')
+            open(snapfile, 'w').close()
             got = {}
             for line in ['memmap --js', 'memmap --color=al', 'memmap ' + pid[:-1],
                          'memmap ' + t.name[:6], 'memmap -o ', 'memmap -o +VSZ,R',
                          'memmap --output=LA', 'memmap -s PS', 'memmap --proc-root=/us',
                          'memmap --no', 'memmap --summary -o ', 'memmap -s ',
                          'memmap --label=heap,go.h', 'memmap --sv',
-                         'memmap -s ps', 'memmap -o +vsz,dir']:
+                         'memmap -s ps', 'memmap -o +vsz,dir',
+                         'memmap --diff %s/snap-b' % tmp,
+                         'memmap --diff %s %s/snap-b' % (snapfile, tmp)]:
                 got[line] = z.complete(line)
                 print('%-24s -> %s' % (line, (got[line] or [])[:12]))
         finally:
@@ -190,6 +194,10 @@ def main():
     check(matches('memmap --sv') == ['--svg'], '--sv -> --svg')
     check(matches('memmap -s ps') == ['PSS'], '-s ps -> PSS (case-insensitive)')
     check(matches('memmap -o +vsz,dir') == ['DIRTY'], '-o +vsz,dir -> DIRTY')
+    check(matches('memmap --diff %s/snap-b' % tmp) == ['snap-before.json'],
+          '--diff DIR/snap-b -> the snapshot file')
+    check(matches('memmap --diff %s %s/snap-b' % (snapfile, tmp))
+          == ['snap-before.json'], '--diff A DIR/snap-b -> the after file')
     finish()
 
 
