@@ -49,7 +49,8 @@ _memmap_targets()
 	COMPREPLY=()
 	for d in /proc/[0-9]*; do
 		pid=${d#/proc/}
-		read -r comm 2>/dev/null <"$d/comm" || continue
+		IFS= read -r comm 2>/dev/null <"$d/comm" && [[ -n $comm ]] ||
+			continue
 		count[$comm]=$((${count[$comm]:-0} + 1))
 		c=
 		read -r -d "" -n 1 c 2>/dev/null <"$d/cmdline"

@@ -73,8 +73,9 @@ def main():
     check_table(matches(4), 'map', '-o')
     check_table(matches(10), 'sum', '--summary -o')
     offered = set(matches(11))
+    # memmap's own list when it runs, else the built-in list covers the brief
     want = columns if columns else BRIEF_COLUMNS
-    check(offered == want, '-s offers the columns memmap lists (missing %s, '
+    check(offered == want if columns else want <= offered, '-s offers the columns memmap lists (missing %s, '
           'extra %s)' % (sorted(want - offered), sorted(offered - want)))
     check(all(d for _, d in got[11]), 'every column has a description')
     r = set(matches(5))

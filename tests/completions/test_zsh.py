@@ -173,8 +173,9 @@ def main():
     check_table(matches('memmap -o '), 'map', '-o')
     check_table(matches('memmap --summary -o '), 'sum', '--summary -o')
     offered = set(matches('memmap -s '))
+    # memmap's own list when it runs, else the built-in list covers the brief
     want = columns if columns else BRIEF_COLUMNS
-    check(offered == want, '-s offers the columns memmap lists (missing %s, '
+    check(offered == want if columns else want <= offered, '-s offers the columns memmap lists (missing %s, '
           'extra %s)' % (sorted(want - offered), sorted(offered - want)))
     descs = dict(got['memmap -s '] or [])
     check(all(descs.get(c) for c in offered), 'every column has a description')
