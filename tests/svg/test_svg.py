@@ -141,6 +141,24 @@ def check_svg(t, pid, snap, raw, root):
                     '%r is not a colour' % (s, label, fill))
         t.check(float(rect.get('width')) > 0, 'region %#x: no width' % s)
 
+    # Log widths: a bigger region is never narrower, a page is visible and
+    # a region a thousand times bigger is not a thousand times wider.
+    # (An outlined rectangle is inset by half its stroke on each side.)
+    by_size = sorted((e - s, float(rect.get('width')) +
+                      float(rect.get('stroke-width') or 0))
+                     for _, s, e, _, rect in drawn)
+    for (sa, wa), (sb, wb) in zip(by_size, by_size[1:]):
+        t.check(wb >= wa - 0.01, 'region of %d bytes is %.1fpx, narrower '
+                'than one of %d bytes (%.1fpx)' % (sb, wb, sa, wa))
+    for size, w in by_size:
+        if size >= 4096:
+            t.check(w >= 10, 'region of %d bytes is only %.1fpx' % (size, w))
+        if size >= 4096 * 1024:
+            page = [pw for ps, pw in by_size if ps == 4096]
+            if page:
+                t.check(w < 20 * page[0], 'region of %d bytes is %.1fpx, '
+                        'not on a log scale' % (size, w))
+
     # Header: pid and comm from /proc.
     with open('/proc/%d/comm' % pid, 'rb') as f:
         comm = f.read().rstrip(b'\n').decode('utf-8', 'replace')
@@ -163,6 +181,10 @@ def case_factory(t, tmp):
     with mt.Fixture([factory, '--evil']) as fx:
         snap, raw, root = svg_of(t, fx.pid, tmp)
         drawn = check_svg(t, fx.pid, snap, raw, root)
+        rs, re_ = fx.range('reserve')
+        t.check(any(s >= rs and e <= re_ and 'url(#' in (r.get('fill') or '')
+                    for _, s, e, _, r in drawn),
+                'the reservation %#x-%#x is not drawn hatched' % (rs, re_))
         es, ee = fx.range('evil')
         tip = [d[3] for d in drawn if d[1] == es]
         t.check(tip and '\\x1b[31mred\\x1b[0m \\xff\\xfe.dat' in tip[0],
