@@ -475,19 +475,24 @@ static int label_tls(struct mm_classify *ctx, const struct mm_rtld *r,
 }
 
 /* Pages holding what ld.so allocated at start-up with its minimal malloc:
- * the link_maps of the objects it loaded and their search lists, version
- * tables and init/fini arrays.  Objects dlopen'd later use the real malloc,
- * whose memory is labelled before this runs.  The minimal malloc maps
- * small blocks; an unexplained run of at most 64 KiB around such a pointer
- * is taken whole, a larger one only the pages pointed into. */
-static int add_ptr(uint64_t **v, size_t *n, size_t *alloc, uint64_t p)
+ * the link_maps of the objects it loaded and their names, search lists,
+ * version tables and init/fini arrays.  Objects dlopen'd later use the real
+ * malloc, whose memory is labelled before this runs.  Only the pages these
+ * objects are known to span are labelled: the rest of a minimal-malloc
+ * block cannot be told from an anonymous neighbour the kernel merged in. */
+struct span {
+	uint64_t start, len;
+};
+
+static int add_span(struct span **v, size_t *n, size_t *alloc, uint64_t p,
+		    uint64_t len)
 {
 	if (!p) {
 		return 0;
 	}
 	if (*n == *alloc) {
 		size_t na = *alloc ? *alloc * 2 : 64;
-		uint64_t *nv = reallocarray(*v, na, sizeof(**v));
+		struct span *nv = reallocarray(*v, na, sizeof(**v));
 
 		if (!nv) {
 			return -ENOMEM;
@@ -495,7 +500,7 @@ static int add_ptr(uint64_t **v, size_t *n, size_t *alloc, uint64_t p)
 		*v = nv;
 		*alloc = na;
 	}
-	(*v)[(*n)++] = p;
+	(*v)[(*n)++] = (struct span){ p, len };
 	return 0;
 }
 
@@ -504,8 +509,9 @@ static int label_ld_malloc(struct mm_classify *ctx, const struct mm_rtld *r)
 	const struct mm_glibc_layout *L = r->lay;
 	struct mm_snapshot *snap = ctx->snap;
 	uint64_t page = snap->page_size ? snap->page_size : 4096;
-	uint64_t lm, *ptrs = NULL;
+	struct span *v = NULL;
 	size_t n = 0, alloc = 0;
+	uint64_t lm;
 	int rc = 0;
 
 	if (!r->r_debug || mm_read_word(ctx, r->r_debug + 8, &lm)) {
@@ -517,10 +523,11 @@ static int label_ld_malloc(struct mm_classify *ctx, const struct mm_rtld *r)
 					  L->lm_initfini };
 		uint64_t w;
 
-		rc = add_ptr(&ptrs, &n, &alloc, lm);
+		/* A link_map reaches at least past its l_initfini. */
+		rc = add_span(&v, &n, &alloc, lm, L->lm_initfini + 8);
 		for (size_t f = 0; !rc && f < sizeof(offs) / sizeof(offs[0]); f++) {
 			if (!mm_read_word(ctx, lm + offs[f], &w)) {
-				rc = add_ptr(&ptrs, &n, &alloc, w);
+				rc = add_span(&v, &n, &alloc, w, 1);
 			}
 		}
 		if (rc || mm_read_word(ctx, lm + L->lm_next, &lm)) {
@@ -528,26 +535,17 @@ static int label_ld_malloc(struct mm_classify *ctx, const struct mm_rtld *r)
 		}
 	}
 	for (size_t i = 0; !rc && i < n; i++) {
-		struct mm_mapping *m = mm_snapshot_find(snap, ptrs[i]);
-		uint64_t a = 0, b = 0;
+		struct mm_mapping *m = mm_snapshot_find(snap, v[i].start);
+		uint64_t a = v[i].start & ~(page - 1);
+		uint64_t b = (v[i].start + v[i].len + page - 1) & ~(page - 1);
 
-		if (!m || !is_anon_private(m) || !region_is_anon(m, ptrs[i])) {
+		if (!m || !is_anon_private(m) || !region_is_anon(m, v[i].start)) {
 			continue;
-		}
-		for (size_t j = 0; j < m->nregions; j++) {
-			if (m->regions[j].start <= ptrs[i] && ptrs[i] < m->regions[j].end) {
-				a = m->regions[j].start;
-				b = m->regions[j].end;
-			}
-		}
-		if (b - a > (64 << 10)) {
-			a = ptrs[i] & ~(page - 1);
-			b = a + page;
 		}
 		rc = mm_mapping_label(m, a, b, MM_LD_MALLOC, MM_HOW_RUNTIME,
 				      "ld.so minimal malloc", MM_ONLY_ANON);
 	}
-	free(ptrs);
+	free(v);
 	return rc;
 }
 
