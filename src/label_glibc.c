@@ -424,8 +424,7 @@ static int label_chunks(struct mm_classify *ctx)
 /* The main thread's static TLS: ld.so's _dl_allocate_tls_storage takes
  * static_size + static_align + 8 bytes from its minimal malloc and keeps the
  * allocation's address right after the TCB (struct pthread, at the thread
- * pointer).  A fresh minimal-malloc block is that size rounded up to pages
- * plus one page, where the dtv follows. */
+ * pointer); the TCB must sit where that allocation puts it. */
 static int label_tls(struct mm_classify *ctx, const struct mm_rtld *r,
 		     const struct mm_pthread *pt, size_t npt)
 {
@@ -464,13 +463,13 @@ static int label_tls(struct mm_classify *ctx, const struct mm_rtld *r,
 	if (rc || (alloc & (page - 1))) {
 		return rc;
 	}
-	/* The block's spare page holds the dtv and later small allocations. */
+	/* A page-aligned allocation came from a fresh block: the minimal
+	 * malloc maps what it needs rounded up to pages, plus a spare page
+	 * that takes the dtv and later small allocations. */
 	block_end = alloc + ((n + page - 1) & ~(page - 1)) + page;
-	if (main_pd->dtv >= alloc + n && main_pd->dtv < block_end) {
-		rc = mm_snapshot_label(snap, tls_end, block_end, MM_LD_MALLOC,
-				       MM_HOW_RUNTIME, "ld.so minimal malloc (dtv)",
-				       MM_ONLY_ANON);
-	}
+	rc = mm_snapshot_label(snap, tls_end, block_end, MM_LD_MALLOC, MM_HOW_RUNTIME,
+			       "ld.so minimal malloc (after the TLS block)",
+			       MM_ONLY_ANON);
 	return rc;
 }
 
