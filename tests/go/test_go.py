@@ -1,0 +1,233 @@
+#!/usr/bin/env python3
+"""Go runtime labels, for one toolchain.
+
+    test_go.py TAG GO FIXDIR      (fixtures FIXDIR/TAG-{idle,bigheap,cgo,stripped})
+
+Truth comes from gdb (tests/go/gdb_truth.py) reading the runtime's own
+structures through DWARF on the live fixture, before and after memmap runs
+(never during), plus the heap addresses each fixture prints.
+
+Exact mode (memory readable, DWARF present): every range the truth names
+carries exactly its go.* label with how=runtime, no go.* region lies
+outside the truth for its label, and a program without cgo keeps no
+unlabelled anonymous memory.  Heuristic mode (a captured /proc tree of the
+same process, whose memory cannot be read; the stripped build; --no-mem
+when memmap has it): no region carries a go.* label the truth contradicts,
+and the arenas at the hint addresses are go.heap.
+"""
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..'))
+import memmaptest as mt  # noqa: E402
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+GDB_TRUTH = os.path.join(HERE, 'gdb_truth.py')
+
+
+def gdb_truth(pid, twin=None, relocs=None):
+    """The truth dict {label: [[start, end, what]]} for live pid."""
+    cmd = ['gdb', '-nx', '-batch', '-iex', 'set auto-load python-scripts off',
+           '-ex', 'set confirm off', '-p', str(pid)]
+    if twin:
+        arg = 'add-symbol-file %s' % twin
+        for name, addr in relocs:
+            arg += ' -s %s %#x' % (name, addr)
+        cmd += ['-ex', arg]
+    cmd += ['-x', GDB_TRUTH]
+    p = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True,
+                       text=True, timeout=120)
+    for line in p.stdout.splitlines():
+        if line.startswith('TRUTH '):
+            import json
+            return json.loads(line[6:])
+    mt.die('gdb truth for %d failed: %s %s' % (pid, p.stdout[-500:], p.stderr[-500:]))
+
+
+def stable(pid, run, twin=None, relocs=None):
+    """Runs run() between two gdb truths; retries while the runtime's
+    structures changed in between.  Returns (truth, run's result)."""
+    for _ in range(5):
+        before = gdb_truth(pid, twin, relocs)
+        res = run()
+        after = gdb_truth(pid, twin, relocs)
+        if before == after:
+            return before, res
+    mt.die('%d: runtime structures kept changing' % pid)
+
+
+def merged(ranges):
+    out = []
+    for s, e, _ in sorted(ranges):
+        if out and s <= out[-1][1]:
+            out[-1][1] = max(out[-1][1], e)
+        else:
+            out.append([s, e])
+    return out
+
+
+def inside(s, e, union):
+    return any(a <= s and e <= b for a, b in union)
+
+
+def go_regions(snap):
+    for m in snap['mappings']:
+        for r in m['regions']:
+            if r['label'].startswith('go.'):
+                yield m, r
+
+
+def check_heap_addrs(t, snap, fx, what):
+    for words in fx.lines:
+        if words[0] != 'heap':
+            continue
+        a = mt.h(words[1])
+        rs = mt.regions_in(snap, a, a + 1)
+        t.check(rs and rs[0][1]['label'] == 'go.heap',
+                '%s: heap object %#x is %s, want go.heap' %
+                (what, a, rs[0][1]['label'] if rs else 'unmapped'))
+
+
+def check_exact(t, snap, truth, fx, what, allow_anon):
+    for label, ranges in truth.items():
+        for s, e, desc in ranges:
+            t.check(mt.covered(snap, s, e), '%s: %s %s %#x-%#x is not mapped' %
+                    (what, label, desc, s, e))
+            for m, r in mt.regions_in(snap, s, e):
+                t.check(r['label'] == label and r['how'] == 'runtime',
+                        '%s: %s (%s %#x-%#x) has region %s-%s labelled %s/%s' %
+                        (what, label, desc, s, e, r['start'], r['end'],
+                         r['label'], r['how']))
+    unions = {k: merged(v) for k, v in truth.items()}
+    for m, r in go_regions(snap):
+        s, e = mt.h(r['start']), mt.h(r['end'])
+        t.check(inside(s, e, unions.get(r['label'], [])),
+                '%s: region %s-%s labelled %s (%s) is not in the truth for it' %
+                (what, r['start'], r['end'], r['label'], r['detail']))
+    if not allow_anon:
+        for m in snap['mappings']:
+            for r in m['regions']:
+                t.check(r['label'] != 'anon', '%s: region %s-%s left anon' %
+                        (what, r['start'], r['end']))
+    check_heap_addrs(t, snap, fx, what)
+
+
+def check_heuristic(t, snap, truth, fx, what):
+    """Right or absent: only go.heap, only inside the true arenas."""
+    heap = merged(truth.get('go.heap', []))
+    n = 0
+    for m, r in go_regions(snap):
+        s, e = mt.h(r['start']), mt.h(r['end'])
+        n += 1
+        t.check(r['label'] == 'go.heap' and r['how'] == 'heuristic' and inside(s, e, heap),
+                '%s: heuristic region %s-%s labelled %s/%s, truth: heap arenas %s' %
+                (what, r['start'], r['end'], r['label'], r['how'],
+                 ['%#x-%#x' % (a, b) for a, b in heap]))
+    # Our fixtures' arenas all grow up from the first hint: certain, found.
+    for s, e, desc in truth.get('go.heap', []):
+        if 0xc000000000 <= s < 0xc000000000 + (1 << 40):
+            for _, r in mt.regions_in(snap, s, e):
+                t.check(r['label'] == 'go.heap', '%s: %s region %s-%s is %s in heuristic mode' %
+                        (what, desc, r['start'], r['end'], r['label']))
+    check_heap_addrs(t, snap, fx, what)
+    t.note('%s: %d heuristic go.heap regions' % (what, n))
+
+
+def check_runtime(t, snap, version, module, cgo, what):
+    rt = snap.get('runtime') or {}
+    t.eq(rt.get('lang'), 'go', what + ': runtime.lang')
+    t.eq(rt.get('version'), version, what + ': runtime.version')
+    t.eq(rt.get('module'), module, what + ': runtime.module')
+    t.eq(rt.get('cgo'), cgo, what + ': runtime.cgo')
+
+
+def capture(pid, root):
+    """A captured /proc tree of pid: smaps, status, comm and exe."""
+    d = os.path.join(root, str(pid))
+    os.makedirs(d)
+    for f in ('smaps', 'status', 'comm'):
+        with open('/proc/%d/%s' % (pid, f), 'rb') as src, open(os.path.join(d, f), 'wb') as dst:
+            dst.write(src.read())
+    os.symlink(os.readlink('/proc/%d/exe' % pid), os.path.join(d, 'exe'))
+
+
+def has_no_mem():
+    rc, out, err = mt.run_memmap('--help')
+    return '--no-mem' in out
+
+
+def relocations(stripped, twin):
+    """add-symbol-file -s arguments placing twin's sections where the
+    stripped build has them; None when the two differ beyond the build
+    info, whose length records the -ldflags (in .go.buildinfo, and in
+    .rodata too before Go 1.20).  The runtime's globals live in the data
+    sections, which must match."""
+    a = {s['name']: s for s in mt.readelf_sections(stripped) if 'A' in s['flags']}
+    b = {s['name']: s for s in mt.readelf_sections(twin) if 'A' in s['flags']}
+    if set(a) != set(b):
+        return None
+    out = []
+    for name, s in b.items():
+        if s['size'] != a[name]['size'] and name not in ('.go.buildinfo', '.rodata'):
+            return None
+        out.append((name, a[name]['addr']))
+    return out
+
+
+def main():
+    if sys.argv[1] == '--missing':
+        mt.skip('%s is not installed' % sys.argv[2])
+    tag, go, fixdir = sys.argv[1:4]
+    t = mt.Checker('go-' + tag)
+    if not shutil.which('gdb'):
+        mt.skip('gdb is not installed: no truth for the Go runtime')
+    version = subprocess.run([go, 'env', 'GOVERSION'], capture_output=True, text=True,
+                             env=dict(os.environ, GOTOOLCHAIN='local')).stdout.strip()
+    no_mem = has_no_mem()
+    tmp = tempfile.mkdtemp(prefix='memmap-go-')
+    try:
+        for kind in ('idle', 'bigheap', 'cgo'):
+            exe = os.path.join(fixdir, '%s-%s' % (tag, kind))
+            what = '%s-%s' % (tag, kind)
+            with mt.Fixture([exe], timeout=60) as fx:
+                truth, snap = stable(fx.pid, lambda: mt.memmap_json(fx.pid)[0])
+                t.note('%s: truth %s' % (what, {k: len(v) for k, v in sorted(truth.items())}))
+                check_runtime(t, snap, version, 'memmap.test/' + kind, kind == 'cgo', what)
+                check_exact(t, snap, truth, fx, what, allow_anon=(kind == 'cgo'))
+
+                root = os.path.join(tmp, kind)
+                truth2, snapc = stable(fx.pid, lambda: (
+                    capture(fx.pid, root),
+                    mt.memmap_json('--proc-root', root, fx.pid)[0])[1])
+                check_runtime(t, snapc, version, 'memmap.test/' + kind, kind == 'cgo',
+                              what + ' captured')
+                check_heuristic(t, snapc, truth2, fx, what + ' captured')
+                if no_mem:
+                    truth3, snapn = stable(fx.pid, lambda: mt.memmap_json('--no-mem', fx.pid)[0])
+                    check_heuristic(t, snapn, truth3, fx, what + ' --no-mem')
+
+        stripped = os.path.join(fixdir, tag + '-stripped')
+        twin = os.path.join(fixdir, tag + '-idle')
+        relocs = relocations(stripped, twin)
+        if not t.check(relocs is not None, '%s-stripped: sections differ from the idle '
+                       'build beyond the build info; no truth' % tag):
+            t.done()
+        with mt.Fixture([stripped], timeout=60) as fx:
+            what = tag + '-stripped'
+            truth, snap = stable(fx.pid, lambda: mt.memmap_json(fx.pid)[0], twin, relocs)
+            t.check(mt.regions_in(snap, truth['go.heap-index'][0][0],
+                                  truth['go.heap-index'][0][0] + 1),
+                    what + ': the relocated truth does not point at a mapping')
+            check_runtime(t, snap, version, 'memmap.test/idle', False, what)
+            check_heuristic(t, snap, truth, fx, what)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    t.done()
+
+
+if __name__ == '__main__':
+    main()
