@@ -299,12 +299,14 @@ static int label_arenas(struct mm_classify *ctx, const struct mm_rtld *r)
 			/* By shape: the rest of the block reserved right after. */
 			struct mm_mapping *n = i + 1 < snap->nmappings ? m + 1 : NULL;
 
+			/* MAP_NORESERVE (VmFlags nr) tells a heap from a Go
+			 * arena, which has the same shape. */
 			committed = mm_mapping_size(m);
-			if (committed > HEAP_MAX ||
-			    (m->vm_flags && !has_flag(m, "nr")) ||
+			if (committed > HEAP_MAX || !has_flag(m, "nr") ||
 			    (committed < HEAP_MAX &&
 			     (!n || n->start != m->end || n->end != block + HEAP_MAX ||
-			      !mm_mapping_is_reserved(n) || !is_anon_private(n)))) {
+			      !mm_mapping_is_reserved(n) || !is_anon_private(n) ||
+			      !has_flag(n, "nr")))) {
 				continue;
 			}
 			snprintf(detail, sizeof(detail), "heap %#llx",
