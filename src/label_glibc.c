@@ -29,7 +29,6 @@ static const struct mm_glibc_layout layouts[] = {
 
 #define HEAP_MAX	(64ULL << 20)	/* 2 × DEFAULT_MMAP_THRESHOLD_MAX on 64-bit */
 #define IS_MMAPPED	0x2ULL
-#define NON_MAIN_ARENA	0x4ULL
 #define SIZE_BITS	0x7ULL
 
 int mm_read_word(struct mm_classify *ctx, uint64_t addr, uint64_t *v)
