@@ -3,7 +3,9 @@
 says it made, with /proc/PID/{smaps,maps,status}, and (part `sections`)
 with readelf's section and program headers of the binaries it maps.
 
-usage: test_factory.py [objects|sections]   (default: objects)"""
+usage: test_factory.py [objects|sections] [VARIANT]
+  VARIANT: run the factory linked another way ($MEMMAP_FACTORY_<VARIANT>:
+  nopie, static, noseparate, norelro; see tests/fixtures/meson.build)"""
 import os
 import sys
 
@@ -111,8 +113,15 @@ def sections(t, fx, snap):
 
 def main():
     part = sys.argv[1] if len(sys.argv) > 1 else 'objects'
-    t = mt.Checker('core-factory-' + part)
-    factory = os.environ.get('MEMMAP_FACTORY') or mt.die('MEMMAP_FACTORY unset')
+    variant = sys.argv[2] if len(sys.argv) > 2 else None
+    var = 'MEMMAP_FACTORY' + ('_' + variant.upper() if variant else '')
+    t = mt.Checker('core-factory-' + part + ('-' + variant if variant else ''))
+    factory = os.environ.get(var)
+    if not factory:
+        if variant:
+            mt.skip('%s unset: this toolchain cannot link the %s factory'
+                    % (var, variant))
+        mt.die('MEMMAP_FACTORY unset')
 
     with mt.Fixture([factory]) as fx:
         snap, rc, err = mt.memmap_json(fx.pid)
