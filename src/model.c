@@ -262,34 +262,33 @@ static void add_counters(struct mm_counters *sum, const struct mm_counters *c)
 	}
 }
 
-/* The weight each region's share of counter `field` gets: pages measured
- * in pagemap when every region was measured and they add up to anything,
+/* The weight of a region's share: the bytes pagemap found present (or
+ * swapped) when every region was measured and they add up to anything,
  * else the region's size. */
-static uint64_t weight(const struct mm_mapping *m, const struct mm_region *r,
-		       bool swap, bool by_pages)
+static uint64_t weight(const struct mm_region *r, bool swap, bool measured)
 {
-	if (!by_pages) {
+	if (!measured) {
 		return r->end - r->start;
 	}
-	return swap ? r->swapped_pages : r->present_pages;
+	return swap ? r->swapped_bytes : r->present_bytes;
 }
 
-static bool measured_total(const struct mm_mapping *m, bool swap, uint64_t *pages)
+static bool measured_total(const struct mm_mapping *m, bool swap, uint64_t *bytes)
 {
-	*pages = 0;
+	*bytes = 0;
 	for (size_t r = 0; r < m->nregions; r++) {
 		if (!m->regions[r].measured) {
 			return false;
 		}
-		*pages += swap ? m->regions[r].swapped_pages : m->regions[r].present_pages;
+		*bytes += swap ? m->regions[r].swapped_bytes : m->regions[r].present_bytes;
 	}
-	return *pages > 0;
+	return *bytes > 0;
 }
 
 /* Shares the mapping's counters among its regions in proportion to the
  * weights; the last region takes the rounding remainder so the shares add
  * up to the mapping's own numbers. */
-static void apportion(struct mm_mapping *m, uint64_t page_size)
+static void apportion(struct mm_mapping *m)
 {
 	const uint64_t *total = (const uint64_t *)&m->c;
 	uint64_t given[COUNTER_FIELDS] = { 0 };
@@ -297,7 +296,7 @@ static void apportion(struct mm_mapping *m, uint64_t page_size)
 	bool by_present = measured_total(m, false, &present);
 	bool by_swapped = measured_total(m, true, &swapped);
 	bool exact = m->nregions == 1 || m->c.rss == 0 ||
-		     (by_present && present * page_size == m->c.rss);
+		     (by_present && present == m->c.rss);
 
 	for (size_t r = 0; r < m->nregions; r++) {
 		struct mm_region *reg = &m->regions[r];
@@ -310,7 +309,7 @@ static void apportion(struct mm_mapping *m, uint64_t page_size)
 				    i == offsetof(struct mm_counters, swap_pss) / sizeof(uint64_t);
 			bool pages = swap ? by_swapped : by_present;
 			uint64_t whole = swap ? swapped : present;
-			uint64_t w = weight(m, reg, swap, pages);
+			uint64_t w = weight(reg, swap, pages);
 			uint64_t of = pages ? whole : mm_mapping_size(m);
 
 			share[i] = last ? total[i] - given[i] :
@@ -332,7 +331,7 @@ void mm_snapshot_finish(struct mm_snapshot *snap)
 		if (!m->nregions) {
 			mm_mapping_reset_regions(m, MM_ANON, MM_HOW_KERNEL, NULL);
 		}
-		apportion(m, snap->page_size ? snap->page_size : 4096);
+		apportion(m);
 		add_counters(&snap->totals, &m->c);
 		snap->total_vsz += mm_mapping_size(m);
 		if (mm_mapping_is_reserved(m)) {

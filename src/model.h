@@ -64,9 +64,10 @@ struct mm_region {
 	struct mm_counters c;		/* filled by mm_snapshot_finish() */
 
 	/* From /proc/PID/pagemap, when measured: the weights for sharing
-	 * the mapping's counters out (see mm_snapshot_finish). */
+	 * the mapping's counters out (see mm_snapshot_finish).  A page that
+	 * two regions share counts for each by the bytes it holds of them. */
 	bool measured;
-	uint64_t present_pages, swapped_pages;
+	uint64_t present_bytes, swapped_bytes;
 };
 
 struct mm_mapping {

@@ -20,7 +20,7 @@ static int measure_mapping(int fd, struct mm_mapping *m, uint64_t ps, uint64_t *
 	size_t r = 0;
 
 	for (size_t i = 0; i < m->nregions; i++) {
-		m->regions[i].present_pages = m->regions[i].swapped_pages = 0;
+		m->regions[i].present_bytes = m->regions[i].swapped_bytes = 0;
 	}
 	for (uint64_t page = m->start / ps; page < m->end / ps;) {
 		size_t n = (size_t)(m->end / ps - page);
@@ -38,15 +38,25 @@ static int measure_mapping(int fd, struct mm_mapping *m, uint64_t ps, uint64_t *
 		}
 		n = (size_t)got / sizeof(*buf);
 		for (size_t k = 0; k < n; k++) {
-			uint64_t addr = (page + k) * ps;
+			uint64_t addr = (page + k) * ps, end = addr + ps;
 
-			while (addr >= m->regions[r].end) {
+			if (!(buf[k] & (PM_PRESENT | PM_SWAPPED))) {
+				continue;
+			}
+			/* Regions need not be page-aligned (.data then .bss). */
+			while (m->regions[r].end <= addr) {
 				r++;
 			}
-			if (buf[k] & PM_PRESENT) {
-				m->regions[r].present_pages++;
-			} else if (buf[k] & PM_SWAPPED) {
-				m->regions[r].swapped_pages++;
+			for (size_t q = r; q < m->nregions && m->regions[q].start < end; q++) {
+				struct mm_region *reg = &m->regions[q];
+				uint64_t s = reg->start > addr ? reg->start : addr;
+				uint64_t e = reg->end < end ? reg->end : end;
+
+				if (buf[k] & PM_PRESENT) {
+					reg->present_bytes += e - s;
+				} else {
+					reg->swapped_bytes += e - s;
+				}
 			}
 		}
 		page += n;
