@@ -25,6 +25,7 @@ static const char *const types[][2] = {
 	{ "runtime.heapArena", NULL }, { "[]runtime.pallocSum", "array" },
 	{ "[]runtime.pallocSum", "cap" }, { "runtime.gcBitsArena", "next" },
 	{ "runtime.buckhashArray", NULL }, { "main.T", "a.b" }, { "int", "x" },
+	{ "main.A", NULL }, { "main.A", "x" }, { "main.Arr", NULL }, { "main.T", "a.a.a.a.b" },
 };
 
 static const char *const symbols[] = {
