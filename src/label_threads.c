@@ -428,7 +428,8 @@ static uint64_t default_stack_size(struct mm_target *t, uint64_t page)
 
 /* Threads not in a syscall show no stack pointer.  While some remain
  * unplaced, a default-sized MAP_STACK-shaped mapping with a one-page guard
- * below is taken as one of their stacks. */
+ * below is taken as one of their stacks (glibc adds the guard to the
+ * default size: the rw part is that size). */
 static int label_by_shape(struct mm_classify *ctx, struct tasks *ts)
 {
 	struct mm_snapshot *snap = ctx->snap;
@@ -448,7 +449,7 @@ static int label_by_shape(struct mm_classify *ctx, struct tasks *ts)
 		if (!is_anon_mapping(m) || m->perms[0] != 'r' || m->perms[1] != 'w' ||
 		    m->nregions != 1 || m->regions[0].label != MM_ANON ||
 		    !(g = guard_below(snap, m)) || mm_mapping_size(g) != page ||
-		    mm_mapping_size(m) + page != want ||
+		    mm_mapping_size(m) != want ||
 		    (m->vm_flags && !has_flag(m, "nh"))) {
 			continue;
 		}

@@ -4,13 +4,17 @@ by address against what threads_fixture made and printed itself
 (pthread_getattr_np, malloc pointers, pthread_self, dlinfo), and against
 /proc (task comm, maps).
 
-Usage: test_threads.py MODE    (MODE: mem | nomem | captured)
+Usage: test_threads.py MODE   (MODE: mem | nomem | captured | formats)
   mem       memmap reads the target's memory: every label exact, coverage of
             VSZ and RSS >= 99%, and the JSON coverage equals the regions' sums
   nomem     memmap --no-mem: stacks, guards and arenas by shape and stack
             pointer; what needs memory (chunks, TLS, the user stack merged
             with a chunk) may stay anon, but nothing may carry a wrong label
   captured  the same from a copy of the fixture's /proc tree (--proc-root)
+  formats   a captured tree whose task files show the other forms: one
+            thread blocked outside a syscall ("-1 SP PC"), one running with
+            stat's kstkesp set, one running with neither (its stack found
+            by shape alone, or not at all)
 """
 
 import os
@@ -78,6 +82,39 @@ def copy_tree(pid, root):
     return d
 
 
+def rewrite_task_files(pid, root, threads):
+    """For the formats mode: the 256 KiB thread's syscall file says "-1 SP
+    PC" (blocked outside a syscall), the 1 MiB thread's says "running" with
+    its SP in stat's kstkesp (field 29), and the default-sized thread's says
+    "running" with kstkesp 0.  Returns the last one's tid."""
+    lost = None
+    for _, tid, _, _, size, _, user in threads:
+        tdir = os.path.join(root, str(pid), 'task', tid)
+        with open(os.path.join(tdir, 'syscall')) as f:
+            fields = f.read().split()
+        sp, pc = fields[-2], fields[-1]
+        with open(os.path.join(tdir, 'stat')) as f:
+            stat = f.read()
+        head, _, rest = stat.rpartition(') ')
+        rest = rest.split(' ')
+        if size == '262144':
+            syscall = '-1 %s %s\n' % (sp, pc)
+        elif size == '1048576':
+            syscall = 'running\n'
+            rest[26] = str(int(sp, 16))
+        elif size == '8388608' and user == '0' and lost is None:
+            syscall = 'running\n'
+            rest[26] = '0'
+            lost = int(tid)
+        else:
+            continue
+        with open(os.path.join(tdir, 'syscall'), 'w') as f:
+            f.write(syscall)
+        with open(os.path.join(tdir, 'stat'), 'w') as f:
+            f.write(head + ') ' + ' '.join(rest))
+    return lost
+
+
 def coverage_from_regions(snap):
     vsz = rss = cvsz = crss = 0
     for m in snap['mappings']:
@@ -97,7 +134,7 @@ def main():
                            'threads', 'threads_fixture')
     if not os.access(fixture, os.X_OK):
         mt.die('%s: not built' % fixture)
-    if mode not in ('mem', 'nomem', 'captured'):
+    if mode not in ('mem', 'nomem', 'captured', 'formats'):
         mt.die('unknown mode %r' % mode)
     mem = mode == 'mem'
     root = tempfile.mkdtemp(prefix='memmap-threads-')
@@ -117,116 +154,142 @@ def check_fixture(t, fx, mode, root):
         if rc == 64:
             mt.skip('memmap has no --no-mem option yet: %s' % err.strip())
         args = ['--no-mem', pid]
-    elif mode == 'captured':
+    elif mode in ('captured', 'formats'):
         copy_tree(pid, root)
         args = ['--proc-root', root, pid]
     else:
         args = [pid]
-    if True:
-        snap, rc, err = mt.memmap_json(*args)
-        t.eq(rc, 0, 'memmap exit code (stderr: %s)' % err.strip())
-        if mode == 'captured':
-            mt.check_sorted(t, snap)
-            mt.check_tiling(t, snap)
-            mt.check_categories(t, snap)
-        else:
-            mt.check_snapshot(t, snap, pid)
+    threads = [l for l in fx.lines if l[0] == 'thread']
+    lost = rewrite_task_files(pid, root, threads) if mode == 'formats' else None
+    snap, rc, err = mt.memmap_json(*args)
+    t.eq(rc, 0, 'memmap exit code (stderr: %s)' % err.strip())
+    if mode in ('captured', 'formats'):
+        mt.check_sorted(t, snap)
+        mt.check_tiling(t, snap)
+        mt.check_categories(t, snap)
+    else:
+        mt.check_snapshot(t, snap, pid)
 
-        threads = [l for l in fx.lines if l[0] == 'thread']
-        t.eq(len(threads), 5, 'threads the fixture reported')
-        for _, tid, name, low, size, guard, user in threads:
-            tid, low, size, guard = int(tid), mt.h(low), int(size), int(guard)
-            comm = task_comm(pid, tid)
-            if name != '-':
-                t.eq(comm, name, 'thread %d comm' % tid)
-            what = 'thread %d (%s) stack' % (tid, comm)
-            if user == '1' and not mem:
-                # Merged with a malloc chunk: only memory tells them apart.
-                check_range(t, snap, low, low + size, {'thread.stack', 'anon'},
-                            what, exact_edges=False)
-                continue
-            rs = check_range(t, snap, low, low + size, 'thread.stack', what)
-            for _, r in rs:
-                t.eq(r.get('detail'), 'tid %d %s' % (tid, comm), what + ' detail')
-            if guard:
-                check_range(t, snap, low - guard, low, 'thread.guard',
-                            'thread %d guard' % tid)
+    t.eq(len(threads), 5, 'threads the fixture reported')
+    for _, tid, name, low, size, guard, user in threads:
+        tid, low, size, guard = int(tid), mt.h(low), int(size), int(guard)
+        comm = task_comm(pid, tid)
+        if name != '-':
+            t.eq(comm, name, 'thread %d comm' % tid)
+        what = 'thread %d (%s) stack' % (tid, comm)
+        if user == '1' and not mem:
+            # Merged with a malloc chunk: only memory tells them apart.
+            check_range(t, snap, low, low + size, {'thread.stack', 'anon'},
+                        what, exact_edges=False)
+            continue
+        if tid == lost:
+            # No stack pointer: found by shape or not at all.
+            check_range(t, snap, low, low + size, {'thread.stack', 'anon'},
+                        what, exact_edges=False)
+            check_range(t, snap, low - guard, low, {'thread.guard', 'anon'},
+                        'thread %d guard' % tid, exact_edges=False)
+            continue
+        rs = check_range(t, snap, low, low + size, 'thread.stack', what)
+        for _, r in rs:
+            t.eq(r.get('detail'), 'tid %d %s' % (tid, comm), what + ' detail')
+        if guard:
+            check_range(t, snap, low - guard, low, 'thread.guard',
+                        'thread %d guard' % tid)
 
-        # A joined thread's stack stays in glibc's cache for reuse.
-        for _, tid, low, size, guard in (l for l in fx.lines if l[0] == 'exited'):
-            low, size, guard = mt.h(low), int(size), int(guard)
-            what = 'cached stack of exited thread %s' % tid
-            rs = check_range(t, snap, low, low + size,
-                             'thread.stack' if mem else {'thread.stack', 'anon'},
-                             what, exact_edges=mem)
-            for _, r in rs:
-                if mem:
-                    t.eq(r.get('detail'), 'unused (cached) stack', what + ' detail')
-            if guard:
-                check_range(t, snap, low - guard, low,
-                            'thread.guard' if mem else {'thread.guard', 'anon'},
-                            what + ' guard', exact_edges=mem)
+    if lost is not None:
+        # Without a stack pointer a thread's stack is found by its default
+        # size and one-page guard, while threads remain unplaced (here it
+        # and the user-stack one): its own stack or the cached one, both of
+        # that shape, and nothing else.
+        default = [(mt.h(l[3]), mt.h(l[3]) + int(l[4])) for l in threads
+                   if int(l[1]) == lost]
+        default += [(mt.h(l[2]), mt.h(l[2]) + int(l[3])) for l in fx.lines
+                    if l[0] == 'exited']
+        shaped = [(mt.h(r['start']), mt.h(r['end']))
+                  for m in snap['mappings'] for r in m['regions']
+                  if r['label'] == 'thread.stack' and
+                  r.get('detail') == 'thread (tid unknown)']
+        t.check(1 <= len(shaped) <= 2, 'stacks labelled by shape alone: %d' %
+                len(shaped))
+        for rng in shaped:
+            t.check(rng in default, 'stack by shape %#x-%#x is neither the '
+                    'running thread\'s nor the cached one' % rng)
 
-        # Each thread's first malloc made its own arena: the HEAP_MAX block
-        # holding the pointer.  The main thread's is the brk heap.
-        for _, tid, ptr in (l for l in fx.lines if l[0] == 'small'):
-            ptr = mt.h(ptr)
-            if int(tid) == pid:
-                check_range(t, snap, ptr, ptr + 1, 'heap', 'main-thread malloc',
-                            exact_edges=False)
-                continue
-            block = ptr & ~(HEAP_MAX - 1)
-            check_range(t, snap, block, block + HEAP_MAX, 'glibc.arena',
-                        'arena of thread %s' % tid)
-
-        # The thread whose arena outgrew HEAP_MAX got a second heap for it.
-        for _, tid, ptr in (l for l in fx.lines if l[0] == 'spill'):
-            block = mt.h(ptr) & ~(HEAP_MAX - 1)
-            what = 'second heap of the arena of thread %s' % tid
-            for _, r in check_range(t, snap, block, block + HEAP_MAX,
-                                    'glibc.arena', what):
-                if mem:
-                    t.check('extra heap %#x' % block in (r.get('detail') or ''),
-                            '%s: detail %r' % (what, r.get('detail')))
-
-        # Large mallocs: the chunk header sits 16 bytes before the pointer at
-        # the start of its own mmap; the chunk is the request rounded up.
-        for _, tid, ptr, size in (l for l in fx.lines if l[0] == 'large'):
-            ptr, size = mt.h(ptr), int(size)
-            chunk = ptr - 16
-            end = chunk + (size + 16 + 4095) // 4096 * 4096
-            what = 'malloc(%d) by %s at %#x' % (size, tid, ptr)
+    # A joined thread's stack stays in glibc's cache for reuse.
+    for _, tid, low, size, guard in (l for l in fx.lines if l[0] == 'exited'):
+        low, size, guard = mt.h(low), int(size), int(guard)
+        what = 'cached stack of exited thread %s' % tid
+        rs = check_range(t, snap, low, low + size,
+                         'thread.stack' if mem else {'thread.stack', 'anon'},
+                         what, exact_edges=mem)
+        for _, r in rs:
             if mem:
-                check_range(t, snap, chunk, end, 'glibc.mmap-chunk', what)
-            else:
-                check_range(t, snap, chunk, end, {'glibc.mmap-chunk', 'anon'},
-                            what, exact_edges=False)
+                t.eq(r.get('detail'), 'unused (cached) stack', what + ' detail')
+        if guard:
+            check_range(t, snap, low - guard, low,
+                        'thread.guard' if mem else {'thread.guard', 'anon'},
+                        what + ' guard', exact_edges=mem)
 
-        addr, size = fx.info['memfd']
-        check_range(t, snap, mt.h(addr), mt.h(addr) + int(size), 'shmem', 'memfd',
-                    exact_edges=False)
+    # Each thread's first malloc made its own arena: the HEAP_MAX block
+    # holding the pointer.  The main thread's is the brk heap.
+    for _, tid, ptr in (l for l in fx.lines if l[0] == 'small'):
+        ptr = mt.h(ptr)
+        if int(tid) == pid:
+            check_range(t, snap, ptr, ptr + 1, 'heap', 'main-thread malloc',
+                        exact_edges=False)
+            continue
+        block = ptr & ~(HEAP_MAX - 1)
+        check_range(t, snap, block, block + HEAP_MAX, 'glibc.arena',
+                    'arena of thread %s' % tid)
 
-        tcb, var = (mt.h(x) for x in fx.info['tls'])
-        tls_labels = 'ld.tls' if mem else {'ld.tls', 'anon'}
-        check_range(t, snap, tcb, tcb + 1, tls_labels, 'main thread TCB',
-                    exact_edges=False)
-        check_range(t, snap, var, var + 4, tls_labels, 'main thread __thread var',
-                    exact_edges=False)
-        if 'linkmap' in fx.info:
-            lm = mt.h(fx.info['linkmap'][0])
-            check_range(t, snap, lm, lm + 1, 'ld.malloc' if mem else {'ld.malloc', 'anon'},
-                        'link_map of %s' % fx.info['linkmap'][1], exact_edges=False)
+    # The thread whose arena outgrew HEAP_MAX got a second heap for it.
+    for _, tid, ptr in (l for l in fx.lines if l[0] == 'spill'):
+        block = mt.h(ptr) & ~(HEAP_MAX - 1)
+        what = 'second heap of the arena of thread %s' % tid
+        for _, r in check_range(t, snap, block, block + HEAP_MAX,
+                                'glibc.arena', what):
+            if mem:
+                t.check('extra heap %#x' % block in (r.get('detail') or ''),
+                        '%s: detail %r' % (what, r.get('detail')))
 
-        cv, cr = coverage_from_regions(snap)
-        cov = snap.get('coverage') or {}
-        t.check(abs(cov.get('vsz', -1) - cv) < 1e-3,
-                'coverage.vsz %r vs regions %.4f' % (cov.get('vsz'), cv))
-        t.check(abs(cov.get('rss', -1) - cr) < 1e-3,
-                'coverage.rss %r vs regions %.4f' % (cov.get('rss'), cr))
-        t.note('coverage: %.2f%% of VSZ, %.2f%% of RSS' % (100 * cv, 100 * cr))
+    # Large mallocs: the chunk header sits 16 bytes before the pointer at
+    # the start of its own mmap; the chunk is the request rounded up.
+    for _, tid, ptr, size in (l for l in fx.lines if l[0] == 'large'):
+        ptr, size = mt.h(ptr), int(size)
+        chunk = ptr - 16
+        end = chunk + (size + 16 + 4095) // 4096 * 4096
+        what = 'malloc(%d) by %s at %#x' % (size, tid, ptr)
         if mem:
-            t.check(cv >= 0.99, 'coverage of VSZ %.4f < 0.99' % cv)
-            t.check(cr >= 0.99, 'coverage of RSS %.4f < 0.99' % cr)
+            check_range(t, snap, chunk, end, 'glibc.mmap-chunk', what)
+        else:
+            check_range(t, snap, chunk, end, {'glibc.mmap-chunk', 'anon'},
+                        what, exact_edges=False)
+
+    addr, size = fx.info['memfd']
+    check_range(t, snap, mt.h(addr), mt.h(addr) + int(size), 'shmem', 'memfd',
+                exact_edges=False)
+
+    tcb, var = (mt.h(x) for x in fx.info['tls'])
+    tls_labels = 'ld.tls' if mem else {'ld.tls', 'anon'}
+    check_range(t, snap, tcb, tcb + 1, tls_labels, 'main thread TCB',
+                exact_edges=False)
+    check_range(t, snap, var, var + 4, tls_labels, 'main thread __thread var',
+                exact_edges=False)
+    if 'linkmap' in fx.info:
+        lm = mt.h(fx.info['linkmap'][0])
+        check_range(t, snap, lm, lm + 1, 'ld.malloc' if mem else {'ld.malloc', 'anon'},
+                    'link_map of %s' % fx.info['linkmap'][1], exact_edges=False)
+
+    cv, cr = coverage_from_regions(snap)
+    cov = snap.get('coverage') or {}
+    t.check(abs(cov.get('vsz', -1) - cv) < 1e-3,
+            'coverage.vsz %r vs regions %.4f' % (cov.get('vsz'), cv))
+    t.check(abs(cov.get('rss', -1) - cr) < 1e-3,
+            'coverage.rss %r vs regions %.4f' % (cov.get('rss'), cr))
+    t.note('coverage: %.2f%% of VSZ, %.2f%% of RSS' % (100 * cv, 100 * cr))
+    if mem:
+        t.check(cv >= 0.99, 'coverage of VSZ %.4f < 0.99' % cv)
+        t.check(cr >= 0.99, 'coverage of RSS %.4f < 0.99' % cr)
 
 
 if __name__ == '__main__':
