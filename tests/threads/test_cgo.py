@@ -9,10 +9,24 @@ Usage: test_cgo.py BINARY | --missing GO
 
 import os
 import sys
+import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..'))
 import memmaptest as mt  # noqa: E402
 from test_threads import HEAP_MAX, check_range, coverage_from_regions, task_comm  # noqa: E402
+
+
+def settle(pid, timeout=10):
+    """Waits until /proc/PID/maps stops changing: the Go runtime may still
+    be starting threads (each with its arena) after `ready`."""
+    last, stable = None, 0
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and stable < 5:
+        time.sleep(0.1)
+        with open('/proc/%d/maps' % pid) as f:
+            cur = f.read()
+        stable = stable + 1 if cur == last else 0
+        last = cur
 
 
 def main():
@@ -22,6 +36,7 @@ def main():
     binary = sys.argv[1]
     with mt.Fixture([binary]) as fx:
         pid = fx.pid
+        settle(pid)
         snap, rc, err = mt.memmap_json(pid)
         t.eq(rc, 0, 'memmap exit code (stderr: %s)' % err.strip())
         mt.check_snapshot(t, snap, pid)
