@@ -456,11 +456,23 @@ static int label_tls(struct mm_classify *ctx, const struct mm_rtld *r,
 	if (aligned + ssize - L->pd_size != main_pd->pd) {
 		return 0;	/* the TCB is not where this allocation puts it */
 	}
+	/* Byte-exact: the rest of the pages around it is the minimal
+	 * malloc's block too (blocks are whole pages), so ld.malloc. */
 	tls_end = (alloc + n + page - 1) & ~(page - 1);
 	snprintf(detail, sizeof(detail), "main thread TLS and TCB %#llx",
 		 (unsigned long long)main_pd->pd);
-	rc = relabel(snap, alloc & ~(page - 1), tls_end, MM_LD_TLS, MM_HOW_RUNTIME,
-		     detail, MM_LD_MALLOC);
+	rc = relabel(snap, alloc, alloc + n, MM_LD_TLS, MM_HOW_RUNTIME, detail,
+		     MM_LD_MALLOC);
+	if (!rc) {
+		rc = mm_snapshot_label(snap, alloc & ~(page - 1), alloc, MM_LD_MALLOC,
+				       MM_HOW_RUNTIME, "ld.so minimal malloc",
+				       MM_ONLY_ANON);
+	}
+	if (!rc) {
+		rc = mm_snapshot_label(snap, alloc + n, tls_end, MM_LD_MALLOC,
+				       MM_HOW_RUNTIME, "ld.so minimal malloc",
+				       MM_ONLY_ANON);
+	}
 	if (rc || (alloc & (page - 1))) {
 		return rc;
 	}
@@ -469,8 +481,7 @@ static int label_tls(struct mm_classify *ctx, const struct mm_rtld *r,
 	 * that takes the dtv and later small allocations. */
 	block_end = alloc + ((n + page - 1) & ~(page - 1)) + page;
 	rc = mm_snapshot_label(snap, tls_end, block_end, MM_LD_MALLOC, MM_HOW_RUNTIME,
-			       "ld.so minimal malloc (after the TLS block)",
-			       MM_ONLY_ANON);
+			       "ld.so minimal malloc", MM_ONLY_ANON);
 	return rc;
 }
 
@@ -478,8 +489,9 @@ static int label_tls(struct mm_classify *ctx, const struct mm_rtld *r,
  * the link_maps of the objects it loaded and their names, search lists,
  * version tables and init/fini arrays.  Objects dlopen'd later use the real
  * malloc, whose memory is labelled before this runs.  Only the pages these
- * objects are known to span are labelled: the rest of a minimal-malloc
- * block cannot be told from an anonymous neighbour the kernel merged in. */
+ * objects are known to span are labelled, and what the block rule proves:
+ * the rest of a minimal-malloc block cannot be told from an anonymous
+ * neighbour the kernel merged in. */
 struct span {
 	uint64_t start, len;
 };
@@ -541,6 +553,12 @@ static int label_ld_malloc(struct mm_classify *ctx, const struct mm_rtld *r)
 
 		if (!m || !is_anon_private(m) || !region_is_anon(m, v[i].start)) {
 			continue;
+		}
+		/* A block is one mmap of at least a page plus its spare page.
+		 * One that holds the mapping's first page starts there, so its
+		 * first two pages are the loader's whatever merged after it. */
+		if (a == m->start && b < a + 2 * page) {
+			b = a + 2 * page;
 		}
 		rc = mm_mapping_label(m, a, b, MM_LD_MALLOC, MM_HOW_RUNTIME,
 				      "ld.so minimal malloc", MM_ONLY_ANON);
