@@ -516,10 +516,113 @@ def check_vsz_status(t, snap, pid, rss_slack=None):
     return ok
 
 
+LABELS = frozenset('''exe.text exe.rodata exe.data exe.relro exe.bss lib.text
+lib.rodata lib.data lib.relro lib.bss heap stack kernel.vdso kernel.vvar
+kernel.vsyscall file shmem anon.named anon thread.stack thread.guard
+glibc.arena glibc.mmap-chunk ld.tls ld.malloc go.heap go.heap-index
+go.heap-metadata go.page-summary go.page-alloc go.scavenge-index
+go.immortal-metadata go.gc-bits go.allspans go.other'''.split())
+HOWS = frozenset(('elf', 'kernel', 'runtime', 'heuristic'))
+
+# The fields memmap/1 promises (docs: brief "JSON (memmap/1)"), by object.
+SCHEMA_TOP = ('schema', 'tool', 'pid', 'comm', 'exe', 'time', 'kernel',
+              'page_size', 'status', 'runtime', 'totals', 'coverage',
+              'categories', 'mappings', 'warnings')
+SCHEMA_STATUS = ('vm_size', 'vm_rss', 'rss_anon', 'rss_file', 'rss_shmem',
+                 'vm_swap', 'threads')
+SCHEMA_TOTALS = ('vsz', 'reserved', 'rss', 'pss', 'swap', 'private_dirty',
+                 'shared_dirty')
+SCHEMA_CATEGORY = ('label', 'vsz', 'reserved', 'rss', 'pss', 'swap', 'dirty',
+                   'regions')
+SCHEMA_MAPPING_SIZES = ('vsz', 'rss', 'pss', 'pss_dirty', 'swap', 'swap_pss',
+                        'shared_clean', 'shared_dirty', 'private_clean',
+                        'private_dirty', 'referenced', 'anonymous', 'lazyfree',
+                        'anon_huge', 'shmem_huge', 'file_huge', 'shared_huge',
+                        'private_huge', 'locked', 'kernel_page_size',
+                        'mmu_page_size')
+SCHEMA_REGION_SIZES = ('vsz', 'rss', 'pss', 'swap', 'dirty')
+
+
+def _is_size(v):
+    return isinstance(v, int) and not isinstance(v, bool) and v >= 0
+
+
+def _is_addr(v):
+    return isinstance(v, str) and re.fullmatch(r'0x[0-9a-f]+', v) is not None
+
+
+def check_schema(t, snap):
+    """Every field memmap/1 promises is there with its type: sizes are
+    non-negative integers, addresses "0x..." strings, labels and hows from
+    the vocabulary; categories come by RSS, largest first.  Reports the
+    first few problems only, so one systematic slip does not flood."""
+    bad = []
+
+    def need(cond, msg):
+        if not cond and len(bad) < 20:
+            bad.append(msg)
+
+    for k in SCHEMA_TOP:
+        need(k in snap, 'top-level %r missing' % k)
+    need(snap.get('schema') == 'memmap/1', 'schema %r' % snap.get('schema'))
+    need(isinstance(snap.get('pid'), int), 'pid %r' % snap.get('pid'))
+    need(isinstance(snap.get('time'), str) and re.fullmatch(
+        r'\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)',
+        snap.get('time') or ''), 'time %r is not RFC 3339' % snap.get('time'))
+    st = snap.get('status')
+    if st is not None:
+        for k in SCHEMA_STATUS:
+            need(_is_size(st.get(k)), 'status.%s %r' % (k, st.get(k)))
+    for k in SCHEMA_TOTALS:
+        need(_is_size((snap.get('totals') or {}).get(k)), 'totals.%s' % k)
+    cats = snap.get('categories') or []
+    for c in cats:
+        for k in SCHEMA_CATEGORY:
+            need(k in c, 'category %r: %s missing' % (c.get('label'), k))
+        need(c.get('label') in LABELS, 'category label %r' % c.get('label'))
+    rss = [c.get('rss', 0) for c in cats]
+    need(rss == sorted(rss, reverse=True), 'categories not by rss descending')
+    for m in snap.get('mappings') or []:
+        w = 'mapping %s' % m.get('start')
+        for k in ('start', 'end', 'offset'):
+            need(_is_addr(m.get(k)), '%s: %s %r' % (w, k, m.get(k)))
+        need(isinstance(m.get('perms'), str) and
+             re.fullmatch(r'[r-][w-][x-][ps]', m.get('perms', '')),
+             '%s: perms %r' % (w, m.get('perms')))
+        need(isinstance(m.get('dev'), str) and
+             re.fullmatch(r'[0-9a-f]+:[0-9a-f]+', m.get('dev', '')),
+             '%s: dev %r' % (w, m.get('dev')))
+        need(_is_size(m.get('inode')), '%s: inode %r' % (w, m.get('inode')))
+        need('path' in m and (m['path'] is None or isinstance(m['path'], str)),
+             '%s: path' % w)
+        need(isinstance(m.get('deleted'), bool), '%s: deleted' % w)
+        need('vm_flags' in m, '%s: vm_flags missing' % w)
+        for k in SCHEMA_MAPPING_SIZES:
+            need(_is_size(m.get(k)), '%s: %s %r' % (w, k, m.get(k)))
+        for r in m.get('regions') or []:
+            rw = '%s region %s' % (w, r.get('start'))
+            need(_is_addr(r.get('start')) and _is_addr(r.get('end')),
+                 rw + ': start/end')
+            need(r.get('label') in LABELS, '%s: label %r' % (rw, r.get('label')))
+            need(r.get('how') in HOWS, '%s: how %r' % (rw, r.get('how')))
+            need('detail' in r and (r['detail'] is None or
+                                    isinstance(r['detail'], str)), rw + ': detail')
+            need(isinstance(r.get('rss_exact'), bool), rw + ': rss_exact')
+            for k in SCHEMA_REGION_SIZES:
+                need(_is_size(r.get(k)), '%s: %s %r' % (rw, k, r.get(k)))
+    need(isinstance(snap.get('warnings'), list), 'warnings is not a list')
+    for b in bad:
+        t.fail('schema: ' + b)
+    if not bad:
+        t.check(True, '')
+    return not bad
+
+
 def check_snapshot(t, snap, pid=None):
     """All the generic invariants; with pid also the /proc/status ones."""
     t.eq(snap.get('schema'), 'memmap/1', 'schema')
-    ok = check_sorted(t, snap)
+    ok = check_schema(t, snap)
+    ok &= check_sorted(t, snap)
     ok &= check_tiling(t, snap)
     ok &= check_categories(t, snap)
     ok &= check_totals(t, snap)
