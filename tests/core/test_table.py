@@ -71,7 +71,9 @@ def totals(t, fx):
     VmSize, VmRSS is the column sum or the /proc truth."""
     pid = fx.pid
     st = mt.proc_status(pid)
-    rc, out, err = mt.run_memmap('--summary', '-b', pid, env={'NO_COLOR': None})
+    rc, out, err = mt.run_memmap('--summary', '-b', '-o',
+                                 'LABEL,VSZ,RESERVED,RSS,PSS,SWAP,DIRTY,COUNT',
+                                 pid, env={'NO_COLOR': None})
     t.eq(rc, 0, 'summary -b: exit code (stderr %r)' % err)
     lines = out.splitlines()
     head = [i for i, line in enumerate(lines) if line.split()[:2] == ['LABEL', 'VSZ']]
