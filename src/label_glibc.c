@@ -4,9 +4,11 @@
  * that the thread labeller shares (glibc_layout.h). */
 #include <elf.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "glibc_layout.h"
 
@@ -320,29 +322,74 @@ static int label_arenas(struct mm_classify *ctx, const struct mm_rtld *r)
 	return 0;
 }
 
+/* Header reads look only at pages pagemap says are in RAM, so walking
+ * untouched memory neither faults it in nor swaps it back. */
+struct scan {
+	struct mm_classify *ctx;
+	uint64_t page;
+	int pm_fd;		/* the target's pagemap, or -1: read anyway */
+	uint64_t *pm;		/* entries for [pm_start, pm_start + pm_n pages) */
+	uint64_t pm_start;
+	size_t pm_n;
+};
+
+#define PM_PRESENT (1ULL << 63)
+
+static bool present(const struct scan *s, uint64_t addr)
+{
+	uint64_t e, idx = addr / s->page;
+
+	if (s->pm_fd < 0) {
+		return true;
+	}
+	if (s->pm && addr >= s->pm_start && (addr - s->pm_start) / s->page < s->pm_n) {
+		return s->pm[(addr - s->pm_start) / s->page] & PM_PRESENT;
+	}
+	if (pread(s->pm_fd, &e, sizeof(e), (off_t)(idx * sizeof(e))) != sizeof(e)) {
+		return false;
+	}
+	return e & PM_PRESENT;
+}
+
+/* Loads the pagemap entries of [a, b) for a page-by-page search. */
+static void load_pagemap(struct scan *s, uint64_t a, uint64_t b)
+{
+	size_t n = (size_t)((b - a) / s->page);
+	ssize_t got;
+
+	free(s->pm);
+	s->pm = NULL;
+	s->pm_n = 0;
+	if (s->pm_fd < 0 || !n || !(s->pm = calloc(n, sizeof(*s->pm)))) {
+		return;
+	}
+	got = pread(s->pm_fd, s->pm, n * sizeof(*s->pm),
+		    (off_t)(a / s->page * sizeof(*s->pm)));
+	s->pm_start = a;
+	s->pm_n = got > 0 ? (size_t)got / sizeof(*s->pm) : 0;
+}
+
 /* A chunk header at p that says "mmapped chunk ending at or before end". */
-static uint64_t chunk_at(struct mm_classify *ctx, uint64_t p, uint64_t end,
-			 uint64_t page)
+static uint64_t chunk_at(const struct scan *s, uint64_t p, uint64_t end)
 {
 	uint64_t h[2], size;
 
-	if (mm_target_read(ctx->target, p, h, sizeof(h))) {
+	if (!present(s, p) || mm_target_read(s->ctx->target, p, h, sizeof(h))) {
 		return 0;
 	}
 	size = h[1] & ~SIZE_BITS;
 	if (h[0] != 0 || (h[1] & SIZE_BITS) != IS_MMAPPED || !size ||
-	    (size & (page - 1)) || size > end - p) {
+	    (size & (s->page - 1)) || size > end - p) {
 		return 0;
 	}
 	return size;
 }
 
 /* Follows headers from p: the chain of chunks must end exactly at end. */
-static bool chunk_chain(struct mm_classify *ctx, uint64_t p, uint64_t end,
-			uint64_t page)
+static bool chunk_chain(const struct scan *s, uint64_t p, uint64_t end)
 {
 	for (int n = 0; p < end && n < 4096; n++) {
-		uint64_t size = chunk_at(ctx, p, end, page);
+		uint64_t size = chunk_at(s, p, end);
 
 		if (!size) {
 			return false;
@@ -352,11 +399,10 @@ static bool chunk_chain(struct mm_classify *ctx, uint64_t p, uint64_t end,
 	return p == end;
 }
 
-static int label_chain(struct mm_classify *ctx, uint64_t p, uint64_t end,
-		       uint64_t page)
+static int label_chain(const struct scan *s, uint64_t p, uint64_t end)
 {
 	while (p < end) {
-		uint64_t size = chunk_at(ctx, p, end, page);
+		uint64_t size = chunk_at(s, p, end);
 		char detail[64];
 		int rc;
 
@@ -366,7 +412,7 @@ static int label_chain(struct mm_classify *ctx, uint64_t p, uint64_t end,
 		/* The address keeps merged neighbours apart. */
 		snprintf(detail, sizeof(detail), "chunk %#llx, %llu bytes",
 			 (unsigned long long)p, (unsigned long long)size);
-		rc = mm_snapshot_label(ctx->snap, p, p + size, MM_GLIBC_MMAP_CHUNK,
+		rc = mm_snapshot_label(s->ctx->snap, p, p + size, MM_GLIBC_MMAP_CHUNK,
 				       MM_HOW_RUNTIME, detail, MM_ONLY_ANON);
 		if (rc) {
 			return rc;
@@ -379,31 +425,40 @@ static int label_chain(struct mm_classify *ctx, uint64_t p, uint64_t end,
 /* A malloc above the mmap threshold gets its own mmap, headed by a chunk
  * header (prev_size 0, size | IS_MMAPPED).  The kernel merges neighbouring
  * ones, so each still-anon run of an rw mapping is walked chunk by chunk;
- * a run whose start is something else is searched page by page for a
- * chain of headers reaching exactly the run's end. */
+ * a run (up to 64 MiB) whose start is something else is searched page by
+ * page for a chain of headers reaching exactly the run's end. */
 static int label_chunks(struct mm_classify *ctx)
 {
 	struct mm_snapshot *snap = ctx->snap;
-	uint64_t page = snap->page_size ? snap->page_size : 4096;
+	struct scan s = { .ctx = ctx, .pm_fd = -1 };
+	int rc = 0;
 
-	for (size_t i = 0; i < snap->nmappings; i++) {
+	s.page = snap->page_size ? snap->page_size : 4096;
+	if (ctx->target->no_mem || ctx->target->captured) {
+		return 0;
+	}
+	s.pm_fd = mm_target_open(ctx->target, "pagemap", O_RDONLY);
+	for (size_t i = 0; !rc && i < snap->nmappings; i++) {
 		struct mm_mapping *m = &snap->mappings[i];
 
 		if (!is_anon_private(m) || m->perms[0] != 'r' || m->perms[1] != 'w') {
 			continue;
 		}
-		for (size_t j = 0; j < m->nregions; j++) {
+		for (size_t j = 0; !rc && j < m->nregions; j++) {
 			uint64_t a = m->regions[j].start, b = m->regions[j].end, p;
-			int rc;
 
-			if (m->regions[j].label != MM_ANON) {
+			/* Chunks are whole pages; other labels may end mid-page. */
+			a = (a + s.page - 1) & ~(s.page - 1);
+			b &= ~(s.page - 1);
+			if (m->regions[j].label != MM_ANON || a >= b) {
 				continue;
 			}
-			if (chunk_chain(ctx, a, b, page)) {
+			if (chunk_chain(&s, a, b)) {
 				p = a;
 			} else if (b - a <= (64ULL << 20)) {
-				for (p = a + page; p < b && !chunk_chain(ctx, p, b, page);
-				     p += page) {
+				load_pagemap(&s, a, b);
+				for (p = a + s.page; p < b && !chunk_chain(&s, p, b);
+				     p += s.page) {
 					;
 				}
 			} else {
@@ -412,14 +467,21 @@ static int label_chunks(struct mm_classify *ctx)
 			if (p >= b) {
 				continue;
 			}
-			rc = label_chain(ctx, p, b, page);
-			if (rc) {
-				return rc;
+			rc = label_chain(&s, p, b);
+			/* The regions were rebuilt: go on after the chain. */
+			for (size_t k = 0; k < m->nregions; k++) {
+				if (m->regions[k].end >= b) {
+					j = k;
+					break;
+				}
 			}
-			j = (size_t)-1;	/* regions rebuilt */
 		}
 	}
-	return 0;
+	free(s.pm);
+	if (s.pm_fd >= 0) {
+		close(s.pm_fd);
+	}
+	return rc;
 }
 
 /* The main thread's static TLS: ld.so's _dl_allocate_tls_storage takes
