@@ -676,14 +676,15 @@ def load_bias(snap, path, segs):
 
 
 def check_elf_image(t, snap, path, prefix, pid=None, must_mention=None,
-                    only=None):
+                    only=None, elf_file=None):
     """Every SHF_ALLOC section of the ELF file mapped from path (but .tbss;
     with only, just the sections named there) lies, after the load bias, in
     regions labelled elf_expected_label() whose detail names the section
     (and must_mention, e.g. 'libc.so.6').  Reads the file through
-    /proc/PID/root when pid is given.  Returns the number of sections
-    checked."""
-    fpath = '/proc/%d/root%s' % (pid, path) if pid else path
+    /proc/PID/root when pid is given, or elf_file (a copy of what was
+    mapped, when the file at path is no longer it).  Returns the number of
+    sections checked."""
+    fpath = elf_file or ('/proc/%d/root%s' % (pid, path) if pid else path)
     secs = readelf_sections(fpath)
     segs = readelf_segments(fpath)
     bias = load_bias(snap, path, segs)

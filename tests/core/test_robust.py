@@ -4,7 +4,7 @@ labelled (through /proc/PID/map_files); a corrupt ELF file mapped like a
 library degrades to `file` and never aborts the run; without privileges,
 another user's process is refused with exit 2 and one's own is labelled.
 
-usage: test_robust.py [deleted|corrupt|corrupt-lib|unprivileged|all]"""
+usage: test_robust.py [deleted|corrupt|corrupt-lib|replaced|unprivileged|all]"""
 import os
 import shutil
 import sys
@@ -131,6 +131,51 @@ def corrupt_lib(t, factory, d):
             t.eq(rc2, rc, what + ': table exit code vs -J')
 
 
+def replaced_lib(t, factory, d, as_nobody):
+    """The fixture library, loaded, then replaced on disk by another ELF
+    file under the same name: memmap must label it from what was mapped
+    (map_files/), or, where it cannot reach that, call it `file` and warn;
+    never label it from the file now at that path."""
+    lib = os.environ.get('MEMMAP_FIXTURE_LIB') or mt.die('MEMMAP_FIXTURE_LIB unset')
+    who = 'nobody' if as_nobody else 'root'
+    sub = os.path.join(d, 'replaced-' + who)
+    os.mkdir(sub)
+    os.chmod(sub, 0o755)
+    orig = os.path.join(sub, 'original.so')
+    path = os.path.join(sub, 'libreplaced.so')
+    shutil.copy(lib, orig)
+    shutil.copy(lib, path)
+    for f in (orig, path):
+        os.chmod(f, 0o755)
+    drop = mt.as_user(NOBODY) if as_nobody else None
+    what = 'replaced library (%s)' % who
+    with mt.Fixture([factory, '--dlopen', path], preexec_fn=drop) as fx:
+        tmp = path + '.new'
+        shutil.copy('/bin/true', tmp)
+        os.rename(tmp, path)
+        snap, rc, err = mt.memmap_json(fx.pid, preexec_fn=drop)
+        mt.check_snapshot(t, snap, fx.pid)
+        mine = [m for m in snap['mappings'] if m['path'] == path]
+        t.check(len(mine) >= 3, '%s: %d mappings' % (what, len(mine)))
+        for m in mine:
+            t.eq(m['deleted'], True, '%s: mapping %s deleted' % (what, m['start']))
+        labels = {r['label'] for m in mine for r in m['regions']}
+        if labels == {'file'}:
+            t.eq(rc, 1, what + ': labelled file, exit code')
+            t.check(any(path in w for w in snap['warnings']),
+                    '%s: labelled file without a warning naming it: %r'
+                    % (what, snap['warnings']))
+            t.check(as_nobody, what + ': root can read map_files/, yet '
+                    'the library was not labelled')
+        else:
+            t.eq(rc, 0, what + ': exit code (stderr %r)' % err)
+            n = mt.check_elf_image(t, snap, path, 'lib', pid=fx.pid,
+                                   must_mention='libreplaced.so', elf_file=orig,
+                                   only={'.text', '.rodata', '.data', '.bss'})
+            t.eq(n, 4, what + ': sections checked')
+        t.note('%s: labels %s, exit %d' % (what, sorted(labels), rc))
+
+
 def unprivileged(t, factory):
     drop = mt.as_user(NOBODY)
     rc, out, err = mt.run_memmap('--version', preexec_fn=drop)
@@ -162,7 +207,7 @@ def unprivileged(t, factory):
 
 def main():
     part = sys.argv[1] if len(sys.argv) > 1 else 'all'
-    parts = ['deleted', 'corrupt', 'corrupt-lib', 'unprivileged']
+    parts = ['deleted', 'corrupt', 'corrupt-lib', 'replaced', 'unprivileged']
     if part not in parts + ['all']:
         mt.die('usage: test_robust.py [%s|all]' % '|'.join(parts))
     t = mt.Checker('core-robust-' + part)
@@ -174,11 +219,14 @@ def main():
             corrupt_elf(t, factory, d)
         if part in ('corrupt-lib', 'all'):
             corrupt_lib(t, factory, d)
-    if part in ('unprivileged', 'all'):
-        if os.geteuid() == 0:
+        if part in ('replaced', 'all'):
+            replaced_lib(t, factory, d, False)
+        if part in ('unprivileged', 'all'):
+            if os.geteuid() != 0:
+                mt.skip('not root: the unprivileged cases need to switch users')
+            os.chmod(d, 0o755)
             unprivileged(t, factory)
-        else:
-            mt.skip('not root: the unprivileged cases need to switch users')
+            replaced_lib(t, factory, d, True)
     t.done()
 
 
