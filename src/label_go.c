@@ -4,6 +4,7 @@
  * (symbols and member offsets from DWARF, values by pread on
  * /proc/PID/mem), and, for stripped binaries or unreadable memory, the
  * arena hint addresses alone. */
+#include <elf.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -13,6 +14,7 @@
 #include "classify.h"
 #include "go_buildinfo.h"
 #include "go_dwarf.h"
+#include "label_go.h"
 
 /* Constants of the Go runtime on linux/amd64 that DWARF does not carry;
  * the same in Go 1.19 through 1.25. */
@@ -114,10 +116,6 @@ static const struct {
 };
 
 #define GO_NAME_PREFIX "[anon: Go: "
-
-/* The go.* label for a kernel name "[anon: Go: NAME]"; -1 if it is not
- * one.  Unknown NAMEs are still the runtime's: go.other. */
-int mm_go_label_for_name(const char *path);
 
 int mm_go_label_for_name(const char *path)
 {
@@ -476,6 +474,15 @@ static void label_heuristic(struct go_labeller *g)
 
 /* ---- entry */
 
+/* The constants above are linux/amd64's; elsewhere only names label. */
+static bool is_amd64(const struct mm_elf *e)
+{
+	Elf64_Ehdr h;
+
+	return mm_elf_pread(e, &h, sizeof(h), 0) == 0 && h.e_ident[EI_CLASS] == ELFCLASS64 &&
+	       h.e_machine == EM_X86_64;
+}
+
 static struct mm_mapping *exe_mapping(const struct mm_snapshot *snap)
 {
 	if (!snap->exe) {
@@ -515,7 +522,7 @@ int mm_label_go(struct mm_classify *ctx)
 	if (err) {
 		return err;
 	}
-	if (!g.snap->runtime.lang || strcmp(g.snap->runtime.lang, "go")) {
+	if (!g.snap->runtime.lang || strcmp(g.snap->runtime.lang, "go") || !is_amd64(e)) {
 		return 0;
 	}
 
