@@ -251,77 +251,6 @@ static bool has_flag(const struct mm_mapping *m, const char *flag)
 	return false;
 }
 
-/* A non-main arena heap: HEAP_MAX bytes at a HEAP_MAX-aligned address,
- * committed rw from the start, PROT_NONE (MAP_NORESERVE) after.  Exact when
- * its heap_info reads back consistently. */
-static int label_arenas(struct mm_classify *ctx, const struct mm_rtld *r)
-{
-	struct mm_snapshot *snap = ctx->snap;
-	uint64_t page = snap->page_size ? snap->page_size : 4096;
-
-	for (size_t i = 0; i < snap->nmappings; i++) {
-		struct mm_mapping *m = &snap->mappings[i];
-		uint64_t hi[5], block = m->start, committed;
-		enum mm_how how = MM_HOW_HEURISTIC;
-		char detail[96] = "";
-		int rc;
-
-		if ((block & (HEAP_MAX - 1)) || !is_anon_private(m) ||
-		    m->perms[0] != 'r' || m->perms[1] != 'w' ||
-		    !region_is_anon(m, block)) {
-			continue;
-		}
-		if (mm_target_read(ctx->target, block, hi, sizeof(hi)) == 0) {
-			uint64_t ar = hi[0], prev = hi[1], size = hi[2], mprot = hi[3];
-			/* heap_info is 48 bytes since glibc 2.35 (pagesize was
-			 * added: the page size, or the huge page size with the
-			 * hugetlb tunable), 32 before; an arena's first heap
-			 * holds its malloc_state right after it. */
-			bool ps = hi[4] >= page && !(hi[4] & (hi[4] - 1));
-			bool first = (ar == block + 48 && ps) || ar == block + 32;
-
-			if (ar && size && size <= mprot && mprot <= HEAP_MAX &&
-			    !(mprot & (page - 1)) &&
-			    (first ? !prev : (prev && !(prev & (HEAP_MAX - 1))))) {
-				how = MM_HOW_RUNTIME;
-				if (first) {
-					snprintf(detail, sizeof(detail), "arena %#llx",
-						 (unsigned long long)ar);
-				} else {
-					snprintf(detail, sizeof(detail),
-						 "arena %#llx, extra heap %#llx",
-						 (unsigned long long)ar,
-						 (unsigned long long)block);
-				}
-			} else {
-				continue;	/* readable, and not a heap */
-			}
-		} else {
-			/* By shape: the rest of the block reserved right after. */
-			struct mm_mapping *n = i + 1 < snap->nmappings ? m + 1 : NULL;
-
-			/* MAP_NORESERVE (VmFlags nr) tells a heap from a Go
-			 * arena, which has the same shape. */
-			committed = mm_mapping_size(m);
-			if (committed > HEAP_MAX || !has_flag(m, "nr") ||
-			    (committed < HEAP_MAX &&
-			     (!n || n->start != m->end || n->end != block + HEAP_MAX ||
-			      !mm_mapping_is_reserved(n) || !is_anon_private(n) ||
-			      !has_flag(n, "nr")))) {
-				continue;
-			}
-			snprintf(detail, sizeof(detail), "heap %#llx",
-				 (unsigned long long)block);
-		}
-		rc = mm_snapshot_label(snap, block, block + HEAP_MAX, MM_GLIBC_ARENA,
-				       how, detail, MM_ONLY_ANON);
-		if (rc) {
-			return rc;
-		}
-	}
-	return 0;
-}
-
 /* Header reads look only at pages pagemap says are in RAM, so walking
  * untouched memory neither faults it in nor swaps it back. */
 struct scan {
@@ -367,6 +296,83 @@ static void load_pagemap(struct scan *s, uint64_t a, uint64_t b)
 		    (off_t)(a / s->page * sizeof(*s->pm)));
 	s->pm_start = a;
 	s->pm_n = got > 0 ? (size_t)got / sizeof(*s->pm) : 0;
+}
+
+/* A non-main arena heap: HEAP_MAX bytes at a HEAP_MAX-aligned address,
+ * committed rw from the start, PROT_NONE (MAP_NORESERVE) after.  Exact when
+ * its heap_info reads back consistently. */
+static int label_arenas(struct mm_classify *ctx)
+{
+	struct mm_snapshot *snap = ctx->snap;
+	uint64_t page = snap->page_size ? snap->page_size : 4096;
+	struct scan s = { .ctx = ctx, .page = page, .pm_fd = -1 };
+	int rc = 0;
+
+	if (!ctx->target->no_mem && !ctx->target->captured) {
+		s.pm_fd = mm_target_open(ctx->target, "pagemap", O_RDONLY);
+	}
+	for (size_t i = 0; !rc && i < snap->nmappings; i++) {
+		struct mm_mapping *m = &snap->mappings[i];
+		uint64_t hi[5], block = m->start, committed;
+		enum mm_how how = MM_HOW_HEURISTIC;
+		char detail[96] = "";
+
+		if ((block & (HEAP_MAX - 1)) || !is_anon_private(m) ||
+		    m->perms[0] != 'r' || m->perms[1] != 'w' ||
+		    !region_is_anon(m, block)) {
+			continue;
+		}
+		/* glibc wrote heap_info: a page not in RAM is read by shape. */
+		if (present(&s, block) &&
+		    mm_target_read(ctx->target, block, hi, sizeof(hi)) == 0) {
+			uint64_t ar = hi[0], prev = hi[1], size = hi[2], mprot = hi[3];
+			/* heap_info is 48 bytes since glibc 2.35 (pagesize was
+			 * added: the page size, or the huge page size with the
+			 * hugetlb tunable), 32 before; an arena's first heap
+			 * holds its malloc_state right after it. */
+			bool ps = hi[4] >= page && !(hi[4] & (hi[4] - 1));
+			bool first = (ar == block + 48 && ps) || ar == block + 32;
+
+			if (ar && size && size <= mprot && mprot <= HEAP_MAX &&
+			    !(mprot & (page - 1)) &&
+			    (first ? !prev : (prev && !(prev & (HEAP_MAX - 1))))) {
+				how = MM_HOW_RUNTIME;
+				if (first) {
+					snprintf(detail, sizeof(detail), "arena %#llx",
+						 (unsigned long long)ar);
+				} else {
+					snprintf(detail, sizeof(detail),
+						 "arena %#llx, extra heap %#llx",
+						 (unsigned long long)ar,
+						 (unsigned long long)block);
+				}
+			} else {
+				continue;	/* readable, and not a heap */
+			}
+		} else {
+			/* By shape: the rest of the block reserved right after. */
+			struct mm_mapping *n = i + 1 < snap->nmappings ? m + 1 : NULL;
+
+			/* MAP_NORESERVE (VmFlags nr) tells a heap from a Go
+			 * arena, which has the same shape. */
+			committed = mm_mapping_size(m);
+			if (committed > HEAP_MAX || !has_flag(m, "nr") ||
+			    (committed < HEAP_MAX &&
+			     (!n || n->start != m->end || n->end != block + HEAP_MAX ||
+			      !mm_mapping_is_reserved(n) || !is_anon_private(n) ||
+			      !has_flag(n, "nr")))) {
+				continue;
+			}
+			snprintf(detail, sizeof(detail), "heap %#llx",
+				 (unsigned long long)block);
+		}
+		rc = mm_snapshot_label(snap, block, block + HEAP_MAX, MM_GLIBC_ARENA,
+				       how, detail, MM_ONLY_ANON);
+	}
+	if (s.pm_fd >= 0) {
+		close(s.pm_fd);
+	}
+	return rc;
 }
 
 /* A chunk header at p that says "mmapped chunk ending at or before end". */
@@ -647,7 +653,7 @@ int mm_label_glibc(struct mm_classify *ctx)
 	if (rc) {
 		r = (struct mm_rtld){ 0 };
 	}
-	rc = label_arenas(ctx, &r);
+	rc = label_arenas(ctx);
 	if (!rc && r.lay && mm_glibc_pthreads(ctx, &r, &pt, &npt) == 0) {
 		rc = label_tls(ctx, &r, pt, npt);
 	}
