@@ -771,3 +771,49 @@ def check_vs_smaps(t, snap, pid):
                 ok &= t.eq(m[k], x[sk], 'mapping %s %s %s vs smaps %s' %
                            (m['start'], m.get('path'), k, sk))
     return ok
+
+
+def pmap_x(pid):
+    """`pmap -x PID` as ({start: (kbytes, rss_kb, dirty_kb)}, totals
+    (kbytes, rss_kb, dirty_kb)), or None when pmap is not installed."""
+    try:
+        out = subprocess.run(['pmap', '-x', str(pid)], capture_output=True,
+                             text=True, check=True).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    rows, total = {}, None
+    for line in out.splitlines():
+        w = line.split()
+        if len(w) >= 5 and re.fullmatch(r'[0-9a-f]{6,}', w[0]) and \
+                all(x.isdigit() for x in w[1:4]):
+            rows[int(w[0], 16)] = tuple(int(x) for x in w[1:4])
+        elif w[:2] == ['total', 'kB']:
+            total = tuple(int(x) for x in w[2:5])
+    return rows, total
+
+
+def check_vs_pmap(t, snap, pid):
+    """procps's `pmap -x` agrees: per mapping and in total, Kbytes = vsz,
+    RSS = rss, Dirty = private_dirty + shared_dirty.  Notes and passes when
+    pmap is missing."""
+    px = pmap_x(pid)
+    if px is None:
+        t.note('pmap not installed: pmap comparison not run')
+        return True
+    rows, total = px
+    ok = t.check(total is not None, 'pmap -x %d: no total line' % pid)
+    for m in snap['mappings']:
+        want = rows.get(h(m['start']))
+        if not t.check(want is not None, 'pmap -x has no row at %s' % m['start']):
+            ok = False
+            continue
+        got = (m['vsz'] // 1024, m['rss'] // 1024,
+               (m['private_dirty'] + m['shared_dirty']) // 1024)
+        ok &= t.eq(got, want, 'mapping %s %s (KiB vsz, rss, dirty) vs pmap -x'
+                   % (m['start'], m.get('path')))
+    if total:
+        tt = snap['totals']
+        ok &= t.eq((tt['vsz'] // 1024, tt['rss'] // 1024,
+                    (tt['private_dirty'] + tt['shared_dirty']) // 1024), total,
+                   'totals (KiB vsz, rss, dirty) vs pmap -x total')
+    return ok

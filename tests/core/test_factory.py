@@ -27,6 +27,7 @@ def objects(t, fx, snap):
     t.check(abs(sj.get('vm_rss', 0) - rss) <= 256 * 1024,
             'status.vm_rss %r vs VmRSS %d' % (sj.get('vm_rss'), rss))
     mt.check_vs_smaps(t, snap, fx.pid)
+    mt.check_vs_pmap(t, snap, fx.pid)
     truth = mt.proc_maps(fx.pid)
 
     s, e = fx.range('file')

@@ -40,6 +40,7 @@ def inspect(t, argv, part):
         if part == 'basic':
             mt.check_snapshot(t, snap, p.pid)
             mt.check_vs_smaps(t, snap, p.pid)
+            mt.check_vs_pmap(t, snap, p.pid)
             t.eq(snap['exe'], exe, '%s: exe' % name)
             t.eq(mt.check_elf_image(t, snap, exe, 'exe', pid=p.pid,
                                     only={'.text'}), 1, '%s: .text checked' % name)
