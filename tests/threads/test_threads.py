@@ -161,8 +161,14 @@ def check_fixture(t, fx, mode, root):
         args = [pid]
     threads = [l for l in fx.lines if l[0] == 'thread']
     lost = rewrite_task_files(pid, root, threads) if mode == 'formats' else None
+    before = mt.proc_status(pid)
     snap, rc, err = mt.memmap_json(*args)
     t.eq(rc, 0, 'memmap exit code (stderr: %s)' % err.strip())
+    # Reading the target must not change it: no page faulted in, no page
+    # table made (the fixture itself sits in pause()).
+    after = mt.proc_status(pid)
+    for k in ('VmRSS', 'VmPTE', 'VmSize'):
+        t.eq(after.get(k), before.get(k), '%s after memmap' % k)
     if mode in ('captured', 'formats'):
         mt.check_sorted(t, snap)
         mt.check_tiling(t, snap)
