@@ -16,8 +16,8 @@
 #include "go_dwarf.h"
 #include "label_go.h"
 
-/* Constants of the Go runtime on linux/amd64 that DWARF does not carry;
- * the same in Go 1.19 through 1.25. */
+/* Constants of the Go runtime on linux/amd64 that DWARF does not carry
+ * (malloc.go, mheap.go); the same from Go 1.19 through 1.23, checked. */
 #define HEAP_ARENA_BYTES	(64ull << 20)
 #define ARENA_BASE_OFFSET	0xffff800000000000ull
 #define PERSISTENT_CHUNK_SIZE	(256ull << 10)
@@ -262,15 +262,15 @@ out:
  * scavenge index; each is a reservation with parts committed. */
 static void label_page_alloc(struct go_labeller *g)
 {
-	struct mm_go_type sum, arr, cap, chunks, scav;
-	uint64_t *l1;
+	struct mm_go_type sum, arr, cap, chunks;
+	uint64_t *l1, a, len, c, esize;
 
 	if (!var(g, "runtime.mheap_", "pages.summary", &sum) && sum.count &&
 	    sum.count <= 16 && sum.elem_target_size &&
 	    !mm_go_dwarf_type(g->dw, "[]runtime.pallocSum", "array", &arr) &&
 	    !mm_go_dwarf_type(g->dw, "[]runtime.pallocSum", "cap", &cap)) {
 		for (uint64_t l = 0; l < sum.count; l++) {
-			uint64_t hdr = sum.addr + l * sum.elem_size, a, c;
+			uint64_t hdr = sum.addr + l * sum.elem_size;
 
 			if (rd64(g, hdr + arr.addr, &a) || rd64(g, hdr + cap.addr, &c)) {
 				break;
@@ -298,14 +298,11 @@ static void label_page_alloc(struct go_labeller *g)
 		free(l1);
 	}
 
-	if (!var(g, "runtime.mheap_", "pages.scav.index.chunks", &scav)) {
-		uint64_t a, len, c, esize;
-
-		if (!read_slice(g, "runtime.mheap_", "pages.scav.index.chunks", &a, &len, &c, &esize) &&
-		    esize) {
-			labelf(g, a, page_up(g, a + c * esize), MM_GO_SCAVENGE_INDEX,
-			       "scavenge index");
-		}
+	/* []atomic.Uint8 in 1.19, []atomicScavChunkData from 1.21: the
+	 * element size from DWARF gives the reservation either way. */
+	if (!read_slice(g, "runtime.mheap_", "pages.scav.index.chunks", &a, &len, &c, &esize) &&
+	    esize) {
+		labelf(g, a, page_up(g, a + c * esize), MM_GO_SCAVENGE_INDEX, "scavenge index");
 	}
 }
 
