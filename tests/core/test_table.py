@@ -156,6 +156,13 @@ def main():
         s, e = fx.range('anon')
         t.check(('%x' % s) in text.lower(), 'default: mapping %x not in the tree' % s)
         t.check('mapped file.dat' in text, 'default: "mapped file.dat" not shown')
+        # The factory's data mapping holds .got.plt/.data/.bss: its regions
+        # are children in the tree.
+        t.check(re.search(r'(\u251c\u2500|\u2514\u2500|\|-|`-)\s*[0-9a-f]+-[0-9a-f]+',
+                          text), 'default: no region rows under a mapping')
+        for name in ('.data', '.bss'):
+            t.check(re.search(r'(?m)\s%s(\s|$)' % re.escape(name), text),
+                    'default: section %s not named in the tree' % name)
         t.check(control_bytes(out) == [], 'default: control bytes %s in the output'
                 % control_bytes(out))
         t.check(b'\x1b[31mred' not in out, 'default: the file name\'s escape '
