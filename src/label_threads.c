@@ -186,13 +186,6 @@ static int read_tasks(struct mm_target *t, struct tasks *ts)
 	return 0;
 }
 
-static struct task *find_task(struct tasks *ts, pid_t tid)
-{
-	struct task key = { .tid = tid };
-
-	return ts->n ? bsearch(&key, ts->v, ts->n, sizeof(*ts->v), tid_cmp) : NULL;
-}
-
 /* The task whose tid inside the target's pid namespace is nstid. */
 static struct task *find_nstask(struct tasks *ts, pid_t nstid)
 {
@@ -304,10 +297,11 @@ static int label_named(struct mm_classify *ctx, struct tasks *ts)
 			continue;
 		}
 		if (num) {
+			/* glibc names the tid of the target's pid namespace. */
 			pid_t tid = (pid_t)strtol(num, NULL, 10);
-			struct task *k = find_task(ts, tid);
+			struct task *k = find_nstask(ts, tid);
 
-			task_detail(k, tid, detail, sizeof(detail));
+			task_detail(k, k ? k->tid : tid, detail, sizeof(detail));
 			if (k) {
 				k->placed = true;
 			}
