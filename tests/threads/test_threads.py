@@ -65,7 +65,7 @@ def task_comm(pid, tid):
 
 def copy_tree(pid, root):
     """Copies what memmap reads of /proc/PID to root/PID: smaps, status,
-    comm, limits, maps, the exe link, task/TID/{comm,stat,syscall}."""
+    comm, limits, maps, the exe link, task/TID/{comm,stat,syscall,status}."""
     d = os.path.join(root, str(pid))
     os.makedirs(d)
     for f in ('smaps', 'status', 'comm', 'limits', 'maps'):
@@ -74,7 +74,7 @@ def copy_tree(pid, root):
     for tid in os.listdir('/proc/%d/task' % pid):
         td = os.path.join(d, 'task', tid)
         os.makedirs(td)
-        for f in ('comm', 'stat', 'syscall'):
+        for f in ('comm', 'stat', 'syscall', 'status'):
             try:
                 shutil.copy('/proc/%d/task/%s/%s' % (pid, tid, f), td)
             except OSError:
