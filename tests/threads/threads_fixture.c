@@ -58,7 +58,7 @@ static const struct spec specs[NTHREADS] = {
 
 static __thread int tls_var = 1;
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
-static pid_t tids[NTHREADS];
+static char task_dirs[NTHREADS][64];	/* "PID/task/TID" as /proc names them */
 static int ntids;
 static pthread_barrier_t started;
 
@@ -112,7 +112,12 @@ static void *worker(void *arg)
 	if (s->exits) {
 		printf("exited %d %p %zu %zu\n", (int)tid, low, size, guard);
 	} else {
-		tids[ntids++] = tid;
+		/* As /proc's own pid namespace names this thread: the fixture
+		 * may run in another. */
+		ssize_t n = readlink("/proc/thread-self", task_dirs[ntids],
+				     sizeof(task_dirs[0]) - 1);
+
+		task_dirs[ntids++][n > 0 ? n : 0] = '\0';
 		printf("thread %d %s %p %zu %zu %d\n", (int)tid,
 		       s->name ? s->name : "-", low, size, guard, s->user);
 	}
@@ -145,10 +150,10 @@ static void wait_paused(void)
 		int paused = 0;
 
 		for (int i = 0; i < ntids; i++) {
-			char path[64], buf[32] = "";
+			char path[96], buf[32] = "";
 			FILE *f;
 
-			snprintf(path, sizeof(path), "/proc/self/task/%d/syscall", (int)tids[i]);
+			snprintf(path, sizeof(path), "/proc/%s/syscall", task_dirs[i]);
 			if ((f = fopen(path, "r"))) {
 				if (!fgets(buf, sizeof(buf), f)) {
 					buf[0] = '\0';
