@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/sysmacros.h>
 
 #include "classify.h"
 #include "go_buildinfo.h"
@@ -480,15 +481,16 @@ static bool is_amd64(const struct mm_elf *e)
 	       h.e_machine == EM_X86_64;
 }
 
+/* The executable's first mapping: the same file by inode, and by device
+ * or path (overlay filesystems show another device in maps than stat). */
 static struct mm_mapping *exe_mapping(const struct mm_snapshot *snap)
 {
-	if (!snap->exe) {
-		return NULL;
-	}
 	for (size_t i = 0; i < snap->nmappings; i++) {
 		struct mm_mapping *m = &snap->mappings[i];
 
-		if (m->path && !m->deleted && !strcmp(m->path, snap->exe)) {
+		if (snap->exe_inode && m->inode == snap->exe_inode &&
+		    ((major(snap->exe_dev) == m->dev_major && minor(snap->exe_dev) == m->dev_minor) ||
+		     (snap->exe && m->path && !strcmp(snap->exe, m->path)))) {
 			return m;
 		}
 	}

@@ -30,10 +30,14 @@ GDB_TRUTH = os.path.join(HERE, 'gdb_truth.py')
 
 
 def gdb_truth(pid, twin=None, relocs=None):
-    """The truth dict {label: [[start, end, what]]} for live pid."""
+    """The truth dict {label: [[start, end, what]]} for live pid.  twin:
+    the symbols to use (the exe is stripped or deleted); relocs: where
+    twin's sections sit in the stripped build."""
     cmd = ['gdb', '-nx', '-batch', '-iex', 'set auto-load python-scripts off',
            '-ex', 'set confirm off', '-p', str(pid)]
-    if twin:
+    if twin and relocs is None:
+        cmd += ['-ex', 'symbol-file %s' % twin]
+    elif twin:
         arg = 'add-symbol-file %s' % twin
         for name, addr in relocs:
             arg += ' -s %s %#x' % (name, addr)
@@ -209,6 +213,17 @@ def main():
                 if no_mem:
                     truth3, snapn = stable(fx.pid, lambda: mt.memmap_json('--no-mem', fx.pid)[0])
                     check_heuristic(t, snapn, truth3, fx, what + ' --no-mem')
+
+        # A deleted executable is still read (through map_files/).
+        copy = os.path.join(tmp, 'idle copy')
+        shutil.copy(os.path.join(fixdir, tag + '-idle'), copy)
+        with mt.Fixture([copy], timeout=60) as fx:
+            os.unlink(copy)
+            what = tag + '-idle deleted'
+            truth, snap = stable(fx.pid, lambda: mt.memmap_json(fx.pid)[0],
+                                 os.path.join(fixdir, tag + '-idle'))
+            check_runtime(t, snap, version, 'memmap.test/idle', False, what)
+            check_exact(t, snap, truth, fx, what, allow_anon=False)
 
         stripped = os.path.join(fixdir, tag + '-stripped')
         twin = os.path.join(fixdir, tag + '-idle')
