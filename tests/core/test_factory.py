@@ -48,6 +48,15 @@ def objects(t, fx, snap):
     for m, _ in mt.check_labels_at(t, snap, s, e, 'shmem', 'shared anonymous'):
         t.eq(m['rss'], e - s, 'shared anonymous rss (all written)')
 
+    for key, what in (('sysv', 'SysV shared memory'),
+                      ('posixshm', 'POSIX shared memory')):
+        if key not in fx.info:
+            t.note('the factory made no %s here: not checked' % what)
+            continue
+        s, e = fx.range(key)
+        for m, _ in mt.check_labels_at(t, snap, s, e, 'shmem', what):
+            t.eq(m['rss'], e - s, what + ' rss (all written)')
+
     # Private anonymous, fenced by PROT_NONE pages: exactly one mapping,
     # all of it resident.
     s, e = fx.range('anon')
