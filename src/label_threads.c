@@ -105,11 +105,11 @@ static uint64_t stat_sp(const char *s)
 	return 0;
 }
 
-static int tid_cmp(const void *a, const void *b)
+static int nstid_cmp(const void *a, const void *b)
 {
 	const struct task *x = a, *y = b;
 
-	return (x->tid > y->tid) - (x->tid < y->tid);
+	return (x->nstid > y->nstid) - (x->nstid < y->nstid);
 }
 
 static int read_tasks(struct mm_target *t, struct tasks *ts)
@@ -182,19 +182,16 @@ static int read_tasks(struct mm_target *t, struct tasks *ts)
 		}
 	}
 	closedir(d);
-	qsort(ts->v, ts->n, sizeof(*ts->v), tid_cmp);
+	qsort(ts->v, ts->n, sizeof(*ts->v), nstid_cmp);
 	return 0;
 }
 
 /* The task whose tid inside the target's pid namespace is nstid. */
 static struct task *find_nstask(struct tasks *ts, pid_t nstid)
 {
-	for (size_t i = 0; i < ts->n; i++) {
-		if (ts->v[i].nstid == nstid) {
-			return &ts->v[i];
-		}
-	}
-	return NULL;
+	struct task key = { .nstid = nstid };
+
+	return ts->n ? bsearch(&key, ts->v, ts->n, sizeof(*ts->v), nstid_cmp) : NULL;
 }
 
 static void task_detail(const struct task *k, pid_t tid, char *buf, size_t size)
