@@ -1,0 +1,233 @@
+#!/usr/bin/env python3
+"""memmap --diff against what the grow fixture says it did.
+
+Modes:
+  changes  snapshot, SIGUSR1 (the fixture mmaps and writes ANON_SIZE, grows
+           the brk heap by a HEAP_SIZE malloc, starts a thread), snapshot;
+           --diff FILE FILE and --diff FILE PID must show exactly those
+           changes with the fixture's addresses and sizes, in the right
+           labels, and nothing else beyond a bounded noise; the totals
+           agree with /proc/PID/status; the table and --threshold too.
+  self     a snapshot diffed with itself reports no change (table and
+           JSON); --save writes a snapshot that loads back identical.
+  pids     two different processes: a warning, and the diff still made.
+"""
+
+import os
+import re
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from common import (mt, PAGE, page_up, grow_binary, trigger, rng, vmrss,  # noqa: E402
+                    snapshot_to, diff_json, overlapping)
+
+# Changes nobody asked for: code and data pages first touched by the
+# fixture's thread creation and the signal, the main stack.  Bounded.
+NOISE_RSS = 512 * 1024
+NOISE_VSZ = 64 * 1024
+
+
+def one_change(t, d, start, end, what):
+    cs = overlapping(d, start, end)
+    if not t.check(len(cs) == 1, '%s %#x-%#x: %d changes overlap it, want 1: %r'
+                   % (what, start, end, len(cs),
+                      [(c['kind'], c['label'], c['start'], c['end']) for c in cs])):
+        return None
+    return cs[0]
+
+
+def check_changes(t, d, info, pid, where):
+    a_s, a_e = rng(info, 'anon')
+    anon_size = int(info['anon_size'][0])
+    heap_size = int(info['heap_size'][0])
+    brk0, brk1 = rng(info, 'heap')
+    ts_s, ts_e = rng(info, 'thread_stack')
+    tg_s, tg_e = rng(info, 'thread_guard')
+    expected = []
+
+    t.eq(d.get('schema'), 'memmap-diff/1', where + ': schema')
+    t.eq(d['before']['pid'], pid, where + ': before.pid')
+    t.eq(d['after']['pid'], pid, where + ': after.pid')
+    t.eq(d['warnings'], [], where + ': warnings')
+
+    c = one_change(t, d, a_s, a_e, where + ': anon mapping')
+    if c:
+        expected.append(c)
+        t.eq((c['kind'], c['label']), ('appeared', 'anon'), where + ': anon kind/label')
+        t.eq((mt.h(c['start']), mt.h(c['end'])), (a_s, a_e), where + ': anon range')
+        t.eq(c['before'], None, where + ': anon before')
+        t.eq(c['delta']['vsz'], anon_size, where + ': anon delta.vsz')
+        t.eq(c['delta']['rss'], anon_size, where + ': anon delta.rss (every byte written)')
+        t.eq(c['after']['perms'], 'rw-p', where + ': anon perms')
+
+    # The heap: brk moved from brk0 to brk1; [heap] ends at brk rounded up.
+    c = one_change(t, d, page_up(brk0), page_up(brk1), where + ': heap growth')
+    if c:
+        expected.append(c)
+        t.eq((c['kind'], c['label'], c['path']), ('grew', 'heap', '[heap]'),
+             where + ': heap kind/label/path')
+        t.eq(mt.h(c['before']['end']), page_up(brk0), where + ': heap end before')
+        t.eq(mt.h(c['after']['end']), page_up(brk1), where + ': heap end after')
+        t.eq(c['delta']['vsz'], page_up(brk1) - page_up(brk0), where + ': heap delta.vsz')
+        # The malloc'd block starts inside the old top chunk, whose last
+        # page may already have been resident.
+        t.check(heap_size - 2 * PAGE <= c['delta']['rss'] <= c['delta']['vsz'] + 2 * PAGE,
+                '%s: heap delta.rss %d, want about %d' % (where, c['delta']['rss'], heap_size))
+
+    c = one_change(t, d, ts_s, ts_e, where + ': thread stack')
+    if c:
+        expected.append(c)
+        t.eq((c['kind'], c['label']), ('appeared', 'thread.stack'), where + ': stack kind/label')
+        t.eq((mt.h(c['start']), mt.h(c['end'])), (ts_s, ts_e), where + ': stack range')
+        t.eq(c['delta']['vsz'], ts_e - ts_s, where + ': stack delta.vsz')
+        # A thread blocked in read() has touched a few pages only.
+        t.check(0 < c['delta']['rss'] <= 64 * 1024,
+                '%s: stack delta.rss %d' % (where, c['delta']['rss']))
+    if tg_e > tg_s:
+        c = one_change(t, d, tg_s, tg_e, where + ': thread guard')
+        if c:
+            expected.append(c)
+            t.eq((c['kind'], c['label']), ('appeared', 'thread.guard'),
+                 where + ': guard kind/label')
+            t.eq((mt.h(c['start']), mt.h(c['end'])), (tg_s, tg_e), where + ': guard range')
+            t.eq((c['after']['perms'], c['delta']['rss']), ('---p', 0), where + ': guard')
+
+    others = [c for c in d['changes'] if not any(c is e for e in expected)]
+    rss = sum(abs(c['delta']['rss']) for c in others)
+    vsz = sum(abs(c['delta']['vsz']) for c in others)
+    t.check(rss <= NOISE_RSS and vsz <= NOISE_VSZ,
+            '%s: other changes sum |rss| %d |vsz| %d, more than %d/%d: %r' %
+            (where, rss, vsz, NOISE_RSS, NOISE_VSZ,
+             [(c['kind'], c['label'], c['start'], c['delta']) for c in others]))
+    t.note('%s: %d expected changes, %d others (|rss| %d, |vsz| %d)' %
+           (where, len(expected), len(others), rss, vsz))
+
+    # Per label: the fixture's own changes and noise, nothing more.
+    cats = {c['label']: c for c in d['categories']}
+    want = {'anon': anon_size, 'heap': page_up(brk1) - page_up(brk0),
+            'thread.stack': ts_e - ts_s, 'thread.guard': tg_e - tg_s}
+    for label, vsz_delta in want.items():
+        if vsz_delta == 0:
+            continue
+        c = cats.get(label)
+        if t.check(c is not None, '%s: no category %s' % (where, label)):
+            t.eq(c['delta']['vsz'], vsz_delta, '%s: category %s delta.vsz' % (where, label))
+            t.eq(c['after']['vsz'] - c['before']['vsz'], c['delta']['vsz'],
+                 '%s: category %s before/after/delta' % (where, label))
+    c = cats.get('anon')
+    if c:
+        t.check(abs(c['delta']['rss'] - anon_size) <= NOISE_RSS,
+                '%s: category anon delta.rss %d vs %d' % (where, c['delta']['rss'], anon_size))
+    rss = sum(abs(c['delta']['rss']) for label, c in cats.items() if label not in want)
+    t.check(rss <= NOISE_RSS, '%s: other labels changed rss by %d' % (where, rss))
+    keys = [abs(c['delta']['rss']) for c in d['categories']]
+    t.eq(keys, sorted(keys, reverse=True), where + ': categories sorted by |rss delta|')
+
+
+def mode_changes(t, tmp):
+    before_f = os.path.join(tmp, 'before.json')
+    after_f = os.path.join(tmp, 'after.json')
+    with mt.Fixture([grow_binary()]) as fx:
+        before = snapshot_to(before_f, fx.pid)
+        rss0 = vmrss(fx.pid)
+        info = trigger(fx)
+        t.note('fixture did: %r' % info)
+        after = snapshot_to(after_f, fx.pid)
+        rss1 = vmrss(fx.pid)
+
+        d, err = diff_json(before_f, after_f)
+        check_changes(t, d, info, fx.pid, 'file/file')
+        t.eq((d['before']['source'], d['before']['file']), ('file', before_f), 'before source')
+        # Totals: what the snapshots hold, and /proc's own VmRSS delta.
+        t.eq(d['delta']['rss'], after['totals']['rss'] - before['totals']['rss'],
+             'delta.rss vs the snapshots\' totals')
+        t.check(abs(d['delta']['rss'] - (rss1 - rss0)) <= NOISE_RSS,
+                'delta.rss %d vs VmRSS delta %d' % (d['delta']['rss'], rss1 - rss0))
+
+        # The after side live: the fixture is quiet now.
+        d, err = diff_json(before_f, fx.pid)
+        check_changes(t, d, info, fx.pid, 'file/PID')
+        t.eq(d['after']['source'], 'live', 'after source with a PID')
+
+        # The table: one row per change, sizes in bytes with -b.
+        rc, out, err = mt.run_memmap('--diff', before_f, after_f, '-b', '-r')
+        t.eq(rc, 0, 'table diff exit')
+        a_s, a_e = rng(info, 'anon')
+        pat = r'^appeared anon %x %d \+%d \+%d rw-p' % (a_s, a_e - a_s, a_e - a_s, a_e - a_s)
+        t.check(re.search(pat, out, re.M), 'table: no row matching %r in:\n%s' % (pat, out))
+        t.check(re.search(r'^grew heap [0-9a-f]+ \d+ \+\d+ \+\d+ rw-p \[heap\]$', out, re.M),
+                'table: no heap row in:\n%s' % out)
+        rc, out, err = mt.run_memmap('--diff', before_f, after_f)
+        t.eq(rc, 0, 'decorated table diff exit')
+        t.check(re.search(r'^LABEL +RSS-BEFORE +RSS-AFTER +RSS-DELTA', out, re.M) and
+                re.search(r'^CHANGE +LABEL', out, re.M) and 'before: pid %d' % fx.pid in out,
+                'decorated table: headings or header missing:\n%s' % out)
+
+        # --threshold: the 4 KiB guard and the small noise go, the rest stays.
+        d, err = diff_json(before_f, after_f, '--threshold', '1M')
+        labels = sorted(c['label'] for c in d['changes'])
+        t.eq(labels, ['anon', 'heap', 'thread.stack'], '--threshold 1M: changes left')
+        t.check(d['hidden'] >= 1, '--threshold 1M: hidden %d' % d['hidden'])
+        t.eq(d['threshold'], 1 << 20, 'threshold in JSON')
+
+
+def mode_self(t, tmp):
+    snap_f = os.path.join(tmp, 'snap.json')
+    saved_f = os.path.join(tmp, 'saved.json')
+    with mt.Fixture([grow_binary()]) as fx:
+        trigger(fx)
+        snap = snapshot_to(snap_f, fx.pid)
+        rc, out, err = mt.run_memmap('--summary', '--save', saved_f, fx.pid)
+        t.eq(rc, 0, '--save exit (stderr %r)' % err)
+        t.check('LABEL' in out, '--save still prints the summary')
+
+    d, err = diff_json(snap_f, snap_f)
+    t.eq((d['changes'], d['categories'], d['hidden']), ([], [], 0), 'self diff is empty')
+    t.eq(d['delta'], {'vsz': 0, 'rss': 0, 'pss': 0, 'swap': 0}, 'self diff delta')
+    t.eq(d['before']['totals']['rss'], snap['totals']['rss'], 'loaded totals.rss')
+    t.eq(d['before']['totals']['vsz'], snap['totals']['vsz'], 'loaded totals.vsz')
+    rc, out, err = mt.run_memmap('--diff', snap_f, snap_f)
+    t.eq(rc, 0, 'self table diff exit')
+    t.check(re.search(r'^no changes$', out, re.M), 'self table says "no changes":\n' + out)
+
+    # --save wrote a complete, valid snapshot of the same process.
+    with open(saved_f) as f:
+        saved = mt.json.load(f)
+    mt.check_snapshot(t, saved)
+    t.eq(saved['pid'], snap['pid'], 'saved pid')
+    d, err = diff_json(saved_f, saved_f)
+    t.eq((d['changes'], d['categories']), ([], []), 'saved snapshot diffed with itself')
+    # Written by the same process, the two snapshots match mapping for
+    # mapping (the fixture was quiet in between).
+    t.eq([(m['start'], m['end'], m['perms']) for m in saved['mappings']],
+         [(m['start'], m['end'], m['perms']) for m in snap['mappings']],
+         'saved mappings vs -J mappings')
+
+
+def mode_pids(t, tmp):
+    a_f = os.path.join(tmp, 'a.json')
+    with mt.Fixture([grow_binary()]) as fa:
+        snapshot_to(a_f, fa.pid)
+        with mt.Fixture([grow_binary()]) as fb:
+            d, err = diff_json(a_f, fb.pid)
+            t.eq((d['before']['pid'], d['after']['pid']), (fa.pid, fb.pid), 'pids')
+            t.check(any('different processes' in w for w in d['warnings']),
+                    'warning in JSON: %r' % d['warnings'])
+            t.check(re.search(r'^memmap: warning: comparing different processes', err, re.M),
+                    'warning on stderr: %r' % err)
+            # Same program, same layout: the labels match even though the
+            # addresses (ASLR) do not.
+            t.check(len(d['changes']) > 0, 'different processes: changes listed')
+
+
+def main():
+    mode = sys.argv[1] if len(sys.argv) > 1 else 'changes'
+    t = mt.Checker('diff-' + mode)
+    with tempfile.TemporaryDirectory(prefix='memmap-diff-') as tmp:
+        {'changes': mode_changes, 'self': mode_self, 'pids': mode_pids}[mode](t, tmp)
+    t.done()
+
+
+if __name__ == '__main__':
+    main()
