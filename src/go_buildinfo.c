@@ -260,6 +260,15 @@ void mm_go_buildinfo_finish(struct mm_go_buildinfo *bi)
 	bi->version = bi->module = NULL;
 }
 
+/* A Go program that links C code imports libc's symbols; a pure-Go one
+ * has at most the null entry in .dynsym (a PIE has the table anyway). */
+static bool imports_symbols(const struct mm_elf *e)
+{
+	const struct mm_elf_section *s = mm_elf_section_by_name(e, ".dynsym");
+
+	return s && s->size > 24;
+}
+
 int mm_go_buildinfo_detect(const struct mm_elf *e, struct mm_snapshot *snap)
 {
 	struct mm_go_buildinfo bi;
@@ -278,7 +287,7 @@ int mm_go_buildinfo_detect(const struct mm_elf *e, struct mm_snapshot *snap)
 	snap->runtime.lang = strdup("go");
 	snap->runtime.version = bi.version;
 	snap->runtime.module = bi.module;
-	snap->runtime.cgo = bi.cgo_enabled && mm_elf_section_by_name(e, ".interp");
+	snap->runtime.cgo = bi.cgo_enabled && imports_symbols(e);
 	if (!snap->runtime.lang) {
 		return -ENOMEM;
 	}

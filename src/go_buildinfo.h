@@ -31,9 +31,9 @@ int mm_go_buildinfo_read(const struct mm_elf *e, struct mm_go_buildinfo *bi);
 void mm_go_buildinfo_finish(struct mm_go_buildinfo *bi);
 
 /* Fills snap->runtime from e when it is a Go executable.  cgo is reported
- * only when CGO_ENABLED=1 and the runtime actually links libc (the file
- * has a program interpreter): a pure-Go program built with cgo enabled
- * never loads it.  Returns 0 (also when e is not Go), or -ENOMEM. */
+ * only when CGO_ENABLED=1 and the program imports C symbols (.dynsym has
+ * entries): a pure-Go program built with cgo enabled links no C code.
+ * Returns 0 (also when e is not Go), or -ENOMEM. */
 int mm_go_buildinfo_detect(const struct mm_elf *e, struct mm_snapshot *snap);
 
 #endif

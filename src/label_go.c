@@ -33,6 +33,7 @@ struct go_labeller {
 	struct mm_snapshot *snap;
 	struct mm_target *target;
 	struct mm_go_dwarf *dw;
+	uint64_t bias;		/* load bias of a PIE executable, else 0 */
 	int read_err;		/* the first failed read, or 0 */
 	int err;		/* -ENOMEM from labelling */
 };
@@ -164,7 +165,10 @@ static int label_kernel_names(struct go_labeller *g)
 static int var(struct go_labeller *g, const char *v, const char *path,
 	       struct mm_go_type *t)
 {
-	return mm_go_dwarf_var(g->dw, v, path, t);
+	int err = mm_go_dwarf_var(g->dw, v, path, t);
+
+	t->addr += g->bias;
+	return err;
 }
 
 /* A slice header's array and cap, member offsets by name. */
@@ -481,6 +485,25 @@ static bool is_amd64(const struct mm_elf *e)
 	       h.e_machine == EM_X86_64;
 }
 
+/* Where the executable was loaded relative to its link addresses (a
+ * PIE's bias): from the PT_LOAD segment holding mapping m's offset. */
+static uint64_t load_bias(const struct mm_elf *e, const struct mm_mapping *m,
+			  uint64_t page)
+{
+	const struct mm_elf_segment *segs;
+	size_t n;
+
+	segs = mm_elf_segments(e, &n);
+	for (size_t i = 0; i < n; i++) {
+		uint64_t off = segs[i].offset & ~(page - 1);
+
+		if (m->offset >= off && m->offset < segs[i].offset + segs[i].filesz) {
+			return m->start - ((segs[i].vaddr & ~(page - 1)) + (m->offset - off));
+		}
+	}
+	return 0;
+}
+
 /* The executable's first mapping: the same file by inode, and by device
  * or path (overlay filesystems show another device in maps than stat). */
 static struct mm_mapping *exe_mapping(const struct mm_snapshot *snap)
@@ -525,6 +548,7 @@ int mm_label_go(struct mm_classify *ctx)
 		return 0;
 	}
 
+	g.bias = load_bias(e, m, g.snap->page_size ? g.snap->page_size : 4096);
 	err = mm_go_dwarf_open(e, &g.dw);
 	if (err == -ENOMEM) {
 		return err;

@@ -3,8 +3,8 @@
 
     build_fixtures.py GO SRCDIR OUTDIR TAG
 
-Writes OUTDIR/TAG-idle, -bigheap, -cgo (unstripped, with DWARF) and
-TAG-stripped (idle with -ldflags='-s -w').  The Go build cache and GOPATH
+Writes OUTDIR/TAG-idle, -bigheap, -cgo (unstripped, with DWARF),
+TAG-stripped (idle with -ldflags='-s -w') and TAG-pie (idle, -buildmode=pie).  The Go build cache and GOPATH
 live in OUTDIR so nothing outside the build directory is touched.
 """
 
@@ -33,6 +33,7 @@ def main():
         ('bigheap', 'bigheap', []),
         ('cgo', 'cgo', []),
         ('stripped', 'idle', ['-ldflags=-s -w']),
+        ('pie', 'idle', ['-buildmode=pie']),
     ]
     for name, pkg, flags in builds:
         target = os.path.join(out, '%s-%s' % (tag, name))
