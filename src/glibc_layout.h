@@ -47,12 +47,14 @@ struct mm_pthread {
 	enum mm_pthread_list list;
 };
 
-/* Walks _dl_stack_used, _dl_stack_user and _dl_stack_cache, keeping each
- * descriptor whose self pointer reads back.  *out is malloc'd.  Returns 0,
- * -ENOENT when the layout is unknown or a list is inconsistent, -ENOTSUP
- * when memory cannot be read, or -ENOMEM. */
+/* Walks the lists in the mask (1 << MM_PT_USED: _dl_stack_used, ...USER:
+ * _dl_stack_user, ...CACHE: _dl_stack_cache), keeping each descriptor
+ * whose self pointer reads back.  *out is malloc'd.  Returns 0, -ENOENT
+ * when a list is inconsistent (the layout is wrong), -ENOTSUP when memory
+ * cannot be read, or -ENOMEM. */
+#define MM_PT_ALL ((1u << MM_PT_USED) | (1u << MM_PT_USER) | (1u << MM_PT_CACHE))
 int mm_glibc_pthreads(struct mm_classify *ctx, const struct mm_rtld *r,
-		      struct mm_pthread **out, size_t *n);
+		      unsigned int lists, struct mm_pthread **out, size_t *n);
 
 /* One little-endian word of target memory.  Returns 0 or -errno. */
 int mm_read_word(struct mm_classify *ctx, uint64_t addr, uint64_t *v);

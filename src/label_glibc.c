@@ -654,7 +654,7 @@ int mm_label_glibc(struct mm_classify *ctx)
 		r = (struct mm_rtld){ 0 };
 	}
 	rc = label_arenas(ctx);
-	if (!rc && r.lay && mm_glibc_pthreads(ctx, &r, &pt, &npt) == 0) {
+	if (!rc && r.lay && mm_glibc_pthreads(ctx, &r, 1u << MM_PT_USER, &pt, &npt) == 0) {
 		rc = label_tls(ctx, &r, pt, npt);
 	}
 	free(pt);

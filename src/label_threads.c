@@ -19,6 +19,7 @@ struct task {
 	pid_t nstid;		/* the tid in the target's own pid namespace */
 	char comm[64];
 	uint64_t sp;		/* 0: unknown (running, or not permitted) */
+	bool sp_read;
 	bool placed;		/* its stack is labelled */
 };
 
@@ -112,15 +113,52 @@ static int nstid_cmp(const void *a, const void *b)
 	return (x->nstid > y->nstid) - (x->nstid < y->nstid);
 }
 
+/* The last field of status's NSpid line: the id in the innermost pid
+ * namespace (fallback when there is none); *depth gets the field count. */
+static pid_t nspid_last(const char *status, pid_t fallback, int *depth)
+{
+	const char *p = strstr(status, "\nNSpid:"), *eol, *last = NULL;
+	int n = 0;
+
+	if (depth) {
+		*depth = 1;
+	}
+	if (!p) {
+		return fallback;
+	}
+	eol = strchr(p + 1, '\n');
+	for (p += 7; *p && p != eol; p++) {
+		if (isdigit((unsigned char)*p) && !isdigit((unsigned char)p[-1])) {
+			last = p;
+			n++;
+		}
+	}
+	if (depth) {
+		*depth = n;
+	}
+	return last ? (pid_t)strtol(last, NULL, 10) : fallback;
+}
+
 static int read_tasks(struct mm_target *t, struct tasks *ts)
 {
 	int fd = mm_target_open(t, "task", O_RDONLY | O_DIRECTORY);
 	struct dirent *de;
 	size_t alloc = 0;
+	bool other_ns = false;
 	DIR *d;
 
 	ts->v = NULL;
 	ts->n = 0;
+	/* Only a target in another pid namespace needs each task's NSpid. */
+	if (fd >= 0) {
+		char buf[4096];
+		int depth = 1;
+
+		if (read_small(t, "status", buf, sizeof(buf)) > 0) {
+			nspid_last(buf, 0, &depth);
+		}
+		other_ns = depth > 1;
+	}
 	if (fd < 0) {
 		return fd == -ENOMEM ? fd : 0;	/* no task/: nothing to place */
 	}
@@ -132,7 +170,7 @@ static int read_tasks(struct mm_target *t, struct tasks *ts)
 	while ((de = readdir(d))) {
 		char rel[64], buf[4096];
 		struct task *k;
-		char *end, *p;
+		char *end;
 		long tid = strtol(de->d_name, &end, 10);
 
 		if (end == de->d_name || *end || tid <= 0) {
@@ -155,30 +193,13 @@ static int read_tasks(struct mm_target *t, struct tasks *ts)
 		if (read_small(t, rel, k->comm, sizeof(k->comm)) > 0) {
 			k->comm[strcspn(k->comm, "\n")] = '\0';
 		}
-		/* glibc stores the tid of the target's namespace: NSpid's
-		 * last field. */
+		/* glibc stores the tid of the target's namespace. */
 		k->nstid = (pid_t)tid;
-		snprintf(rel, sizeof(rel), "task/%ld/status", tid);
-		if (read_small(t, rel, buf, sizeof(buf)) > 0 &&
-		    (p = strstr(buf, "\nNSpid:"))) {
-			char *eol = strchr(p + 1, '\n'), *last = NULL;
-
-			for (p += 7; *p && p != eol; p++) {
-				if (isdigit((unsigned char)*p) && !isdigit((unsigned char)p[-1])) {
-					last = p;
-				}
+		if (other_ns) {
+			snprintf(rel, sizeof(rel), "task/%ld/status", tid);
+			if (read_small(t, rel, buf, sizeof(buf)) > 0) {
+				k->nstid = nspid_last(buf, (pid_t)tid, NULL);
 			}
-			if (last) {
-				k->nstid = (pid_t)strtol(last, NULL, 10);
-			}
-		}
-		snprintf(rel, sizeof(rel), "task/%ld/syscall", tid);
-		if (read_small(t, rel, buf, sizeof(buf)) > 0) {
-			k->sp = syscall_sp(buf);
-		}
-		snprintf(rel, sizeof(rel), "task/%ld/stat", tid);
-		if (!k->sp && read_small(t, rel, buf, sizeof(buf)) > 0) {
-			k->sp = stat_sp(buf);
 		}
 	}
 	closedir(d);
@@ -329,7 +350,7 @@ static int label_descriptors(struct mm_classify *ctx, struct tasks *ts)
 	if (rc) {
 		return rc;
 	}
-	rc = mm_glibc_pthreads(ctx, &r, &pt, &n);
+	rc = mm_glibc_pthreads(ctx, &r, MM_PT_ALL, &pt, &n);
 	if (rc == -ENOMEM) {
 		return rc;
 	}
@@ -357,6 +378,27 @@ static int label_descriptors(struct mm_classify *ctx, struct tasks *ts)
 	return rc == -ENOMEM ? rc : 0;
 }
 
+/* Reading task/TID/syscall waits until the thread is off the CPU: done
+ * only for threads the descriptors did not place. */
+static uint64_t task_sp(struct mm_target *t, struct task *k)
+{
+	char rel[64], buf[1024];
+
+	if (k->sp_read) {
+		return k->sp;
+	}
+	k->sp_read = true;
+	snprintf(rel, sizeof(rel), "task/%d/syscall", (int)k->tid);
+	if (read_small(t, rel, buf, sizeof(buf)) > 0) {
+		k->sp = syscall_sp(buf);
+	}
+	snprintf(rel, sizeof(rel), "task/%d/stat", (int)k->tid);
+	if (!k->sp && read_small(t, rel, buf, sizeof(buf)) > 0) {
+		k->sp = stat_sp(buf);
+	}
+	return k->sp;
+}
+
 /* What the stack pointer says: the anonymous rw mapping holding it is the
  * stack when glibc's shape is there (a PROT_NONE guard right below), or
  * when the kernel marked it as MAP_STACK memory (VmFlags nh) itself. */
@@ -370,7 +412,8 @@ static int label_by_sp(struct mm_classify *ctx, struct tasks *ts)
 		char detail[96];
 		int rc;
 
-		if (k->placed || !k->sp || !(m = mm_snapshot_find(snap, k->sp))) {
+		if (k->placed || !task_sp(ctx->target, k) ||
+		    !(m = mm_snapshot_find(snap, k->sp))) {
 			continue;
 		}
 		if (!is_anon_mapping(m) || m->perms[0] != 'r' || m->perms[1] != 'w' ||
@@ -483,47 +526,72 @@ int mm_label_threads(struct mm_classify *ctx)
 }
 
 /* ld.so keeps every struct pthread on one of three lists (list_t, linked
- * through pd->list); the head lives in _rtld_global. */
+ * through pd->list); the head lives in _rtld_global.  Each descriptor is
+ * read with one pread: /proc/PID/mem costs a lock per read. */
+static uint64_t word_at(const uint8_t *b, uint32_t off)
+{
+	uint64_t w;
+
+	memcpy(&w, b + off, sizeof(w));
+	return w;
+}
+
 int mm_glibc_pthreads(struct mm_classify *ctx, const struct mm_rtld *r,
-		      struct mm_pthread **out, size_t *n)
+		      unsigned int lists, struct mm_pthread **out, size_t *n)
 {
 	const struct mm_glibc_layout *L = r->lay;
 	const uint32_t heads[] = { L->stack_used, L->stack_user, L->stack_cache };
 	const enum mm_pthread_list kinds[] = { MM_PT_USED, MM_PT_USER, MM_PT_CACHE };
+	const uint32_t offs[] = { L->pd_tcb, L->pd_dtv, L->pd_self, L->pd_list + 8,
+				  L->pd_tid, L->pd_user_stack, L->pd_stackblock,
+				  L->pd_stackblock_size, L->pd_guardsize };
 	struct mm_pthread *v = NULL;
-	size_t nv = 0, alloc = 0;
+	size_t nv = 0, alloc = 0, len = 0;
+	uint8_t buf[4096];
 
 	*out = NULL;
 	*n = 0;
+	for (size_t i = 0; i < sizeof(offs) / sizeof(offs[0]); i++) {
+		len = offs[i] + 8 > len ? offs[i] + 8 : len;
+	}
+	if (len > sizeof(buf)) {
+		return -ENOENT;
+	}
 	for (size_t h = 0; h < 3; h++) {
 		uint64_t head = r->global + heads[h], prev = head, node;
-		int rc = mm_read_word(ctx, head, &node);
+		int rc;
+
+		if (!(lists & (1u << kinds[h]))) {
+			continue;
+		}
+		rc = mm_read_word(ctx, head, &node);
 
 		for (int steps = 0; !rc && node != head; steps++) {
-			uint64_t pd = node - L->pd_list, back, self, tcb, w;
+			uint64_t pd = node - L->pd_list;
 			struct mm_pthread p = { .pd = pd, .list = kinds[h] };
 			uint32_t tid;
-			uint8_t user;
 
+			if (steps > 100000) {
+				rc = -ENOENT;
+				break;
+			}
+			if ((rc = mm_target_read(ctx->target, pd, buf, len))) {
+				break;
+			}
 			/* A list that does not link back, or a descriptor that
 			 * does not point at itself, means the layout is wrong. */
-			if (steps > 100000 ||
-			    (rc = mm_read_word(ctx, node + 8, &back)) || back != prev ||
-			    (rc = mm_read_word(ctx, pd + L->pd_self, &self)) || self != pd ||
-			    (rc = mm_read_word(ctx, pd + L->pd_tcb, &tcb)) || tcb != pd) {
-				rc = rc ? rc : -ENOENT;
+			if (word_at(buf, L->pd_list + 8) != prev ||
+			    word_at(buf, L->pd_self) != pd || word_at(buf, L->pd_tcb) != pd) {
+				rc = -ENOENT;
 				break;
 			}
-			if ((rc = mm_target_read(ctx->target, pd + L->pd_tid, &tid, 4)) ||
-			    (rc = mm_target_read(ctx->target, pd + L->pd_user_stack, &user, 1)) ||
-			    (rc = mm_read_word(ctx, pd + L->pd_stackblock, &p.stackblock)) ||
-			    (rc = mm_read_word(ctx, pd + L->pd_stackblock_size, &p.stackblock_size)) ||
-			    (rc = mm_read_word(ctx, pd + L->pd_guardsize, &p.guardsize)) ||
-			    (rc = mm_read_word(ctx, pd + L->pd_dtv, &p.dtv))) {
-				break;
-			}
+			memcpy(&tid, buf + L->pd_tid, sizeof(tid));
 			p.tid = (int32_t)tid;
-			p.user_stack = user != 0;
+			p.user_stack = buf[L->pd_user_stack] != 0;
+			p.stackblock = word_at(buf, L->pd_stackblock);
+			p.stackblock_size = word_at(buf, L->pd_stackblock_size);
+			p.guardsize = word_at(buf, L->pd_guardsize);
+			p.dtv = word_at(buf, L->pd_dtv);
 			if (p.guardsize > p.stackblock_size) {
 				rc = -ENOENT;
 				break;
@@ -541,8 +609,7 @@ int mm_glibc_pthreads(struct mm_classify *ctx, const struct mm_rtld *r,
 			}
 			v[nv++] = p;
 			prev = node;
-			rc = mm_read_word(ctx, node, &w);
-			node = w;
+			node = word_at(buf, L->pd_list);
 		}
 		if (rc) {
 			free(v);
