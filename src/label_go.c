@@ -167,7 +167,9 @@ static int var(struct go_labeller *g, const char *v, const char *path,
 {
 	int err = mm_go_dwarf_var(g->dw, v, path, t);
 
-	t->addr += g->bias;
+	if (!err) {
+		t->addr += g->bias;
+	}
 	return err;
 }
 
@@ -555,8 +557,8 @@ int mm_label_go(struct mm_classify *ctx)
 	}
 	err = g.dw ? label_exact(&g) : -ENODATA;
 	if (err == -EPERM || err == -EACCES || err == -EIO) {
-		if (mm_snapshot_warn(g.snap, "%d: go runtime memory unreadable (%s), labelled by heuristics",
-				     (int)g.snap->pid, strerror(-err))) {
+		if (mm_snapshot_warn(g.snap, "%d: cannot read the go runtime's structures (%s): "
+				     "go.* labels by heuristics", (int)g.snap->pid, strerror(-err))) {
 			g.err = -ENOMEM;
 		}
 		ret = 1;
