@@ -155,8 +155,8 @@ class Fixture:
         with mt.Fixture([factory]) as fx:
             fx.pid; fx.info['anon'] -> ['7f..', '7f..']; fx.lines
 
-    The process is SIGKILLed and reaped when the block ends, whatever
-    happens.  Lines before `ready` are kept in order in fx.lines (lists of
+    The process is killed (SIGTERM, then SIGKILL) and reaped when the
+    block ends, whatever happens.  Lines before `ready` are kept in order in fx.lines (lists of
     words) and by first word in fx.info (the rest of the words; a repeated
     key keeps the last).  A `pid N` line sets fx.pid, else the child's pid.
     """
@@ -224,17 +224,18 @@ class Fixture:
         return h(v[0]), h(v[1])
 
     def kill(self):
+        """SIGTERM (the factory removes its temp files), then SIGKILL if
+        it is still there after 2 s; always reaped."""
         if self.proc is None:
             return
-        if self.proc.poll() is None:
+        for sig, wait in ((signal.SIGTERM, 2), (signal.SIGKILL, 10)):
+            if self.proc.poll() is not None:
+                break
             try:
-                self.proc.kill()
-            except ProcessLookupError:
+                self.proc.send_signal(sig)
+                self.proc.wait(timeout=wait)
+            except (ProcessLookupError, subprocess.TimeoutExpired):
                 pass
-        try:
-            self.proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            pass
         if self.proc.stdout:
             self.proc.stdout.close()
 
