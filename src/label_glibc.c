@@ -516,7 +516,8 @@ static int label_tls(struct mm_classify *ctx, const struct mm_rtld *r,
 	    mm_read_word(ctx, r->global_ro + L->tls_static_size, &ssize) ||
 	    mm_read_word(ctx, r->global_ro + L->tls_static_align, &salign) ||
 	    mm_read_word(ctx, main_pd->pd + L->pd_size, &alloc) ||
-	    !salign || (salign & (salign - 1)) || ssize > (64 << 20)) {
+	    !salign || (salign & (salign - 1)) || salign > (1 << 20) ||
+	    ssize > (64 << 20)) {
 		return 0;
 	}
 	n = ssize + salign + 8;
