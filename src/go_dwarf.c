@@ -22,6 +22,7 @@ struct entry {
 
 struct mm_go_dwarf {
 	Dwarf *dw;
+	Elf *elf;
 	int fd;
 	struct entry *entries;
 	size_t nentries;
@@ -69,15 +70,37 @@ static int add_entry(struct mm_go_dwarf *d, size_t *alloc, const char *name,
 	return 0;
 }
 
-static int build_index(struct mm_go_dwarf *d)
+/* Only the runtime's globals and types are ever looked up: "runtime.x",
+ * "[]runtime.x", "*runtime.x".  Indexing nothing else keeps the sort small
+ * in binaries with tens of thousands of types. */
+static bool is_runtime_name(const char *name)
+{
+	name += strspn(name, "[]*");
+	return !strncmp(name, "runtime.", 8);
+}
+
+static bool cu_is_runtime(Dwarf_Die *cu)
+{
+	const char *name = dwarf_diename(cu);
+
+	return name && !strcmp(name, "runtime");
+}
+
+/* Indexes the top-level DIEs of every CU, or of the CUs named "runtime"
+ * only: Go's linker puts the runtime's variables and all type DIEs there,
+ * and skipping the rest (in a big program most of .debug_info) saves
+ * walking every function's DIEs. */
+static int build_index(struct mm_go_dwarf *d, bool runtime_only)
 {
 	Dwarf_Off off = 0, next;
 	size_t hsize, alloc = 0;
 
+	d->nentries = 0;
 	while (dwarf_nextcu(d->dw, off, &next, &hsize, NULL, NULL, NULL) == 0) {
 		Dwarf_Die cu, child;
 
 		if (dwarf_offdie(d->dw, off + hsize, &cu) &&
+		    (!runtime_only || cu_is_runtime(&cu)) &&
 		    dwarf_child(&cu, &child) == 0) {
 			do {
 				int tag = dwarf_tag(&child);
@@ -87,8 +110,9 @@ static int build_index(struct mm_go_dwarf *d)
 					continue;
 				}
 				name = dwarf_diename(&child);
-				if (name && add_entry(d, &alloc, name, dwarf_dieoffset(&child),
-						      tag == DW_TAG_variable)) {
+				if (name && is_runtime_name(name) &&
+				    add_entry(d, &alloc, name, dwarf_dieoffset(&child),
+					      tag == DW_TAG_variable)) {
 					return -ENOMEM;
 				}
 			} while (dwarf_siblingof(&child, &child) == 0);
@@ -99,6 +123,77 @@ static int build_index(struct mm_go_dwarf *d)
 		return -ENODATA;
 	}
 	qsort(d->entries, d->nentries, sizeof(*d->entries), cmp_entry);
+	return 0;
+}
+
+static const struct entry *lookup(const struct mm_go_dwarf *d, const char *name,
+				  bool is_var);
+
+/* The runtime CUs first; everything when they lack what is looked up. */
+static int index_runtime(struct mm_go_dwarf *d)
+{
+	int err = build_index(d, true);
+
+	if (err == -ENOMEM) {
+		return err;
+	}
+	if (err || !lookup(d, "runtime.mheap_", true) || !lookup(d, "runtime.heapArena", false)) {
+		err = build_index(d, false);
+	}
+	return err;
+}
+
+/* Debug sections libdw needs to read DIEs and their names. */
+static bool needed_section(const char *name)
+{
+	static const char *const keep[] = {
+		"info", "abbrev", "str", "line_str", "str_offsets", "addr",
+	};
+
+	if (!strncmp(name, ".zdebug_", 8)) {
+		name += 8;
+	} else if (!strncmp(name, ".debug_", 7)) {
+		name += 7;
+	} else {
+		return true;
+	}
+	for (size_t i = 0; i < sizeof(keep) / sizeof(keep[0]); i++) {
+		if (!strcmp(name, keep[i])) {
+			return true;
+		}
+	}
+	return false;
+}
+
+/* libdw inflates every compressed debug section when it opens a file: in
+ * a big Go binary that is ~100 MB, mostly .debug_loc and .debug_line,
+ * which are never read here.  The file is mapped privately and those
+ * sections are marked SHT_NOBITS in memory, which libdw skips. */
+static int open_elf(struct mm_go_dwarf *d)
+{
+	size_t shstrndx;
+	Elf_Scn *scn = NULL;
+
+	if (elf_version(EV_CURRENT) == EV_NONE) {
+		return -ENOTSUP;
+	}
+	d->elf = elf_begin(d->fd, ELF_C_READ_MMAP_PRIVATE, NULL);
+	if (!d->elf || elf_kind(d->elf) != ELF_K_ELF || elf_getshdrstrndx(d->elf, &shstrndx)) {
+		return -ENODATA;
+	}
+	while ((scn = elf_nextscn(d->elf, scn))) {
+		GElf_Shdr sh;
+		const char *name;
+
+		if (!gelf_getshdr(scn, &sh) || sh.sh_type == SHT_NOBITS) {
+			continue;
+		}
+		name = elf_strptr(d->elf, shstrndx, sh.sh_name);
+		if (name && !needed_section(name)) {
+			sh.sh_type = SHT_NOBITS;
+			gelf_update_shdr(scn, &sh);
+		}
+	}
 	return 0;
 }
 
@@ -118,12 +213,11 @@ int mm_go_dwarf_open_fd(int fd, struct mm_go_dwarf **out)
 		free(d);
 		return err;
 	}
-	d->dw = dwarf_begin(d->fd, DWARF_C_READ);
-	if (!d->dw) {
-		mm_go_dwarf_close(d);
-		return -ENODATA;
+	err = open_elf(d);
+	if (!err) {
+		d->dw = dwarf_begin_elf(d->elf, DWARF_C_READ, NULL);
+		err = d->dw ? index_runtime(d) : -ENODATA;
 	}
-	err = build_index(d);
 	if (err) {
 		mm_go_dwarf_close(d);
 		return err;
@@ -144,6 +238,9 @@ void mm_go_dwarf_close(struct mm_go_dwarf *d)
 	}
 	if (d->dw) {
 		dwarf_end(d->dw);
+	}
+	if (d->elf) {
+		elf_end(d->elf);
 	}
 	if (d->fd >= 0) {
 		close(d->fd);

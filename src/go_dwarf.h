@@ -31,7 +31,10 @@ int mm_go_dwarf_open(const struct mm_elf *e, struct mm_go_dwarf **out);
 int mm_go_dwarf_open_fd(int fd, struct mm_go_dwarf **out);
 void mm_go_dwarf_close(struct mm_go_dwarf *d);	/* NULL: no-op */
 
-/* Resolves global var ("runtime.mheap_") and, if path is neither NULL nor
+/* Only names of the runtime package are indexed: "runtime.x", and types
+ * "[]runtime.x", "*runtime.x".
+ *
+ * Resolves global var ("runtime.mheap_") and, if path is neither NULL nor
  * "", a member path in it ("pages.scav.index.chunks").  Returns 0 or
  * -ENOENT (no such variable or member), -EINVAL (path goes through a
  * non-struct). */

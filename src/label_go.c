@@ -398,9 +398,6 @@ static int label_exact(struct go_labeller *g)
 	struct mm_go_type heap;
 	uint64_t probe;
 
-	if (g->target->no_mem || g->target->captured) {
-		return -ENOTSUP;
-	}
 	if (var(g, "runtime.mheap_", NULL, &heap)) {
 		return -ENOENT;
 	}
@@ -551,11 +548,14 @@ int mm_label_go(struct mm_classify *ctx)
 	}
 
 	g.bias = load_bias(e, m, g.snap->page_size ? g.snap->page_size : 4096);
-	err = mm_go_dwarf_open(e, &g.dw);
+	/* Without the target's memory DWARF is no use: don't pay for it. */
+	err = g.target->no_mem || g.target->captured ? -ENOTSUP : mm_go_dwarf_open(e, &g.dw);
 	if (err == -ENOMEM) {
 		return err;
 	}
-	err = g.dw ? label_exact(&g) : -ENODATA;
+	if (!err) {
+		err = label_exact(&g);
+	}
 	if (err == -EPERM || err == -EACCES || err == -EIO) {
 		if (mm_snapshot_warn(g.snap, "%d: cannot read the go runtime's structures (%s): "
 				     "go.* labels by heuristics", (int)g.snap->pid, strerror(-err))) {
