@@ -168,17 +168,59 @@ static int load_segments(struct mm_elf *e)
 	return 0;
 }
 
+static bool in_some_segment(const struct mm_elf *e, uint64_t addr, uint64_t size)
+{
+	for (size_t i = 0; i < e->nsegments; i++) {
+		const struct mm_elf_segment *s = &e->segments[i];
+
+		if (addr >= s->vaddr && addr + size <= s->vaddr + s->memsz) {
+			return true;
+		}
+	}
+	return false;
+}
+
 /* Reads the allocated sections, sorted by address.  .tbss takes no space
- * of its own in the image, so it is left out. */
+ * of its own in the image, so it is left out.  Headers that cannot be
+ * true (past the end of the file, unreadable, an allocated section outside
+ * every PT_LOAD) make the file corrupt: *why says how.  No section headers
+ * at all is legal (sstrip): the labeller then goes by segment. */
 static int load_sections(struct mm_elf *e)
 {
-	size_t n, strndx;
+	size_t n, strndx, seen = 0;
 	Elf_Scn *scn = NULL;
+	GElf_Ehdr eh;
+	struct stat st;
 
-	if (elf_getshdrnum(e->elf, &n) < 0 || elf_getshdrstrndx(e->elf, &strndx) < 0) {
+	if (!gelf_getehdr(e->elf, &eh) || fstat(e->fd, &st) < 0 ||
+	    elf_getshdrnum(e->elf, &n) < 0) {
 		return -EBADMSG;
 	}
-	e->sections = calloc(n ? n : 1, sizeof(*e->sections));
+	if (n == 0) {
+		/* libelf says "none" when the table is out of bounds too. */
+		if (eh.e_shoff || eh.e_shnum) {
+			e->why = "section headers lie past the end of the file";
+			return -EBADMSG;
+		}
+		return 0;
+	}
+	if (eh.e_shoff >= (uint64_t)st.st_size || eh.e_shentsize == 0 ||
+	    n > ((uint64_t)st.st_size - eh.e_shoff) / eh.e_shentsize) {
+		e->why = "section headers lie past the end of the file";
+		return -EBADMSG;
+	}
+	if (elf_getshdrstrndx(e->elf, &strndx) < 0 || strndx >= n) {
+		e->why = "no section name table";
+		return -EBADMSG;
+	}
+	/* Section 0 is all zeros in every ELF file (SHT_NULL). */
+	GElf_Shdr null;
+
+	if (!gelf_getshdr(elf_getscn(e->elf, 0), &null) || null.sh_type != SHT_NULL) {
+		e->why = "section header 0 is not null";
+		return -EBADMSG;
+	}
+	e->sections = calloc(n, sizeof(*e->sections));
 	if (!e->sections) {
 		return -ENOMEM;
 	}
@@ -186,21 +228,35 @@ static int load_sections(struct mm_elf *e)
 		GElf_Shdr sh;
 		const char *name;
 
+		seen++;
 		if (!gelf_getshdr(scn, &sh)) {
 			return -EBADMSG;
 		}
 		if (!(sh.sh_flags & SHF_ALLOC) || sh.sh_size == 0 ||
-		    ((sh.sh_flags & SHF_TLS) && sh.sh_type == SHT_NOBITS) ||
-		    sh.sh_addr + sh.sh_size < sh.sh_addr) {
+		    ((sh.sh_flags & SHF_TLS) && sh.sh_type == SHT_NOBITS)) {
 			continue;
 		}
 		name = elf_strptr(e->elf, strndx, sh.sh_name);
+		if (!name || sh.sh_addr + sh.sh_size < sh.sh_addr ||
+		    !in_some_segment(e, sh.sh_addr, sh.sh_size)) {
+			e->why = name ? "an allocated section lies outside every loadable segment"
+				      : "unreadable section names";
+			return -EBADMSG;
+		}
 		e->sections[e->nsections++] = (struct mm_elf_section){
-			.name = name ? name : "?",
+			.name = name,
 			.addr = sh.sh_addr, .size = sh.sh_size,
 			.offset = sh.sh_offset, .flags = sh.sh_flags,
 			.type = sh.sh_type,
 		};
+	}
+	if (seen + 1 < n) {
+		e->why = "section headers end early";
+		return -EBADMSG;
+	}
+	if (e->nsections == 0 && e->nsegments > 0) {
+		e->why = "no section is loaded, yet the file has loadable segments";
+		return -EBADMSG;
 	}
 	qsort(e->sections, e->nsections, sizeof(*e->sections), compare_sections);
 	return 0;
@@ -226,9 +282,8 @@ static void open_elf(struct mm_elf *e, struct mm_target *t, const struct mm_mapp
 	}
 	if (rc) {
 		e->err = rc;
-		e->why = elf_errmsg(-1);
 		if (!e->why) {
-			e->why = "malformed headers";
+			e->why = elf_errno() ? elf_errmsg(-1) : "malformed headers";
 		}
 	}
 }

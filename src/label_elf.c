@@ -14,11 +14,13 @@
 /* Offsets from MM_EXE_TEXT and from MM_LIB_TEXT alike. */
 enum part { TEXT, RODATA, DATA, RELRO, BSS };
 
-/* The image last labelled, so the anonymous mapping after it can be
- * recognised as the rest of its .bss. */
+/* The image being labelled: where the loader put it (bias, and the end of
+ * its address span), so its later mappings are placed by address and the
+ * anonymous mapping after its last file mapping is known as .bss. */
 struct image {
 	const struct mm_elf *elf;
-	uint64_t bias, end;
+	uint64_t bias, span_end;
+	uint64_t end;		/* end of its last file mapping so far */
 	bool exe;
 	const char *name;
 };
@@ -57,32 +59,72 @@ static enum mm_label part_label(bool exe, enum part part)
 	return (enum mm_label)((exe ? MM_EXE_TEXT : MM_LIB_TEXT) + part);
 }
 
-/* The PT_LOAD the loader mapped m from, or NULL when m is not a loader
- * mapping (another mmap of the file, or protections that do not fit). */
-static const struct mm_elf_segment *loaded_segment(const struct mm_elf *e,
-						   const struct mm_mapping *m,
-						   uint64_t ps)
+static bool perms_fit(const struct mm_elf_segment *s, const struct mm_mapping *m)
+{
+	bool x = s->flags & PF_X, w = s->flags & PF_W;
+
+	/* The loader maps privately; relro is a writable segment made r--. */
+	return m->perms[3] == 'p' && x == (m->perms[2] == 'x') && (m->perms[1] != 'w' || w);
+}
+
+/* The file offset the loader maps at vaddr of segment s. */
+static uint64_t file_offset_at(const struct mm_elf_segment *s, uint64_t vaddr, uint64_t ps)
+{
+	return page_down(s->offset, ps) + (page_down(vaddr, ps) - page_down(s->vaddr, ps));
+}
+
+/* The first mapping of an image: among the PT_LOADs whose file pages hold
+ * m->offset, the lowest in memory, since mappings come in address order
+ * (two segments can share a file page: rodata's last, relro's first). */
+static const struct mm_elf_segment *first_segment(const struct mm_elf *e,
+						  const struct mm_mapping *m, uint64_t ps)
+{
+	size_t n;
+	const struct mm_elf_segment *segs = mm_elf_segments(e, &n), *best = NULL;
+
+	for (size_t i = 0; i < n; i++) {
+		const struct mm_elf_segment *s = &segs[i];
+
+		if (m->offset >= page_down(s->offset, ps) &&
+		    m->offset < s->offset + s->filesz && perms_fit(s, m) &&
+		    (!best || s->vaddr < best->vaddr)) {
+			best = s;
+		}
+	}
+	return best;
+}
+
+/* A later mapping of a placed image: the PT_LOAD at its address, if the
+ * file offset is the one the loader would have mapped there. */
+static const struct mm_elf_segment *segment_at(const struct image *img,
+					       const struct mm_mapping *m, uint64_t ps)
+{
+	size_t n;
+	const struct mm_elf_segment *segs = mm_elf_segments(img->elf, &n);
+	uint64_t vaddr = m->start - img->bias;
+
+	for (size_t i = 0; i < n; i++) {
+		const struct mm_elf_segment *s = &segs[i];
+
+		if (vaddr >= page_down(s->vaddr, ps) && vaddr < s->vaddr + s->memsz) {
+			return perms_fit(s, m) && m->offset == file_offset_at(s, vaddr, ps) ? s : NULL;
+		}
+	}
+	return NULL;
+}
+
+static uint64_t span_end(const struct mm_elf *e, uint64_t bias, uint64_t ps)
 {
 	size_t n;
 	const struct mm_elf_segment *segs = mm_elf_segments(e, &n);
+	uint64_t end = 0;
 
-	if (m->perms[3] != 'p') {
-		return NULL;
-	}
 	for (size_t i = 0; i < n; i++) {
-		const struct mm_elf_segment *s = &segs[i];
-		bool x = s->flags & PF_X, w = s->flags & PF_W;
+		uint64_t x = page_up(bias + segs[i].vaddr + segs[i].memsz, ps);
 
-		if (m->offset < page_down(s->offset, ps) ||
-		    m->offset >= s->offset + s->filesz) {
-			continue;
-		}
-		if (x != (m->perms[2] == 'x') || (m->perms[1] == 'w' && !w)) {
-			continue;
-		}
-		return s;
+		end = x > end ? x : end;
 	}
-	return NULL;
+	return end;
 }
 
 /* Section names joined by spaces, after "NAME: " for a library. */
@@ -171,6 +213,7 @@ static int label_sections(struct mm_mapping *m, const struct image *img,
 		if ((rc = names_start(&n, img))) {
 			return rc;
 		}
+		names_add(&n, ns ? "(between sections)" : "(no section headers)");
 		if (seg->flags & PF_X) {
 			part = TEXT;
 		} else if (mm_elf_relro(img->elf, &rv, &rs) && vstart >= rv && vstart < rv + rs) {
@@ -186,20 +229,12 @@ static int label_sections(struct mm_mapping *m, const struct image *img,
  * the part of .bss beyond the file's last page. */
 static int label_bss(struct mm_mapping *m, const struct image *img, uint64_t ps)
 {
-	size_t nseg, ns;
-	const struct mm_elf_segment *segs = mm_elf_segments(img->elf, &nseg);
+	size_t ns;
 	const struct mm_elf_section *secs = mm_elf_sections(img->elf, &ns);
-	uint64_t bss_end = 0, vstart = m->start - img->bias, vend;
+	uint64_t bss_end = img->span_end, vstart = m->start - img->bias, vend;
 	struct names n;
 	int rc;
 
-	for (size_t i = 0; i < nseg; i++) {
-		uint64_t e = page_up(img->bias + segs[i].vaddr + segs[i].memsz, ps);
-
-		if (e > bss_end) {
-			bss_end = e;
-		}
-	}
 	if (m->start >= bss_end) {
 		return 0;
 	}
@@ -235,6 +270,7 @@ static int label_file_mapping(struct mm_classify *ctx, struct mm_mapping *m,
 			      struct image *img)
 {
 	struct mm_snapshot *snap = ctx->snap;
+	uint64_t ps = snap->page_size;
 	const struct mm_elf_segment *seg;
 	const char *why = NULL;
 	struct mm_elf *e;
@@ -258,16 +294,25 @@ static int label_file_mapping(struct mm_classify *ctx, struct mm_mapping *m,
 		}
 		return 1;
 	}
-	seg = loaded_segment(e, m, snap->page_size);
-	if (!seg) {
-		return 0;
+	if (img->elf == e && m->start < img->span_end) {
+		seg = segment_at(img, m, ps);
+	} else {
+		seg = first_segment(e, m, ps);
+		if (seg) {
+			*img = (struct image){
+				.elf = e,
+				.bias = m->start - (page_down(seg->vaddr, ps) +
+						    (m->offset - page_down(seg->offset, ps))),
+				.exe = is_exe(snap, m),
+				.name = base_name(m->path),
+			};
+			img->span_end = span_end(e, img->bias, ps);
+		}
 	}
-	img->elf = e;
-	img->bias = m->start - (page_down(seg->vaddr, snap->page_size) +
-				(m->offset - page_down(seg->offset, snap->page_size)));
+	if (!seg) {
+		return 0;	/* the file mapped some other way: stays `file` */
+	}
 	img->end = m->end;
-	img->exe = is_exe(snap, m);
-	img->name = base_name(m->path);
 	return label_sections(m, img, seg);
 }
 
@@ -291,9 +336,6 @@ int mm_label_elf(struct mm_classify *ctx)
 			return rc;
 		}
 		partial |= rc;
-		if (m->start != img.end && m->end != img.end) {
-			img.elf = NULL;
-		}
 	}
 	return partial;
 }
