@@ -79,6 +79,10 @@ static const struct {
 		"the array of every span the Go heap ever made" },
 	[MM_GO_OTHER] = { "go.other", MM_CLASS_RUNTIME,
 		"other memory the Go runtime allocated for itself" },
+	[MM_PYTHON_ARENA] = { "python.arena", MM_CLASS_HEAP,
+		"CPython's small-object allocator (pymalloc): 1 MiB arenas of 16 KiB pools" },
+	[MM_PYTHON_DATASTACK] = { "python.datastack", MM_CLASS_STACK,
+		"CPython's per-thread frame stack chunks (the interpreter's own call stack)" },
 };
 
 static const char *const how_names[MM_HOW_COUNT] = {

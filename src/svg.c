@@ -56,6 +56,7 @@ static const uint32_t colors[MM_LABEL_COUNT] = {
 	[MM_GO_PAGE_ALLOC] = 0xe05297, [MM_GO_SCAVENGE_INDEX] = 0xad1457,
 	[MM_GO_IMMORTAL_METADATA] = 0xce93d8, [MM_GO_GC_BITS] = 0x7b1fa2,
 	[MM_GO_ALLSPANS] = 0xf48fb1, [MM_GO_OTHER] = 0xd9b3e6,
+	[MM_PYTHON_ARENA] = 0xd98c1a, [MM_PYTHON_DATASTACK] = 0x7fbf7f,
 };
 
 static const struct {
