@@ -313,16 +313,37 @@ static void label_page_alloc(struct go_labeller *g)
 	}
 }
 
+/* Brent's cycle check for the runtime's linked lists: a list read from a
+ * running (or hostile) process may loop.  Returns true at a repeat. */
+struct walk {
+	uint64_t mark;
+	unsigned long steps, power;
+};
+
+static bool walk_loops(struct walk *w, uint64_t p)
+{
+	if (p == w->mark) {
+		return true;
+	}
+	if (++w->steps == w->power) {
+		w->mark = p;
+		w->power *= 2;
+		w->steps = 0;
+	}
+	return false;
+}
+
 /* persistentalloc chunks: a list linked through each chunk's first word. */
 static void label_persistent(struct go_labeller *g)
 {
 	struct mm_go_type head;
+	struct walk w = { 0, 0, 1 };
 	uint64_t p;
 
 	if (var(g, "runtime.persistentChunks", NULL, &head) || rd64(g, head.addr, &p)) {
 		return;
 	}
-	for (unsigned int n = 0; p && n < MAX_LIST; n++) {
+	for (unsigned int n = 0; p && n < MAX_LIST && !walk_loops(&w, p); n++) {
 		if (!mm_snapshot_find(g->snap, p)) {
 			break;
 		}
@@ -345,13 +366,14 @@ static void label_gc_bits(struct go_labeller *g)
 	}
 	for (size_t i = 0; i < sizeof(lists) / sizeof(lists[0]); i++) {
 		struct mm_go_type head;
+		struct walk w = { 0, 0, 1 };
 		uint64_t p;
 
 		if (var(g, "runtime.gcBitsArenas", lists[i], &head) || !head.elem_size ||
 		    rd64(g, head.addr, &p)) {
 			continue;
 		}
-		for (unsigned int n = 0; p && n < MAX_LIST; n++) {
+		for (unsigned int n = 0; p && n < MAX_LIST && !walk_loops(&w, p); n++) {
 			if (!mm_snapshot_find(g->snap, p)) {
 				break;
 			}
