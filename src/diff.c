@@ -202,6 +202,19 @@ static uint64_t classify_change(struct mm_diff_change *c)
 	return size;
 }
 
+/* Resident memory changes by whole pages.  Less than a page of RSS in a
+ * region whose counters are shares of its mapping's is the sharing, not
+ * the region: a page that two regions share, or a neighbour's growth. */
+static bool apportioning_noise(const struct mm_diff *d, const struct mm_diff_change *c,
+			       bool inexact)
+{
+	uint64_t page = d->after->page_size ? d->after->page_size : 4096;
+
+	return inexact && c->has_before && c->has_after && c->dvsz == 0 &&
+	       c->dreserved == 0 && c->protection == 0 && mag(c->drss) < page &&
+	       mag(c->dswap) < page;
+}
+
 static int cmp_change(const void *pa, const void *pb)
 {
 	const struct mm_diff_change *a = pa, *b = pb;
@@ -294,6 +307,7 @@ static int compare_regions(struct mm_diff *d, const struct ref *bef, size_t nb,
 	for (size_t k = 0; k < n;) {
 		struct mm_diff_change *c = &d->changes[d->nchanges];
 		size_t root = parent[idx[k]];
+		bool inexact = false;
 		uint64_t size;
 
 		memset(c, 0, sizeof(*c));
@@ -317,6 +331,7 @@ static int compare_regions(struct mm_diff *d, const struct ref *bef, size_t nb,
 				}
 			}
 			c->label = x->r->label;
+			inexact |= !x->r->rss_exact;
 		}
 		c->start = c->has_before ? c->before.start : c->after.start;
 		c->end = c->has_before ? c->before.end : c->after.end;
@@ -330,7 +345,7 @@ static int compare_regions(struct mm_diff *d, const struct ref *bef, size_t nb,
 		if (size == 0) {
 			continue;
 		}
-		if (size < d->threshold) {
+		if (size < d->threshold || apportioning_noise(d, c, inexact)) {
 			d->hidden++;
 			continue;
 		}

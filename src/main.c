@@ -314,6 +314,7 @@ int main(int argc, char **argv)
 	o.table.colors = !o.json && !o.table.raw && use_colors(o.color);
 	if (mm_diff_wanted(&o.diff)) {
 		o.diff.proc_root = o.proc_root;
+		o.diff.no_mem = o.no_mem;
 		return mm_diff_main(&o.diff, o.target, o.json, &o.table);
 	}
 

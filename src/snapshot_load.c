@@ -631,6 +631,20 @@ static int load_regions(struct loader *ld, const json_t *regs, const char *mwher
 				      (enum mm_label)in[i].label,
 				      (enum mm_how)in[i].how, in[i].detail, 0);
 	}
+	/* The file's region shares become the weights mm_snapshot_finish()
+	 * shares the mapping's counters out by, as pagemap's measurements
+	 * are for a live snapshot: RSS comes back exactly as written, and
+	 * the other counters with it. */
+	for (size_t r = 0, i = 0; r < m->nregions && !rc; r++) {
+		struct mm_region *reg = &m->regions[r];
+
+		reg->measured = true;
+		reg->present_bytes = reg->swapped_bytes = 0;
+		for (; i < n && in[i].end <= reg->end; i++) {
+			reg->present_bytes += in[i].rss;
+			reg->swapped_bytes += in[i].swap;
+		}
+	}
 out:
 	free(in);
 	return rc;
@@ -836,6 +850,29 @@ static int load_top(struct loader *ld, const json_t *root, struct mm_snapshot *s
 	return 0;
 }
 
+/* rss_exact as the file says (finish() judges by the weights above, which
+ * always add up); a mapping whose regions were merged keeps finish()'s. */
+static void restore_exact(const json_t *root, struct mm_snapshot *snap)
+{
+	const json_t *maps = json_object_get(root, "mappings");
+
+	for (size_t i = 0; i < snap->nmappings; i++) {
+		const json_t *regs = json_object_get(json_array_get(maps, i), "regions");
+		struct mm_mapping *m = &snap->mappings[i];
+
+		if (json_array_size(regs) != m->nregions) {
+			continue;
+		}
+		for (size_t r = 0; r < m->nregions; r++) {
+			const json_t *v = json_object_get(json_array_get(regs, r), "rss_exact");
+
+			if (json_is_boolean(v)) {
+				m->regions[r].rss_exact = json_is_true(v);
+			}
+		}
+	}
+}
+
 /* The whole file in memory: jansson parses it, and error messages about
  * fields point back into it. */
 static int read_all(struct loader *ld, const char *path, char **text, size_t *len)
@@ -953,9 +990,8 @@ int mm_snapshot_load(const char *path, struct mm_snapshot **out, char **errmsg)
 	if (rc) {
 		goto fail;
 	}
-	/* Region counters are shares of the mapping's, by size; the sums
-	 * were checked above, so recomputing them gives the writer's. */
 	mm_snapshot_finish(snap);
+	restore_exact(root, snap);
 	json_decref(root);
 	free(text);
 	*out = snap;

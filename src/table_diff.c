@@ -283,8 +283,7 @@ int mm_table_print_diff(FILE *out, const struct mm_diff *d,
 		if (decorate) {
 			fputs("no changes", out);
 			if (d->hidden) {
-				fprintf(out, " of at least the threshold (%zu smaller hidden)",
-					d->hidden);
+				fprintf(out, " (%zu smaller not shown)", d->hidden);
 			}
 			putc('\n', out);
 		}
@@ -306,8 +305,9 @@ int mm_table_print_diff(FILE *out, const struct mm_diff *d,
 		}
 	}
 	if (decorate && d->hidden) {
-		fprintf(out, "\n%zu smaller change%s hidden (--threshold)\n", d->hidden,
-			d->hidden == 1 ? "" : "s");
+		fprintf(out, "\n%zu smaller change%s not shown (%s)\n", d->hidden,
+			d->hidden == 1 ? "" : "s", d->threshold ? "--threshold" :
+			"under a page of RSS shared out among regions");
 	}
 	return 0;
 }

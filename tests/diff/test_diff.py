@@ -11,10 +11,12 @@ Modes:
   self     a snapshot diffed with itself reports no change (table and
            JSON); --save writes a snapshot that loads back identical.
   pids     two different processes: a warning, and the diff still made.
+  roundtrip  a snapshot loaded and written again is the same document.
 """
 
 import os
 import re
+import subprocess
 import sys
 import tempfile
 
@@ -221,11 +223,60 @@ def mode_pids(t, tmp):
             t.check(len(d['changes']) > 0, 'different processes: changes listed')
 
 
+def differences(a, b, path=''):
+    """Paths where two JSON values differ."""
+    if type(a) is not type(b):
+        return [path]
+    if isinstance(a, dict):
+        out = []
+        for k in sorted(set(a) | set(b)):
+            if k not in a or k not in b:
+                out.append('%s.%s (only in %s)' % (path, k, 'one'))
+            else:
+                out += differences(a[k], b[k], '%s.%s' % (path, k))
+        return out
+    if isinstance(a, list):
+        if len(a) != len(b):
+            return ['%s (length %d vs %d)' % (path, len(a), len(b))]
+        out = []
+        for i, (x, y) in enumerate(zip(a, b)):
+            out += differences(x, y, '%s[%d]' % (path, i))
+        return out
+    return [] if a == b else ['%s: %r vs %r' % (path, a, b)]
+
+
+def mode_roundtrip(t, tmp):
+    """A snapshot loaded and written again is the same document: the loader
+    keeps every field, and the counters it shares out to regions come back
+    exactly as the file has them."""
+    if len(sys.argv) < 4:
+        mt.die('roundtrip needs the reload tool as third argument')
+    reload = sys.argv[3]
+    with mt.Fixture([grow_binary()]) as fx, \
+            mt.Process([sys.executable, '-c', 'import time, json; x = [0] * 10**6; '
+                        'time.sleep(60)']) as py:
+        trigger(fx)
+        for name, pid in (('grow', fx.pid), ('python3', py.pid)):
+            path = os.path.join(tmp, name + '.json')
+            snap = snapshot_to(path, pid)
+            p = subprocess.run([reload, path], capture_output=True, text=True)
+            if not t.eq(p.returncode, 0, '%s: reload exit (%s)' % (name, p.stderr.strip())):
+                continue
+            again = mt.json.loads(p.stdout)
+            diffs = differences(snap, again)
+            t.check(not diffs, '%s: %d fields differ after a round trip: %s' %
+                    (name, len(diffs), '; '.join(diffs[:10])))
+            multi = sum(1 for m in snap['mappings'] if len(m['regions']) > 1)
+            t.note('%s: %d mappings (%d with several regions) round-trip' %
+                   (name, len(snap['mappings']), multi))
+
+
 def main():
     mode = sys.argv[1] if len(sys.argv) > 1 else 'changes'
     t = mt.Checker('diff-' + mode)
     with tempfile.TemporaryDirectory(prefix='memmap-diff-') as tmp:
-        {'changes': mode_changes, 'self': mode_self, 'pids': mode_pids}[mode](t, tmp)
+        {'changes': mode_changes, 'self': mode_self, 'pids': mode_pids,
+         'roundtrip': mode_roundtrip}[mode](t, tmp)
     t.done()
 
 

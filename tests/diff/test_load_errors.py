@@ -54,9 +54,14 @@ def cases(snap):
     out.append(('not-json', 'hello, world\n', r'not a valid JSON document', (1, None)))
     out.append(('empty', '', r'not a valid JSON document', (1, None)))
     out.append(('binary', '\x00\x01\x02garbage', r'not a valid JSON document', (1, None)))
-    half = good[:len(good) // 2]
-    out.append(('truncated', half, r'not a valid JSON document: .*end of (file|input)',
-                (half.count('\n') + (0 if half.endswith('\n') else 1), None)))
+    # Cut inside a string, and cut after a line: the end of input is on
+    # the last line either way (after a newline, on the empty line).
+    cut = good[:good.index('"end": "%s"' % m3['end']) + 10]
+    out.append(('truncated', cut, r'not a valid JSON document: .*end of (file|input)',
+                (cut.count('\n') + 1, None)))
+    cut = good[:good.index('\n', len(good) // 2) + 1]
+    out.append(('truncated-line', cut, r'not a valid JSON document: .*end of (file|input)',
+                (cut.count('\n') + 1, None)))
     out.append(('trailing', good + '{}\n', r'not a valid JSON document: end of file expected',
                 (good.count('\n') + 1, None)))
     out.append(('duplicate-key', good.replace('"pid":', '"comm": "x",\n "pid":', 1),
