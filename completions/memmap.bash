@@ -37,7 +37,8 @@ _memmap_labels='exe.text exe.rodata exe.data exe.relro exe.bss
 	thread.guard glibc.arena glibc.mmap-chunk ld.tls ld.malloc
 	go.heap go.heap-index go.heap-metadata go.page-summary go.page-alloc
 	go.scavenge-index go.immortal-metadata go.gc-bits go.allspans go.other
-	exe.* lib.* kernel.* anon* thread.* glibc.* ld.* go.*'
+	python.arena python.datastack
+	exe.* lib.* kernel.* anon* thread.* glibc.* ld.* go.* python.*'
 
 # Sets COMPREPLY to the PIDs and process names starting with $1.  Kernel
 # threads and zombies (empty cmdline) have no address space to show.  A

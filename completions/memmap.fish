@@ -93,10 +93,11 @@ function __memmap_labels
         file shmem anon.named anon thread.stack \
         thread.guard glibc.arena glibc.mmap-chunk ld.tls ld.malloc \
         go.heap go.heap-index go.heap-metadata go.page-summary go.page-alloc \
-        go.scavenge-index go.immortal-metadata go.gc-bits go.allspans go.other
+        go.scavenge-index go.immortal-metadata go.gc-bits go.allspans go.other \
+        python.arena python.datastack
         printf '%s%s\tlabel\n' "$prefix" $label
     end
-    for glob in 'exe.*' 'lib.*' 'kernel.*' 'anon*' 'thread.*' 'glibc.*' 'ld.*' 'go.*'
+    for glob in 'exe.*' 'lib.*' 'kernel.*' 'anon*' 'thread.*' 'glibc.*' 'ld.*' 'go.*' 'python.*'
         printf '%s%s\tlabel family\n' "$prefix" $glob
     end
 end
