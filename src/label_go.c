@@ -460,7 +460,9 @@ static bool anon_covered(const struct mm_snapshot *snap, uint64_t start, uint64_
 	while (a < end) {
 		struct mm_mapping *m = mm_snapshot_find(snap, a);
 
-		if (!m || m->path || m->inode || m->perms[3] != 'p') {
+		/* Arenas are read-write where committed, PROT_NONE beyond. */
+		if (!m || m->path || m->inode ||
+		    (strcmp(m->perms, "rw-p") && strcmp(m->perms, "---p"))) {
 			return false;
 		}
 		for (size_t i = 0; i < m->nregions; i++) {
@@ -476,22 +478,31 @@ static bool anon_covered(const struct mm_snapshot *snap, uint64_t start, uint64_
 }
 
 /* The runtime reserves heap arenas as whole 64 MiB blocks upward from
- * each hint; blocks entirely covered by unnamed anonymous memory starting
- * exactly at a hint are the heap. */
+ * the first hint that works, and moves to the next hint only when the
+ * address space there is taken.  So one run of blocks entirely covered by
+ * unnamed anonymous memory, starting exactly at a hint, is the heap.  Runs
+ * at two hints mean something else took one of them: which is unknown,
+ * and neither is labelled. */
 static void label_heuristic(struct go_labeller *g)
 {
-	unsigned int nhints = heap_hints(g->snap->runtime.version);
+	unsigned int nhints = heap_hints(g->snap->runtime.version), found = 0;
+	uint64_t base = 0, end = 0;
 
 	for (unsigned int i = 0; i < nhints; i++) {
-		uint64_t base = ARENA_HINT_BASE + (uint64_t)i * ARENA_HINT_STEP;
-		uint64_t a = base;
+		uint64_t b = ARENA_HINT_BASE + (uint64_t)i * ARENA_HINT_STEP;
+		uint64_t a = b;
 
 		while (a + HEAP_ARENA_BYTES > a && anon_covered(g->snap, a, a + HEAP_ARENA_BYTES)) {
 			a += HEAP_ARENA_BYTES;
 		}
-		if (a > base) {
-			label(g, base, a, MM_GO_HEAP, MM_HOW_HEURISTIC, "arena hint");
+		if (a > b) {
+			found++;
+			base = b;
+			end = a;
 		}
+	}
+	if (found == 1) {
+		label(g, base, end, MM_GO_HEAP, MM_HOW_HEURISTIC, "arena hint");
 	}
 }
 
