@@ -22,10 +22,11 @@ def grow_binary():
     return sys.argv[2]
 
 
-def trigger(fx, timeout=20):
-    """Sends SIGUSR1 to the grow fixture and returns what it reports doing:
-    {key: [words]} for the lines up to `done`."""
-    os.kill(fx.pid, signal.SIGUSR1)
+def trigger(fx, timeout=20, sig=signal.SIGUSR1):
+    """Sends sig (SIGUSR1: grow, SIGUSR2: take back) to the grow fixture
+    and returns what it reports doing: {key: [words]} for the lines up to
+    `done`."""
+    os.kill(fx.pid, sig)
     fd = fx.proc.stdout.fileno()
     deadline = time.monotonic() + timeout
     buf = b''

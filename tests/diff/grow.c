@@ -6,6 +6,11 @@
  *                       with a neighbour, so it stays one region)
  *   heap OLD_BRK NEW_BRK  the brk heap grown by a HEAP_SIZE malloc, written
  *   thread_stack START END, thread_guard START END   a new pthread, waiting
+ * then `done`.  On SIGUSR2, after that, it takes some back:
+ *   protect START END   the upper half of the anon mapping made read-only
+ *   heap OLD_BRK NEW_BRK  the HEAP_SIZE block freed and the heap trimmed
+ *   unmapped START END  the DOOMED_SIZE shared mapping made (and written)
+ *                       at start-up (`doomed START END`), unmapped
  * then `done`.  SIGTERM ends it. */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -24,7 +29,10 @@
 #define ANON_SIZE (6u << 20)
 #define HEAP_SIZE (3u << 20)
 
+#define DOOMED_SIZE (1u << 20)
+
 static int pipefd[2];
+static char *anon, *heap, *doomed;
 
 static void *waiter(void *arg)
 {
@@ -43,7 +51,6 @@ static int grow(void)
 	void *stack, *p;
 	size_t stacksize, guard;
 	uintptr_t brk0, brk1;
-	char *heap;
 
 	/* The thread first: its TLS allocation mallocs a little, and that
 	 * must happen before the heap measurement starts. */
@@ -66,6 +73,7 @@ static int grow(void)
 		perror("mmap");
 		return -1;
 	}
+	anon = p;
 	madvise(p, ANON_SIZE, MADV_HUGEPAGE);
 	memset(p, 0x5a, ANON_SIZE);
 	printf("anon %#lx %#lx\n", (unsigned long)(uintptr_t)p,
@@ -86,6 +94,39 @@ static int grow(void)
 	return 0;
 }
 
+static int shrink(void)
+{
+	uintptr_t brk0, brk1;
+
+	if (!anon || !heap) {
+		fprintf(stderr, "grow: SIGUSR2 before SIGUSR1\n");
+		return -1;
+	}
+	if (mprotect(anon + ANON_SIZE / 2, ANON_SIZE / 2, PROT_READ) != 0) {
+		perror("mprotect");
+		return -1;
+	}
+	printf("protect %#lx %#lx\n", (unsigned long)(uintptr_t)(anon + ANON_SIZE / 2),
+	       (unsigned long)(uintptr_t)(anon + ANON_SIZE));
+
+	brk0 = (uintptr_t)sbrk(0);
+	free(heap);
+	heap = NULL;
+	malloc_trim(0);
+	brk1 = (uintptr_t)sbrk(0);
+	printf("heap %#lx %#lx\n", (unsigned long)brk0, (unsigned long)brk1);
+
+	if (munmap(doomed, DOOMED_SIZE) != 0) {
+		perror("munmap");
+		return -1;
+	}
+	printf("unmapped %#lx %#lx\n", (unsigned long)(uintptr_t)doomed,
+	       (unsigned long)((uintptr_t)doomed + DOOMED_SIZE));
+	printf("done\n");
+	fflush(stdout);
+	return 0;
+}
+
 int main(void)
 {
 	sigset_t set;
@@ -100,22 +141,33 @@ int main(void)
 		perror("pipe");
 		return 1;
 	}
+	/* Shared: a mapping of its own that never merges with a neighbour. */
+	doomed = mmap(NULL, DOOMED_SIZE, PROT_READ | PROT_WRITE,
+		      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (doomed == MAP_FAILED) {
+		perror("mmap");
+		return 1;
+	}
+	memset(doomed, 0x33, DOOMED_SIZE);
 	sigemptyset(&set);
 	sigaddset(&set, SIGUSR1);
+	sigaddset(&set, SIGUSR2);
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGINT);
 	sigprocmask(SIG_BLOCK, &set, NULL);
 
-	printf("pid %d\nready\n", (int)getpid());
+	printf("pid %d\ndoomed %#lx %#lx\nready\n", (int)getpid(),
+	       (unsigned long)(uintptr_t)doomed,
+	       (unsigned long)((uintptr_t)doomed + DOOMED_SIZE));
 	fflush(stdout);
 	for (;;) {
 		if (sigwait(&set, &sig) != 0) {
 			return 1;
 		}
-		if (sig != SIGUSR1) {
+		if (sig != SIGUSR1 && sig != SIGUSR2) {
 			return 0;
 		}
-		if (grow() != 0) {
+		if ((sig == SIGUSR1 ? grow() : shrink()) != 0) {
 			return 1;
 		}
 	}

@@ -8,6 +8,8 @@ Modes:
            changes with the fixture's addresses and sizes, in the right
            labels, and nothing else beyond a bounded noise; the totals
            agree with /proc/PID/status; the table and --threshold too.
+  shrink   then SIGUSR2: half the anon mapping made read-only, the heap
+           trimmed, a shared mapping unmapped: protection, shrank, vanished.
   self     a snapshot diffed with itself reports no change (table and
            JSON); --save writes a snapshot that loads back identical.
   pids     two different processes: a warning, and the diff still made.
@@ -16,6 +18,7 @@ Modes:
 
 import os
 import re
+import signal
 import subprocess
 import sys
 import tempfile
@@ -174,6 +177,55 @@ def mode_changes(t, tmp):
         t.eq(d['threshold'], 1 << 20, 'threshold in JSON')
 
 
+def mode_shrink(t, tmp):
+    """After growing, the fixture makes half its anon mapping read-only,
+    frees and trims the heap block and unmaps a shared mapping: protection,
+    shrank and vanished, with its addresses and sizes."""
+    mid_f = os.path.join(tmp, 'mid.json')
+    with mt.Fixture([grow_binary()]) as fx:
+        d_s, d_e = fx.range('doomed')
+        grown = trigger(fx)
+        snapshot_to(mid_f, fx.pid)
+        info = trigger(fx, sig=signal.SIGUSR2)
+        t.note('fixture did: %r' % info)
+        d, err = diff_json(mid_f, fx.pid)
+    a_s, a_e = rng(grown, 'anon')
+    p_s, p_e = rng(info, 'protect')
+    brk0, brk1 = rng(info, 'heap')
+    expected = []
+
+    c = one_change(t, d, p_s, p_e, 'read-only half')
+    if c:
+        expected.append(c)
+        t.eq((c['kind'], c['label']), ('protection', 'anon'), 'mprotect: kind/label')
+        t.eq((mt.h(c['start']), mt.h(c['end'])), (a_s, a_e), 'mprotect: the whole mapping')
+        t.eq(c['protection'], p_e - p_s, 'mprotect: bytes whose protection changed')
+        t.eq((c['delta']['vsz'], c['delta']['rss']), (0, 0), 'mprotect: sizes unchanged')
+        t.eq((c['before']['perms'], c['after']['perms']), ('rw-p', 'rw-p,r--p'), 'mprotect: perms')
+
+    c = one_change(t, d, page_up(brk1), page_up(brk0), 'trimmed heap')
+    if c:
+        expected.append(c)
+        t.eq((c['kind'], c['label']), ('shrank', 'heap'), 'trim: kind/label')
+        t.eq(c['delta']['vsz'], page_up(brk1) - page_up(brk0), 'trim: delta.vsz')
+        t.check(c['delta']['vsz'] - 2 * PAGE <= c['delta']['rss'] <= c['delta']['vsz'] + 2 * PAGE,
+                'trim: delta.rss %d vs delta.vsz %d' % (c['delta']['rss'], c['delta']['vsz']))
+
+    c = one_change(t, d, d_s, d_e, 'unmapped shared mapping')
+    if c:
+        expected.append(c)
+        t.eq((c['kind'], c['label'], c['after']), ('vanished', 'shmem', None), 'munmap: kind/label')
+        t.eq((mt.h(c['start']), mt.h(c['end'])), (d_s, d_e), 'munmap: range')
+        t.eq((c['before']['vsz'], c['before']['rss']), (d_e - d_s, d_e - d_s), 'munmap: sizes before')
+
+    others = [c for c in d['changes'] if not any(c is e for e in expected)]
+    rss = sum(abs(c['delta']['rss']) for c in others)
+    vsz = sum(abs(c['delta']['vsz']) for c in others)
+    t.check(rss <= NOISE_RSS and vsz <= NOISE_VSZ,
+            'other changes sum |rss| %d |vsz| %d: %r' %
+            (rss, vsz, [(c['kind'], c['label'], c['start'], c['delta']) for c in others]))
+
+
 def mode_self(t, tmp):
     snap_f = os.path.join(tmp, 'snap.json')
     saved_f = os.path.join(tmp, 'saved.json')
@@ -275,8 +327,8 @@ def main():
     mode = sys.argv[1] if len(sys.argv) > 1 else 'changes'
     t = mt.Checker('diff-' + mode)
     with tempfile.TemporaryDirectory(prefix='memmap-diff-') as tmp:
-        {'changes': mode_changes, 'self': mode_self, 'pids': mode_pids,
-         'roundtrip': mode_roundtrip}[mode](t, tmp)
+        {'changes': mode_changes, 'shrink': mode_shrink, 'self': mode_self,
+         'pids': mode_pids, 'roundtrip': mode_roundtrip}[mode](t, tmp)
     t.done()
 
 
