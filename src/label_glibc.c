@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "glibc_layout.h"
+#include "residency.h"
 
 /* Offsets measured with gdb and libc6-dbg (ptype /o) on Debian 12's glibc
  * 2.36-9+deb12u14, x86_64. */
@@ -251,51 +252,20 @@ static bool has_flag(const struct mm_mapping *m, const char *flag)
 	return false;
 }
 
+/* glibc's DEFAULT_MMAP_THRESHOLD_MIN. */
+#define MMAP_THRESHOLD_MIN (128 * 1024)
+
 /* Header reads look only at pages pagemap says are in RAM, so walking
  * untouched memory neither faults it in nor swaps it back. */
 struct scan {
 	struct mm_classify *ctx;
 	uint64_t page;
-	int pm_fd;		/* the target's pagemap, or -1: read anyway */
-	uint64_t *pm;		/* entries for [pm_start, pm_start + pm_n pages) */
-	uint64_t pm_start;
-	size_t pm_n;
+	struct mm_pagemap pm;	/* without it (no permission): read anyway */
 };
 
-#define PM_PRESENT (1ULL << 63)
-
-static bool present(const struct scan *s, uint64_t addr)
+static bool present(struct scan *s, uint64_t addr)
 {
-	uint64_t e, idx = addr / s->page;
-
-	if (s->pm_fd < 0) {
-		return true;
-	}
-	if (s->pm && addr >= s->pm_start && (addr - s->pm_start) / s->page < s->pm_n) {
-		return s->pm[(addr - s->pm_start) / s->page] & PM_PRESENT;
-	}
-	if (pread(s->pm_fd, &e, sizeof(e), (off_t)(idx * sizeof(e))) != sizeof(e)) {
-		return false;
-	}
-	return e & PM_PRESENT;
-}
-
-/* Loads the pagemap entries of [a, b) for a page-by-page search. */
-static void load_pagemap(struct scan *s, uint64_t a, uint64_t b)
-{
-	size_t n = (size_t)((b - a) / s->page);
-	ssize_t got;
-
-	free(s->pm);
-	s->pm = NULL;
-	s->pm_n = 0;
-	if (s->pm_fd < 0 || !n || !(s->pm = calloc(n, sizeof(*s->pm)))) {
-		return;
-	}
-	got = pread(s->pm_fd, s->pm, n * sizeof(*s->pm),
-		    (off_t)(a / s->page * sizeof(*s->pm)));
-	s->pm_start = a;
-	s->pm_n = got > 0 ? (size_t)got / sizeof(*s->pm) : 0;
+	return mm_pagemap_present(&s->pm, addr, true);
 }
 
 /* A non-main arena heap: HEAP_MAX bytes at a HEAP_MAX-aligned address,
@@ -305,11 +275,13 @@ static int label_arenas(struct mm_classify *ctx)
 {
 	struct mm_snapshot *snap = ctx->snap;
 	uint64_t page = snap->page_size ? snap->page_size : 4096;
-	struct scan s = { .ctx = ctx, .page = page, .pm_fd = -1 };
+	struct scan s = { .ctx = ctx, .page = page };
 	int rc = 0;
 
-	if (!ctx->target->no_mem && !ctx->target->captured) {
-		s.pm_fd = mm_target_open(ctx->target, "pagemap", O_RDONLY);
+	if (ctx->target->no_mem || ctx->target->captured) {
+		s.pm.fd = -1;
+	} else if ((rc = mm_pagemap_open(&s.pm, ctx->target, page))) {
+		return rc;
 	}
 	for (size_t i = 0; !rc && i < snap->nmappings; i++) {
 		struct mm_mapping *m = &snap->mappings[i];
@@ -369,14 +341,12 @@ static int label_arenas(struct mm_classify *ctx)
 		rc = mm_snapshot_label(snap, block, block + HEAP_MAX, MM_GLIBC_ARENA,
 				       how, detail, MM_ONLY_ANON);
 	}
-	if (s.pm_fd >= 0) {
-		close(s.pm_fd);
-	}
+	mm_pagemap_close(&s.pm);
 	return rc;
 }
 
 /* A chunk header at p that says "mmapped chunk ending at or before end". */
-static uint64_t chunk_at(const struct scan *s, uint64_t p, uint64_t end)
+static uint64_t chunk_at(struct scan *s, uint64_t p, uint64_t end)
 {
 	uint64_t h[2], size;
 
@@ -392,7 +362,7 @@ static uint64_t chunk_at(const struct scan *s, uint64_t p, uint64_t end)
 }
 
 /* Follows headers from p: the chain of chunks must end exactly at end. */
-static bool chunk_chain(const struct scan *s, uint64_t p, uint64_t end)
+static bool chunk_chain(struct scan *s, uint64_t p, uint64_t end)
 {
 	for (int n = 0; p < end && n < 4096; n++) {
 		uint64_t size = chunk_at(s, p, end);
@@ -405,7 +375,7 @@ static bool chunk_chain(const struct scan *s, uint64_t p, uint64_t end)
 	return p == end;
 }
 
-static int label_chain(const struct scan *s, uint64_t p, uint64_t end)
+static int label_chain(struct scan *s, uint64_t p, uint64_t end)
 {
 	while (p < end) {
 		uint64_t size = chunk_at(s, p, end);
@@ -436,14 +406,16 @@ static int label_chain(const struct scan *s, uint64_t p, uint64_t end)
 static int label_chunks(struct mm_classify *ctx)
 {
 	struct mm_snapshot *snap = ctx->snap;
-	struct scan s = { .ctx = ctx, .pm_fd = -1 };
+	struct scan s = { .ctx = ctx };
 	int rc = 0;
 
 	s.page = snap->page_size ? snap->page_size : 4096;
 	if (ctx->target->no_mem || ctx->target->captured) {
 		return 0;
 	}
-	s.pm_fd = mm_target_open(ctx->target, "pagemap", O_RDONLY);
+	if ((rc = mm_pagemap_open(&s.pm, ctx->target, s.page))) {
+		return rc;
+	}
 	for (size_t i = 0; !rc && i < snap->nmappings; i++) {
 		struct mm_mapping *m = &snap->mappings[i];
 
@@ -453,16 +425,19 @@ static int label_chunks(struct mm_classify *ctx)
 		for (size_t j = 0; !rc && j < m->nregions; j++) {
 			uint64_t a = m->regions[j].start, b = m->regions[j].end, p;
 
-			/* Chunks are whole pages; other labels may end mid-page. */
+			/* Chunks are whole pages; other labels may end mid-page.
+			 * glibc mmaps no chunk below its threshold, 128 KiB unless
+			 * the program lowered it (mallopt): smaller runs stay anon
+			 * rather than cost a read each (60,000 mappings). */
 			a = (a + s.page - 1) & ~(s.page - 1);
 			b &= ~(s.page - 1);
-			if (m->regions[j].label != MM_ANON || a >= b) {
+			if (m->regions[j].label != MM_ANON || a >= b ||
+			    b - a < MMAP_THRESHOLD_MIN) {
 				continue;
 			}
 			if (chunk_chain(&s, a, b)) {
 				p = a;
 			} else if (b - a <= (64ULL << 20)) {
-				load_pagemap(&s, a, b);
 				for (p = a + s.page; p < b && !chunk_chain(&s, p, b);
 				     p += s.page) {
 					;
@@ -483,10 +458,7 @@ static int label_chunks(struct mm_classify *ctx)
 			}
 		}
 	}
-	free(s.pm);
-	if (s.pm_fd >= 0) {
-		close(s.pm_fd);
-	}
+	mm_pagemap_close(&s.pm);
 	return rc;
 }
 

@@ -36,13 +36,14 @@ void mm_pagemap_close(struct mm_pagemap *pm)
 
 int mm_pagemap_entry(struct mm_pagemap *pm, uint64_t addr, uint64_t *entry)
 {
-	uint64_t page = addr / pm->page_size;
+	uint64_t page;
 	ssize_t got;
 
 	*entry = 0;
 	if (pm->fd < 0) {
 		return -ENOENT;
 	}
+	page = addr / pm->page_size;
 	if (page < pm->win_first || page >= pm->win_first + pm->win_n) {
 		do {
 			got = pread(pm->fd, pm->win, WINDOW * sizeof(*pm->win),
