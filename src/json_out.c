@@ -15,41 +15,81 @@ void mm_json_init(struct mm_json *j, FILE *f)
 	j->pretty_depth = 2;
 }
 
+/* Bytes that are written as they are: printable ASCII but '"' and '\\'. */
+static bool plain_byte(unsigned char c)
+{
+	return c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
+}
+
 bool mm_json_write_string(FILE *f, const char *str)
 {
 	const unsigned char *s = (const unsigned char *)str;
 	size_t len = strlen(str);
 	bool exact = true;
 
-	putc('"', f);
+	putc_unlocked('"', f);
 	for (size_t i = 0; i < len;) {
-		size_t n = mm_utf8_seq(s + i, len - i);
-		unsigned char c = s[i];
+		size_t run = i, n;
+		unsigned char c;
 
+		/* Keys, labels, perms and most paths are plain ASCII: one write. */
+		while (run < len && plain_byte(s[run])) {
+			run++;
+		}
+		if (run > i) {
+			fwrite_unlocked(s + i, 1, run - i, f);
+			i = run;
+			continue;
+		}
+		n = mm_utf8_seq(s + i, len - i);
+		c = s[i];
 		if (n == 0) {
-			fputs("\\ufffd", f);
+			fputs_unlocked("\\ufffd", f);
 			exact = false;
 			i++;
 			continue;
 		}
 		if (n > 1) {
-			fwrite(s + i, 1, n, f);
+			fwrite_unlocked(s + i, 1, n, f);
 		} else if (c == '"' || c == '\\') {
-			putc('\\', f);
-			putc(c, f);
+			putc_unlocked('\\', f);
+			putc_unlocked(c, f);
 		} else if (c == '\n') {
-			fputs("\\n", f);
+			fputs_unlocked("\\n", f);
 		} else if (c == '\t') {
-			fputs("\\t", f);
-		} else if (c < 0x20 || c == 0x7f) {
-			fprintf(f, "\\u%04x", c);
+			fputs_unlocked("\\t", f);
 		} else {
-			putc(c, f);
+			fprintf(f, "\\u%04x", c);
 		}
 		i += n;
 	}
-	putc('"', f);
+	putc_unlocked('"', f);
 	return exact;
+}
+
+/* A newline and the indentation of depth: one write. */
+static void newline(FILE *f, int depth)
+{
+	static const char spaces[] = "\n                                ";
+	size_t n = 1 + (size_t)depth * 2;
+
+	if (n > sizeof(spaces) - 1) {
+		fprintf(f, "\n%*s", depth * 2, "");
+		return;
+	}
+	fwrite_unlocked(spaces, 1, n, f);
+}
+
+/* Digits of v without printf: -J writes ~40 numbers per mapping. */
+static void write_u64(FILE *f, uint64_t v)
+{
+	char buf[24], *p = buf + sizeof(buf);
+
+	do {
+		*--p = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	fwrite_unlocked(p, 1, (size_t)(buf + sizeof(buf) - p), f);
 }
 
 /* The comma, line break and key that come before every value. */
@@ -57,16 +97,16 @@ static void member(struct mm_json *j, const char *key)
 {
 	if (j->depth > 0) {
 		if (j->has_member[j->depth]) {
-			putc(',', j->f);
+			putc_unlocked(',', j->f);
 		}
 		j->has_member[j->depth] = true;
 		if (j->depth <= j->pretty_depth) {
-			fprintf(j->f, "\n%*s", j->depth * 2, "");
+			newline(j->f, j->depth);
 		}
 	}
 	if (key) {
 		mm_json_write_string(j->f, key);
-		putc(':', j->f);
+		putc_unlocked(':', j->f);
 	}
 }
 
@@ -88,7 +128,7 @@ static void close_container(struct mm_json *j, char c)
 		j->depth--;
 	}
 	if (had && j->depth + 1 <= j->pretty_depth) {
-		fprintf(j->f, "\n%*s", j->depth * 2, "");
+		newline(j->f, j->depth);
 	}
 	putc(c, j->f);
 }
@@ -111,7 +151,7 @@ void mm_json_string(struct mm_json *j, const char *key, const char *value)
 void mm_json_u64(struct mm_json *j, const char *key, uint64_t value)
 {
 	member(j, key);
-	fprintf(j->f, "%" PRIu64, value);
+	write_u64(j->f, value);
 }
 
 void mm_json_i64(struct mm_json *j, const char *key, int64_t value)
@@ -122,8 +162,19 @@ void mm_json_i64(struct mm_json *j, const char *key, int64_t value)
 
 void mm_json_hex(struct mm_json *j, const char *key, uint64_t value)
 {
+	static const char digits[] = "0123456789abcdef";
+	char buf[24], *p = buf + sizeof(buf);
+
 	member(j, key);
-	fprintf(j->f, "\"0x%" PRIx64 "\"", value);
+	*--p = '"';
+	do {
+		*--p = digits[value & 0xf];
+		value >>= 4;
+	} while (value);
+	*--p = 'x';
+	*--p = '0';
+	*--p = '"';
+	fwrite_unlocked(p, 1, (size_t)(buf + sizeof(buf) - p), j->f);
 }
 
 void mm_json_double(struct mm_json *j, const char *key, double value)

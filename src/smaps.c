@@ -32,7 +32,7 @@ static int parse_num(const char **s, const char *end, unsigned int base,
 		     uint64_t *out)
 {
 	const char *p = *s;
-	uint64_t v = 0;
+	uint64_t v = 0, limit = UINT64_MAX / base, last = UINT64_MAX % base;
 
 	for (; p < end; p++) {
 		int d = base == 16 ? hexval(*p) : (*p >= '0' && *p <= '9' ? *p - '0' : -1);
@@ -40,7 +40,8 @@ static int parse_num(const char **s, const char *end, unsigned int base,
 		if (d < 0) {
 			break;
 		}
-		if (v > (UINT64_MAX - (uint64_t)d) / base) {
+		/* Divisions once per number, not per digit. */
+		if (v > limit || (v == limit && (uint64_t)d > last)) {
 			return -EINVAL;
 		}
 		v = v * base + (uint64_t)d;
@@ -129,8 +130,11 @@ int mm_smaps_parse_header(const char *line, size_t len, struct mm_mapping *m)
 	return 0;
 }
 
-enum field_kind { KB, FLAG, TEXT };
+enum field_kind { KB, FLAG, TEXT, SKIP };
 
+/* In the order the kernel prints them (fs/proc/task_mmu.c), with the ones
+ * we derive (Size) or ignore (KSM) listed too, so that the guess "the one
+ * after the last match" holds for every line. */
 static const struct field {
 	const char *name;
 	size_t len;
@@ -139,34 +143,36 @@ static const struct field {
 } fields[] = {
 #define F(name, member, kind) { name, sizeof(name) - 1, offsetof(struct mm_mapping, member), kind }
 #define C(name, member) F(name, c.member, KB)
+	{ "Size", 4, 0, SKIP },
+	F("KernelPageSize", kernel_page_size, KB),
+	F("MMUPageSize", mmu_page_size, KB),
 	C("Rss", rss), C("Pss", pss), C("Pss_Dirty", pss_dirty),
 	C("Shared_Clean", shared_clean), C("Shared_Dirty", shared_dirty),
 	C("Private_Clean", private_clean), C("Private_Dirty", private_dirty),
 	C("Referenced", referenced), C("Anonymous", anonymous),
+	{ "KSM", 3, 0, SKIP },
 	C("LazyFree", lazyfree), C("AnonHugePages", anon_huge),
 	C("ShmemPmdMapped", shmem_huge), C("FilePmdMapped", file_huge),
 	C("Shared_Hugetlb", shared_huge), C("Private_Hugetlb", private_huge),
 	C("Swap", swap), C("SwapPss", swap_pss), C("Locked", locked),
 #undef C
-	F("KernelPageSize", kernel_page_size, KB),
-	F("MMUPageSize", mmu_page_size, KB),
 	F("THPeligible", thp_eligible, FLAG),
 	F("VmFlags", vm_flags, TEXT),
 #undef F
 };
 
-/* Fields come in the kernel's order, so try the one after the last match
- * first: one comparison per line in the common case. */
+/* Try the field after the last match first: one comparison per line. */
 static const struct field *find_field(size_t *next, const char *name, size_t len)
 {
-	size_t n = sizeof(fields) / sizeof(fields[0]);
+	size_t n = sizeof(fields) / sizeof(fields[0]), i = *next;
 
-	for (size_t k = 0; k < n; k++) {
-		const struct field *f = &fields[(*next + k) % n];
-
-		if (f->len == len && memcmp(f->name, name, len) == 0) {
-			*next = (size_t)(f - fields) + 1;
-			return f;
+	for (size_t k = 0; k < n; k++, i++) {
+		if (i >= n) {
+			i = 0;
+		}
+		if (fields[i].len == len && memcmp(fields[i].name, name, len) == 0) {
+			*next = i + 1;
+			return &fields[i];
 		}
 	}
 	return NULL;
@@ -183,7 +189,7 @@ static int parse_field(struct mm_smaps_parser *p, const char *line, size_t len)
 		return -EINVAL;
 	}
 	f = find_field(&p->next_field, line, (size_t)(colon - line));
-	if (!f) {
+	if (!f || f->kind == SKIP) {
 		return 0;	/* a field newer than us, or one we derive */
 	}
 	s = colon + 1;
