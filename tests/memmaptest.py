@@ -522,7 +522,8 @@ lib.rodata lib.data lib.relro lib.bss heap stack kernel.vdso kernel.vvar
 kernel.vsyscall file shmem anon.named anon thread.stack thread.guard
 glibc.arena glibc.mmap-chunk ld.tls ld.malloc go.heap go.heap-index
 go.heap-metadata go.page-summary go.page-alloc go.scavenge-index
-go.immortal-metadata go.gc-bits go.allspans go.other'''.split())
+go.immortal-metadata go.gc-bits go.allspans go.other
+python.arena python.datastack'''.split())
 HOWS = frozenset(('elf', 'kernel', 'runtime', 'heuristic'))
 
 # The fields memmap/1 promises (docs: brief "JSON (memmap/1)"), by object.

@@ -20,12 +20,7 @@ import sys
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..'))
 import memmaptest as mt  # noqa: E402
 
-LABELS = set('''exe.text exe.rodata exe.data exe.relro exe.bss lib.text
-lib.rodata lib.data lib.relro lib.bss heap stack kernel.vdso kernel.vvar
-kernel.vsyscall file shmem anon.named anon thread.stack thread.guard
-glibc.arena glibc.mmap-chunk ld.tls ld.malloc go.heap go.heap-index
-go.heap-metadata go.page-summary go.page-alloc go.scavenge-index
-go.immortal-metadata go.gc-bits go.allspans go.other'''.split())
+LABELS = mt.LABELS
 
 EVIL = b'evil \x1b[31mred\x1b[0m \xff\xfe.dat'
 
