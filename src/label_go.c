@@ -36,6 +36,7 @@ struct go_labeller {
 	uint64_t bias;		/* load bias of a PIE executable, else 0 */
 	int read_err;		/* the first failed read, or 0 */
 	int err;		/* -ENOMEM from labelling */
+	bool partial;		/* some runtime could not be read: exit 1 */
 };
 
 static uint64_t page_up(const struct go_labeller *g, uint64_t x)
@@ -552,53 +553,99 @@ static struct mm_mapping *exe_mapping(const struct mm_snapshot *snap)
 	return NULL;
 }
 
+/* Labels what one Go runtime image (the executable, or a c-shared
+ * library) says through its DWARF and the target's memory.  Returns 0,
+ * -ENOMEM, or why exact labelling was not possible. */
+static int label_image(struct go_labeller *g, const struct mm_elf *e,
+		       const struct mm_mapping *m)
+{
+	int err;
+
+	g->bias = load_bias(e, m, g->snap->page_size ? g->snap->page_size : 4096);
+	/* Without the target's memory DWARF is no use: don't pay for it. */
+	if (g->target->no_mem || g->target->captured) {
+		return -ENOTSUP;
+	}
+	err = mm_go_dwarf_open(e, &g->dw);
+	if (!err) {
+		err = label_exact(g);
+	}
+	mm_go_dwarf_close(g->dw);
+	g->dw = NULL;
+	if (err == -EPERM || err == -EACCES || err == -EIO) {
+		if (mm_snapshot_warn(g->snap, "%s: cannot read the go runtime's structures (%s): "
+				     "go.* labels by heuristics", m->path, strerror(-err))) {
+			return -ENOMEM;
+		}
+		g->partial = true;
+	}
+	return err;
+}
+
+/* The Go image behind mapping m, or NULL: an x86-64 ELF file with a
+ * .go.buildinfo section. */
+static struct mm_elf *go_image(struct mm_classify *ctx, const struct mm_mapping *m)
+{
+	const char *why = NULL;
+	struct mm_elf *e;
+	int err;
+
+	e = mm_elf_cache_get(ctx->elves, ctx->target, m, &err, &why);
+	if (!e || !mm_elf_section_by_name(e, ".go.buildinfo") || !is_amd64(e)) {
+		return NULL;
+	}
+	return e;
+}
+
+/* The first mapping of a file other than the executable. */
+static bool library_candidate(const struct mm_mapping *m, const struct mm_mapping *exe)
+{
+	if (m == exe || m->offset || !m->path || m->path[0] != '/') {
+		return false;
+	}
+	return !exe || m->inode != exe->inode || m->dev_major != exe->dev_major ||
+	       m->dev_minor != exe->dev_minor;
+}
+
 int mm_label_go(struct mm_classify *ctx)
 {
 	struct go_labeller g = { .snap = ctx->snap, .target = ctx->target };
-	struct mm_mapping *m;
-	struct mm_elf *e = NULL;
-	int err, ret = 0;
+	struct mm_mapping *exe;
+	bool heuristic = false;
+	int err;
 
 	err = label_kernel_names(&g);
 	if (err) {
 		return err;
 	}
-	m = exe_mapping(g.snap);
-	if (m) {
-		const char *why = NULL;
+	/* The executable first, then c-shared libraries (each has its own
+	 * runtime); the first Go image found describes the process. */
+	exe = exe_mapping(g.snap);
+	for (size_t i = 0; i <= g.snap->nmappings; i++) {
+		struct mm_mapping *m = i ? &g.snap->mappings[i - 1] : exe;
+		struct mm_elf *e;
 
-		e = mm_elf_cache_get(ctx->elves, ctx->target, m, &err, &why);
-	}
-	if (!e) {
-		return 0;	/* the ELF labeller already said why */
-	}
-	err = mm_go_buildinfo_detect(e, g.snap);
-	if (err) {
-		return err;
-	}
-	if (!g.snap->runtime.lang || strcmp(g.snap->runtime.lang, "go") || !is_amd64(e)) {
-		return 0;
-	}
-
-	g.bias = load_bias(e, m, g.snap->page_size ? g.snap->page_size : 4096);
-	/* Without the target's memory DWARF is no use: don't pay for it. */
-	err = g.target->no_mem || g.target->captured ? -ENOTSUP : mm_go_dwarf_open(e, &g.dw);
-	if (err == -ENOMEM) {
-		return err;
-	}
-	if (!err) {
-		err = label_exact(&g);
-	}
-	if (err == -EPERM || err == -EACCES || err == -EIO) {
-		if (mm_snapshot_warn(g.snap, "%d: cannot read the go runtime's structures (%s): "
-				     "go.* labels by heuristics", (int)g.snap->pid, strerror(-err))) {
-			g.err = -ENOMEM;
+		if (!m || (i && !library_candidate(m, exe))) {
+			continue;
 		}
-		ret = 1;
+		e = go_image(ctx, m);
+		if (!e) {
+			continue;
+		}
+		if (!g.snap->runtime.lang) {
+			err = mm_go_buildinfo_detect(e, g.snap);
+			if (err) {
+				return err;
+			}
+		}
+		err = label_image(&g, e, m);
+		if (err == -ENOMEM || g.err) {
+			return -ENOMEM;
+		}
+		heuristic |= err != 0;
 	}
-	if (err) {
+	if (heuristic) {
 		label_heuristic(&g);
 	}
-	mm_go_dwarf_close(g.dw);
-	return g.err ? g.err : ret;
+	return g.err ? g.err : g.partial;
 }

@@ -4,7 +4,8 @@
     build_fixtures.py GO SRCDIR OUTDIR TAG
 
 Writes OUTDIR/TAG-idle, -bigheap, -cgo (unstripped, with DWARF),
-TAG-stripped (idle with -ldflags='-s -w') and TAG-pie (idle, -buildmode=pie).  The Go build cache and GOPATH
+TAG-stripped (idle with -ldflags='-s -w'), TAG-pie (idle, -buildmode=pie)
+and TAG-cshared.so (a Go runtime for a C program, -buildmode=c-shared).  The Go build cache and GOPATH
 live in OUTDIR so nothing outside the build directory is touched.
 """
 
@@ -34,6 +35,7 @@ def main():
         ('cgo', 'cgo', []),
         ('stripped', 'idle', ['-ldflags=-s -w']),
         ('pie', 'idle', ['-buildmode=pie']),
+        ('cshared.so', 'cshared', ['-buildmode=c-shared']),
     ]
     for name, pkg, flags in builds:
         target = os.path.join(out, '%s-%s' % (tag, name))

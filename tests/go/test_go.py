@@ -195,22 +195,28 @@ def main():
     tmp = tempfile.mkdtemp(prefix='memmap-go-')
     try:
         # A PIE is idle loaded at a random base (symbols move by the bias)
-        # with ld.so's mappings beside it, which are not this test's.
-        for kind in ('idle', 'bigheap', 'cgo', 'pie'):
-            exe = os.path.join(fixdir, '%s-%s' % (tag, kind))
+        # with ld.so's mappings beside it, which are not this test's; so is
+        # the runtime of a c-shared library in a python3 process.
+        for kind in ('idle', 'bigheap', 'cgo', 'pie', 'cshared'):
             what = '%s-%s' % (tag, kind)
             module = 'memmap.test/' + ('idle' if kind == 'pie' else kind)
-            with mt.Fixture([exe], timeout=60) as fx:
+            argv = [os.path.join(fixdir, '%s-%s' % (tag, kind))]
+            if kind == 'cshared':
+                argv = [sys.executable, os.path.join(HERE, 'cshared_loader.py'),
+                        argv[0] + '.so']
+            with mt.Fixture(argv, timeout=60) as fx:
                 truth, snap = stable(fx.pid, lambda: mt.memmap_json(fx.pid)[0])
                 t.note('%s: truth %s' % (what, {k: len(v) for k, v in sorted(truth.items())}))
-                check_runtime(t, snap, version, module, kind == 'cgo', what)
-                check_exact(t, snap, truth, fx, what, allow_anon=kind in ('cgo', 'pie'))
+                check_runtime(t, snap, version, module, kind in ('cgo', 'cshared'), what)
+                check_exact(t, snap, truth, fx, what, allow_anon=kind != 'idle' and
+                            kind != 'bigheap')
 
                 root = os.path.join(tmp, kind)
                 truth2, snapc = stable(fx.pid, lambda: (
                     capture(fx.pid, root),
                     mt.memmap_json('--proc-root', root, fx.pid)[0])[1])
-                check_runtime(t, snapc, version, module, kind == 'cgo', what + ' captured')
+                check_runtime(t, snapc, version, module, kind in ('cgo', 'cshared'),
+                              what + ' captured')
                 check_heuristic(t, snapc, truth2, fx, what + ' captured')
                 if no_mem:
                     truth3, snapn = stable(fx.pid, lambda: mt.memmap_json('--no-mem', fx.pid)[0])
