@@ -235,23 +235,6 @@ static bool region_is_anon(const struct mm_mapping *m, uint64_t addr)
 	return false;
 }
 
-static bool is_anon_private(const struct mm_mapping *m)
-{
-	return !m->path && m->perms[3] == 'p';
-}
-
-static bool has_flag(const struct mm_mapping *m, const char *flag)
-{
-	size_t len = strlen(flag);
-
-	for (const char *p = m->vm_flags; p && (p = strstr(p, flag)); p += len) {
-		if ((p == m->vm_flags || p[-1] == ' ') && (p[len] == ' ' || !p[len])) {
-			return true;
-		}
-	}
-	return false;
-}
-
 /* glibc's DEFAULT_MMAP_THRESHOLD_MIN. */
 #define MMAP_THRESHOLD_MIN (128 * 1024)
 
@@ -289,7 +272,7 @@ static int label_arenas(struct mm_classify *ctx)
 		enum mm_how how = MM_HOW_HEURISTIC;
 		char detail[96] = "";
 
-		if ((block & (HEAP_MAX - 1)) || !is_anon_private(m) ||
+		if ((block & (HEAP_MAX - 1)) || !mm_mapping_is_anon_private(m) ||
 		    m->perms[0] != 'r' || m->perms[1] != 'w' ||
 		    !region_is_anon(m, block)) {
 			continue;
@@ -328,11 +311,11 @@ static int label_arenas(struct mm_classify *ctx)
 			/* MAP_NORESERVE (VmFlags nr) tells a heap from a Go
 			 * arena, which has the same shape. */
 			committed = mm_mapping_size(m);
-			if (committed > HEAP_MAX || !has_flag(m, "nr") ||
+			if (committed > HEAP_MAX || !mm_mapping_has_flag(m, "nr") ||
 			    (committed < HEAP_MAX &&
 			     (!n || n->start != m->end || n->end != block + HEAP_MAX ||
-			      !mm_mapping_is_reserved(n) || !is_anon_private(n) ||
-			      !has_flag(n, "nr")))) {
+			      !mm_mapping_is_reserved(n) || !mm_mapping_is_anon_private(n) ||
+			      !mm_mapping_has_flag(n, "nr")))) {
 				continue;
 			}
 			snprintf(detail, sizeof(detail), "heap %#llx",
@@ -419,7 +402,7 @@ static int label_chunks(struct mm_classify *ctx)
 	for (size_t i = 0; !rc && i < snap->nmappings; i++) {
 		struct mm_mapping *m = &snap->mappings[i];
 
-		if (!is_anon_private(m) || m->perms[0] != 'r' || m->perms[1] != 'w') {
+		if (!mm_mapping_is_anon_private(m) || m->perms[0] != 'r' || m->perms[1] != 'w') {
 			continue;
 		}
 		for (size_t j = 0; !rc && j < m->nregions; j++) {
@@ -592,7 +575,7 @@ static int label_ld_malloc(struct mm_classify *ctx, const struct mm_rtld *r)
 		uint64_t a = v[i].start & ~(page - 1);
 		uint64_t b = (v[i].start + v[i].len + page - 1) & ~(page - 1);
 
-		if (!m || !is_anon_private(m) || !region_is_anon(m, v[i].start)) {
+		if (!m || !mm_mapping_is_anon_private(m) || !region_is_anon(m, v[i].start)) {
 			continue;
 		}
 		/* A block is one mmap of at least a page plus its spare page.

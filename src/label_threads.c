@@ -256,23 +256,6 @@ static int label_stack(struct mm_snapshot *snap, uint64_t block, uint64_t size,
 	return rc;
 }
 
-static bool is_anon_mapping(const struct mm_mapping *m)
-{
-	return !m->path && m->perms[3] == 'p';
-}
-
-static bool has_flag(const struct mm_mapping *m, const char *flag)
-{
-	size_t len = strlen(flag);
-
-	for (const char *p = m->vm_flags; p && (p = strstr(p, flag)); p += len) {
-		if ((p == m->vm_flags || p[-1] == ' ') && (p[len] == ' ' || !p[len])) {
-			return true;
-		}
-	}
-	return false;
-}
-
 /* The PROT_NONE anonymous mapping ending where m starts, or NULL. */
 static struct mm_mapping *guard_below(struct mm_snapshot *snap, struct mm_mapping *m)
 {
@@ -283,7 +266,7 @@ static struct mm_mapping *guard_below(struct mm_snapshot *snap, struct mm_mappin
 		return NULL;
 	}
 	g = &snap->mappings[i - 1];
-	if (g->end != m->start || !is_anon_mapping(g) || !mm_mapping_is_reserved(g)) {
+	if (g->end != m->start || !mm_mapping_is_anon_private(g) || !mm_mapping_is_reserved(g)) {
 		return NULL;
 	}
 	return g;
@@ -416,12 +399,12 @@ static int label_by_sp(struct mm_classify *ctx, struct tasks *ts)
 		    !(m = mm_snapshot_find(snap, k->sp))) {
 			continue;
 		}
-		if (!is_anon_mapping(m) || m->perms[0] != 'r' || m->perms[1] != 'w' ||
+		if (!mm_mapping_is_anon_private(m) || m->perms[0] != 'r' || m->perms[1] != 'w' ||
 		    label_at(snap, k->sp) != MM_ANON) {
 			continue;	/* [stack], a runtime's heap, a file */
 		}
 		g = guard_below(snap, m);
-		if (!g && !has_flag(m, "nh")) {
+		if (!g && !mm_mapping_has_flag(m, "nh")) {
 			continue;
 		}
 		task_detail(k, k->tid, detail, sizeof(detail));
@@ -480,11 +463,11 @@ static int label_by_shape(struct mm_classify *ctx, struct tasks *ts)
 		struct mm_mapping *m = &snap->mappings[i], *g;
 		int rc;
 
-		if (!is_anon_mapping(m) || m->perms[0] != 'r' || m->perms[1] != 'w' ||
+		if (!mm_mapping_is_anon_private(m) || m->perms[0] != 'r' || m->perms[1] != 'w' ||
 		    m->nregions != 1 || m->regions[0].label != MM_ANON ||
 		    !(g = guard_below(snap, m)) || mm_mapping_size(g) != page ||
 		    mm_mapping_size(m) != want ||
-		    (m->vm_flags && !has_flag(m, "nh"))) {
+		    (m->vm_flags && !mm_mapping_has_flag(m, "nh"))) {
 			continue;
 		}
 		rc = mm_mapping_label(m, m->start, m->end, MM_THREAD_STACK,

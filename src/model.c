@@ -361,3 +361,15 @@ void mm_snapshot_coverage(const struct mm_snapshot *snap, double *vsz, double *r
 	*vsz = snap->total_vsz ? 1.0 - (double)anon->vsz / (double)snap->total_vsz : 1.0;
 	*rss = snap->totals.rss ? 1.0 - (double)anon->rss / (double)snap->totals.rss : 1.0;
 }
+
+bool mm_mapping_has_flag(const struct mm_mapping *m, const char *flag)
+{
+	size_t len = strlen(flag);
+
+	for (const char *p = m->vm_flags; p && (p = strstr(p, flag)); p += len) {
+		if ((p == m->vm_flags || p[-1] == ' ') && (p[len] == ' ' || !p[len])) {
+			return true;
+		}
+	}
+	return false;
+}

@@ -171,6 +171,15 @@ void mm_snapshot_finish(struct mm_snapshot *snap);
  * (1.0 for an empty snapshot).  Valid after mm_snapshot_finish(). */
 void mm_snapshot_coverage(const struct mm_snapshot *snap, double *vsz, double *rss);
 
+/* Whether smaps' VmFlags of m include flag (a two-letter code: "nr"). */
+bool mm_mapping_has_flag(const struct mm_mapping *m, const char *flag);
+
+/* Private anonymous memory: no file, no kernel name. */
+static inline bool mm_mapping_is_anon_private(const struct mm_mapping *m)
+{
+	return !m->path && m->perms[3] == 'p';
+}
+
 static inline uint64_t mm_mapping_size(const struct mm_mapping *m)
 {
 	return m->end - m->start;
