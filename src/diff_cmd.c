@@ -376,6 +376,14 @@ static int run_watch(const struct mm_diff_opts *d, const char *target, bool json
 		goto out;
 	}
 	status = EXIT_OK;
+	if (!json) {
+		/* Something to look at until the first diff. */
+		printf("memmap --watch: first sample of pid %d taken at %s; the "
+		       "changes every %.1fs (Ctrl-C ends)\n%s", (int)pid,
+		       base->time ? base->time : "?", d->watch_ms / 1000.0,
+		       redraw ? "" : "\n");
+		fflush(stdout);
+	}
 	clock_gettime(CLOCK_MONOTONIC, &next);
 	for (;;) {
 		struct mm_diff *df;
