@@ -24,6 +24,12 @@ int mm_classify(struct mm_classify *ctx)
 	if (rc < 0) {
 		return rc;
 	}
+	/* Before glibc: its mmap'd chunks are found in runs of anon that
+	 * python's arenas no longer merge into. */
+	rc = mm_label_python(ctx);
+	if (rc < 0) {
+		return rc;
+	}
 	rc = mm_label_glibc(ctx);
 	if (rc < 0) {
 		return rc;

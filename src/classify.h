@@ -22,5 +22,6 @@ int mm_label_elf(struct mm_classify *ctx);	/* exe.* and lib.* sections */
 int mm_label_go(struct mm_classify *ctx);	/* go.*: the Go runtime's mappings */
 int mm_label_threads(struct mm_classify *ctx);	/* thread.stack, thread.guard */
 int mm_label_glibc(struct mm_classify *ctx);	/* glibc.*, ld.*: malloc and the loader */
+int mm_label_python(struct mm_classify *ctx);	/* python.*: CPython's arenas and frame stacks */
 
 #endif

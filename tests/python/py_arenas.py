@@ -1,0 +1,80 @@
+"""A python3 target for test_python.py: four threads, each making many small
+objects of its own (ints, floats, short strings, tuples: all from pymalloc),
+then reporting, from inside itself:
+
+  frame TID ADDR   the _PyInterpreterFrame of the thread's running function
+                   (PyFrameObject.f_frame, at offset 24 in 3.11-3.13), which
+                   lives in the thread's datastack chunk
+  ids FILE N       the addresses (id()) of N small objects, native-endian
+                   uint64 in FILE
+  stats FILE       sys._debugmallocstats() output (arena counts)
+
+then `ready`, and waits until killed.  argv[1]: a directory for the files.
+"""
+
+import array
+import ctypes
+import os
+import sys
+import threading
+import time
+
+out = sys.argv[1]
+lock = threading.Lock()
+made = threading.Barrier(5)
+done = threading.Event()
+keep = []
+frames = []
+
+
+def small_objects(seed, n):
+    # Only objects created here: nothing static, nothing from the image.
+    return [(seed * 1000003 + i, float(i) + 0.5, 'o%d-%d' % (seed, i))
+            for i in range(n)]
+
+
+def worker(seed):
+    objs = small_objects(seed, 40000)
+    f = sys._getframe()
+    iframe = ctypes.c_void_p.from_address(id(f) + 24).value
+    with lock:
+        keep.append(objs)
+        frames.append((threading.get_native_id(), iframe))
+    made.wait()
+    done.wait()
+
+
+threads = [threading.Thread(target=worker, args=(s,), daemon=True)
+           for s in range(1, 5)]
+for t in threads:
+    t.start()
+made.wait()
+f = sys._getframe()
+frames.append((threading.get_native_id(),
+               ctypes.c_void_p.from_address(id(f) + 24).value))
+ids = array.array('Q')
+for objs in keep:
+    for tup in objs:
+        ids.append(id(tup))
+        for o in tup:
+            ids.append(id(o))
+path = os.path.join(out, 'ids')
+with open(path, 'wb') as fh:
+    ids.tofile(fh)
+stats = os.path.join(out, 'stats')
+fd = os.open(stats, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+saved = os.dup(2)
+sys.stderr.flush()
+os.dup2(fd, 2)
+sys._debugmallocstats()
+os.dup2(saved, 2)
+os.close(fd)
+os.close(saved)
+print('pid %d' % os.getpid())
+for tid, addr in frames:
+    print('frame %d %#x' % (tid, addr))
+print('ids %s %d' % (path, len(ids)))
+print('stats %s' % stats)
+print('ready', flush=True)
+while True:
+    time.sleep(3600)
