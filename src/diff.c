@@ -295,6 +295,21 @@ static int compare_regions(struct mm_diff *d, const struct ref *bef, size_t nb,
 			j++;
 		}
 	}
+	/* One allocation the kernel split by protection (a glibc arena's
+	 * committed part and its PROT_NONE rest, a Go arena) is one thing on
+	 * each side.  Same protection would have merged, so those stay apart. */
+	for (size_t side = 0; side < 2; side++) {
+		const struct ref *x = side ? aft : bef;
+		size_t nx = side ? na : nb, base = side ? nb : 0;
+
+		for (size_t i = 0; i + 1 < nx; i++) {
+			if (x[i].m != x[i + 1].m && x[i].r->end == x[i + 1].r->start &&
+			    strncmp(x[i].m->perms, x[i + 1].m->perms, 4) != 0 &&
+			    same_kind(&x[i], &x[i + 1])) {
+				unite(parent, base + i, base + i + 1);
+			}
+		}
+	}
 	for (size_t i = 0; i < n; i++) {
 		parent[i] = find(parent, i);
 	}
