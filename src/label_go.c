@@ -208,7 +208,8 @@ static void label_arenas(struct go_labeller *g)
 	uint64_t *l1 = NULL, *idx = NULL;
 
 	if (var(g, "runtime.mheap_", "arenas", &arenas) || arenas.count == 0 ||
-	    arenas.count > 1024 || arenas.elem_target_size < 8) {
+	    arenas.count > 1024 || arenas.elem_target_size < 8 ||
+	    arenas.elem_target_size > (1ull << 40)) {
 		return;
 	}
 	l2size = arenas.elem_target_size;
