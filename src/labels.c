@@ -62,7 +62,7 @@ static const struct {
 	[MM_GO_HEAP] = { "go.heap", MM_CLASS_HEAP,
 		"Go heap arenas: 64 MiB each, reserved up front and committed as the heap grows" },
 	[MM_GO_HEAP_INDEX] = { "go.heap-index", MM_CLASS_RUNTIME,
-		"Go's L2 arena map: 32 MiB of address space reserved once, almost never touched" },
+		"Go's L2 arena map: 32 MiB mapped read-write once, touched only where arenas exist" },
 	[MM_GO_HEAP_METADATA] = { "go.heap-metadata", MM_CLASS_RUNTIME,
 		"one heapArena struct per Go heap arena (bitmaps and span pointers)" },
 	[MM_GO_PAGE_SUMMARY] = { "go.page-summary", MM_CLASS_RUNTIME,
