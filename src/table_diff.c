@@ -106,6 +106,9 @@ static struct libscols_table *new_table(const struct mm_table_opts *o)
 		scols_table_enable_raw(tb, o->raw);
 		scols_table_enable_noheadings(tb, o->noheadings);
 		scols_table_enable_colors(tb, o->colors);
+		/* Names are escaped already (mm_escape_name), as in table.c:
+		 * a second encoding would escape the escapes. */
+		scols_table_enable_noencoding(tb, 1);
 	}
 	return tb;
 }

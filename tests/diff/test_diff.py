@@ -13,6 +13,8 @@ Modes:
   self     a snapshot diffed with itself reports no change (table and
            JSON); --save writes a snapshot that loads back identical.
   pids     two different processes: a warning, and the diff still made.
+  names    a file name that is not UTF-8, with a newline and an escape
+           sequence: path_hex in JSON, escaped in the table.
   roundtrip  a snapshot loaded and written again is the same document.
 """
 
@@ -275,6 +277,48 @@ def mode_pids(t, tmp):
             t.check(len(d['changes']) > 0, 'different processes: changes listed')
 
 
+NAMES_CHILD = r'''
+import mmap, signal, sys
+f = open(sys.argv[1].encode("utf-8", "surrogateescape"), "rb")
+m = mmap.mmap(f.fileno(), 65536, prot=mmap.PROT_READ)
+m[0:65536]
+signal.pthread_sigmask(signal.SIG_BLOCK, [signal.SIGUSR1])
+print("ready", flush=True)
+signal.sigwait([signal.SIGUSR1])
+m.close()
+f.close()
+print("done", flush=True)
+signal.pause()
+'''
+
+
+def mode_names(t, tmp):
+    """A file whose name is not UTF-8 and holds a newline and an escape
+    sequence: the JSON diff has the raw bytes in path_hex, the table an
+    escaped name and no control bytes."""
+    raw = os.fsencode(tmp) + b'/bad\xff\n\x1b[31mred.bin'
+    with open(raw, 'wb') as f:
+        f.write(b'x' * 65536)
+    before_f = os.path.join(tmp, 'before.json')
+    name = os.fsdecode(raw)
+    with mt.Fixture([sys.executable, '-c', NAMES_CHILD, name]) as fx:
+        snapshot_to(before_f, fx.pid)
+        trigger(fx)
+        d, err = diff_json(before_f, fx.pid)
+        rc, out, err = mt.run_memmap('--diff', before_f, fx.pid, binary=True)
+    cs = [c for c in d['changes'] if c.get('path_hex') == raw.hex()]
+    if t.eq(len(cs), 1, 'one change with path_hex of the raw name: %r' %
+            [(c['kind'], c['path']) for c in d['changes']]):
+        t.eq((cs[0]['kind'], cs[0]['label'], cs[0]['before']['vsz']), ('vanished', 'file', 65536),
+             'the unmapped file')
+        t.check('\ufffd' in cs[0]['path'], 'path has U+FFFD for the bad byte')
+    t.eq(rc, 0, 'table exit')
+    rows = [line for line in out.split(b'\n') if b'vanished' in line]
+    t.check(len(rows) == 1 and rows[0].endswith(b'/bad\\xff\\x0a\\x1b[31mred.bin'),
+            'table row ends with the escaped name: %r' % rows)
+    t.check(b'\x1b' not in out and b'\xff' not in out, 'no raw escape or invalid byte in the table')
+
+
 def differences(a, b, path=''):
     """Paths where two JSON values differ."""
     if type(a) is not type(b):
@@ -328,7 +372,7 @@ def main():
     t = mt.Checker('diff-' + mode)
     with tempfile.TemporaryDirectory(prefix='memmap-diff-') as tmp:
         {'changes': mode_changes, 'shrink': mode_shrink, 'self': mode_self,
-         'pids': mode_pids, 'roundtrip': mode_roundtrip}[mode](t, tmp)
+         'pids': mode_pids, 'roundtrip': mode_roundtrip, 'names': mode_names}[mode](t, tmp)
     t.done()
 
 
