@@ -12,13 +12,25 @@
 #include "classify.h"
 #include "residency.h"
 
-/* Since 3.10 (USE_LARGE_ARENAS, USE_LARGE_POOLS) on 64-bit: 1 MiB arenas
- * carved into 16 KiB pools, 16-byte size classes up to 512 bytes. */
-#define ARENA_SIZE	(1ULL << 20)
-#define POOL_SIZE	(16ULL << 10)
+/* pymalloc on 64-bit: arenas carved into pools of one size class each,
+ * classes ALIGNMENT apart up to 512 bytes.  The pool header and the arena
+ * table's entries are the same from 3.6 to 3.13 (checked with gdb and by
+ * tests/python on Debian's 3.11.2 and pyenv's 3.6.15 to 3.13.0). */
+struct pymalloc_geom {
+	int minor_from, minor_to;
+	uint64_t arena_size, pool_size, alignment;
+	uint64_t alt_alignment;		/* tried when no pool fits the first */
+};
+
+/* ALIGNMENT went from 8 to 16 in 3.8, and in later 3.6 and 3.7 releases
+ * (3.6.15 and 3.7.16 have 16, gdb says). */
+static const struct pymalloc_geom geoms[] = {
+	{ 6, 7, 256 << 10, 4 << 10, 16, 8 },
+	{ 8, 9, 256 << 10, 4 << 10, 16, 0 },
+	{ 10, 13, 1 << 20, 16 << 10, 16, 0 },	/* USE_LARGE_ARENAS, _POOLS */
+};
+
 #define POOL_OVERHEAD	48		/* sizeof(struct pool_header) */
-#define NB_CLASSES	32
-#define ALIGNMENT	16
 #define ARENA_OBJ_SIZE	48		/* sizeof(struct arena_object) */
 #define CHUNK_MIN	(16ULL << 10)	/* DATA_STACK_CHUNK_SIZE */
 #define CHUNK_HDR	24		/* previous, size, top */
@@ -51,6 +63,8 @@ struct python {
 	int minor;
 	uint64_t runtime, runtime_size;	/* _PyRuntime in the target */
 	const struct py_layout *lay;
+	uint64_t arena_size, pool_size, alignment, nb_classes, alt_alignment;
+	uint64_t pools;			/* pool slots of an arena on a pool boundary */
 	uint64_t rw[4][2];		/* the image's writable PT_LOADs */
 	size_t nrw;
 };
@@ -151,6 +165,7 @@ static int probe_image(struct python *py, const struct mm_mapping *m)
 	const char *why;
 	size_t nseg;
 	int err = 0, rc = -ENOENT;
+	bool has_malloc = false;
 
 	e = mm_elf_cache_get(py->ctx->elves, py->ctx->target, m, &err, &why);
 	if (!e) {
@@ -177,8 +192,14 @@ static int probe_image(struct python *py, const struct mm_mapping *m)
 	for (size_t i = 0; i < dynsym->size / sizeof(*syms); i++) {
 		const Elf64_Sym *s = &syms[i];
 
-		if (s->st_name >= dynstr->size || s->st_shndx == SHN_UNDEF ||
-		    ELF64_ST_TYPE(s->st_info) != STT_OBJECT) {
+		if (s->st_name >= dynstr->size || s->st_shndx == SHN_UNDEF) {
+			continue;
+		}
+		if (ELF64_ST_TYPE(s->st_info) == STT_FUNC) {
+			has_malloc |= strcmp(strs + s->st_name, "PyObject_Malloc") == 0;
+			continue;
+		}
+		if (ELF64_ST_TYPE(s->st_info) != STT_OBJECT) {
 			continue;
 		}
 		if (strcmp(strs + s->st_name, "_PyRuntime") == 0) {
@@ -189,7 +210,9 @@ static int probe_image(struct python *py, const struct mm_mapping *m)
 			ver_addr = s->st_value;
 		}
 	}
-	if (!rt) {
+	/* 3.6 has no _PyRuntime: there its name says it is Python, and it
+	 * must hold pymalloc (not import it, as the exe of a libpython build). */
+	if (!rt && (!has_malloc || minor_from_name(m->path) != 6)) {
 		goto out;
 	}
 	/* Py_Version is PY_VERSION_HEX, a constant in the file itself. */
@@ -290,21 +313,21 @@ static bool pool_valid(const struct python *py, uint64_t p, const uint64_t h[6])
 	uint32_t next_off = (uint32_t)h[5], max_next = (uint32_t)(h[5] >> 32);
 	uint64_t size, fb = h[1];
 
-	if (h[0] >> 32 || szidx >= NB_CLASSES) {
+	if (h[0] >> 32 || szidx >= py->nb_classes) {
 		return false;
 	}
-	size = (szidx + 1ULL) * ALIGNMENT;
-	if (max_next != POOL_SIZE - size || next_off > POOL_SIZE ||
+	size = (szidx + 1ULL) * py->alignment;
+	if (max_next != py->pool_size - size || next_off > py->pool_size ||
 	    next_off < POOL_OVERHEAD + 2 * size || (next_off - POOL_OVERHEAD) % size ||
-	    count > (POOL_SIZE - POOL_OVERHEAD) / size) {
+	    count > (py->pool_size - POOL_OVERHEAD) / size) {
 		return false;
 	}
-	if (fb && (fb < p + POOL_OVERHEAD || fb >= p + POOL_SIZE ||
+	if (fb && (fb < p + POOL_OVERHEAD || fb >= p + py->pool_size ||
 		   (fb - p - POOL_OVERHEAD) % size)) {
 		return false;
 	}
 	for (int i = 2; i <= 3; i++) {
-		if (h[i] && (h[i] & (POOL_SIZE - 1)) && !in_image_rw(py, h[i])) {
+		if (h[i] && (h[i] & (py->pool_size - 1)) && !in_image_rw(py, h[i])) {
 			return false;
 		}
 	}
@@ -326,13 +349,13 @@ static int collect_pools(struct python *py, struct pool **out, size_t *nout)
 		}
 		for (size_t j = 0; j < m->nregions; j++) {
 			const struct mm_region *g = &m->regions[j];
-			uint64_t p = (g->start + POOL_SIZE - 1) & ~(POOL_SIZE - 1);
+			uint64_t p = (g->start + py->pool_size - 1) & ~(py->pool_size - 1);
 			uint64_t h[6];
 
 			if (g->label != MM_ANON) {
 				continue;
 			}
-			for (; p + POOL_SIZE <= g->end; p += POOL_SIZE) {
+			for (; p + py->pool_size <= g->end; p += py->pool_size) {
 				if (peek(py, p, h, sizeof(h)) || !pool_valid(py, p, h)) {
 					continue;
 				}
@@ -365,7 +388,8 @@ static int cmp_arena(const void *a, const void *b)
 
 /* Groups pools by arena index; an index whose pools cannot share one
  * arena, or whose span overlaps another's, is marked bad. */
-static int group_pools(const struct pool *v, size_t n, struct arena **out, size_t *nout)
+static int group_pools(const struct python *py, const struct pool *v, size_t n,
+		       struct arena **out, size_t *nout)
 {
 	struct arena *a = NULL;
 	size_t na = 0;
@@ -398,7 +422,7 @@ static int group_pools(const struct pool *v, size_t n, struct arena **out, size_
 		qsort(a, na, sizeof(*a), cmp_arena);
 	}
 	for (size_t i = 0; i < na; i++) {
-		if (a[i].hi + POOL_SIZE - a[i].lo > ARENA_SIZE) {
+		if (a[i].hi + py->pool_size - a[i].lo > py->arena_size) {
 			a[i].bad = true;
 		}
 		for (size_t k = 0; k < na; k++) {
@@ -415,7 +439,8 @@ static int group_pools(const struct pool *v, size_t n, struct arena **out, size_
 /* arena_object: address, pool_address, nfreepools | ntotalpools << 32,
  * freepools, nextarena, prevarena.  Consistent with an arena of that
  * index whose pools were seen (or none were) at [lo, hi]. */
-static bool entry_valid(const uint64_t o[6], const struct arena *seen)
+static bool entry_valid(const struct python *py, const uint64_t o[6],
+			const struct arena *seen)
 {
 	uint64_t a = o[0], pa = o[1], first;
 	uint32_t nfree = (uint32_t)o[2], ntotal = (uint32_t)(o[2] >> 32);
@@ -423,12 +448,12 @@ static bool entry_valid(const uint64_t o[6], const struct arena *seen)
 	if (!a || (a & 4095)) {
 		return false;
 	}
-	first = (a + POOL_SIZE - 1) & ~(POOL_SIZE - 1);
-	if (ntotal != (first == a ? 64 : 63) || nfree > ntotal ||
-	    pa < first || pa > a + ARENA_SIZE || (pa - first) % POOL_SIZE) {
+	first = (a + py->pool_size - 1) & ~(py->pool_size - 1);
+	if (ntotal != (first == a ? py->pools : py->pools - 1) || nfree > ntotal ||
+	    pa < first || pa > a + py->arena_size || (pa - first) % py->pool_size) {
 		return false;
 	}
-	return !seen || (seen->lo >= first && seen->hi + POOL_SIZE <= a + ARENA_SIZE &&
+	return !seen || (seen->lo >= first && seen->hi + py->pool_size <= a + py->arena_size &&
 			 seen->lo < pa);
 }
 
@@ -471,7 +496,7 @@ static uint64_t find_table(struct python *py, const struct arena *a, size_t na,
 				if (!t || (t & 15) || !(m = mm_snapshot_find(snap, t)) ||
 				    m->perms[1] != 'w' ||
 				    peek(py, t + (uint64_t)ref->index * ARENA_OBJ_SIZE, o, sizeof(o)) ||
-				    !entry_valid(o, ref) || peek_word(py, t - 8, &hdr)) {
+				    !entry_valid(py, o, ref) || peek_word(py, t - 8, &hdr)) {
 					continue;
 				}
 				/* usable size: the chunk less its size field (and
@@ -485,7 +510,7 @@ static uint64_t find_table(struct python *py, const struct arena *a, size_t na,
 
 					ok = a[i].bad || (off + ARENA_OBJ_SIZE <= usable &&
 						!peek(py, t + off, o, sizeof(o)) &&
-						entry_valid(o, &a[i]));
+						entry_valid(py, o, &a[i]));
 				}
 				if (ok) {
 					*len = usable / ARENA_OBJ_SIZE;
@@ -508,7 +533,7 @@ static int label_arena(struct python *py, uint64_t start, uint64_t end,
 }
 
 /* With the table: every live entry whose first pool agrees is an arena,
- * exactly [address, address + ARENA_SIZE).  Without: what the pools prove. */
+ * exactly [address, address + arena size).  Without: what the pools prove. */
 static int label_arenas(struct python *py)
 {
 	struct mm_snapshot *snap = py->ctx->snap;
@@ -519,8 +544,15 @@ static int label_arenas(struct python *py)
 	int rc;
 
 	rc = collect_pools(py, &pools, &npools);
+	if (!rc && !npools && py->alt_alignment) {
+		free(pools);
+		pools = NULL;
+		py->alignment = py->alt_alignment;
+		py->nb_classes = 512 / py->alignment;
+		rc = collect_pools(py, &pools, &npools);
+	}
 	if (!rc) {
-		rc = group_pools(pools, npools, &ar, &nar);
+		rc = group_pools(py, pools, npools, &ar, &nar);
 	}
 	if (rc || !nar) {
 		goto out;
@@ -534,12 +566,12 @@ static int label_arenas(struct python *py)
 			continue;
 		}
 		seen = bsearch(&key, ar, nar, sizeof(*ar), cmp_arena);
-		if (!entry_valid(o, seen && !seen->bad ? seen : NULL) ||
-		    !anon_rw_range(snap, o[0], o[0] + ARENA_SIZE)) {
+		if (!entry_valid(py, o, seen && !seen->bad ? seen : NULL) ||
+		    !anon_rw_range(snap, o[0], o[0] + py->arena_size)) {
 			continue;
 		}
 		/* A carved first pool must say it is this arena's. */
-		first = (o[0] + POOL_SIZE - 1) & ~(POOL_SIZE - 1);
+		first = (o[0] + py->pool_size - 1) & ~(py->pool_size - 1);
 		if (o[1] > first && !peek(py, first, h, sizeof(h)) &&
 		    (!pool_valid(py, first, h) || (uint32_t)h[4] != i)) {
 			continue;
@@ -547,21 +579,21 @@ static int label_arenas(struct python *py)
 		if (seen) {
 			seen->start = o[0];
 		}
-		rc = label_arena(py, o[0], o[0] + ARENA_SIZE, (uint32_t)i);
+		rc = label_arena(py, o[0], o[0] + py->arena_size, (uint32_t)i);
 	}
 	/* No table: pools are carved from an arena's first slot on, so the
 	 * lowest one seen is its first when nothing before it went to swap;
-	 * the arena then holds at least 63 slots from there. */
+	 * the arena then holds at least all slots but one from there. */
 	for (size_t i = 0; !rc && i < nar; i++) {
 		const struct mm_mapping *m = mm_snapshot_find(snap, ar[i].lo);
-		uint64_t end = ar[i].hi + POOL_SIZE;
+		uint64_t end = ar[i].hi + py->pool_size;
 
 		if (ar[i].bad || ar[i].start) {
 			continue;
 		}
-		if (m && m->c.swap == 0 && ar[i].lo + 63 * POOL_SIZE > end &&
-		    anon_rw_range(snap, ar[i].lo, ar[i].lo + 63 * POOL_SIZE)) {
-			end = ar[i].lo + 63 * POOL_SIZE;
+		if (m && m->c.swap == 0 && ar[i].lo + (py->pools - 1) * py->pool_size > end &&
+		    anon_rw_range(snap, ar[i].lo, ar[i].lo + (py->pools - 1) * py->pool_size)) {
+			end = ar[i].lo + (py->pools - 1) * py->pool_size;
 		}
 		rc = label_arena(py, ar[i].lo, end, ar[i].index);
 	}
@@ -642,8 +674,18 @@ int mm_label_python(struct mm_classify *ctx)
 	if (rc) {
 		return rc == -ENOMEM ? rc : 0;
 	}
-	/* Pool and chunk layouts checked for these versions only. */
-	if (py.minor < 11 || py.minor > 13) {
+	/* Pool layouts checked for these versions only. */
+	for (size_t i = 0; i < sizeof(geoms) / sizeof(geoms[0]); i++) {
+		if (py.minor >= geoms[i].minor_from && py.minor <= geoms[i].minor_to) {
+			py.arena_size = geoms[i].arena_size;
+			py.pool_size = geoms[i].pool_size;
+			py.alignment = geoms[i].alignment;
+			py.alt_alignment = geoms[i].alt_alignment;
+			py.nb_classes = 512 / py.alignment;
+			py.pools = py.arena_size / py.pool_size;
+		}
+	}
+	if (!py.arena_size) {
 		return 0;
 	}
 	rc = mm_pagemap_open(&py.pm, ctx->target, py.page);

@@ -2,9 +2,10 @@
 objects of its own (ints, floats, short strings, tuples: all from pymalloc),
 then reporting, from inside itself:
 
-  frame TID ADDR   the _PyInterpreterFrame of the thread's running function
-                   (PyFrameObject.f_frame, at offset 24 in 3.11-3.13), which
-                   lives in the thread's datastack chunk
+  version MAJOR MINOR
+  frame TID ADDR   (3.11+) the _PyInterpreterFrame of the thread's running
+                   function (PyFrameObject.f_frame, at offset 24 in
+                   3.11-3.13), which lives in the thread's datastack chunk
   ids FILE N       the addresses (id()) of N small objects, native-endian
                    uint64 in FILE
   stats FILE       sys._debugmallocstats() output (arena counts)
@@ -25,6 +26,13 @@ made = threading.Barrier(5)
 done = threading.Event()
 keep = []
 frames = []
+has_datastack = sys.version_info >= (3, 11)
+native_id = getattr(threading, 'get_native_id', lambda: 0)   # 3.8+
+
+
+def running_frame():
+    f = sys._getframe(1)
+    return ctypes.c_void_p.from_address(id(f) + 24).value if has_datastack else 0
 
 
 def small_objects(seed, n):
@@ -35,11 +43,10 @@ def small_objects(seed, n):
 
 def worker(seed):
     objs = small_objects(seed, 40000)
-    f = sys._getframe()
-    iframe = ctypes.c_void_p.from_address(id(f) + 24).value
+    iframe = running_frame()
     with lock:
         keep.append(objs)
-        frames.append((threading.get_native_id(), iframe))
+        frames.append((native_id(), iframe))
     made.wait()
     done.wait()
 
@@ -49,9 +56,7 @@ threads = [threading.Thread(target=worker, args=(s,), daemon=True)
 for t in threads:
     t.start()
 made.wait()
-f = sys._getframe()
-frames.append((threading.get_native_id(),
-               ctypes.c_void_p.from_address(id(f) + 24).value))
+frames.append((native_id(), running_frame()))
 ids = array.array('Q')
 for objs in keep:
     for tup in objs:
@@ -71,8 +76,10 @@ os.dup2(saved, 2)
 os.close(fd)
 os.close(saved)
 print('pid %d' % os.getpid())
+print('version %d %d' % sys.version_info[:2])
 for tid, addr in frames:
-    print('frame %d %#x' % (tid, addr))
+    if has_datastack:
+        print('frame %d %#x' % (tid, addr))
 print('ids %s %d' % (path, len(ids)))
 print('stats %s' % stats)
 print('ready', flush=True)
