@@ -95,7 +95,7 @@ def mode_first(t):
             t.check(w.read_lines(2), 'two samples before the change: %r' % w.lines)
             quiet = len(w.lines)
             info = trigger(fx)
-            t.check(w.read_lines(quiet + 3), 'three samples after: %r' % w.lines[quiet:])
+            t.check(w.read_lines(quiet + 4), 'four samples after: %r' % w.lines[quiet:])
             rc, rest, err = w.stop(signal.SIGINT)
         finally:
             w.kill()
@@ -104,7 +104,9 @@ def mode_first(t):
         anon_size = int(info['anon_size'][0])
         for i, d in enumerate(ds[:quiet]):
             t.eq(anon_changes(d, info), [], 'sample %d (before the change): no anon change' % i)
-        for i, d in enumerate(ds[quiet + 1:], quiet + 1):
+        # The first sample or two after the signal may catch the fixture
+        # in the middle of writing; from the third on, all is written.
+        for i, d in enumerate(ds[quiet + 2:], quiet + 2):
             cs = anon_changes(d, info)
             if t.eq(len(cs), 1, 'sample %d: one anon change' % i):
                 t.eq((cs[0]['kind'], cs[0]['delta']['rss']), ('appeared', anon_size),
@@ -126,10 +128,16 @@ def mode_prev(t):
             w.kill()
         t.eq(rc, 0, 'SIGTERM: exit (stderr %r)' % err)
         ds = docs(t, w.lines, fx.pid, '--watch-prev')
-        seen = [i for i, d in enumerate(ds) if anon_changes(d, info)]
-        t.eq(len(seen), 1, 'the anon mapping appears in exactly one sample: %r' % seen)
-        if seen:
-            t.check(seen[0] >= quiet, 'it appears after the change (sample %d)' % seen[0])
+        appeared = [i for i, d in enumerate(ds)
+                    if any(c['kind'] == 'appeared' for c in anon_changes(d, info))]
+        t.eq(len(appeared), 1, 'the anon mapping appears in exactly one sample: %r' % appeared)
+        if appeared:
+            t.check(appeared[0] >= quiet, 'it appears after the change (sample %d)' % appeared[0])
+        # Each sample against the previous one: the growth is counted once
+        # in all (a sample may catch the fixture half-way through writing).
+        total = sum(c['delta']['rss'] for d in ds for c in anon_changes(d, info))
+        t.eq(total, int(info['anon_size'][0]), 'anon RSS deltas over all samples')
+        t.eq(anon_changes(ds[-1], info) if ds else None, [], 'the last sample: no anon change')
 
 
 def mode_exit(t):
@@ -156,7 +164,7 @@ def mode_timeout(t):
                            stdin=subprocess.DEVNULL, capture_output=True, timeout=30)
         t.eq(p.returncode, 0, 'timeout -s INT: exit (stderr %r)' % p.stderr)
         lines = p.stdout.decode().splitlines()
-        t.check(3 <= len(lines) <= 8, '1.5 s at 0.2 s: %d lines' % len(lines))
+        t.check(2 <= len(lines) <= 8, '1.5 s at 0.2 s: %d lines' % len(lines))
         docs(t, lines, fx.pid, 'under timeout')
 
         p = subprocess.run(['timeout', '--preserve-status', '-s', 'INT', '1',
