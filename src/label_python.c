@@ -532,6 +532,33 @@ static int label_arena(struct python *py, uint64_t start, uint64_t end,
 				 MM_HOW_RUNTIME, detail, MM_ONLY_ANON);
 }
 
+/* Pools are carved from an arena's first slot on, and their headers stay:
+ * the lowest pool seen is the first slot when the slot below it was never
+ * carved (its header page never touched, so not in RAM, and the mapping has
+ * nothing in swap) or is another arena's pool.  A header there that we
+ * could not make out proves nothing. */
+static bool first_slot(struct python *py, const struct arena *a)
+{
+	const struct mm_snapshot *snap = py->ctx->snap;
+	const struct mm_mapping *m = mm_snapshot_find(snap, a->lo);
+	uint64_t below = a->lo - py->pool_size, h[6], e;
+
+	if (!m || m->c.swap) {
+		return false;
+	}
+	if (!anon_rw(mm_snapshot_find(snap, below))) {
+		return true;
+	}
+	if (mm_snapshot_find(snap, below)->c.swap || mm_pagemap_entry(&py->pm, below, &e)) {
+		return false;
+	}
+	if (!(e & MM_PAGEMAP_PRESENT)) {
+		return true;
+	}
+	return !peek(py, below, h, sizeof(h)) && pool_valid(py, below, h) &&
+	       (uint32_t)h[4] != a->index;
+}
+
 /* With the table: every live entry whose first pool agrees is an arena,
  * exactly [address, address + arena size).  Without: what the pools prove. */
 static int label_arenas(struct python *py)
@@ -581,19 +608,18 @@ static int label_arenas(struct python *py)
 		}
 		rc = label_arena(py, o[0], o[0] + py->arena_size, (uint32_t)i);
 	}
-	/* No table: pools are carved from an arena's first slot on, so the
-	 * lowest one seen is its first when nothing before it went to swap;
-	 * the arena then holds at least all slots but one from there. */
+	/* No table: the pools seen, and when the lowest is the arena's first
+	 * slot, all slots but one from there (an arena off a pool boundary
+	 * has one slot less). */
 	for (size_t i = 0; !rc && i < nar; i++) {
-		const struct mm_mapping *m = mm_snapshot_find(snap, ar[i].lo);
 		uint64_t end = ar[i].hi + py->pool_size;
+		uint64_t most = ar[i].lo + (py->pools - 1) * py->pool_size;
 
 		if (ar[i].bad || ar[i].start) {
 			continue;
 		}
-		if (m && m->c.swap == 0 && ar[i].lo + (py->pools - 1) * py->pool_size > end &&
-		    anon_rw_range(snap, ar[i].lo, ar[i].lo + (py->pools - 1) * py->pool_size)) {
-			end = ar[i].lo + (py->pools - 1) * py->pool_size;
+		if (most > end && first_slot(py, &ar[i]) && anon_rw_range(snap, ar[i].lo, most)) {
+			end = most;
 		}
 		rc = label_arena(py, ar[i].lo, end, ar[i].index);
 	}
