@@ -5,7 +5,9 @@ then reporting, from inside itself:
   version MAJOR MINOR
   frame TID ADDR   (3.11+) the _PyInterpreterFrame of the thread's running
                    function (PyFrameObject.f_frame, at offset 24 in
-                   3.11-3.13), which lives in the thread's datastack chunk
+                   3.11-3.13), which lives in the thread's datastack chunk;
+                   one thread reports its outer frame and one 400 calls
+                   deeper, in another chunk
   ids FILE N       the addresses (id()) of N small objects, native-endian
                    uint64 in FILE
   stats FILE       sys._debugmallocstats() output (arena counts)
@@ -41,11 +43,26 @@ def small_objects(seed, n):
             for i in range(n)]
 
 
+def deep(n, outer):
+    # Deep enough that the frames fill more than one 16 KiB chunk.
+    if n:
+        return deep(n - 1, outer)
+    with lock:
+        frames.append((native_id(), outer))
+        frames.append((native_id(), running_frame()))
+    made.wait()
+    done.wait()
+
+
 def worker(seed):
     objs = small_objects(seed, 40000)
     iframe = running_frame()
     with lock:
         keep.append(objs)
+    if seed == 4:
+        deep(400, iframe)
+        return
+    with lock:
         frames.append((native_id(), iframe))
     made.wait()
     done.wait()

@@ -132,7 +132,8 @@ def main():
             frames = [(int(l[1]), mt.h(l[2])) for l in fx.lines if l[0] == 'frame']
             version = tuple(int(v) for v in fx.info['version'])
             if version >= (3, 11):
-                t.eq(len(frames), 5, 'frames the target reported (4 threads and main)')
+                t.eq(len(frames), 6, 'frames the target reported (4 threads, main, '
+                     'one deep)')
             want = mallocstats(fx.info['stats'][0])
             # pymalloc's pools: 16 KiB since 3.10, a page before.
             want['pool'] = POOL_SIZE if version >= (3, 10) else 4096
@@ -197,7 +198,16 @@ def check(t, mode, snap, ids, frames, want):
     t.note('%d arenas, %d holding the test objects, %d unaligned'
            % (len(arenas), len(with_objects), unaligned))
 
-    # Each thread's running frame lies in its own datastack chunk.
+    # Each thread's running frames lie in its own datastack chunks; the
+    # thread 400 calls deep has frames further apart than a first chunk is
+    # long (16 KiB): the outer one is reached only through `previous`.
+    spans = {}
+    for tid, addr in frames:
+        lo, hi = spans.get(tid, (addr, addr))
+        spans[tid] = (min(lo, addr), max(hi, addr))
+    if frames:
+        t.check(max(hi - lo for lo, hi in spans.values()) > (16 << 10),
+                'no thread with frames more than a chunk apart: %s' % spans)
     for tid, addr in frames:
         r = region_of(rs, starts, addr)
         if t.check(r and r[2] == 'python.datastack', 'thread %d frame %#x: %s, '
