@@ -9,7 +9,8 @@ nothing is read from memory, so none of that memory may carry a label (it
 stays anon).
 
 argv: MODE (mem | nomem | captured: a copy of the target's /proc tree |
-debug: mem with PYTHONMALLOC=pymalloc_debug) [PYTHON]; PYTHON defaults to Debian's python3.11;
+debug: mem with PYTHONMALLOC=pymalloc_debug | malloc: PYTHONMALLOC=malloc,
+no arena anywhere) [PYTHON]; PYTHON defaults to Debian's python3.11;
 pyenv:3.X means pyenv's 3.X (skipped when pyenv has none).
 """
 
@@ -104,7 +105,8 @@ def main():
     script = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'py_arenas.py')
     tmp = tempfile.mkdtemp(prefix='memmap-python-')
     try:
-        env = {'PYTHONMALLOC': 'pymalloc_debug'} if mode == 'debug' else {}
+        env = {'debug': {'PYTHONMALLOC': 'pymalloc_debug'},
+               'malloc': {'PYTHONMALLOC': 'malloc'}}.get(mode, {})
         with mt.Fixture([python, script, tmp], timeout=60, env=env) as fx:
             pid = fx.pid
             args = ['--no-mem'] if mode == 'nomem' else []
@@ -134,7 +136,7 @@ def main():
             if version >= (3, 11):
                 t.eq(len(frames), 6, 'frames the target reported (4 threads, main, '
                      'one deep)')
-            want = mallocstats(fx.info['stats'][0])
+            want = mallocstats(fx.info['stats'][0]) if mode != 'malloc' else {}
             # pymalloc's pools: 16 KiB since 3.10, a page before.
             want['pool'] = POOL_SIZE if version >= (3, 10) else 4096
             check(t, mode, snap, ids, frames, want)
@@ -163,6 +165,24 @@ def check(t, mode, snap, ids, frames, want):
                     % (tid, addr, r and r[2], mode))
         return
 
+    if mode == 'malloc':
+        # No pymalloc: objects come from glibc malloc, and no arena exists.
+        inside = [a for a in ids if (region_of(rs, starts, a) or (0, 0, None))[2]
+                  == 'python.arena']
+        t.check(not inside, '%d objects in python.arena with PYTHONMALLOC=malloc'
+                % len(inside))
+        t.check(not any(r[2] == 'python.arena' for r in rs),
+                'python.arena regions with PYTHONMALLOC=malloc')
+    else:
+        check_arenas(t, mode, rs, starts, ids, want)
+    check_frames(t, rs, starts, frames)
+    cov = snap.get('coverage') or {}
+    t.note('coverage vsz %.4f rss %.4f' % (cov.get('vsz', 0), cov.get('rss', 0)))
+    t.check(cov.get('vsz', 0) >= 0.99, 'VSZ coverage %s < 0.99' % cov.get('vsz'))
+    t.check(cov.get('rss', 0) >= 0.99, 'RSS coverage %s < 0.99' % cov.get('rss'))
+
+
+def check_arenas(t, mode, rs, starts, ids, want):
     # Every small object lies in an arena.
     outside = [a for a in ids if (region_of(rs, starts, a) or (0, 0, None))[2]
                != 'python.arena']
@@ -198,6 +218,9 @@ def check(t, mode, snap, ids, frames, want):
     t.note('%d arenas, %d holding the test objects, %d unaligned'
            % (len(arenas), len(with_objects), unaligned))
 
+
+
+def check_frames(t, rs, starts, frames):
     # Each thread's running frames lie in its own datastack chunks; the
     # thread 400 calls deep has frames further apart than a first chunk is
     # long (16 KiB): the outer one is reached only through `previous`.
@@ -215,11 +238,6 @@ def check(t, mode, snap, ids, frames, want):
             t.eq(r[3], 'tid %d' % tid, 'thread %d datastack detail' % tid)
             t.check((r[1] - r[0]) % (16 << 10) == 0,
                     'thread %d datastack %#x-%#x: not 16 KiB chunks' % (tid, r[0], r[1]))
-
-    cov = snap.get('coverage') or {}
-    t.note('coverage vsz %.4f rss %.4f' % (cov.get('vsz', 0), cov.get('rss', 0)))
-    t.check(cov.get('vsz', 0) >= 0.99, 'VSZ coverage %s < 0.99' % cov.get('vsz'))
-    t.check(cov.get('rss', 0) >= 0.99, 'RSS coverage %s < 0.99' % cov.get('rss'))
 
 
 if __name__ == '__main__':
