@@ -386,51 +386,71 @@ static int cmp_arena(const void *a, const void *b)
 	return x->index < y->index ? -1 : x->index > y->index;
 }
 
-/* Groups pools by arena index; an index whose pools cannot share one
- * arena, or whose span overlaps another's, is marked bad. */
+static int cmp_arena_lo(const void *a, const void *b)
+{
+	const struct arena *x = a, *y = b;
+
+	return x->lo < y->lo ? -1 : x->lo > y->lo;
+}
+
+/* Groups pools by arena index, sorted by it; an index whose pools cannot
+ * share one arena, or whose span overlaps another's, is marked bad.  The
+ * pools come in address order, so an arena's are one run. */
 static int group_pools(const struct python *py, const struct pool *v, size_t n,
 		       struct arena **out, size_t *nout)
 {
 	struct arena *a = NULL;
-	size_t na = 0;
+	size_t na = 0, alloc = 0, k = 0;
 
 	for (size_t i = 0; i < n; i++) {
-		size_t k;
-
-		for (k = 0; k < na && a[k].index != v[i].arenaindex; k++) {
-			;
+		if (na && a[na - 1].index == v[i].arenaindex) {
+			a[na - 1].hi = v[i].addr;
+			continue;
 		}
-		if (k == na) {
-			struct arena *nv = reallocarray(a, na + 1, sizeof(*a));
+		if (na == alloc) {
+			struct arena *nv;
 
+			alloc = alloc ? 2 * alloc : 64;
+			nv = reallocarray(a, alloc, sizeof(*a));
 			if (!nv) {
 				free(a);
 				return -ENOMEM;
 			}
 			a = nv;
-			a[na++] = (struct arena){ v[i].arenaindex, v[i].addr, v[i].addr, 0, false };
+		}
+		a[na++] = (struct arena){ v[i].arenaindex, v[i].addr, v[i].addr, 0, false };
+	}
+	if (!na) {
+		goto done;
+	}
+	/* Runs of one index apart from each other: one arena's span. */
+	qsort(a, na, sizeof(*a), cmp_arena);
+	for (size_t i = 1; i <= na; i++) {
+		if (i < na && a[i].index == a[k].index) {
+			a[k].bad |= a[i].bad;
+			a[k].lo = a[i].lo < a[k].lo ? a[i].lo : a[k].lo;
+			a[k].hi = a[i].hi > a[k].hi ? a[i].hi : a[k].hi;
 			continue;
 		}
-		if (v[i].addr < a[k].lo) {
-			a[k].lo = v[i].addr;
+		if (a[k].hi + py->pool_size - a[k].lo > py->arena_size) {
+			a[k].bad = true;
 		}
-		if (v[i].addr > a[k].hi) {
-			a[k].hi = v[i].addr;
-		}
-	}
-	if (na) {
-		qsort(a, na, sizeof(*a), cmp_arena);
-	}
-	for (size_t i = 0; i < na; i++) {
-		if (a[i].hi + py->pool_size - a[i].lo > py->arena_size) {
-			a[i].bad = true;
-		}
-		for (size_t k = 0; k < na; k++) {
-			if (k != i && a[k].lo <= a[i].hi && a[i].lo <= a[k].hi) {
-				a[i].bad = true;
-			}
+		if (i < na) {
+			a[++k] = a[i];
 		}
 	}
+	na = k + 1;
+	qsort(a, na, sizeof(*a), cmp_arena_lo);
+	for (size_t i = 1, top = 0; i < na; i++) {
+		if (a[i].lo <= a[top].hi) {
+			a[i].bad = a[top].bad = true;
+		}
+		if (a[i].hi > a[top].hi) {
+			top = i;
+		}
+	}
+	qsort(a, na, sizeof(*a), cmp_arena);
+done:
 	*out = a;
 	*nout = na;
 	return 0;
