@@ -4,7 +4,8 @@
 region; the arenas labelled are as many, as large and as often unaligned as
 sys._debugmallocstats() counts; each thread's running frame (PyFrameObject
 .f_frame) lies in a python.datastack region naming that thread; coverage of
-VSZ and RSS is at least 99%.  With --no-mem, or from a captured /proc tree,
+VSZ and RSS is at least 99%; the target's RssAnon is the same after memmap
+(no page faulted in by reading).  With --no-mem, or from a captured /proc tree,
 nothing is read from memory, so none of that memory may carry a label (it
 stays anon).
 
