@@ -192,6 +192,25 @@ static int take_side(const struct mm_diff_opts *d, struct mm_elf_cache *elves,
 		*source = NULL;
 		return take_live(d, elves, pid, true, false, NULL, out);
 	}
+	/* A process name, as memmap NAME takes one, when no such file is
+	 * there: a file always wins, and ./NAME forces one. */
+	if (!d->proc_root && !strchr(arg, '/') && access(arg, F_OK) != 0 &&
+	    errno == ENOENT) {
+		pid_t *pids = NULL;
+		size_t n = 0;
+
+		rc = mm_proc_find(arg, &pid, &pids, &n);
+		free(pids);
+		if (rc == 0) {
+			*source = NULL;
+			return take_live(d, elves, pid, true, false, NULL, out);
+		}
+		if (rc == -EEXIST) {
+			fprintf(stderr, "memmap: %s: no such file, and %zu processes have "
+				"that name; give a PID\n", arg, n);
+			return EXIT_TARGET;
+		}
+	}
 	*source = arg;
 	rc = mm_snapshot_load(arg, out, &msg);
 	if (rc) {

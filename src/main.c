@@ -72,7 +72,7 @@ static const struct argp_option argp_options[] = {
 
 	{ NULL, 0, NULL, 0, "Snapshots and diff:", 3 },
 	{ "save", OPT_SAVE, "FILE", 0, "also write the snapshot (JSON) to FILE", 3 },
-	{ "diff", OPT_DIFF, "A", 0, "compare A with PID|FILE (each a snapshot file or a PID)", 3 },
+	{ "diff", OPT_DIFF, "A", 0, "compare A with B (each a snapshot file, a PID or a process name)", 3 },
 	{ "watch", OPT_WATCH, "SECONDS", 0, "sample every SECONDS and print the changes", 3 },
 	{ "watch-prev", OPT_WATCH_PREV, NULL, 0, "with --watch: against the previous sample", 3 },
 	{ "threshold", OPT_THRESHOLD, "SIZE", 0, "hide changes smaller than SIZE", 3 },

@@ -15,6 +15,7 @@ Modes:
   pids     two different processes: a warning, and the diff still made.
   names    a file name that is not UTF-8, with a newline and an escape
            sequence: path_hex in JSON, escaped in the table.
+  name     a side given as a process name.
   roundtrip  a snapshot loaded and written again is the same document.
 """
 
@@ -367,12 +368,49 @@ def mode_roundtrip(t, tmp):
                    (name, len(snap['mappings']), multi))
 
 
+def mode_name(t, tmp):
+    """A side given as a process name (no such file there) is that process,
+    live; a file of that name wins; an ambiguous name is refused."""
+    import random
+    import shutil
+    name = 'mmdiff%06d' % random.randrange(10 ** 6)
+    exe = os.path.join(tmp, name)
+    shutil.copy(grow_binary(), exe)
+    cwd = os.path.join(tmp, 'cwd')
+    os.mkdir(cwd)
+    snap_f = os.path.join(tmp, 'snap.json')
+
+    def run(*args):
+        p = subprocess.run([mt.memmap_path(), *map(str, args)], cwd=cwd,
+                           stdin=subprocess.DEVNULL, capture_output=True, text=True)
+        return p.returncode, p.stdout, p.stderr
+
+    with mt.Fixture([exe]) as fx:
+        snapshot_to(snap_f, fx.pid)
+        rc, out, err = run('-J', '--diff', snap_f, name)
+        t.eq(rc, 0, 'by name: exit (%r)' % err)
+        if rc == 0:
+            d = mt.json.loads(out)
+            t.eq((d['after']['source'], d['after']['pid']), ('live', fx.pid), 'by name: live side')
+        with open(os.path.join(cwd, name), 'w') as f:
+            f.write('not a snapshot\n')
+        rc, out, err = run('--diff', snap_f, name)
+        t.check(rc == 2 and err.startswith('memmap: %s:1:' % name),
+                'a file of that name wins: %d %r' % (rc, err))
+        os.unlink(os.path.join(cwd, name))
+        with mt.Fixture([exe]) as fx2:
+            rc, out, err = run('--diff', snap_f, name)
+            t.check(rc == 2 and '2 processes have that name' in err,
+                    'two processes of that name: %d %r (pids %d %d)' % (rc, err, fx.pid, fx2.pid))
+
+
 def main():
     mode = sys.argv[1] if len(sys.argv) > 1 else 'changes'
     t = mt.Checker('diff-' + mode)
     with tempfile.TemporaryDirectory(prefix='memmap-diff-') as tmp:
         {'changes': mode_changes, 'shrink': mode_shrink, 'self': mode_self,
-         'pids': mode_pids, 'roundtrip': mode_roundtrip, 'names': mode_names}[mode](t, tmp)
+         'pids': mode_pids, 'roundtrip': mode_roundtrip, 'names': mode_names,
+         'name': mode_name}[mode](t, tmp)
     t.done()
 
 
