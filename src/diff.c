@@ -92,22 +92,19 @@ static int collect(const struct mm_snapshot *s, struct ref **out, size_t *n)
 	return 0;
 }
 
+/* "rw-p,---p": each side's protections in address order, repeats folded;
+ * ",..." once there is no room for more. */
 static void add_perms(struct mm_diff_range *rg, const char *perms)
 {
 	size_t len = strlen(rg->perms);
-	const char *last = len >= 4 ? rg->perms + len - 4 : NULL;
 
-	if (last && strncmp(last, perms, 4) == 0) {
+	if ((len >= 4 && strncmp(rg->perms + len - 4, perms, 4) == 0) ||
+	    (len >= 3 && strcmp(rg->perms + len - 3, "...") == 0)) {
 		return;
 	}
-	if (len + 6 > sizeof(rg->perms)) {
-		/* Too many to list: say there were more. */
-		if (len + 4 < sizeof(rg->perms) && !strstr(rg->perms, "...")) {
-			strcat(rg->perms, ",...");
-		}
-		return;
-	}
-	if (strstr(rg->perms, "...")) {
+	/* Room for ",rw-p" and a ",..." after it, or only for the ",...". */
+	if (len + 5 + 4 + 1 > sizeof(rg->perms)) {
+		strcat(rg->perms, ",...");
 		return;
 	}
 	snprintf(rg->perms + len, sizeof(rg->perms) - len, "%s%.4s",
