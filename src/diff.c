@@ -189,11 +189,9 @@ static uint64_t classify_change(struct mm_diff_change *c)
 		c->kind = MM_CHANGE_PROTECTION;
 	} else if (c->dswap) {
 		c->kind = by_sign(c->dswap);
-	} else if (b->start != a->start || b->end != a->end) {
-		/* Moved, same size: rare (mremap); show it as what it is. */
-		c->kind = MM_CHANGE_PROTECTION;
-		size = a->vsz;
 	} else {
+		/* Nothing the process pays for changed (a region that only
+		 * moved, as by mremap, keeps its size and residency). */
 		return 0;
 	}
 	return size;
