@@ -573,7 +573,8 @@ static int label_image(struct go_labeller *g, const struct mm_elf *e,
 	}
 	mm_go_dwarf_close(g->dw);
 	g->dw = NULL;
-	if (err == -EPERM || err == -EACCES || err == -EIO) {
+	/* A closed memory is said once, by mm_classify; a stale read here. */
+	if (err == -EIO) {
 		if (mm_snapshot_warn(g->snap, "%s: cannot read the go runtime's structures (%s): "
 				     "go.* labels by heuristics", m->path, strerror(-err))) {
 			return -ENOMEM;
