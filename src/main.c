@@ -267,7 +267,12 @@ static int report_read_error(const struct mm_snapshot *snap, pid_t pid, int rc,
 {
 	switch (rc) {
 	case -ESRCH:
-		fprintf(stderr, "memmap: %d: no such process\n", (int)pid);
+		if (snap->status.has_status) {	/* it was there a moment ago */
+			fprintf(stderr, "memmap: %d: the process exited while being read\n",
+				(int)pid);
+		} else {
+			fprintf(stderr, "memmap: %d: no such process\n", (int)pid);
+		}
 		break;
 	case -EACCES:
 	case -EPERM:
@@ -275,7 +280,7 @@ static int report_read_error(const struct mm_snapshot *snap, pid_t pid, int rc,
 			"(run as root or as the process's user)\n", (int)pid);
 		break;
 	case -ENOENT:
-		if (snap->status.state == 'Z') {
+		if (snap->status.state == 'Z' && !snap->status.kernel_thread) {
 			fprintf(stderr, "memmap: %d: zombie process: it has no memory left "
 				"(its parent has not reaped it)\n", (int)pid);
 		} else {
@@ -352,6 +357,11 @@ int main(int argc, char **argv)
 	if (mm_residency_measure(&target, snap) < 0) {
 		fprintf(stderr, "memmap: %s\n", strerror(ENOMEM));
 		status = EXIT_TARGET;
+		goto out;
+	}
+	/* Files it mapped, its memory, its threads: all gone with it. */
+	if (!mm_target_alive(&target)) {
+		status = report_read_error(snap, pid, -ESRCH, 0);
 		goto out;
 	}
 	mm_snapshot_finish(snap);

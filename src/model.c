@@ -27,11 +27,8 @@ static void free_regions(struct mm_mapping *m)
 	m->nregions = 0;
 }
 
-void mm_snapshot_destroy(struct mm_snapshot *snap)
+void mm_snapshot_clear_mappings(struct mm_snapshot *snap)
 {
-	if (!snap) {
-		return;
-	}
 	for (size_t i = 0; i < snap->nmappings; i++) {
 		struct mm_mapping *m = &snap->mappings[i];
 
@@ -39,6 +36,15 @@ void mm_snapshot_destroy(struct mm_snapshot *snap)
 		free(m->path);
 		free(m->vm_flags);
 	}
+	snap->nmappings = 0;
+}
+
+void mm_snapshot_destroy(struct mm_snapshot *snap)
+{
+	if (!snap) {
+		return;
+	}
+	mm_snapshot_clear_mappings(snap);
 	free(snap->mappings);
 	for (size_t i = 0; i < snap->nwarnings; i++) {
 		free(snap->warnings[i]);

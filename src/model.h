@@ -101,6 +101,7 @@ struct mm_status {
 	uint64_t vm_size, vm_rss, rss_anon, rss_file, rss_shmem, vm_swap;
 	unsigned long threads;
 	char state;
+	bool kernel_thread;		/* PF_KTHREAD: no user address space */
 };
 
 struct mm_runtime {
@@ -132,6 +133,9 @@ struct mm_snapshot {
 
 struct mm_snapshot *mm_snapshot_create(void);
 void mm_snapshot_destroy(struct mm_snapshot *snap);	/* NULL is a no-op */
+
+/* Forgets every mapping, to read them again. */
+void mm_snapshot_clear_mappings(struct mm_snapshot *snap);
 
 /* Appends a zeroed mapping (mappings arrive in address order); NULL on ENOMEM. */
 struct mm_mapping *mm_snapshot_add_mapping(struct mm_snapshot *snap);

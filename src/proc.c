@@ -17,6 +17,8 @@
 #include "proc.h"
 #include "smaps.h"
 
+#define PF_KTHREAD 0x00200000	/* include/linux/sched.h */
+
 int mm_proc_find(const char *name, pid_t *pid, pid_t **pids, size_t *npids)
 {
 	enum pids_item items[] = { PIDS_ID_PID, PIDS_CMD };
@@ -66,9 +68,10 @@ out:
 static int read_status(struct mm_target *t, struct mm_snapshot *snap)
 {
 	enum item { CMD, STATE, NLWP, VM_SIZE, VM_RSS, RSS_ANON, RSS_FILE,
-		    RSS_SHMEM, VM_SWAP };
+		    RSS_SHMEM, VM_SWAP, FLAGS };
 	enum pids_item items[] = {
 		[CMD] = PIDS_CMD, [STATE] = PIDS_STATE, [NLWP] = PIDS_NLWP,
+		[FLAGS] = PIDS_FLAGS,
 		[VM_SIZE] = PIDS_VM_SIZE, [VM_RSS] = PIDS_VM_RSS,
 		[RSS_ANON] = PIDS_VM_RSS_ANON, [RSS_FILE] = PIDS_VM_RSS_FILE,
 		[RSS_SHMEM] = PIDS_VM_RSS_SHARED, [VM_SWAP] = PIDS_VM_SWAP,
@@ -92,6 +95,7 @@ static int read_status(struct mm_target *t, struct mm_snapshot *snap)
 #define UL(i) ((uint64_t)PIDS_VAL(i, ul_int, s, info) * 1024)
 	st->has_status = true;
 	st->state = PIDS_VAL(STATE, s_ch, s, info);
+	st->kernel_thread = PIDS_VAL(FLAGS, ul_int, s, info) & PF_KTHREAD;
 	st->threads = (unsigned long)PIDS_VAL(NLWP, s_int, s, info);
 	st->vm_size = UL(VM_SIZE);
 	st->vm_rss = UL(VM_RSS);
@@ -227,7 +231,6 @@ out:
 int mm_proc_read(struct mm_target *t, struct mm_snapshot *snap,
 		 unsigned long *lineno)
 {
-	struct stat st;
 	int rc;
 
 	snap->pid = t->pid;
@@ -238,18 +241,30 @@ int mm_proc_read(struct mm_target *t, struct mm_snapshot *snap,
 	if (!rc) {
 		rc = read_system(snap);
 	}
-	if (!rc) {
+	/* A process changing its mappings while the kernel prints them can
+	 * show an entry overlapping the one before: read again. */
+	for (int attempt = 1; !rc; attempt++) {
+		mm_snapshot_clear_mappings(snap);
 		rc = read_smaps(t, snap, lineno);
+		if (rc != -EBADMSG || t->captured || attempt == 3) {
+			break;
+		}
+		rc = 0;
 	}
 	if (rc) {
 		return rc;
 	}
 	/* A process that exited mid-read leaves a truncated list behind. */
-	if (!t->captured && stat(t->dir, &st) < 0) {
+	if (!mm_target_alive(t)) {
 		return -ESRCH;
 	}
 	if (snap->nmappings == 0) {
-		return -ENOENT;
+		/* No address space: a kernel thread or a zombie says so; any
+		 * other process is exiting right now. */
+		bool none = t->captured || snap->status.kernel_thread ||
+			    snap->status.state == 'Z';
+
+		return none ? -ENOENT : -ESRCH;
 	}
 	return 0;
 }

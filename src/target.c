@@ -37,6 +37,13 @@ void mm_target_finish(struct mm_target *t)
 	t->mem_fd = -1;
 }
 
+bool mm_target_alive(const struct mm_target *t)
+{
+	struct stat st;
+
+	return t->captured || stat(t->dir, &st) == 0;
+}
+
 int mm_target_open(const struct mm_target *t, const char *rel, int flags)
 {
 	char *path;

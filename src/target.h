@@ -23,6 +23,10 @@ struct mm_target {
 int mm_target_init(struct mm_target *t, const char *proc_root, pid_t pid);
 void mm_target_finish(struct mm_target *t);
 
+/* Whether the process is still there (a captured tree always is): what was
+ * read from a process that has since exited may be incomplete. */
+bool mm_target_alive(const struct mm_target *t);
+
 /* Opens dir/rel read-only (O_CLOEXEC added).  Returns an fd or -errno. */
 int mm_target_open(const struct mm_target *t, const char *rel, int flags);
 
