@@ -12,16 +12,15 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "classify.h"
 #include "diff.h"
 #include "diff_cmd.h"
 #include "format.h"
 #include "json_out.h"
 #include "proc.h"
 #include "snapshot_load.h"
+#include "take.h"
 
 /* main.c's exit codes. */
-enum { EXIT_OK = 0, EXIT_PARTIAL = 1, EXIT_TARGET = 2, EXIT_USAGE = 64 };
 
 int mm_diff_parse_interval(const char *arg, unsigned int *ms)
 {
@@ -89,47 +88,6 @@ static bool parse_pid(const char *s, pid_t *pid)
 	return true;
 }
 
-static void print_warnings(char **w, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		char *esc = mm_escape_name(w[i]);
-
-		fprintf(stderr, "memmap: warning: %s\n", esc ? esc : "?");
-		free(esc);
-	}
-}
-
-/* The same messages as main.c gives for one snapshot. */
-static void report_read_error(const struct mm_snapshot *snap, pid_t pid, int rc,
-			      unsigned long lineno)
-{
-	switch (rc) {
-	case -ESRCH:
-		fprintf(stderr, "memmap: %d: no such process\n", (int)pid);
-		break;
-	case -EACCES:
-	case -EPERM:
-		fprintf(stderr, "memmap: %d: permission denied reading its mappings "
-			"(run as root or as the process's user)\n", (int)pid);
-		break;
-	case -ENOENT:
-		if (snap && snap->status.state == 'Z') {
-			fprintf(stderr, "memmap: %d: zombie process: it has no memory left "
-				"(its parent has not reaped it)\n", (int)pid);
-		} else {
-			fprintf(stderr, "memmap: %d: kernel thread: it has no user address "
-				"space\n", (int)pid);
-		}
-		break;
-	case -EBADMSG:
-		fprintf(stderr, "memmap: %d: smaps line %lu is malformed\n", (int)pid, lineno);
-		break;
-	default:
-		fprintf(stderr, "memmap: %d: %s\n", (int)pid, strerror(-rc));
-		break;
-	}
-}
-
 /* Reads and classifies pid: main.c's read and classify phases.  Returns
  * EXIT_OK or EXIT_PARTIAL with *out set, or EXIT_TARGET (reported, unless
  * the process is gone and gone_ok: then *gone is set). */
@@ -137,45 +95,14 @@ static int take_live(const struct mm_diff_opts *d, struct mm_elf_cache *elves,
 		     pid_t pid, bool warn, bool gone_ok, bool *gone,
 		     struct mm_snapshot **out)
 {
-	struct mm_target target = { .mem_fd = -1 };
-	struct mm_snapshot *snap = mm_snapshot_create();
-	struct mm_classify ctx;
-	unsigned long lineno = 0;
-	int rc, status = EXIT_TARGET;
+	struct mm_take take = {
+		.proc_root = d->proc_root, .no_mem = d->no_mem, .quiet_gone = gone_ok,
+	};
+	int status = mm_snapshot_take(&take, pid, elves, out, gone);
 
-	*out = NULL;
-	rc = mm_target_init(&target, d->proc_root, pid);
-	if (!snap) {
-		rc = -ENOMEM;
+	if (*out && warn) {
+		mm_print_warnings((*out)->warnings, (*out)->nwarnings);
 	}
-	if (!rc) {
-		target.no_mem = d->no_mem;
-		rc = mm_proc_read(&target, snap, &lineno);
-	}
-	if (rc) {
-		if (gone_ok && (rc == -ESRCH || rc == -ENOENT)) {
-			*gone = true;
-		} else {
-			report_read_error(snap, pid, rc, lineno);
-		}
-		goto out;
-	}
-	ctx = (struct mm_classify){ .snap = snap, .target = &target, .elves = elves };
-	rc = mm_classify(&ctx);
-	if (rc < 0) {
-		fprintf(stderr, "memmap: %d: %s\n", (int)pid, strerror(-rc));
-		goto out;
-	}
-	status = rc ? EXIT_PARTIAL : EXIT_OK;
-	mm_snapshot_finish(snap);
-	if (warn) {
-		print_warnings(snap->warnings, snap->nwarnings);
-	}
-	*out = snap;
-	snap = NULL;
-out:
-	mm_snapshot_destroy(snap);
-	mm_target_finish(&target);
 	return status;
 }
 
@@ -287,7 +214,7 @@ static int run_diff(const struct mm_diff_opts *d, const char *target, bool json,
 	}
 	df->before_source = src_before;
 	df->after_source = src_after;
-	print_warnings(df->warnings, df->nwarnings);
+	mm_print_warnings(df->warnings, df->nwarnings);
 	s = print_diff(df, json, false, t);
 	status = s > status ? s : status;
 out:

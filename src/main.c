@@ -19,13 +19,7 @@
 #include "residency.h"
 #include "svg.h"
 #include "table.h"
-
-enum exit_code {
-	EXIT_OK = 0,
-	EXIT_PARTIAL = 1,	/* printed, but some part could not be read */
-	EXIT_TARGET = 2,	/* the target could not be read at all */
-	EXIT_USAGE = 64,
-};
+#include "take.h"
 
 enum {
 	OPT_SUMMARY = 0x100, OPT_MAPPINGS, OPT_LIST_COLUMNS, OPT_COLOR,
@@ -262,49 +256,11 @@ static int resolve_target(const struct options *o, pid_t *pid)
 	return EXIT_OK;
 }
 
-static int report_read_error(const struct mm_snapshot *snap, pid_t pid, int rc,
-			     unsigned long lineno)
-{
-	switch (rc) {
-	case -ESRCH:
-		if (snap->status.has_status) {	/* it was there a moment ago */
-			fprintf(stderr, "memmap: %d: the process exited while being read\n",
-				(int)pid);
-		} else {
-			fprintf(stderr, "memmap: %d: no such process\n", (int)pid);
-		}
-		break;
-	case -EACCES:
-	case -EPERM:
-		fprintf(stderr, "memmap: %d: permission denied reading its mappings "
-			"(run as root or as the process's user)\n", (int)pid);
-		break;
-	case -ENOENT:
-		if (snap->status.state == 'Z' && !snap->status.kernel_thread) {
-			fprintf(stderr, "memmap: %d: zombie process: it has no memory left "
-				"(its parent has not reaped it)\n", (int)pid);
-		} else {
-			fprintf(stderr, "memmap: %d: kernel thread: it has no user address "
-				"space\n", (int)pid);
-		}
-		break;
-	case -EBADMSG:
-		fprintf(stderr, "memmap: %d: smaps line %lu is malformed\n", (int)pid, lineno);
-		break;
-	default:
-		fprintf(stderr, "memmap: %d: %s\n", (int)pid, strerror(-rc));
-		break;
-	}
-	return EXIT_TARGET;
-}
-
 int main(int argc, char **argv)
 {
 	struct options o = { 0 };
-	struct mm_target target = { .mem_fd = -1 };
 	struct mm_snapshot *snap = NULL;
-	struct mm_classify ctx = { 0 };
-	unsigned long lineno = 0;
+	struct mm_take take;
 	int status, rc;
 	pid_t pid;
 
@@ -328,43 +284,12 @@ int main(int argc, char **argv)
 		return status;
 	}
 
-	/* read */
-	rc = mm_target_init(&target, o.proc_root, pid);
-	target.no_mem = o.no_mem;
-	snap = mm_snapshot_create();
+	/* read, classify, measure */
+	take = (struct mm_take){ .proc_root = o.proc_root, .no_mem = o.no_mem };
+	status = mm_snapshot_take(&take, pid, NULL, &snap, NULL);
 	if (!snap) {
-		rc = -ENOMEM;
+		return status;
 	}
-	if (!rc) {
-		rc = mm_proc_read(&target, snap, &lineno);
-	}
-	if (rc) {
-		status = snap ? report_read_error(snap, pid, rc, lineno) : EXIT_TARGET;
-		goto out;
-	}
-
-	/* classify */
-	ctx = (struct mm_classify){
-		.snap = snap, .target = &target, .elves = mm_elf_cache_create(),
-	};
-	rc = ctx.elves ? mm_classify(&ctx) : -ENOMEM;
-	if (rc < 0) {
-		fprintf(stderr, "memmap: %d: %s\n", (int)pid, strerror(-rc));
-		status = EXIT_TARGET;
-		goto out;
-	}
-	status = rc ? EXIT_PARTIAL : EXIT_OK;
-	if (mm_residency_measure(&target, snap) < 0) {
-		fprintf(stderr, "memmap: %s\n", strerror(ENOMEM));
-		status = EXIT_TARGET;
-		goto out;
-	}
-	/* Files it mapped, its memory, its threads: all gone with it. */
-	if (!mm_target_alive(&target)) {
-		status = report_read_error(snap, pid, -ESRCH, 0);
-		goto out;
-	}
-	mm_snapshot_finish(snap);
 	if (o.diff.save && mm_snapshot_save(snap, o.diff.save)) {
 		status = EXIT_TARGET;
 	}
@@ -377,12 +302,7 @@ int main(int argc, char **argv)
 	}
 
 	/* emit */
-	for (size_t i = 0; i < snap->nwarnings; i++) {
-		char *w = mm_escape_name(snap->warnings[i]);
-
-		fprintf(stderr, "memmap: warning: %s\n", w ? w : "?");
-		free(w);
-	}
+	mm_print_warnings(snap->warnings, snap->nwarnings);
 	if (o.json) {
 		mm_json_write_snapshot(stdout, snap);
 	} else if ((rc = mm_table_print(stdout, snap, &o.table))) {
@@ -393,9 +313,6 @@ int main(int argc, char **argv)
 		fprintf(stderr, "memmap: write error: %s\n", strerror(errno));
 		status = EXIT_TARGET;
 	}
-out:
-	mm_elf_cache_destroy(ctx.elves);
 	mm_snapshot_destroy(snap);
-	mm_target_finish(&target);
 	return status;
 }
