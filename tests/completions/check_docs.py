@@ -3,7 +3,8 @@
 scdoc and format without warnings, and every option `memmap --help` prints,
 every column `memmap --list-columns` lists and every label in src/labels.c
 is documented in memmap(1) (labels also in memmap-json(5)) and offered by
-each shell's completion.  A failure names what is missing and where to add it."""
+each shell's completion; every member of a real `memmap -J` document is
+described in memmap-json(5).  A failure names what is missing and where to add it."""
 
 import os
 import re
@@ -11,6 +12,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import json
 
 from common import COMPLETIONS, MEMMAP, SOURCE, check, finish
 
@@ -102,6 +104,37 @@ def source_labels():
     return labels
 
 
+def json_keys(doc):
+    """Every member name in doc, as 'name' (objects inside arrays too)."""
+    keys = set()
+    if isinstance(doc, dict):
+        for k, v in doc.items():
+            keys.add(k)
+            keys |= json_keys(v)
+    elif isinstance(doc, list):
+        for v in doc:
+            keys |= json_keys(v)
+    return keys
+
+
+def snapshot_keys():
+    """The member names of a real snapshot, of a process this test starts."""
+    proc = subprocess.Popen(['sleep', '600'])
+    try:
+        r = subprocess.run([MEMMAP, '-J', str(proc.pid)], capture_output=True,
+                           text=True, timeout=60)
+    finally:
+        proc.kill()
+        proc.wait()
+    check(r.returncode in (0, 1), 'memmap -J sleep exits 0 or 1 (%d)'
+          % r.returncode)
+    try:
+        return json_keys(json.loads(r.stdout))
+    except ValueError:
+        check(False, 'memmap -J prints JSON')
+        return set()
+
+
 def main():
     if not (MEMMAP and os.access(MEMMAP, os.X_OK)):
         print('FAIL: MEMMAP (%r) is not an executable memmap' % MEMMAP)
@@ -158,6 +191,10 @@ def main():
             check(re.search(r'(?<![\w.-])%s(?![\w.-])' % re.escape(label), text)
                   is not None, 'completions/%s offers label %s for --label'
                   % (name, label))
+
+    for key in sorted(snapshot_keys()):
+        check('*%s*' % key in man5,
+              'memmap-json.5.scd documents the snapshot member "%s"' % key)
     finish()
 
 
