@@ -221,15 +221,20 @@ static bool category_wanted(const struct mm_table_opts *o, const struct mm_snaps
 
 /* ---- cells ---------------------------------------------------------- */
 
+void mm_table_size(char *buf, size_t len, const struct mm_table_opts *o, uint64_t v)
+{
+	if (o->bytes) {
+		snprintf(buf, len, "%" PRIu64, v);
+	} else {
+		mm_format_size(buf, len, v);
+	}
+}
+
 static char *size_text(const struct mm_table_opts *o, uint64_t v)
 {
 	char buf[32];
 
-	if (o->bytes) {
-		snprintf(buf, sizeof(buf), "%" PRIu64, v);
-	} else {
-		mm_format_size(buf, sizeof(buf), v);
-	}
+	mm_table_size(buf, sizeof(buf), o, v);
 	return strdup(buf);
 }
 
@@ -251,7 +256,7 @@ static const char *class_color(enum mm_class c)
 	return colors[c];
 }
 
-static int set_cell(struct libscols_line *ln, size_t n, char *text)
+int mm_table_set_cell(struct libscols_line *ln, size_t n, char *text)
 {
 	if (!text) {
 		return -ENOMEM;
@@ -339,7 +344,7 @@ static int fill_map_line(const struct mm_table_opts *o, const struct columns *co
 			break;
 		default: text = strdup(""); break;
 		}
-		if (set_cell(ln, i, text)) {
+		if (mm_table_set_cell(ln, i, text)) {
 			return -ENOMEM;
 		}
 	}
@@ -415,7 +420,7 @@ static int fill_sum_line(const struct mm_table_opts *o, const struct columns *co
 			break;
 		default: text = strdup(""); break;
 		}
-		if (set_cell(ln, i, text)) {
+		if (mm_table_set_cell(ln, i, text)) {
 			return -ENOMEM;
 		}
 	}

@@ -24,6 +24,15 @@ struct mm_table_opts {
 	uint64_t address;	/* show only what holds this address */
 };
 
+struct libscols_line;
+
+/* A size as the tables print it: bytes with -b, else "4K", "1.5M". */
+void mm_table_size(char *buf, size_t len, const struct mm_table_opts *o, uint64_t v);
+
+/* Gives text (allocated; NULL means ENOMEM) to cell n of a libsmartcols
+ * line, for the printers.  Returns 0 or -ENOMEM. */
+int mm_table_set_cell(struct libscols_line *ln, size_t n, char *text);
+
 /* Checks -o and -s against the tables to be printed.  Returns 0, or -EINVAL
  * with a message in err. */
 int mm_table_check(const struct mm_table_opts *o, char *err, size_t errlen);

@@ -46,21 +46,11 @@ static const struct {
 	[CH_NAME] = { "NAME", 0.3, SCOLS_FL_TRUNC },
 };
 
-static void size_str(char *buf, size_t len, const struct mm_table_opts *o,
-		     uint64_t v)
-{
-	if (o->bytes) {
-		snprintf(buf, len, "%" PRIu64, v);
-	} else {
-		mm_format_size(buf, len, v);
-	}
-}
-
 static char *size_text(const struct mm_table_opts *o, uint64_t v)
 {
 	char buf[32];
 
-	size_str(buf, sizeof(buf), o, v);
+	mm_table_size(buf, sizeof(buf), o, v);
 	return strdup(buf);
 }
 
@@ -70,23 +60,11 @@ static char *delta_text(const struct mm_table_opts *o, int64_t v)
 	char buf[32], *s;
 	uint64_t m = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
 
-	size_str(buf, sizeof(buf), o, m);
+	mm_table_size(buf, sizeof(buf), o, m);
 	if (asprintf(&s, "%s%s", v > 0 ? "+" : v < 0 ? "-" : "", buf) < 0) {
 		return NULL;
 	}
 	return s;
-}
-
-static int set_cell(struct libscols_line *ln, size_t n, char *text)
-{
-	if (!text) {
-		return -ENOMEM;
-	}
-	if (scols_line_refer_data(ln, n, text) < 0) {
-		free(text);
-		return -ENOMEM;
-	}
-	return 0;
 }
 
 /* Growth in red, shrinking in green: what a reader hunting a leak scans for. */
@@ -137,12 +115,12 @@ static int print_categories(FILE *out, const struct mm_diff *d,
 			break;
 		}
 		color_delta(o, ln, SUM_RSS_DELTA, c->drss);
-		if ((rc = set_cell(ln, SUM_LABEL, strdup(mm_label_name(c->label)))) ||
-		    (rc = set_cell(ln, SUM_RSS_BEFORE, size_text(o, c->before.rss))) ||
-		    (rc = set_cell(ln, SUM_RSS_AFTER, size_text(o, c->after.rss))) ||
-		    (rc = set_cell(ln, SUM_RSS_DELTA, delta_text(o, c->drss))) ||
-		    (rc = set_cell(ln, SUM_VSZ_DELTA, delta_text(o, c->dvsz))) ||
-		    (rc = set_cell(ln, SUM_PSS_DELTA, delta_text(o, c->dpss)))) {
+		if ((rc = mm_table_set_cell(ln, SUM_LABEL, strdup(mm_label_name(c->label)))) ||
+		    (rc = mm_table_set_cell(ln, SUM_RSS_BEFORE, size_text(o, c->before.rss))) ||
+		    (rc = mm_table_set_cell(ln, SUM_RSS_AFTER, size_text(o, c->after.rss))) ||
+		    (rc = mm_table_set_cell(ln, SUM_RSS_DELTA, delta_text(o, c->drss))) ||
+		    (rc = mm_table_set_cell(ln, SUM_VSZ_DELTA, delta_text(o, c->dvsz))) ||
+		    (rc = mm_table_set_cell(ln, SUM_PSS_DELTA, delta_text(o, c->dpss)))) {
 			break;
 		}
 	}
@@ -214,15 +192,15 @@ static int print_changes(FILE *out, const struct mm_diff *d,
 			break;
 		}
 		color_delta(o, ln, CH_RSS_DELTA, c->drss);
-		if ((rc = set_cell(ln, CH_KIND, strdup(mm_change_kind_name(c->kind)))) ||
-		    (rc = set_cell(ln, CH_LABEL, strdup(mm_label_name(c->label)))) ||
-		    (rc = set_cell(ln, CH_START, start)) ||
-		    (rc = set_cell(ln, CH_VSZ, size_text(o, c->has_after ? c->after.vsz
+		if ((rc = mm_table_set_cell(ln, CH_KIND, strdup(mm_change_kind_name(c->kind)))) ||
+		    (rc = mm_table_set_cell(ln, CH_LABEL, strdup(mm_label_name(c->label)))) ||
+		    (rc = mm_table_set_cell(ln, CH_START, start)) ||
+		    (rc = mm_table_set_cell(ln, CH_VSZ, size_text(o, c->has_after ? c->after.vsz
 									: c->before.vsz))) ||
-		    (rc = set_cell(ln, CH_VSZ_DELTA, delta_text(o, c->dvsz))) ||
-		    (rc = set_cell(ln, CH_RSS_DELTA, delta_text(o, c->drss))) ||
-		    (rc = set_cell(ln, CH_PERMS, perms_text(c))) ||
-		    (rc = set_cell(ln, CH_NAME, name_text(c)))) {
+		    (rc = mm_table_set_cell(ln, CH_VSZ_DELTA, delta_text(o, c->dvsz))) ||
+		    (rc = mm_table_set_cell(ln, CH_RSS_DELTA, delta_text(o, c->drss))) ||
+		    (rc = mm_table_set_cell(ln, CH_PERMS, perms_text(c))) ||
+		    (rc = mm_table_set_cell(ln, CH_NAME, name_text(c)))) {
 			break;
 		}
 	}
@@ -256,14 +234,14 @@ static void print_totals(FILE *out, const struct mm_diff *d,
 	char *dr = delta_text(o, (int64_t)(a->rss - b->rss));
 	char *dp = delta_text(o, (int64_t)(a->pss - b->pss));
 
-	size_str(x, sizeof(x), o, b->vsz);
-	size_str(y, sizeof(y), o, a->vsz);
+	mm_table_size(x, sizeof(x), o, b->vsz);
+	mm_table_size(y, sizeof(y), o, a->vsz);
 	fprintf(out, "total VSZ %s -> %s (%s)", x, y, dv ? dv : "?");
-	size_str(x, sizeof(x), o, b->rss);
-	size_str(y, sizeof(y), o, a->rss);
+	mm_table_size(x, sizeof(x), o, b->rss);
+	mm_table_size(y, sizeof(y), o, a->rss);
 	fprintf(out, ", RSS %s -> %s (%s)", x, y, dr ? dr : "?");
-	size_str(x, sizeof(x), o, b->pss);
-	size_str(y, sizeof(y), o, a->pss);
+	mm_table_size(x, sizeof(x), o, b->pss);
+	mm_table_size(y, sizeof(y), o, a->pss);
 	fprintf(out, ", PSS %s -> %s (%s)\n", x, y, dp ? dp : "?");
 	free(dv);
 	free(dr);
