@@ -720,6 +720,15 @@ int mm_label_python(struct mm_classify *ctx)
 	if (rc) {
 		return rc == -ENOMEM ? rc : 0;
 	}
+	if (!ctx->snap->runtime.lang) {	/* the header and JSON say what runs */
+		struct mm_runtime *rt = &ctx->snap->runtime;
+
+		if (!(rt->lang = strdup("python")) ||
+		    asprintf(&rt->version, "3.%d", py.minor) < 0) {
+			rt->version = NULL;
+			return -ENOMEM;
+		}
+	}
 	/* Pool layouts checked for these versions only. */
 	for (size_t i = 0; i < sizeof(geoms) / sizeof(geoms[0]); i++) {
 		if (py.minor >= geoms[i].minor_from && py.minor <= geoms[i].minor_to) {

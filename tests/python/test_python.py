@@ -134,6 +134,13 @@ def main():
             t.eq(len(ids), int(fx.info['ids'][1]), 'object addresses read')
             frames = [(int(l[1]), mt.h(l[2])) for l in fx.lines if l[0] == 'frame']
             version = tuple(int(v) for v in fx.info['version'])
+            # The runtime the header and JSON name: the target's own version.
+            rt = snap.get('runtime') or {}
+            if mode in ('nomem', 'captured'):
+                t.eq(rt.get('lang'), None, 'no python runtime named without memory')
+            else:
+                t.eq((rt.get('lang'), rt.get('version')),
+                     ('python', '%d.%d' % version[:2]), 'runtime')
             if version >= (3, 11):
                 t.eq(len(frames), 6, 'frames the target reported (4 threads, main, '
                      'one deep)')
