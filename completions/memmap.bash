@@ -130,9 +130,11 @@ _memmap()
 		return
 		;;
 	--diff)
-		# The before side: a snapshot file or a PID.
+		# The before side: a snapshot file, a PID or a process name.
 		_filedir
-		[[ $cur == [0-9]* ]] && _memmap_targets "$cur"
+		local -a files=("${COMPREPLY[@]}")
+		_memmap_targets "$cur"
+		COMPREPLY+=("${files[@]}")
 		return
 		;;
 	esac

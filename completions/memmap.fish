@@ -146,7 +146,7 @@ complete -c memmap -l label -x -a '(__memmap_labels)' -d 'Only labels matching G
 complete -c memmap -l min-size -x -d 'Only rows of at least SIZE of VSZ'
 complete -c memmap -l address -x -d 'Which mapping and region hold ADDR (hex)'
 complete -c memmap -l save -r -F -d 'Also write the snapshot (JSON) to FILE'
-complete -c memmap -l diff -r -F -d 'Compare snapshot A (file or PID) with the process'
+complete -c memmap -l diff -r -F -a '(__memmap_targets)' -d 'Compare snapshot A (file, PID or name) with the process'
 complete -c memmap -l watch -x -d 'Sample every SECONDS and print the changes'
 complete -c memmap -l watch-prev -d 'With --watch: compare with the previous sample'
 complete -c memmap -l threshold -x -d 'With --diff or --watch: hide changes smaller than SIZE'
