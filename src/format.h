@@ -17,6 +17,9 @@ int mm_parse_size(const char *s, uint64_t *out);
  * Returns an allocated string, or NULL on ENOMEM. */
 char *mm_escape_name(const char *s);
 
+/* The value of a hex digit (either case), or -1. */
+int mm_hex_digit(char c);
+
 /* Length of the valid UTF-8 sequence at s (1 for ASCII), or 0 if invalid. */
 size_t mm_utf8_seq(const unsigned char *s, size_t avail);
 

@@ -5,25 +5,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "format.h"
 #include "smaps.h"
 
 void mm_smaps_init(struct mm_smaps_parser *p, struct mm_snapshot *snap)
 {
 	*p = (struct mm_smaps_parser){ .snap = snap };
-}
-
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9') {
-		return c - '0';
-	}
-	if (c >= 'a' && c <= 'f') {
-		return c - 'a' + 10;
-	}
-	if (c >= 'A' && c <= 'F') {
-		return c - 'A' + 10;
-	}
-	return -1;
 }
 
 /* Parses digits in base 10 or 16 at *s, advancing it.  Fails on no digits
@@ -35,7 +22,7 @@ static int parse_num(const char **s, const char *end, unsigned int base,
 	uint64_t v = 0, limit = UINT64_MAX / base, last = UINT64_MAX % base;
 
 	for (; p < end; p++) {
-		int d = base == 16 ? hexval(*p) : (*p >= '0' && *p <= '9' ? *p - '0' : -1);
+		int d = base == 16 ? mm_hex_digit(*p) : (*p >= '0' && *p <= '9' ? *p - '0' : -1);
 
 		if (d < 0) {
 			break;
@@ -224,7 +211,7 @@ int mm_smaps_feed(struct mm_smaps_parser *p, const char *line, size_t len)
 	if (len == 0) {
 		return 0;
 	}
-	if (hexval(line[0]) >= 0 && !(line[0] >= 'A' && line[0] <= 'F')) {
+	if (mm_hex_digit(line[0]) >= 0 && !(line[0] >= 'A' && line[0] <= 'F')) {
 		struct mm_mapping *m = mm_snapshot_add_mapping(p->snap), *prev;
 		int rc;
 

@@ -16,6 +16,7 @@
 
 #include <jansson.h>
 
+#include "format.h"
 #include "snapshot_load.h"
 
 #define SCHEMA "memmap/1"
@@ -412,20 +413,6 @@ static int dup_str(const char *s, char **out)
 	return 0;
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9') {
-		return c - '0';
-	}
-	if (c >= 'a' && c <= 'f') {
-		return c - 'a' + 10;
-	}
-	if (c >= 'A' && c <= 'F') {
-		return c - 'A' + 10;
-	}
-	return -1;
-}
-
 /* path_hex: the raw bytes of a path that is not valid UTF-8. */
 static int decode_path_hex(struct loader *ld, const char *where,
 			   const char *hex, char **out)
@@ -441,7 +428,7 @@ static int decode_path_hex(struct loader *ld, const char *where,
 		return -ENOMEM;
 	}
 	for (size_t i = 0; i < n; i += 2) {
-		int hi = hexval(hex[i]), lo = hexval(hex[i + 1]);
+		int hi = mm_hex_digit(hex[i]), lo = mm_hex_digit(hex[i + 1]);
 
 		if (hi < 0 || lo < 0 || (hi == 0 && lo == 0)) {
 			free(p);
@@ -469,8 +456,8 @@ static bool parse_dev(const char *s, unsigned int *major, unsigned int *minor)
 	for (int part = 0; part < 2; part++) {
 		size_t n = 0;
 
-		for (; hexval(*s) >= 0; s++, n++) {
-			v[part] = v[part] << 4 | (unsigned long)hexval(*s);
+		for (; mm_hex_digit(*s) >= 0; s++, n++) {
+			v[part] = v[part] << 4 | (unsigned long)mm_hex_digit(*s);
 			if (n == 8) {
 				return false;
 			}
