@@ -279,17 +279,12 @@ static void color_label(const struct mm_table_opts *o, struct libscols_line *ln,
 }
 
 /* What a mapping row says in NAME: its path, or its kernel name. */
-static char *mapping_name(const struct mm_mapping *m)
+char *mm_table_path_text(const char *path, bool deleted)
 {
 	char *esc, *s;
 
-	if (!m->path) {
-		const char *detail = m->nregions == 1 ? m->regions[0].detail : NULL;
-
-		return mm_escape_name(detail ? detail : "");
-	}
-	esc = mm_escape_name(m->path);
-	if (!esc || !m->deleted) {
+	esc = mm_escape_name(path ? path : "");
+	if (!esc || !path || !deleted) {
 		return esc;
 	}
 	if (asprintf(&s, "%s (deleted)", esc) < 0) {
@@ -297,6 +292,16 @@ static char *mapping_name(const struct mm_mapping *m)
 	}
 	free(esc);
 	return s;
+}
+
+static char *mapping_name(const struct mm_mapping *m)
+{
+	if (!m->path) {
+		const char *detail = m->nregions == 1 ? m->regions[0].detail : NULL;
+
+		return mm_escape_name(detail ? detail : "");
+	}
+	return mm_table_path_text(m->path, m->deleted);
 }
 
 /* One mapping (region == NULL) or one of its regions. */

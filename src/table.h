@@ -29,6 +29,10 @@ struct libscols_line;
 /* A size as the tables print it: bytes with -b, else "4K", "1.5M". */
 void mm_table_size(char *buf, size_t len, const struct mm_table_opts *o, uint64_t v);
 
+/* A mapped path for a terminal: escaped, " (deleted)" added when it was
+ * deleted; "" for none.  Allocated; NULL on ENOMEM. */
+char *mm_table_path_text(const char *path, bool deleted);
+
 /* Gives text (allocated; NULL means ENOMEM) to cell n of a libsmartcols
  * line, for the printers.  Returns 0 or -ENOMEM. */
 int mm_table_set_cell(struct libscols_line *ln, size_t n, char *text);

@@ -145,23 +145,6 @@ static char *perms_text(const struct mm_diff_change *c)
 	return s;
 }
 
-static char *name_text(const struct mm_diff_change *c)
-{
-	char *esc, *s;
-
-	if (!c->path) {
-		return strdup("");
-	}
-	esc = mm_escape_name(c->path);
-	if (!esc || !c->deleted) {
-		return esc;
-	}
-	if (asprintf(&s, "%s (deleted)", esc) < 0) {
-		s = NULL;
-	}
-	free(esc);
-	return s;
-}
 
 static int print_changes(FILE *out, const struct mm_diff *d,
 			 const struct mm_table_opts *o)
@@ -200,7 +183,7 @@ static int print_changes(FILE *out, const struct mm_diff *d,
 		    (rc = mm_table_set_cell(ln, CH_VSZ_DELTA, delta_text(o, c->dvsz))) ||
 		    (rc = mm_table_set_cell(ln, CH_RSS_DELTA, delta_text(o, c->drss))) ||
 		    (rc = mm_table_set_cell(ln, CH_PERMS, perms_text(c))) ||
-		    (rc = mm_table_set_cell(ln, CH_NAME, name_text(c)))) {
+		    (rc = mm_table_set_cell(ln, CH_NAME, mm_table_path_text(c->path, c->deleted)))) {
 			break;
 		}
 	}
