@@ -2,7 +2,6 @@
  * is a snapshot file (read by snapshot_load.c) or a live PID (read and
  * classified here exactly as main.c does for one snapshot); the diff is
  * printed as tables (table_diff.c) or memmap-diff/1 JSON (diff.c). */
-#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <signal.h>
@@ -19,8 +18,6 @@
 #include "proc.h"
 #include "snapshot_load.h"
 #include "take.h"
-
-/* main.c's exit codes. */
 
 int mm_diff_parse_interval(const char *arg, unsigned int *ms)
 {
@@ -67,27 +64,6 @@ int mm_diff_check(const struct mm_diff_opts *d, const struct mm_table_opts *t,
 	return 0;
 }
 
-/* A diff side or a watch target that is a number is a PID. */
-static bool parse_pid(const char *s, pid_t *pid)
-{
-	long v;
-
-	if (!*s) {
-		return false;
-	}
-	for (const char *p = s; *p; p++) {
-		if (!isdigit((unsigned char)*p)) {
-			return false;
-		}
-	}
-	v = strtol(s, NULL, 10);
-	if (v <= 0 || v > 0x3fffffff) {
-		return false;
-	}
-	*pid = (pid_t)v;
-	return true;
-}
-
 /* Reads and classifies pid: main.c's read and classify phases.  Returns
  * EXIT_OK or EXIT_PARTIAL with *out set, or EXIT_TARGET (reported, unless
  * the process is gone and gone_ok: then *gone is set). */
@@ -115,7 +91,7 @@ static int take_side(const struct mm_diff_opts *d, struct mm_elf_cache *elves,
 	char *msg;
 	int rc;
 
-	if (parse_pid(arg, &pid)) {
+	if (mm_parse_pid(arg, &pid)) {
 		*source = NULL;
 		return take_live(d, elves, pid, true, false, NULL, out);
 	}
@@ -264,31 +240,6 @@ static bool wait_until(const struct timespec *deadline, const sigset_t *sigs)
 	}
 }
 
-static int resolve_watch_target(const char *target, pid_t *pid)
-{
-	pid_t *pids = NULL;
-	size_t n = 0;
-	int rc;
-
-	if (parse_pid(target, pid)) {
-		return EXIT_OK;
-	}
-	rc = mm_proc_find(target, pid, &pids, &n);
-	if (rc == 0) {
-		return EXIT_OK;
-	}
-	if (rc == -ESRCH) {
-		fprintf(stderr, "memmap: %s: no process with that name\n", target);
-	} else if (rc == -EEXIST) {
-		fprintf(stderr, "memmap: %s: %zu processes have that name; give a PID\n",
-			target, n);
-		free(pids);
-	} else {
-		fprintf(stderr, "memmap: %s: %s\n", target, strerror(-rc));
-	}
-	return EXIT_TARGET;
-}
-
 static int run_watch(const struct mm_diff_opts *d, const char *target, bool json,
 		     const struct mm_table_opts *t)
 {
@@ -306,7 +257,7 @@ static int run_watch(const struct mm_diff_opts *d, const char *target, bool json
 		fprintf(stderr, "memmap: %s\n", strerror(ENOMEM));
 		return EXIT_TARGET;
 	}
-	status = resolve_watch_target(target, &pid);
+	status = mm_resolve_target(target, d->proc_root, &pid);
 	if (status != EXIT_OK) {
 		goto out;
 	}

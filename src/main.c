@@ -2,7 +2,6 @@
  * read (smaps, status) → classify → emit (table or JSON) → free.  Only this
  * file and the printers talk to the user. */
 #include <argp.h>
-#include <ctype.h>
 #include <errno.h>
 #include <locale.h>
 #include <stdio.h>
@@ -15,7 +14,6 @@
 #include "format.h"
 #include "json_out.h"
 #include "memmap-config.h"
-#include "proc.h"
 #include "residency.h"
 #include "svg.h"
 #include "table.h"
@@ -201,60 +199,6 @@ static bool use_colors(const char *when)
 	return isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
 }
 
-static bool all_digits(const char *s)
-{
-	if (!*s) {
-		return false;
-	}
-	for (; *s; s++) {
-		if (!isdigit((unsigned char)*s)) {
-			return false;
-		}
-	}
-	return true;
-}
-
-/* A PID as given, or the one process with that name. */
-static int resolve_target(const struct options *o, pid_t *pid)
-{
-	pid_t *pids;
-	size_t n;
-	int rc;
-
-	if (all_digits(o->target)) {
-		long v = strtol(o->target, NULL, 10);
-
-		if (v <= 0 || v > 0x3fffffff) {
-			fprintf(stderr, "memmap: %s: not a valid PID\n", o->target);
-			return EXIT_USAGE;
-		}
-		*pid = (pid_t)v;
-		return EXIT_OK;
-	}
-	if (o->proc_root) {
-		fprintf(stderr, "memmap: %s: with --proc-root, give a PID\n", o->target);
-		return EXIT_USAGE;
-	}
-	rc = mm_proc_find(o->target, pid, &pids, &n);
-	if (rc == -ESRCH) {
-		fprintf(stderr, "memmap: %s: no process with that name\n", o->target);
-		return EXIT_TARGET;
-	}
-	if (rc == -EEXIST) {
-		fprintf(stderr, "memmap: %s: %zu processes have that name (", o->target, n);
-		for (size_t i = 0; i < n && i < 10; i++) {
-			fprintf(stderr, "%s%d", i ? " " : "", (int)pids[i]);
-		}
-		fprintf(stderr, "%s); give a PID\n", n > 10 ? " ..." : "");
-		free(pids);
-		return EXIT_TARGET;
-	}
-	if (rc) {
-		fprintf(stderr, "memmap: %s: %s\n", o->target, strerror(-rc));
-		return EXIT_TARGET;
-	}
-	return EXIT_OK;
-}
 
 int main(int argc, char **argv)
 {
@@ -279,7 +223,7 @@ int main(int argc, char **argv)
 		return mm_diff_main(&o.diff, o.target, o.json, &o.table);
 	}
 
-	status = resolve_target(&o, &pid);
+	status = mm_resolve_target(o.target, o.proc_root, &pid);
 	if (status != EXIT_OK) {
 		return status;
 	}

@@ -1,5 +1,6 @@
 /* take.c: a snapshot from a live (or captured) process: the phases read →
  * classify → residency → sums, and the one-line reasons when they fail. */
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -108,4 +109,57 @@ void mm_print_warnings(char *const *warnings, size_t n)
 		fprintf(stderr, "memmap: warning: %s\n", w ? w : "?");
 		free(w);
 	}
+}
+
+bool mm_parse_pid(const char *s, pid_t *pid)
+{
+	long v;
+
+	if (!*s) {
+		return false;
+	}
+	for (const char *p = s; *p; p++) {
+		if (!isdigit((unsigned char)*p)) {
+			return false;
+		}
+	}
+	v = strtol(s, NULL, 10);
+	if (v <= 0 || v > 0x3fffffff) {
+		return false;
+	}
+	*pid = (pid_t)v;
+	return true;
+}
+
+int mm_resolve_target(const char *arg, const char *proc_root, pid_t *pid)
+{
+	pid_t *pids;
+	size_t n;
+	int rc;
+
+	if (mm_parse_pid(arg, pid)) {
+		return EXIT_OK;
+	}
+	if (*arg && strspn(arg, "0123456789") == strlen(arg)) {
+		fprintf(stderr, "memmap: %s: not a valid PID\n", arg);
+		return EXIT_USAGE;
+	}
+	if (proc_root) {
+		fprintf(stderr, "memmap: %s: with --proc-root, give a PID\n", arg);
+		return EXIT_USAGE;
+	}
+	rc = mm_proc_find(arg, pid, &pids, &n);
+	if (rc == -ESRCH) {
+		fprintf(stderr, "memmap: %s: no process with that name\n", arg);
+	} else if (rc == -EEXIST) {
+		fprintf(stderr, "memmap: %s: %zu processes have that name (", arg, n);
+		for (size_t i = 0; i < n && i < 10; i++) {
+			fprintf(stderr, "%s%d", i ? " " : "", (int)pids[i]);
+		}
+		fprintf(stderr, "%s); give a PID\n", n > 10 ? " ..." : "");
+		free(pids);
+	} else if (rc) {
+		fprintf(stderr, "memmap: %s: %s\n", arg, strerror(-rc));
+	}
+	return rc ? EXIT_TARGET : EXIT_OK;
 }

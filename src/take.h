@@ -32,6 +32,14 @@ struct mm_take {
 int mm_snapshot_take(const struct mm_take *o, pid_t pid, struct mm_elf_cache *elves,
 		     struct mm_snapshot **out, bool *gone);
 
+/* A PID written in decimal (1 to 2^30-1). */
+bool mm_parse_pid(const char *s, pid_t *pid);
+
+/* The target the user named: a PID, or the one process with that name
+ * (not with a captured tree).  Returns EXIT_OK, or EXIT_USAGE/EXIT_TARGET
+ * with the reason on stderr. */
+int mm_resolve_target(const char *arg, const char *proc_root, pid_t *pid);
+
 /* "memmap: warning: ..." on stderr for each, escaped. */
 void mm_print_warnings(char *const *warnings, size_t n);
 
