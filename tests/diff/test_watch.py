@@ -155,13 +155,25 @@ def mode_exit(t):
                 'target exited: stderr %r' % err)
 
 
+def no_leak_check():
+    """timeout(1) follows its SIGINT with a SIGCONT to the group.  Under
+    AddressSanitizer, a SIGCONT that lands while LeakSanitizer's exit-time
+    tracer attaches discards the attach's SIGSTOP and the two wait on each
+    other for ever.  The SIGINT exit is leak-checked in mode_first."""
+    e = dict(os.environ)
+    e['ASAN_OPTIONS'] = ':'.join(filter(None, (e.get('ASAN_OPTIONS'),
+                                               'detect_leaks=0')))
+    return e
+
+
 def mode_timeout(t):
     """Under timeout(1), piped: JSON lines; and the table when piped: no
     terminal control sequences, one block per sample."""
     with mt.Fixture([grow_binary()]) as fx:
         p = subprocess.run(['timeout', '--preserve-status', '-s', 'INT', '1.5',
                             mt.memmap_path(), '--watch', INTERVAL, '-J', str(fx.pid)],
-                           stdin=subprocess.DEVNULL, capture_output=True, timeout=30)
+                           stdin=subprocess.DEVNULL, capture_output=True, timeout=30,
+                           env=no_leak_check())
         t.eq(p.returncode, 0, 'timeout -s INT: exit (stderr %r)' % p.stderr)
         lines = p.stdout.decode().splitlines()
         t.check(2 <= len(lines) <= 8, '1.5 s at 0.2 s: %d lines' % len(lines))
@@ -169,7 +181,8 @@ def mode_timeout(t):
 
         p = subprocess.run(['timeout', '--preserve-status', '-s', 'INT', '1',
                             mt.memmap_path(), '--watch', INTERVAL, str(fx.pid)],
-                           stdin=subprocess.DEVNULL, capture_output=True, timeout=30)
+                           stdin=subprocess.DEVNULL, capture_output=True, timeout=30,
+                           env=no_leak_check())
         out = p.stdout.decode()
         t.eq(p.returncode, 0, 'table watch: exit')
         t.check('\033' not in out, 'table watch piped: no escape sequences')
