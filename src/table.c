@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
+#include <wchar.h>
 
 #include <libsmartcols.h>
 
@@ -304,52 +306,53 @@ static char *mapping_name(const struct mm_mapping *m)
 	return mm_table_path_text(m->path, m->deleted);
 }
 
-/* One mapping (region == NULL) or one of its regions. */
+/* Column col's text for one mapping (region == NULL) or one of its
+ * regions; NULL when out of memory. */
+static char *map_cell_text(const struct mm_table_opts *o, int col,
+			   const struct mm_mapping *m, const struct mm_region *r)
+{
+	const struct mm_region *only = r ? r : (m->nregions == 1 ? &m->regions[0] : NULL);
+	uint64_t start = r ? r->start : m->start, end = r ? r->end : m->end;
+	const struct mm_counters *c = r ? &r->c : &m->c;
+	char *text = NULL;
+
+	switch (col) {
+	case COL_ADDRESS:
+		return asprintf(&text, "%" PRIx64 "-%" PRIx64, start, end) < 0 ? NULL : text;
+	case COL_START: return hex_text(start);
+	case COL_END: return hex_text(end);
+	case COL_PERMS: return strdup(r ? "" : m->perms);
+	case COL_OFFSET: return r ? strdup("") : hex_text(m->offset);
+	case COL_DEV:
+		return r ? strdup("") : (asprintf(&text, "%02x:%02x", m->dev_major,
+						  m->dev_minor) < 0 ? NULL : text);
+	case COL_INODE:
+		return r ? strdup("") : (asprintf(&text, "%" PRIu64, m->inode) < 0 ? NULL : text);
+	case COL_LABEL: return strdup(only ? mm_label_name(only->label) : "");
+	case COL_HOW: return strdup(only ? mm_how_name(only->how) : "");
+	case COL_VSZ: return size_text(o, end - start);
+	case COL_RSS: return size_text(o, c->rss);
+	case COL_PSS: return size_text(o, c->pss);
+	case COL_SWAP: return size_text(o, c->swap);
+	case COL_DIRTY: return size_text(o, c->private_dirty + c->shared_dirty);
+	case COL_ANON: return size_text(o, c->anonymous);
+	case COL_NAME:
+		return r ? mm_escape_name(r->detail ? r->detail : "") : mapping_name(m);
+	default: return strdup("");
+	}
+}
+
 static int fill_map_line(const struct mm_table_opts *o, const struct columns *cols,
 			 struct libscols_line *ln, const struct mm_mapping *m,
 			 const struct mm_region *r)
 {
 	const struct mm_region *only = r ? r : (m->nregions == 1 ? &m->regions[0] : NULL);
-	uint64_t start = r ? r->start : m->start, end = r ? r->end : m->end;
-	const struct mm_counters *c = r ? &r->c : &m->c;
 
 	for (size_t i = 0; i < cols->n; i++) {
-		char *text = NULL;
-
-		switch (cols->id[i]) {
-		case COL_ADDRESS:
-			text = asprintf(&text, "%" PRIx64 "-%" PRIx64, start, end) < 0 ? NULL : text;
-			break;
-		case COL_START: text = hex_text(start); break;
-		case COL_END: text = hex_text(end); break;
-		case COL_PERMS: text = strdup(r ? "" : m->perms); break;
-		case COL_OFFSET: text = r ? strdup("") : hex_text(m->offset); break;
-		case COL_DEV:
-			text = r ? strdup("") : (asprintf(&text, "%02x:%02x", m->dev_major,
-							  m->dev_minor) < 0 ? NULL : text);
-			break;
-		case COL_INODE:
-			text = r ? strdup("") : (asprintf(&text, "%" PRIu64, m->inode) < 0 ? NULL : text);
-			break;
-		case COL_LABEL:
-			text = strdup(only ? mm_label_name(only->label) : "");
-			if (only) {
-				color_label(o, ln, i, only->label);
-			}
-			break;
-		case COL_HOW: text = strdup(only ? mm_how_name(only->how) : ""); break;
-		case COL_VSZ: text = size_text(o, end - start); break;
-		case COL_RSS: text = size_text(o, c->rss); break;
-		case COL_PSS: text = size_text(o, c->pss); break;
-		case COL_SWAP: text = size_text(o, c->swap); break;
-		case COL_DIRTY: text = size_text(o, c->private_dirty + c->shared_dirty); break;
-		case COL_ANON: text = size_text(o, c->anonymous); break;
-		case COL_NAME:
-			text = r ? mm_escape_name(r->detail ? r->detail : "") : mapping_name(m);
-			break;
-		default: text = strdup(""); break;
+		if (cols->id[i] == COL_LABEL && only) {
+			color_label(o, ln, i, only->label);
 		}
-		if (mm_table_set_cell(ln, i, text)) {
+		if (mm_table_set_cell(ln, i, map_cell_text(o, cols->id[i], m, r))) {
 			return -ENOMEM;
 		}
 	}
@@ -517,13 +520,27 @@ static int cmp_labels(const void *a, const void *b)
 
 /* ---- tables --------------------------------------------------------- */
 
+/* Whether column i's width matters to the lines' look: not for the last
+ * one, unless aligned right. */
+static bool held_width(const struct columns *cols, size_t i)
+{
+	return i + 1 < cols->n || (infos[cols->id[i]].flags & SCOLS_FL_RIGHT);
+}
+
+/* widths, when given, holds the columns at those widths: the header is
+ * padded to it, and smartcols widens a column to its header even when the
+ * header is not printed. */
 static struct libscols_table *new_table(const struct mm_table_opts *o,
-					const struct columns *cols, bool tree)
+					const struct columns *cols, bool tree,
+					const size_t *widths)
 {
 	struct libscols_table *tb = scols_new_table();
 
 	if (!tb) {
 		return NULL;
+	}
+	if (widths) {
+		scols_table_set_termforce(tb, SCOLS_TERMFORCE_NEVER);
 	}
 	scols_table_enable_raw(tb, o->raw);
 	scols_table_enable_noheadings(tb, o->noheadings);
@@ -541,7 +558,17 @@ static struct libscols_table *new_table(const struct mm_table_opts *o,
 		if (o->notruncate) {
 			flags &= ~SCOLS_FL_TRUNC;
 		}
-		if (!scols_table_new_column(tb, ci->name, ci->whint, flags)) {
+		char name[256];
+
+		if (widths && held_width(cols, i)) {
+			bool right = flags & SCOLS_FL_RIGHT;
+			int w = (int)(widths[i] < sizeof(name) - 1 ? widths[i] : sizeof(name) - 1);
+
+			snprintf(name, sizeof(name), right ? "%*s" : "%-*s", w, ci->name);
+		} else {
+			snprintf(name, sizeof(name), "%s", ci->name);
+		}
+		if (!scols_table_new_column(tb, name, ci->whint, flags)) {
 			scols_unref_table(tb);
 			return NULL;
 		}
@@ -553,7 +580,7 @@ static int print_summary(FILE *out, const struct mm_snapshot *snap,
 			 const struct mm_table_opts *o, const struct columns *cols)
 {
 	int order[MM_LABEL_COUNT], n = 0, rc = 0;
-	struct libscols_table *tb = new_table(o, cols, false);
+	struct libscols_table *tb = new_table(o, cols, false, NULL);
 	struct bar_scale scale = { 0 };
 
 	if (!tb) {
@@ -584,32 +611,109 @@ static int print_summary(FILE *out, const struct mm_snapshot *snap,
 	return rc;
 }
 
-static int print_mappings(FILE *out, const struct mm_snapshot *snap,
-			  const struct mm_table_opts *o, const struct columns *cols)
+/* Columns as wide as smartcols makes them: escaped text, so printable;
+ * the tree art of a region line is two cells. */
+static size_t text_width(const char *s)
 {
-	const struct mm_mapping **order = calloc(snap->nmappings + 1, sizeof(*order));
-	struct libscols_table *tb = new_table(o, cols, !o->raw);
-	int rc = 0;
+	size_t width = 0, len = strlen(s);
+	mbstate_t st = { 0 };
 
-	if (!order || !tb) {
-		free(order);
-		scols_unref_table(tb);
-		return -ENOMEM;
-	}
-	for (size_t i = 0; i < snap->nmappings; i++) {
-		order[i] = &snap->mappings[i];
-	}
-	if (sort_col >= 0) {
-		qsort(order, snap->nmappings, sizeof(*order), cmp_mappings);
-	}
-	for (size_t i = 0; i < snap->nmappings && !rc; i++) {
-		const struct mm_mapping *m = order[i];
-		struct libscols_line *ln;
+	for (size_t i = 0; i < len;) {
+		wchar_t wc;
+		size_t n;
 
-		if (!mapping_wanted(o, m)) {
+		if ((unsigned char)s[i] < 0x80) {
+			width++;
+			i++;
 			continue;
 		}
-		ln = scols_table_new_line(tb, NULL);
+		n = mbrtowc(&wc, s + i, len - i, &st);
+		if (n == (size_t)-1 || n == (size_t)-2 || n == 0) {
+			memset(&st, 0, sizeof(st));
+			width++;
+			i++;
+			continue;
+		}
+		width += wcwidth(wc) > 0 ? (size_t)wcwidth(wc) : 0;
+		i += n;
+	}
+	return width;
+}
+
+static int measure_line(const struct mm_table_opts *o, const struct columns *cols,
+			const struct mm_mapping *m, const struct mm_region *r,
+			size_t *widths)
+{
+	for (size_t i = 0; i < cols->n; i++) {
+		char *text;
+
+		if (!held_width(cols, i)) {
+			continue;
+		}
+		text = map_cell_text(o, cols->id[i], m, r);
+		size_t w;
+
+		if (!text) {
+			return -ENOMEM;
+		}
+		w = text_width(text) + (r && (infos[cols->id[i]].flags & SCOLS_FL_TREE) ? 2 : 0);
+		widths[i] = w > widths[i] ? w : widths[i];
+		free(text);
+	}
+	return 0;
+}
+
+/* Every column's width over all the lines, for printing them in chunks. */
+static int measure(const struct mm_table_opts *o, const struct columns *cols,
+		   const struct mm_mapping **order, size_t n, size_t *widths)
+{
+	int rc = 0;
+
+	for (size_t i = 0; i < cols->n; i++) {
+		widths[i] = 0;
+	}
+	for (size_t k = 0; k < n && !rc; k++) {
+		const struct mm_mapping *m = order[k];
+
+		rc = measure_line(o, cols, m, NULL, widths);
+		for (size_t r = 0; m->nregions > 1 && r < m->nregions && !rc; r++) {
+			if (region_wanted(o, &m->regions[r])) {
+				rc = measure_line(o, cols, m, &m->regions[r], widths);
+			}
+		}
+	}
+	/* As smartcols widens them: to the header, else to an absolute hint. */
+	for (size_t i = 0; i < cols->n; i++) {
+		const struct colinfo *ci = &infos[cols->id[i]];
+		size_t head = strlen(ci->name), hint = (size_t)ci->whint;
+
+		if (widths[i] < head) {
+			widths[i] = head;
+		} else if (ci->whint >= 1 && widths[i] < hint && head < hint) {
+			widths[i] = hint;
+		}
+	}
+	return rc;
+}
+
+/* Mappings [first, last) of order as one libsmartcols table. */
+static int print_map_table(FILE *out, const struct mm_table_opts *o,
+			   const struct columns *cols, const size_t *widths,
+			   const struct mm_mapping **order, size_t first, size_t last)
+{
+	struct libscols_table *tb = new_table(o, cols, !o->raw, widths);
+	int rc = 0;
+
+	if (!tb) {
+		return -ENOMEM;
+	}
+	if (first > 0) {
+		scols_table_enable_noheadings(tb, 1);
+	}
+	for (size_t k = first; k < last && !rc; k++) {
+		const struct mm_mapping *m = order[k];
+		struct libscols_line *ln = scols_table_new_line(tb, NULL);
+
 		rc = ln ? fill_map_line(o, cols, ln, m, NULL) : -ENOMEM;
 		for (size_t r = 0; m->nregions > 1 && r < m->nregions && !rc; r++) {
 			struct libscols_line *child;
@@ -626,6 +730,46 @@ static int print_mappings(FILE *out, const struct mm_snapshot *snap,
 		scols_print_table(tb);
 	}
 	scols_unref_table(tb);
+	return rc;
+}
+
+/* A list longer than this, not to a terminal, is printed MAP_CHUNK mappings
+ * at a time with the widths of the whole list: libsmartcols holds every
+ * cell of a table (60,000 mappings would be 40 MiB), and only a terminal
+ * needs its fitting and truncating of the whole table at once. */
+enum { MAP_CHUNK = 2048 };
+
+static int print_mappings(FILE *out, const struct mm_snapshot *snap,
+			  const struct mm_table_opts *o, const struct columns *cols)
+{
+	const struct mm_mapping **order = calloc(snap->nmappings + 1, sizeof(*order));
+	size_t widths[COL_COUNT * 2], n = 0, chunk;
+	bool chunked;
+	int rc = 0;
+
+	if (!order) {
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < snap->nmappings; i++) {
+		if (mapping_wanted(o, &snap->mappings[i])) {
+			order[n++] = &snap->mappings[i];
+		}
+	}
+	if (sort_col >= 0) {
+		qsort(order, n, sizeof(*order), cmp_mappings);
+	}
+	chunked = n > MAP_CHUNK && !o->raw && !isatty(fileno(out));
+	chunk = chunked ? MAP_CHUNK : n;
+	if (chunked) {
+		rc = measure(o, cols, order, n, widths);
+	}
+	for (size_t first = 0, last; !rc; first = last) {
+		last = n - first < chunk ? n : first + chunk;
+		rc = print_map_table(out, o, cols, chunked ? widths : NULL, order, first, last);
+		if (last == n) {
+			break;
+		}
+	}
 	free(order);
 	return rc;
 }

@@ -5,10 +5,14 @@ to /proc's totals; colour follows --color and NO_COLOR; a file name holding
 an escape sequence and invalid UTF-8 never reaches the terminal as control
 bytes, and JSON stays valid with path_hex.
 
-usage: test_table.py [output|totals]
+usage: test_table.py [output|totals|long]
   output: everything above
   totals: the summary's total and reconciliation lines (-b) agree with the
-          summary's columns and with /proc/PID/status"""
+          summary's columns and with /proc/PID/status
+  long:   a mapping list too long for one libsmartcols table, piped (memmap
+          prints it in chunks): every /proc/PID/maps entry once, in order,
+          and every line's columns where the header puts them, wide
+          characters and tree art included"""
 import json
 import os
 import pty
@@ -16,6 +20,8 @@ import re
 import select
 import subprocess
 import sys
+import tempfile
+import unicodedata
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..'))
 import memmaptest as mt  # noqa: E402
@@ -114,6 +120,86 @@ def totals(t, fx):
             (vmrss, mt.status_bytes(st, 'VmRSS')))
 
 
+def width(text):
+    """Terminal cells of text, as wcwidth counts them."""
+    return sum(0 if unicodedata.combining(c) else
+               2 if unicodedata.east_asian_width(c) in 'WF' else 1 for c in text)
+
+
+def columns_of(header):
+    """[(name, first cell, cell after the last)] of a header line."""
+    return [(m.group(), m.start(), m.end()) for m in re.finditer(r'\S+', header)]
+
+
+def cell_at(line, col):
+    """The character in display cell col of line ('' past its end)."""
+    at = 0
+    for c in line:
+        if at == col:
+            return c
+        at += width(c)
+        if at > col:
+            return c
+    return ''
+
+
+def aligned(t, what, lines, right):
+    """Every line's columns where the header (lines[0], all ASCII) puts
+    them: right-aligned ones end at the header's end, the others start at
+    its start, each with a blank before it."""
+    cols = columns_of(lines[0])
+    bad = []
+    for ln in lines[1:]:
+        for i, (name, start, end) in enumerate(cols):
+            if name in right:
+                ok = cell_at(ln, end - 1) not in ' ' and cell_at(ln, end) in (' ', '')
+            else:
+                ok = i == 0 or cell_at(ln, start - 1) == ' '
+            if not ok:
+                bad.append('%s: %r' % (name, ln))
+                break
+    t.check(not bad, '%s: %d of %d lines misaligned, first: %s'
+            % (what, len(bad), len(lines) - 1, bad[:1]))
+
+
+def table_lines(out, head):
+    """The mapping table of out: from its header line on."""
+    lines = out.splitlines()
+    at = [i for i, ln in enumerate(lines) if ln.startswith(head)]
+    return lines[at[0]:] if at else ['']
+
+
+def long_list(t, factory):
+    with tempfile.TemporaryDirectory() as d:
+        wide = os.path.join(d, 'wide \u8868\u683c.dat')
+        with open(wide, 'wb') as f:
+            f.write(b'w' * 8192)
+        with mt.Fixture([factory, '--evil', '--many', 5000, '--map', wide]) as fx:
+            maps = mt.proc_maps(fx.pid)
+            t.check(len(maps) > 5000, 'long: %d mappings' % len(maps))
+
+            rc, out, err = mt.run_memmap('--mappings', fx.pid, env={'NO_COLOR': None})
+            t.eq(rc, 0, 'long: exit (stderr %r)' % err)
+            lines = table_lines(out, 'ADDRESS ')
+            t.eq(sum(ln.startswith('ADDRESS ') for ln in lines), 1, 'long: one header')
+            top = [ln.split()[0] for ln in lines[1:] if ln[:1] not in ('\u251c', '\u2514')]
+            t.eq(top, ['%x-%x' % (m['start'], m['end']) for m in maps],
+                 'long: the top-level lines are /proc/PID/maps, in order')
+            t.check(any(ln.startswith('\u2514\u2500') for ln in lines),
+                    'long: no region lines')
+            t.check(any('\u8868\u683c' in ln for ln in lines), 'long: the wide name')
+            aligned(t, 'long: default columns', lines, {'VSZ', 'RSS', 'PSS', 'SWAP'})
+
+            # NAME first: wide characters and escapes before other columns.
+            rc, out, err = mt.run_memmap('--mappings', '-o', 'name,label,how,vsz,rss',
+                                         fx.pid, env={'NO_COLOR': None})
+            t.eq(rc, 0, 'long -o name,...: exit (stderr %r)' % err)
+            lines = table_lines(out, 'NAME ')
+            t.check(len(lines) > len(maps), 'long -o: %d lines for %d mappings'
+                    % (len(lines), len(maps)))
+            aligned(t, 'long: NAME first', lines, {'VSZ', 'RSS'})
+
+
 def main():
     part = sys.argv[1] if len(sys.argv) > 1 else 'output'
     t = mt.Checker('core-table-' + part)
@@ -121,6 +207,9 @@ def main():
         factory = os.environ.get('MEMMAP_FACTORY') or mt.die('MEMMAP_FACTORY unset')
         with mt.Fixture([factory]) as fx:
             totals(t, fx)
+        t.done()
+    if part == 'long':
+        long_list(t, os.environ.get('MEMMAP_FACTORY') or mt.die('MEMMAP_FACTORY unset'))
         t.done()
     factory = os.environ.get('MEMMAP_FACTORY') or mt.die('MEMMAP_FACTORY unset')
     nocolor = {'NO_COLOR': None}
