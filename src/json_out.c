@@ -2,6 +2,7 @@
  * Writing as we go keeps 60,000 mappings from ever being a tree in memory. */
 #include <inttypes.h>
 #include <math.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "format.h"
@@ -10,9 +11,43 @@
 
 void mm_json_init(struct mm_json *j, FILE *f)
 {
-	memset(j, 0, sizeof(*j));
+	memset(j, 0, offsetof(struct mm_json, buf));
 	j->f = f;
 	j->pretty_depth = 2;
+}
+
+/* Output goes through j->buf, not stdio: -J of 60,000 mappings is some
+ * ten million small writes, and stdio's per-call cost was a fifth of it. */
+static void flush(struct mm_json *j)
+{
+	fwrite_unlocked(j->buf, 1, j->len, j->f);
+	j->len = 0;
+}
+
+static void put(struct mm_json *j, const void *s, size_t n)
+{
+	if (n > sizeof(j->buf) - j->len) {
+		flush(j);
+		if (n > sizeof(j->buf)) {
+			fwrite_unlocked(s, 1, n, j->f);
+			return;
+		}
+	}
+	memcpy(j->buf + j->len, s, n);
+	j->len += n;
+}
+
+static void put_char(struct mm_json *j, char c)
+{
+	if (j->len == sizeof(j->buf)) {
+		flush(j);
+	}
+	j->buf[j->len++] = c;
+}
+
+static void put_str(struct mm_json *j, const char *s)
+{
+	put(j, s, strlen(s));
 }
 
 /* Bytes that are written as they are: printable ASCII but '"' and '\\'. */
@@ -21,67 +56,68 @@ static bool plain_byte(unsigned char c)
 	return c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
 }
 
-bool mm_json_write_string(FILE *f, const char *str)
+/* Writes str as a JSON string; invalid UTF-8 becomes U+FFFD.  Returns
+ * false when something was replaced, so the caller can add the raw bytes. */
+static bool write_string(struct mm_json *j, const char *str)
 {
 	const unsigned char *s = (const unsigned char *)str;
 	size_t len = strlen(str);
 	bool exact = true;
 
-	putc_unlocked('"', f);
+	put_char(j, '"');
 	for (size_t i = 0; i < len;) {
 		size_t run = i, n;
 		unsigned char c;
 
-		/* Keys, labels, perms and most paths are plain ASCII: one write. */
+		/* Labels, perms and most paths are plain ASCII: one copy. */
 		while (run < len && plain_byte(s[run])) {
 			run++;
 		}
 		if (run > i) {
-			fwrite_unlocked(s + i, 1, run - i, f);
+			put(j, s + i, run - i);
 			i = run;
 			continue;
 		}
 		n = mm_utf8_seq(s + i, len - i);
 		c = s[i];
 		if (n == 0) {
-			fputs_unlocked("\\ufffd", f);
+			put_str(j, "\\ufffd");
 			exact = false;
 			i++;
 			continue;
 		}
 		if (n > 1) {
-			fwrite_unlocked(s + i, 1, n, f);
+			put(j, s + i, n);
 		} else if (c == '"' || c == '\\') {
-			putc_unlocked('\\', f);
-			putc_unlocked(c, f);
+			put_char(j, '\\');
+			put_char(j, (char)c);
 		} else if (c == '\n') {
-			fputs_unlocked("\\n", f);
+			put_str(j, "\\n");
 		} else if (c == '\t') {
-			fputs_unlocked("\\t", f);
+			put_str(j, "\\t");
 		} else {
-			fprintf(f, "\\u%04x", c);
+			char esc[8];
+
+			snprintf(esc, sizeof(esc), "\\u%04x", c);
+			put_str(j, esc);
 		}
 		i += n;
 	}
-	putc_unlocked('"', f);
+	put_char(j, '"');
 	return exact;
 }
 
-/* A newline and the indentation of depth: one write. */
-static void newline(FILE *f, int depth)
+/* A newline and the indentation of depth. */
+static void newline(struct mm_json *j, int depth)
 {
-	static const char spaces[] = "\n                                ";
-	size_t n = 1 + (size_t)depth * 2;
-
-	if (n > sizeof(spaces) - 1) {
-		fprintf(f, "\n%*s", depth * 2, "");
-		return;
+	put_char(j, '\n');
+	for (int i = 0; i < depth; i++) {
+		put(j, "  ", 2);
 	}
-	fwrite_unlocked(spaces, 1, n, f);
 }
 
 /* Digits of v without printf: -J writes ~40 numbers per mapping. */
-static void write_u64(FILE *f, uint64_t v)
+static void write_u64(struct mm_json *j, uint64_t v)
 {
 	char buf[24], *p = buf + sizeof(buf);
 
@@ -89,7 +125,7 @@ static void write_u64(FILE *f, uint64_t v)
 		*--p = (char)('0' + v % 10);
 		v /= 10;
 	} while (v);
-	fwrite_unlocked(p, 1, (size_t)(buf + sizeof(buf) - p), f);
+	put(j, p, (size_t)(buf + sizeof(buf) - p));
 }
 
 /* The comma, line break and key that come before every value. */
@@ -97,31 +133,32 @@ static void member(struct mm_json *j, const char *key)
 {
 	if (j->depth > 0) {
 		if (j->has_member[j->depth]) {
-			putc_unlocked(',', j->f);
+			put_char(j, ',');
 		}
 		j->has_member[j->depth] = true;
 		if (j->depth <= j->pretty_depth) {
-			newline(j->f, j->depth);
+			newline(j, j->depth);
 		}
 	}
 	if (key) {
 		/* Keys are the schemas' own identifiers: nothing to escape. */
-		putc_unlocked('"', j->f);
-		fputs_unlocked(key, j->f);
-		fwrite_unlocked("\":", 1, 2, j->f);
+		put_char(j, '"');
+		put_str(j, key);
+		put(j, "\":", 2);
 	}
 }
 
 static void open_container(struct mm_json *j, const char *key, char c)
 {
 	member(j, key);
-	putc(c, j->f);
+	put_char(j, c);
 	if (j->depth + 1 < MM_JSON_MAX_DEPTH) {
 		j->depth++;
 	}
 	j->has_member[j->depth] = false;
 }
 
+/* Closing the outermost container hands everything to the FILE. */
 static void close_container(struct mm_json *j, char c)
 {
 	bool had = j->has_member[j->depth];
@@ -130,9 +167,12 @@ static void close_container(struct mm_json *j, char c)
 		j->depth--;
 	}
 	if (had && j->depth + 1 <= j->pretty_depth) {
-		newline(j->f, j->depth);
+		newline(j, j->depth);
 	}
-	putc(c, j->f);
+	put_char(j, c);
+	if (j->depth == 0) {
+		flush(j);
+	}
 }
 
 void mm_json_object_open(struct mm_json *j, const char *key) { open_container(j, key, '{'); }
@@ -144,22 +184,25 @@ void mm_json_string(struct mm_json *j, const char *key, const char *value)
 {
 	member(j, key);
 	if (value) {
-		mm_json_write_string(j->f, value);
+		write_string(j, value);
 	} else {
-		fputs("null", j->f);
+		put_str(j, "null");
 	}
 }
 
 void mm_json_u64(struct mm_json *j, const char *key, uint64_t value)
 {
 	member(j, key);
-	write_u64(j->f, value);
+	write_u64(j, value);
 }
 
 void mm_json_i64(struct mm_json *j, const char *key, int64_t value)
 {
 	member(j, key);
-	fprintf(j->f, "%" PRId64, value);
+	if (value < 0) {
+		put_char(j, '-');
+	}
+	write_u64(j, value < 0 ? -(uint64_t)value : (uint64_t)value);
 }
 
 void mm_json_hex(struct mm_json *j, const char *key, uint64_t value)
@@ -176,29 +219,32 @@ void mm_json_hex(struct mm_json *j, const char *key, uint64_t value)
 	*--p = 'x';
 	*--p = '0';
 	*--p = '"';
-	fwrite_unlocked(p, 1, (size_t)(buf + sizeof(buf) - p), j->f);
+	put(j, p, (size_t)(buf + sizeof(buf) - p));
 }
 
 void mm_json_double(struct mm_json *j, const char *key, double value)
 {
+	char buf[32];
+
 	member(j, key);
 	if (isfinite(value)) {
-		fprintf(j->f, "%.6g", value);
+		snprintf(buf, sizeof(buf), "%.6g", value);
+		put_str(j, buf);
 	} else {
-		fputs("null", j->f);
+		put_str(j, "null");
 	}
 }
 
 void mm_json_bool(struct mm_json *j, const char *key, bool value)
 {
 	member(j, key);
-	fputs(value ? "true" : "false", j->f);
+	put_str(j, value ? "true" : "false");
 }
 
 void mm_json_null(struct mm_json *j, const char *key)
 {
 	member(j, key);
-	fputs("null", j->f);
+	put_str(j, "null");
 }
 
 /* A string that may not be UTF-8: the text, and the raw bytes beside it
@@ -210,18 +256,19 @@ static void untrusted_string(struct mm_json *j, const char *key, const char *val
 
 	member(j, key);
 	if (!value) {
-		fputs("null", j->f);
+		put_str(j, "null");
 		return;
 	}
-	exact = mm_json_write_string(j->f, value);
+	exact = write_string(j, value);
 	if (!exact && key) {
 		snprintf(hexkey, sizeof(hexkey), "%s_hex", key);
 		member(j, hexkey);
-		putc('"', j->f);
+		put_char(j, '"');
 		for (const unsigned char *p = (const unsigned char *)value; *p; p++) {
-			fprintf(j->f, "%02x", *p);
+			put_char(j, "0123456789abcdef"[*p >> 4]);
+			put_char(j, "0123456789abcdef"[*p & 0xf]);
 		}
-		putc('"', j->f);
+		put_char(j, '"');
 	}
 }
 

@@ -11,11 +11,14 @@
 
 #define MM_JSON_MAX_DEPTH 16
 
+/* The document reaches f when its outermost container closes. */
 struct mm_json {
 	FILE *f;
 	int depth;
 	bool has_member[MM_JSON_MAX_DEPTH];
 	int pretty_depth;	/* members deeper than this share a line */
+	size_t len;		/* bytes in buf */
+	char buf[64 * 1024];
 };
 
 void mm_json_init(struct mm_json *j, FILE *f);
@@ -32,10 +35,6 @@ void mm_json_hex(struct mm_json *j, const char *key, uint64_t value);	/* "0x1f" 
 void mm_json_double(struct mm_json *j, const char *key, double value);
 void mm_json_bool(struct mm_json *j, const char *key, bool value);
 void mm_json_null(struct mm_json *j, const char *key);
-
-/* Writes s as a JSON string; invalid UTF-8 becomes U+FFFD.  Returns false
- * when something was replaced, so the caller can add the raw bytes. */
-bool mm_json_write_string(FILE *f, const char *s);
 
 /* The whole snapshot as one document, followed by a newline. */
 void mm_json_write_snapshot(FILE *f, const struct mm_snapshot *snap);
