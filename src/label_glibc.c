@@ -278,6 +278,7 @@ static int label_arenas(struct mm_classify *ctx)
 			continue;
 		}
 		/* glibc wrote heap_info: a page not in RAM is read by shape. */
+		s.pm.limit = m->end;
 		if (present(&s, block) &&
 		    mm_target_read(ctx->target, block, hi, sizeof(hi)) == 0) {
 			uint64_t ar = hi[0], prev = hi[1], size = hi[2], mprot = hi[3];
@@ -418,6 +419,7 @@ static int label_chunks(struct mm_classify *ctx)
 			    b - a < MMAP_THRESHOLD_MIN) {
 				continue;
 			}
+			s.pm.limit = b;
 			if (chunk_chain(&s, a, b)) {
 				p = a;
 			} else if (b - a <= (64ULL << 20)) {

@@ -45,8 +45,15 @@ int mm_pagemap_entry(struct mm_pagemap *pm, uint64_t addr, uint64_t *entry)
 	}
 	page = addr / pm->page_size;
 	if (page < pm->win_first || page >= pm->win_first + pm->win_n) {
+		uint64_t n = WINDOW;
+
+		if (pm->limit > addr) {
+			uint64_t last = (pm->limit - 1) / pm->page_size;
+
+			n = last - page + 1 < n ? last - page + 1 : n;
+		}
 		do {
-			got = pread(pm->fd, pm->win, WINDOW * sizeof(*pm->win),
+			got = pread(pm->fd, pm->win, (size_t)n * sizeof(*pm->win),
 				    (off_t)(page * sizeof(*pm->win)));
 		} while (got < 0 && errno == EINTR);
 		pm->win_first = page;
