@@ -10,15 +10,58 @@
 
 static const char units[] = "BKMGTPE";
 
+size_t mm_format_hex(char *buf, uint64_t v)
+{
+	size_t n = (size_t)(64 - __builtin_clzll(v | 1) + 3) / 4;
+
+	buf[n] = '\0';
+	for (size_t i = n; i-- > 0; v >>= 4) {
+		buf[i] = "0123456789abcdef"[v & 0xf];
+	}
+	return n;
+}
+
+/* Digits of v, then suffix, without printf: the mapping tree formats
+ * hundreds of thousands of sizes. */
+static void format_whole(char *buf, size_t len, uint64_t v, char suffix)
+{
+	char tmp[24], *p = tmp + sizeof(tmp);
+	size_t n;
+
+	if (suffix) {
+		*--p = suffix;
+	}
+	do {
+		*--p = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	n = (size_t)(tmp + sizeof(tmp) - p);
+	if (len == 0) {
+		return;
+	}
+	n = n < len - 1 ? n : len - 1;
+	memcpy(buf, p, n);
+	buf[n] = '\0';
+}
+
 void mm_format_size(char *buf, size_t len, uint64_t bytes)
 {
 	int u = 0;
 	double v = (double)bytes;
 
 	if (bytes < 1024) {
-		snprintf(buf, len, bytes ? "%" PRIu64 "B" : "0", bytes);
+		format_whole(buf, len, bytes, bytes ? 'B' : '\0');
 		return;
 	}
+	/* Whole multiples of the unit (most mappings): no floating point. */
+	while (u < 6 && bytes >> (10 * (u + 1)) != 0) {
+		u++;
+	}
+	if ((bytes & ((1ULL << (10 * u)) - 1)) == 0) {
+		format_whole(buf, len, bytes >> (10 * u), units[u]);
+		return;
+	}
+	u = 0;
 	while (v >= 1024 && u < 6) {
 		v /= 1024;
 		u++;

@@ -207,19 +207,15 @@ void mm_json_i64(struct mm_json *j, const char *key, int64_t value)
 
 void mm_json_hex(struct mm_json *j, const char *key, uint64_t value)
 {
-	static const char digits[] = "0123456789abcdef";
-	char buf[24], *p = buf + sizeof(buf);
+	char buf[24];
+	size_t n;
+
+	memcpy(buf, "\"0x", 3);
+	n = 3 + mm_format_hex(buf + 3, value);
 
 	member(j, key);
-	*--p = '"';
-	do {
-		*--p = digits[value & 0xf];
-		value >>= 4;
-	} while (value);
-	*--p = 'x';
-	*--p = '0';
-	*--p = '"';
-	put(j, p, (size_t)(buf + sizeof(buf) - p));
+	buf[n++] = '"';
+	put(j, buf, n);
 }
 
 void mm_json_double(struct mm_json *j, const char *key, double value)

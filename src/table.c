@@ -242,9 +242,21 @@ static char *size_text(const struct mm_table_opts *o, uint64_t v)
 
 static char *hex_text(uint64_t v)
 {
-	char *s;
+	char buf[17];
 
-	return asprintf(&s, "%" PRIx64, v) < 0 ? NULL : s;
+	mm_format_hex(buf, v);
+	return strdup(buf);
+}
+
+/* "start-end", as /proc/PID/maps writes it. */
+static char *range_text(uint64_t start, uint64_t end)
+{
+	char buf[40];
+	size_t n = mm_format_hex(buf, start);
+
+	buf[n++] = '-';
+	mm_format_hex(buf + n, end);
+	return strdup(buf);
 }
 
 static const char *class_color(enum mm_class c)
@@ -317,8 +329,7 @@ static char *map_cell_text(const struct mm_table_opts *o, int col,
 	char *text = NULL;
 
 	switch (col) {
-	case COL_ADDRESS:
-		return asprintf(&text, "%" PRIx64 "-%" PRIx64, start, end) < 0 ? NULL : text;
+	case COL_ADDRESS: return range_text(start, end);
 	case COL_START: return hex_text(start);
 	case COL_END: return hex_text(end);
 	case COL_PERMS: return strdup(r ? "" : m->perms);

@@ -1,0 +1,118 @@
+/* test_format.c: unit tests of the size and hex formatters (src/format.h):
+ * util-linux-style sizes, where whole multiples of a unit skip floating
+ * point and everything else keeps one decimal below 10. */
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "format.h"
+
+static int checks, failures;
+
+static void expect_size(uint64_t bytes, const char *want)
+{
+	char got[32];
+
+	mm_format_size(got, sizeof(got), bytes);
+	checks++;
+	if (strcmp(got, want) != 0) {
+		failures++;
+		fprintf(stderr, "FAIL: size %" PRIu64 ": got \"%s\", want \"%s\"\n",
+			bytes, got, want);
+	}
+}
+
+/* The rule as memmap(1) states it, in floating point throughout. */
+static void reference(char *buf, size_t len, uint64_t bytes)
+{
+	static const char units[] = "BKMGTPE";
+	double v = (double)bytes;
+	int u = 0;
+
+	if (bytes < 1024) {
+		snprintf(buf, len, bytes ? "%" PRIu64 "B" : "0", bytes);
+		return;
+	}
+	while (v >= 1024 && u < 6) {
+		v /= 1024;
+		u++;
+	}
+	if (v < 10 && fabs(v - round(v)) >= 0.05) {
+		snprintf(buf, len, "%.1f%c", v, units[u]);
+	} else {
+		snprintf(buf, len, "%.0f%c", round(v), units[u]);
+	}
+}
+
+static void expect_reference(uint64_t bytes)
+{
+	char got[32], want[32];
+
+	mm_format_size(got, sizeof(got), bytes);
+	reference(want, sizeof(want), bytes);
+	checks++;
+	if (strcmp(got, want) != 0) {
+		failures++;
+		fprintf(stderr, "FAIL: size %" PRIu64 ": got \"%s\", reference \"%s\"\n",
+			bytes, got, want);
+	}
+}
+
+static void expect_hex(uint64_t v)
+{
+	char got[17], want[17];
+	size_t n = mm_format_hex(got, v);
+
+	snprintf(want, sizeof(want), "%" PRIx64, v);
+	checks++;
+	if (strcmp(got, want) != 0 || n != strlen(want)) {
+		failures++;
+		fprintf(stderr, "FAIL: hex %#" PRIx64 ": got \"%s\" (%zu)\n", v, got, n);
+	}
+}
+
+int main(void)
+{
+	uint64_t x = 88172645463325252ULL;	/* xorshift64 state */
+
+	expect_size(0, "0");
+	expect_size(1, "1B");
+	expect_size(1023, "1023B");
+	expect_size(1024, "1K");
+	expect_size(1536, "1.5K");
+	expect_size(4096, "4K");
+	expect_size(12345, "12K");
+	expect_size(1048575, "1024K");
+	expect_size(1048576, "1M");
+	expect_size(64ULL << 20, "64M");
+	expect_size(3ULL << 29, "1.5G");
+	expect_size(1ULL << 60, "1E");
+	expect_size((1ULL << 60) - 1, "1E");
+	expect_size(UINT64_MAX, "16E");
+
+	for (int s = 0; s < 64; s++) {
+		for (int d = -2; d <= 2; d++) {
+			expect_reference((1ULL << s) + (uint64_t)(int64_t)d);
+		}
+	}
+	for (int i = 0; i < 200000; i++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		/* Random magnitudes, half of them whole multiples of a unit. */
+		uint64_t v = x >> (x % 64);
+
+		if (i & 1) {
+			v &= ~((1ULL << (10 * (x % 7))) - 1);
+		}
+		expect_reference(v);
+		expect_hex(v);
+	}
+	expect_hex(0);
+	expect_hex(UINT64_MAX);
+
+	printf("test_format: %d checks, %d failed\n", checks, failures);
+	return failures ? 1 : 0;
+}
