@@ -107,19 +107,6 @@ int mm_parse_size(const char *s, uint64_t *out)
 	return 0;
 }
 
-int mm_hex_digit(char c)
-{
-	if (c >= '0' && c <= '9') {
-		return c - '0';
-	}
-	if (c >= 'a' && c <= 'f') {
-		return c - 'a' + 10;
-	}
-	if (c >= 'A' && c <= 'F') {
-		return c - 'A' + 10;
-	}
-	return -1;
-}
 
 size_t mm_utf8_seq(const unsigned char *s, size_t avail)
 {

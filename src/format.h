@@ -20,8 +20,21 @@ int mm_parse_size(const char *s, uint64_t *out);
  * Returns an allocated string, or NULL on ENOMEM. */
 char *mm_escape_name(const char *s);
 
-/* The value of a hex digit (either case), or -1. */
-int mm_hex_digit(char c);
+/* The value of a hex digit (either case), or -1.  Inline: the smaps
+ * parser calls it for every character of every address. */
+static inline int mm_hex_digit(char c)
+{
+	if (c >= '0' && c <= '9') {
+		return c - '0';
+	}
+	if (c >= 'a' && c <= 'f') {
+		return c - 'a' + 10;
+	}
+	if (c >= 'A' && c <= 'F') {
+		return c - 'A' + 10;
+	}
+	return -1;
+}
 
 /* Length of the valid UTF-8 sequence at s (1 for ASCII), or 0 if invalid. */
 size_t mm_utf8_seq(const unsigned char *s, size_t avail);

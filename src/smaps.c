@@ -18,17 +18,18 @@ void mm_smaps_init(struct mm_smaps_parser *p, struct mm_snapshot *snap)
 static int parse_num(const char **s, const char *end, unsigned int base,
 		     uint64_t *out)
 {
+	/* Up to this many digits cannot overflow: checks only past them. */
+	const int safe = base == 16 ? 16 : 19;
 	const char *p = *s;
-	uint64_t v = 0, limit = UINT64_MAX / base, last = UINT64_MAX % base;
+	uint64_t v = 0;
 
-	for (; p < end; p++) {
+	for (int n = 0; p < end; p++, n++) {
 		int d = base == 16 ? mm_hex_digit(*p) : (*p >= '0' && *p <= '9' ? *p - '0' : -1);
 
 		if (d < 0) {
 			break;
 		}
-		/* Divisions once per number, not per digit. */
-		if (v > limit || (v == limit && (uint64_t)d > last)) {
+		if (n >= safe && (v > (UINT64_MAX - (uint64_t)d) / base)) {
 			return -EINVAL;
 		}
 		v = v * base + (uint64_t)d;
@@ -167,15 +168,23 @@ static const struct field *find_field(size_t *next, const char *name, size_t len
 
 static int parse_field(struct mm_smaps_parser *p, const char *line, size_t len)
 {
-	const char *end = line + len, *colon = memchr(line, ':', len), *s;
+	const size_t nfields = sizeof(fields) / sizeof(fields[0]);
+	const struct field *f = &fields[p->next_field % nfields];
+	const char *end = line + len, *colon, *s;
 	struct mm_mapping *m = p->cur;
-	const struct field *f;
 	uint64_t v;
 
-	if (!colon) {
-		return -EINVAL;
+	/* Nearly always the field after the last one: no search for ':'. */
+	if (len > f->len && line[f->len] == ':' && memcmp(line, f->name, f->len) == 0) {
+		colon = line + f->len;
+		p->next_field = (size_t)(f - fields) + 1;
+	} else {
+		colon = memchr(line, ':', len);
+		if (!colon) {
+			return -EINVAL;
+		}
+		f = find_field(&p->next_field, line, (size_t)(colon - line));
 	}
-	f = find_field(&p->next_field, line, (size_t)(colon - line));
 	if (!f || f->kind == SKIP) {
 		return 0;	/* a field newer than us, or one we derive */
 	}
