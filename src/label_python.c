@@ -34,6 +34,7 @@ static const struct pymalloc_geom geoms[] = {
 #define ARENA_OBJ_SIZE	48		/* sizeof(struct arena_object) */
 #define CHUNK_MIN	(16ULL << 10)	/* DATA_STACK_CHUNK_SIZE */
 #define CHUNK_HDR	24		/* previous, size, top */
+#define SAMPLE_ARENAS	16		/* whose pools are read to find the table */
 
 /* Where the thread states hang, measured with gdb (ptype /o, print
  * &((T *)0)->field) on Debian's python3.11 3.11.2 (python3.11-dbg) and on
@@ -87,9 +88,14 @@ struct arena {
  * in, never swaps one back. */
 static int peek(struct python *py, uint64_t addr, void *buf, size_t len)
 {
+	const struct mm_mapping *m = mm_snapshot_find(py->ctx->snap, addr);
+
 	if (!len || addr + len < addr) {
 		return -EINVAL;
 	}
+	/* pagemap windows end with the mapping: a probe into a pointer's
+	 * mapping then costs its page tables, not 32 MiB of others'. */
+	py->pm.limit = m ? m->end : 0;
 	for (uint64_t p = addr & ~(py->page - 1); p < addr + len; p += py->page) {
 		if (!mm_pagemap_present(&py->pm, p, false)) {
 			return -EFAULT;
@@ -335,13 +341,17 @@ static bool pool_valid(const struct python *py, uint64_t p, const uint64_t h[6])
 }
 
 /* Every pool slot in still-anon rw memory whose header page is in RAM. */
-static int collect_pools(struct python *py, struct pool **out, size_t *nout)
+/* The pool headers in anonymous rw memory, in address order; with
+ * max_runs, only until pools of that many arenas have been seen (an
+ * arena's pools are one run of the same arena index). */
+static int collect_pools(struct python *py, size_t max_runs, struct pool **out,
+			 size_t *nout)
 {
 	struct mm_snapshot *snap = py->ctx->snap;
 	struct pool *v = NULL;
-	size_t n = 0, alloc = 0;
+	size_t n = 0, alloc = 0, runs = 0;
 
-	for (size_t i = 0; i < snap->nmappings; i++) {
+	for (size_t i = 0; i < snap->nmappings && (!max_runs || runs <= max_runs); i++) {
 		const struct mm_mapping *m = &snap->mappings[i];
 
 		if (!anon_rw(m)) {
@@ -358,6 +368,11 @@ static int collect_pools(struct python *py, struct pool **out, size_t *nout)
 			for (; p + py->pool_size <= g->end; p += py->pool_size) {
 				if (peek(py, p, h, sizeof(h)) || !pool_valid(py, p, h)) {
 					continue;
+				}
+				if (!n || v[n - 1].arenaindex != (uint32_t)(h[4] & 0xffffffff)) {
+					if (max_runs && ++runs > max_runs) {
+						break;
+					}
 				}
 				if (n == alloc) {
 					struct pool *nv;
@@ -513,7 +528,10 @@ static uint64_t find_table(struct python *py, const struct arena *a, size_t na,
 				const struct mm_mapping *m;
 				bool ok = true;
 
-				if (!t || (t & 15) || !(m = mm_snapshot_find(snap, t)) ||
+				/* The table is malloc'd: never in the image itself,
+				 * whose data is full of pointers to its own objects. */
+				if (!t || (t & 15) || in_image_rw(py, t) ||
+				    !(m = mm_snapshot_find(snap, t)) ||
 				    m->perms[1] != 'w' ||
 				    peek(py, t + (uint64_t)ref->index * ARENA_OBJ_SIZE, o, sizeof(o)) ||
 				    !entry_valid(py, o, ref) || peek_word(py, t - 8, &hdr)) {
@@ -590,21 +608,33 @@ static int label_arenas(struct python *py)
 	uint64_t table;
 	int rc;
 
-	rc = collect_pools(py, &pools, &npools);
-	if (!rc && !npools && py->alt_alignment) {
+	/* The pools of a few arenas find the arena table, which then names
+	 * every arena; every pool is read only when there is no table (a
+	 * pread each: 60,000 for a 1 GB heap). */
+	for (size_t sample = SAMPLE_ARENAS;; sample = 0) {
+		rc = collect_pools(py, sample, &pools, &npools);
+		if (!rc && !npools && py->alt_alignment) {
+			free(pools);
+			pools = NULL;
+			py->alignment = py->alt_alignment;
+			py->nb_classes = 512 / py->alignment;
+			rc = collect_pools(py, sample, &pools, &npools);
+		}
+		if (!rc) {
+			rc = group_pools(py, pools, npools, &ar, &nar);
+		}
+		if (rc || !nar) {
+			goto out;
+		}
+		table = find_table(py, ar, nar, &len);
+		if (table || !sample) {
+			break;
+		}
 		free(pools);
+		free(ar);
 		pools = NULL;
-		py->alignment = py->alt_alignment;
-		py->nb_classes = 512 / py->alignment;
-		rc = collect_pools(py, &pools, &npools);
+		ar = NULL;
 	}
-	if (!rc) {
-		rc = group_pools(py, pools, npools, &ar, &nar);
-	}
-	if (rc || !nar) {
-		goto out;
-	}
-	table = find_table(py, ar, nar, &len);
 	for (size_t i = 0; table && !rc && i < len && i < (1u << 20); i++) {
 		uint64_t o[6], h[6], first;
 		struct arena key = { .index = (uint32_t)i }, *seen;
