@@ -561,7 +561,9 @@ static struct libscols_table *new_table(const struct mm_table_opts *o,
 	scols_table_enable_noencoding(tb, 1);
 	for (size_t i = 0; i < cols->n; i++) {
 		const struct colinfo *ci = &infos[cols->id[i]];
-		int flags = ci->flags;
+		int flags = ci->flags, w = 0;
+		char *name;
+		bool ok;
 
 		if (!tree) {
 			flags &= ~SCOLS_FL_TREE;
@@ -569,17 +571,15 @@ static struct libscols_table *new_table(const struct mm_table_opts *o,
 		if (o->notruncate) {
 			flags &= ~SCOLS_FL_TRUNC;
 		}
-		char name[256];
-
 		if (widths && held_width(cols, i)) {
-			bool right = flags & SCOLS_FL_RIGHT;
-			int w = (int)(widths[i] < sizeof(name) - 1 ? widths[i] : sizeof(name) - 1);
-
-			snprintf(name, sizeof(name), right ? "%*s" : "%-*s", w, ci->name);
-		} else {
-			snprintf(name, sizeof(name), "%s", ci->name);
+			w = (int)widths[i];
 		}
-		if (!scols_table_new_column(tb, name, ci->whint, flags)) {
+		if (asprintf(&name, flags & SCOLS_FL_RIGHT ? "%*s" : "%-*s", w, ci->name) < 0) {
+			name = NULL;
+		}
+		ok = name && scols_table_new_column(tb, name, ci->whint, flags);
+		free(name);
+		if (!ok) {
 			scols_unref_table(tb);
 			return NULL;
 		}
@@ -622,8 +622,8 @@ static int print_summary(FILE *out, const struct mm_snapshot *snap,
 	return rc;
 }
 
-/* Columns as wide as smartcols makes them: escaped text, so printable;
- * the tree art of a region line is two cells. */
+/* Terminal cells of a cell's text, as smartcols counts them (the text is
+ * escaped already: no control characters). */
 static size_t text_width(const char *s)
 {
 	size_t width = 0, len = strlen(s);
@@ -657,16 +657,16 @@ static int measure_line(const struct mm_table_opts *o, const struct columns *col
 {
 	for (size_t i = 0; i < cols->n; i++) {
 		char *text;
+		size_t w;
 
 		if (!held_width(cols, i)) {
 			continue;
 		}
 		text = map_cell_text(o, cols->id[i], m, r);
-		size_t w;
-
 		if (!text) {
 			return -ENOMEM;
 		}
+		/* A region line's tree art ("├─") takes two cells. */
 		w = text_width(text) + (r && (infos[cols->id[i]].flags & SCOLS_FL_TREE) ? 2 : 0);
 		widths[i] = w > widths[i] ? w : widths[i];
 		free(text);
