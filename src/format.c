@@ -21,27 +21,32 @@ size_t mm_format_hex(char *buf, uint64_t v)
 	return n;
 }
 
-/* Digits of v, then suffix, without printf: the mapping tree formats
- * hundreds of thousands of sizes. */
-static void format_whole(char *buf, size_t len, uint64_t v, char suffix)
+size_t mm_format_u64(char *buf, uint64_t v)
 {
-	char tmp[24], *p = tmp + sizeof(tmp);
+	char tmp[20], *p = tmp + sizeof(tmp);
 	size_t n;
 
-	if (suffix) {
-		*--p = suffix;
-	}
 	do {
 		*--p = (char)('0' + v % 10);
 		v /= 10;
 	} while (v);
 	n = (size_t)(tmp + sizeof(tmp) - p);
-	if (len == 0) {
-		return;
-	}
-	n = n < len - 1 ? n : len - 1;
 	memcpy(buf, p, n);
 	buf[n] = '\0';
+	return n;
+}
+
+/* Digits of v, then suffix (if any), into buf of len. */
+static void format_whole(char *buf, size_t len, uint64_t v, char suffix)
+{
+	char tmp[24];
+	size_t n = mm_format_u64(tmp, v);
+
+	if (suffix) {
+		tmp[n++] = suffix;
+		tmp[n] = '\0';
+	}
+	snprintf(buf, len, "%s", tmp);
 }
 
 void mm_format_size(char *buf, size_t len, uint64_t bytes)

@@ -9,8 +9,12 @@
 /* "0", "512B", "4K", "1.5M", "64M", "2.1G": powers of 1024, as util-linux. */
 void mm_format_size(char *buf, size_t len, uint64_t bytes);
 
-/* v in lowercase hex without "0x" into buf (17 bytes); returns the length. */
+/* v in lowercase hex without "0x" into buf (17 bytes); returns the length.
+ * Without printf: the mapping tree and -J write hundreds of thousands. */
 size_t mm_format_hex(char *buf, uint64_t v);
+
+/* v in decimal into buf (21 bytes); returns the length. */
+size_t mm_format_u64(char *buf, uint64_t v);
 
 /* Parses "64M", "4k", "1.5G", "4096" into bytes.  Returns 0 or -EINVAL. */
 int mm_parse_size(const char *s, uint64_t *out);

@@ -107,25 +107,36 @@ static bool write_string(struct mm_json *j, const char *str)
 	return exact;
 }
 
-/* A newline and the indentation of depth. */
-static void newline(struct mm_json *j, int depth)
+/* Room for n more bytes in j->buf (n well under its size): where to
+ * write them.  The caller sets j->len past what it wrote. */
+static char *reserve(struct mm_json *j, size_t n)
 {
-	put_char(j, '\n');
-	for (int i = 0; i < depth; i++) {
-		put(j, "  ", 2);
+	if (sizeof(j->buf) - j->len < n) {
+		flush(j);
 	}
+	return j->buf + j->len;
 }
 
-/* Digits of v without printf: -J writes ~40 numbers per mapping. */
+/* A newline and the indentation of depth, at o; returns the end. */
+static char *line_break(char *o, int depth)
+{
+	*o++ = '\n';
+	for (int i = 0; i < depth; i++) {
+		*o++ = ' ';
+		*o++ = ' ';
+	}
+	return o;
+}
+
+/* The most a line break takes, and a bracket or comma with it. */
+#define BREAK_MAX (2 + 2 * MM_JSON_MAX_DEPTH)
+
+/* -J writes ~40 numbers per mapping. */
 static void write_u64(struct mm_json *j, uint64_t v)
 {
-	char buf[24], *p = buf + sizeof(buf);
+	char buf[24];
 
-	do {
-		*--p = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	put(j, p, (size_t)(buf + sizeof(buf) - p));
+	put(j, buf, mm_format_u64(buf, v));
 }
 
 /* The comma, line break and key that come before every value, written in
@@ -143,21 +154,14 @@ static void member(struct mm_json *j, const char *key)
 		put(j, "\":", 2);
 		return;
 	}
-	if (sizeof(j->buf) - j->len < klen + 4 + 2 + 2 * MM_JSON_MAX_DEPTH) {
-		flush(j);
-	}
-	o = j->buf + j->len;
+	o = reserve(j, BREAK_MAX + klen + 3);
 	if (j->depth > 0) {
 		if (j->has_member[j->depth]) {
 			*o++ = ',';
 		}
 		j->has_member[j->depth] = true;
 		if (j->depth <= j->pretty_depth) {
-			*o++ = '\n';
-			for (int i = 0; i < j->depth; i++) {
-				*o++ = ' ';
-				*o++ = ' ';
-			}
+			o = line_break(o, j->depth);
 		}
 	}
 	if (key) {
@@ -184,14 +188,16 @@ static void open_container(struct mm_json *j, const char *key, char c)
 static void close_container(struct mm_json *j, char c)
 {
 	bool had = j->has_member[j->depth];
+	char *o = reserve(j, BREAK_MAX);
 
 	if (j->depth > 0) {
 		j->depth--;
 	}
 	if (had && j->depth + 1 <= j->pretty_depth) {
-		newline(j, j->depth);
+		o = line_break(o, j->depth);
 	}
-	put_char(j, c);
+	*o++ = c;
+	j->len = (size_t)(o - j->buf);
 	if (j->depth == 0) {
 		flush(j);
 	}
