@@ -1,6 +1,7 @@
 /* format.c: sizes for people, and names made safe for a terminal. */
 #include <errno.h>
 #include <inttypes.h>
+#include <langinfo.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -150,10 +151,44 @@ size_t mm_utf8_seq(const unsigned char *s, size_t avail)
 	return n;
 }
 
+/* Whether the terminal's character set is UTF-8.  In any other (the C
+ * locale of cron, `env -i` and systemd) a byte above 0x7f is not a
+ * character, and libsmartcols loops on it: every such byte is escaped. */
+static bool locale_is_utf8(void)
+{
+	static int utf8 = -1;
+
+	if (utf8 < 0) {
+		utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
+	}
+	return utf8;
+}
+
+/* Characters that are valid and printable yet hide or reorder the text
+ * around them: bidi controls, zero-width marks, line separators. */
+static bool is_invisible(const unsigned char *s, size_t n)
+{
+	uint32_t cp;
+
+	if (n == 2) {
+		cp = ((uint32_t)(s[0] & 0x1f) << 6) | (s[1] & 0x3f);
+		return cp < 0xa0 || cp == 0xad;		/* C1, soft hyphen */
+	}
+	if (n != 3) {
+		return false;
+	}
+	cp = ((uint32_t)(s[0] & 0x0f) << 12) | ((uint32_t)(s[1] & 0x3f) << 6) |
+	     (s[2] & 0x3f);
+	return cp == 0x061c || (cp >= 0x200b && cp <= 0x200f) ||
+	       (cp >= 0x2028 && cp <= 0x202e) || (cp >= 0x2060 && cp <= 0x206f) ||
+	       cp == 0xfeff;
+}
+
 char *mm_escape_name(const char *str)
 {
 	const unsigned char *s = (const unsigned char *)str;
 	size_t len = strlen(str), o = 0;
+	bool utf8 = locale_is_utf8();
 	char *out = malloc(len * 4 + 1);
 
 	if (!out) {
@@ -166,8 +201,9 @@ char *mm_escape_name(const char *str)
 			out[o++] = '\\';
 			out[o++] = '\\';
 		} else if (n == 0 || (n == 1 && (s[i] < 0x20 || s[i] == 0x7f)) ||
-			   (n == 2 && s[i] == 0xc2 && s[i + 1] < 0xa0)) {
-			/* invalid, C0 and DEL, and the C1 controls (U+0080..9F) */
+			   (n > 1 && (!utf8 || is_invisible(s + i, n)))) {
+			/* invalid, C0 and DEL, C1 and invisible characters, and any
+			 * non-ASCII byte outside a UTF-8 locale */
 			size_t k = n ? n : 1;
 
 			for (size_t j = 0; j < k; j++) {

@@ -19,9 +19,10 @@ size_t mm_format_u64(char *buf, uint64_t v);
 /* Parses "64M", "4k", "1.5G", "4096" into bytes.  Returns 0 or -EINVAL. */
 int mm_parse_size(const char *s, uint64_t *out);
 
-/* A name fit for a terminal: control bytes, invalid UTF-8 and backslash
- * become \xHH (backslash \\), so a file name never drives the terminal.
- * Returns an allocated string, or NULL on ENOMEM. */
+/* A name fit for a terminal: control bytes, invalid UTF-8, C1, bidi and
+ * zero-width characters and backslash become \xHH (backslash \\), so a file
+ * name never drives the terminal; outside a UTF-8 locale every byte above
+ * 0x7f is escaped too.  Returns an allocated string, or NULL on ENOMEM. */
 char *mm_escape_name(const char *s);
 
 /* The value of a hex digit (either case), or -1.  Inline: the smaps

@@ -2,11 +2,18 @@
 """core: targets that are awkward to read.  A deleted executable is still
 labelled (through /proc/PID/map_files); a corrupt ELF file mapped like a
 library degrades to `file` and never aborts the run; without privileges,
-another user's process is refused with exit 2 and one's own is labelled.
+another user's process is refused with exit 2 and one's own is labelled;
+in any locale (C and POSIX as cron and `env -i` give, C.UTF-8) a file name
+with non-ASCII, bidi and zero-width characters prints promptly, escaped
+wherever the locale cannot show it, in the summary, the mapping tree and a
+diff table.
 
-usage: test_robust.py [deleted|corrupt|corrupt-lib|replaced|unprivileged|all]"""
+usage: test_robust.py [deleted|corrupt|corrupt-lib|replaced|unprivileged|locale|all]"""
+import json
 import os
+import re
 import shutil
+import subprocess
 import sys
 import tempfile
 
@@ -205,9 +212,78 @@ def unprivileged(t, factory):
                                must_mention='libc.so.6', only={'.text'})
 
 
+# The names mapped by the locale case, and how each must look in a C
+# locale and in a UTF-8 one: UTF-8 shown only where the locale can show it;
+# bidi overrides and zero-width characters never.
+LOCALE_NAMES = [
+    ('caf\u00e9', 'caf\\xc3\\xa9', 'caf\u00e9'),
+    ('rlo\u202eexe.so', 'rlo\\xe2\\x80\\xaeexe.so', 'rlo\\xe2\\x80\\xaeexe.so'),
+    ('zw\u200bsp', 'zw\\xe2\\x80\\x8bsp', 'zw\\xe2\\x80\\x8bsp'),
+]
+LOCALES = [('env -i', None), ('LC_ALL=C', 'C'), ('LC_ALL=POSIX', 'POSIX'),
+           ('LC_ALL=C.UTF-8', 'C.UTF-8')]
+
+
+def locale_env(lc):
+    """The environment of a cron job (nothing) or one with LC_ALL=lc."""
+    env = {k: None for k in os.environ if k.startswith('LC_') or k == 'LANG'}
+    if lc is None:
+        env = {k: None for k in os.environ if k not in ('MEMMAP', 'PATH')}
+    else:
+        env['LC_ALL'] = lc
+    return env
+
+
+def locale_names(t, factory, d):
+    # One path holds every kind of name, folder by folder.
+    path = os.path.join(d, *[n for n, _, _ in LOCALE_NAMES])
+    os.makedirs(os.path.dirname(path))
+    shutil.copy('/bin/true', path)
+    paths = [path]
+    args = [factory, '--map', path]
+    with mt.Fixture(args) as fx:
+        # A "before" snapshot without the mapped names: each then appears
+        # in the diff table.
+        before, rc, err = mt.memmap_json(fx.pid)
+        t.check(rc in (0, 1), 'locale: -J exit %d (%r)' % (rc, err))
+        before['mappings'] = [m for m in before['mappings']
+                              if m.get('path') not in paths]
+        snapfile = os.path.join(d, 'before.json')
+        with open(snapfile, 'w') as f:
+            json.dump(before, f)
+        for what, lc in LOCALES:
+            utf8 = lc == 'C.UTF-8'
+            for args in ([], ['--mappings'], ['-r', '--mappings'],
+                         ['--diff', snapfile]):
+                case = '%s memmap %s' % (what, ' '.join(args))
+                try:
+                    rc, out, err = mt.run_memmap(*(args + [str(fx.pid)]),
+                                                 env=locale_env(lc), timeout=20,
+                                                 binary=True)
+                except subprocess.TimeoutExpired:
+                    t.fail('%s: still running after 20 s' % case)
+                    continue
+                t.check(rc in (0, 1), '%s: exit %d (%r)' % (case, rc, err))
+                if not utf8:
+                    t.check(all(b < 0x80 for b in out + err),
+                            '%s: a byte above 0x7f in a C locale' % case)
+                if '-r' in args:
+                    # raw output hex-encodes once more, as lsblk -r does
+                    out = re.sub(rb'\\x([0-9a-f]{2})',
+                                 lambda m: bytes([int(m.group(1), 16)]), out)
+                text = out.decode('utf-8', 'replace')
+                if args == []:
+                    continue		# the summary names no file
+                for name, in_c, in_utf8 in LOCALE_NAMES:
+                    want = in_utf8 if utf8 else in_c
+                    t.check(want in text, '%s: %r not shown as %r' %
+                            (case, name, want))
+
+
 def main():
     part = sys.argv[1] if len(sys.argv) > 1 else 'all'
-    parts = ['deleted', 'corrupt', 'corrupt-lib', 'replaced', 'unprivileged']
+    parts = ['deleted', 'corrupt', 'corrupt-lib', 'replaced', 'unprivileged',
+             'locale']
     if part not in parts + ['all']:
         mt.die('usage: test_robust.py [%s|all]' % '|'.join(parts))
     t = mt.Checker('core-robust-' + part)
@@ -224,6 +300,8 @@ def main():
             corrupt_lib(t, factory, d)
         if part in ('replaced', 'all'):
             replaced_lib(t, factory, d, False)
+        if part in ('locale', 'all'):
+            locale_names(t, factory, d)
         if part in ('unprivileged', 'all'):
             if os.geteuid() != 0:
                 mt.skip('not root: the unprivileged cases need to switch users')
