@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Keeps the documentation in step with the code: the man pages build with
 scdoc and format without warnings, and every option `memmap --help` prints,
-every column `memmap --list-columns` lists and every label in src/labels.c
+every column `memmap --list-columns` lists and every label in src/model/labels.c
 is documented in memmap(1) (labels also in memmap-json(5)) and offered by
 each shell's completion; every member of a real `memmap -J` document is
 described in memmap-json(5).  A failure names what is missing and where to add it."""
@@ -97,9 +97,9 @@ def list_columns():
 
 
 def source_labels():
-    text = read(os.path.join(SOURCE, 'src', 'labels.c'))
+    text = read(os.path.join(SOURCE, 'src', 'model', 'labels.c'))
     labels = re.findall(r'\[MM_[A-Z_]+\]\s*=\s*\{\s*"([^"]+)"', text)
-    check(len(labels) >= 30, 'src/labels.c names the labels (%d found)'
+    check(len(labels) >= 30, 'src/model/labels.c names the labels (%d found)'
           % len(labels))
     return labels
 

@@ -5,8 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "json_out.h"
-#include "snapshot_load.h"
+#include "emit/json_out.h"
+#include "diff/snapshot_load.h"
 
 int main(int argc, char **argv)
 {

@@ -12,7 +12,7 @@
 
 #include <elf.h>
 
-#include "classify.h"
+#include "label/classify.h"
 #include "fuzz.h"
 #include "fuzz_target.h"
 

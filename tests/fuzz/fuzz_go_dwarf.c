@@ -6,7 +6,7 @@
 #include <unistd.h>
 
 #include "fuzz.h"
-#include "go_dwarf.h"
+#include "runtimes/go/go_dwarf.h"
 
 static const char *const vars[][2] = {
 	{ "runtime.mheap_", NULL }, { "runtime.mheap_", "" },

@@ -5,10 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "classify.h"
+#include "label/classify.h"
 #include "fuzz.h"
 #include "fuzz_target.h"
-#include "smaps.h"
+#include "read/smaps.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

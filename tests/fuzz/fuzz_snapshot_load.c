@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "fuzz.h"
-#include "snapshot_load.h"
+#include "diff/snapshot_load.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

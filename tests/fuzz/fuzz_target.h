@@ -4,7 +4,7 @@
 #ifndef MEMMAP_FUZZ_TARGET_H
 #define MEMMAP_FUZZ_TARGET_H
 
-#include "target.h"
+#include "read/target.h"
 
 /* Fills t as a captured target (pid 1 below a private temporary root
  * created on first use); aborts if the harness cannot set that up. */

@@ -7,9 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "go_buildinfo.h"
-#include "label_go.h"
-#include "model.h"
+#include "runtimes/go/go_buildinfo.h"
+#include "runtimes/go/label_go.h"
+#include "model/model.h"
 
 static int checks, failures;
 

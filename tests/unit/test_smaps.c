@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "model.h"
-#include "smaps.h"
+#include "model/model.h"
+#include "read/smaps.h"
 
 static int checks, failures;
 

@@ -1,0 +1,268 @@
+/* main.c: memmap's command line.  Phases: parse options → find the target →
+ * read (smaps, status) → classify → emit (table or JSON) → free.  Only this
+ * file and the printers talk to the user. */
+#include <argp.h>
+#include <errno.h>
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "label/classify.h"
+#include "diff/diff_cmd.h"
+#include "util/format.h"
+#include "emit/json_out.h"
+#include "memmap-config.h"
+#include "read/residency.h"
+#include "emit/svg.h"
+#include "emit/table.h"
+#include "snapshot/take.h"
+
+enum {
+	OPT_SUMMARY = 0x100, OPT_MAPPINGS, OPT_LIST_COLUMNS, OPT_COLOR,
+	OPT_PROC_ROOT, OPT_SAVE, OPT_DIFF, OPT_WATCH, OPT_WATCH_PREV, OPT_THRESHOLD,
+	OPT_NO_MEM, OPT_EXPLAIN, OPT_LABEL, OPT_MIN_SIZE, OPT_ADDRESS,
+	OPT_SVG,
+};
+
+struct options {
+	const char *target;
+	const char *proc_root;
+	bool json, list_columns, no_mem;
+	const char *color, *svg;
+	struct mm_table_opts table;
+	struct mm_diff_opts diff;
+};
+
+const char *argp_program_version = "memmap " MEMMAP_VERSION;
+const char *argp_program_bug_address = NULL;
+
+static const struct argp_option argp_options[] = {
+	{ NULL, 0, NULL, 0, "Output:", 1 },
+	{ "json", 'J', NULL, 0, "print the complete snapshot as JSON (schema memmap/1)", 1 },
+	{ "summary", OPT_SUMMARY, NULL, 0, "print only the summary by label", 1 },
+	{ "mappings", OPT_MAPPINGS, NULL, 0, "print only the mapping tree", 1 },
+	{ "explain", OPT_EXPLAIN, NULL, 0, "explain each label under the summary", 1 },
+	{ "svg", OPT_SVG, "FILE", 0, "also draw the address space as SVG into FILE", 1 },
+
+	{ NULL, 0, NULL, 0, "Filters (tables only; JSON is always complete):", 4 },
+	{ "label", OPT_LABEL, "GLOB", 0, "only labels matching GLOB (comma-separated, e.g. 'go.*,heap')", 4 },
+	{ "min-size", OPT_MIN_SIZE, "SIZE", 0, "only rows of at least SIZE bytes of VSZ (e.g. 1M)", 4 },
+	{ "address", OPT_ADDRESS, "ADDR", 0, "which mapping and region hold ADDR (hex)", 4 },
+
+	{ NULL, 0, NULL, 0, "Table format:", 2 },
+	{ "output", 'o', "LIST", 0, "columns to print (+LIST appends to the defaults)", 2 },
+	{ "list-columns", OPT_LIST_COLUMNS, NULL, 0, "list the columns and exit", 2 },
+	{ "sort", 's', "COL", 0, "sort rows by COL (sizes largest first)", 2 },
+	{ "raw", 'r', NULL, 0, "raw output: no alignment, no tree, no header", 2 },
+	{ "noheadings", 'n', NULL, 0, "don't print headings", 2 },
+	{ "bytes", 'b', NULL, 0, "print sizes in bytes", 2 },
+	{ "notruncate", 'u', NULL, 0, "don't truncate text in columns", 2 },
+	{ "color", OPT_COLOR, "WHEN", OPTION_ARG_OPTIONAL,
+	  "colorize: auto (default), always or never", 2 },
+
+	{ NULL, 0, NULL, 0, "Snapshots and diff:", 3 },
+	{ "save", OPT_SAVE, "FILE", 0, "also write the snapshot (JSON) to FILE", 3 },
+	{ "diff", OPT_DIFF, "A", 0, "compare A with B (each a snapshot file, a PID or a process name)", 3 },
+	{ "watch", OPT_WATCH, "SECONDS", 0, "sample every SECONDS and print the changes", 3 },
+	{ "watch-prev", OPT_WATCH_PREV, NULL, 0, "with --watch: against the previous sample", 3 },
+	{ "threshold", OPT_THRESHOLD, "SIZE", 0, "hide changes smaller than SIZE", 3 },
+
+	{ NULL, 0, NULL, 0, "Reading:", 5 },
+	{ "no-mem", OPT_NO_MEM, NULL, 0,
+	  "never read the target's memory: runtime labels by heuristics only", 5 },
+	{ "proc-root", OPT_PROC_ROOT, "DIR", OPTION_HIDDEN,
+	  "read a captured /proc tree under DIR", 3 },
+	{ NULL, 0, NULL, 0, "Help:", -1 },
+	{ 0 }
+};
+
+static error_t parse_opt(int key, char *arg, struct argp_state *state)
+{
+	struct options *o = state->input;
+	char err[160];
+
+	switch (key) {
+	case 'J': o->json = true; break;
+	case OPT_SUMMARY: o->table.summary = true; break;
+	case OPT_MAPPINGS: o->table.mappings = true; break;
+	case 'o': o->table.output = arg; break;
+	case OPT_LIST_COLUMNS: o->list_columns = true; break;
+	case 's': o->table.sort = arg; break;
+	case 'r': o->table.raw = true; break;
+	case 'n': o->table.noheadings = true; break;
+	case 'b': o->table.bytes = true; break;
+	case 'u': o->table.notruncate = true; break;
+	case OPT_COLOR:
+		o->color = arg ? arg : "always";
+		if (strcmp(o->color, "auto") && strcmp(o->color, "always") &&
+		    strcmp(o->color, "never")) {
+			argp_error(state, "--color takes auto, always or never, not '%s'", arg);
+		}
+		break;
+	case OPT_PROC_ROOT: o->proc_root = arg; break;
+	case OPT_NO_MEM: o->no_mem = true; break;
+	case OPT_EXPLAIN: o->table.explain = true; break;
+	case OPT_SVG:
+		if (strcmp(arg, "-") == 0) {
+			argp_error(state, "--svg writes to a file, not standard output");
+		}
+		o->svg = arg;
+		break;
+	case OPT_LABEL: o->table.labels = arg; break;
+	case OPT_MIN_SIZE:
+		if (mm_parse_size(arg, &o->table.min_size)) {
+			argp_error(state, "--min-size: '%s' is not a size (e.g. 4096, 64K, 1.5M)", arg);
+		}
+		break;
+	case OPT_ADDRESS: {
+		char *end;
+
+		errno = 0;
+		o->table.address = strtoull(arg, &end, 16);
+		if (errno || end == arg || *end) {
+			argp_error(state, "--address: '%s' is not a hex address", arg);
+		}
+		o->table.has_address = true;
+		break;
+	}
+	case OPT_SAVE: o->diff.save = arg; break;
+	case OPT_DIFF: o->diff.against = arg; break;
+	case OPT_WATCH_PREV: o->diff.watch_prev = true; break;
+	case OPT_WATCH:
+		if (mm_diff_parse_interval(arg, &o->diff.watch_ms)) {
+			argp_error(state, "--watch takes seconds (0.1 to 86400), not '%s'", arg);
+		}
+		break;
+	case OPT_THRESHOLD:
+		if (mm_parse_size(arg, &o->diff.threshold)) {
+			argp_error(state, "--threshold takes a size like 64K or 1M, not '%s'", arg);
+		}
+		break;
+	case ARGP_KEY_ARG:
+		if (o->target) {
+			argp_error(state, "one PID or process name, please");
+		}
+		o->target = arg;
+		break;
+	case ARGP_KEY_END:
+		if (o->list_columns) {
+			break;
+		}
+		if (!o->target) {
+			argp_error(state, "which process? give a PID or a process name");
+		}
+		if (mm_diff_check(&o->diff, &o->table, err, sizeof(err))) {
+			argp_error(state, "%s", err);
+		}
+		if (o->json && (o->table.has_address || o->table.explain)) {
+			argp_error(state, "--address and --explain print tables, not JSON");
+		}
+		if (!o->table.summary && !o->table.mappings) {
+			/* An address asks about one mapping, not the whole process. */
+			o->table.mappings = true;
+			o->table.summary = !o->table.has_address;
+		}
+		if (o->table.explain) {
+			o->table.summary = true;
+		}
+		if (!o->json && mm_table_check(&o->table, err, sizeof(err))) {
+			argp_error(state, "%s", err);
+		}
+		break;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
+
+static const struct argp argp = {
+	argp_options, parse_opt, "PID|NAME",
+	"Show where a process's memory goes: every mapping labelled (program and "
+	"library sections, heap, stacks, runtime arenas, files), with VSZ, RSS, PSS "
+	"and swap by label and by mapping.  Read-only: the process is never stopped."
+	"\vExit status: 0 ok, 1 printed but partial (see warnings), 2 the process "
+	"could not be read, 64 usage error.  NO_COLOR in the environment turns "
+	"colour off.  See memmap(1).",
+	NULL, NULL, NULL
+};
+
+static bool use_colors(const char *when)
+{
+	if (when && strcmp(when, "always") == 0) {
+		return true;
+	}
+	if (when && strcmp(when, "never") == 0) {
+		return false;
+	}
+	return isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
+}
+
+
+int main(int argc, char **argv)
+{
+	struct options o = { 0 };
+	struct mm_snapshot *snap = NULL;
+	struct mm_take take;
+	int status, rc;
+	pid_t pid;
+
+	setlocale(LC_ALL, "");
+	argp_err_exit_status = EXIT_USAGE;
+	argp_parse(&argp, argc, argv, 0, NULL, &o);
+
+	if (o.list_columns) {
+		mm_table_list_columns(stdout, o.table.raw);
+		return EXIT_OK;
+	}
+	o.table.colors = !o.json && !o.table.raw && use_colors(o.color);
+	if (mm_diff_wanted(&o.diff)) {
+		o.diff.proc_root = o.proc_root;
+		o.diff.no_mem = o.no_mem;
+		return mm_diff_main(&o.diff, o.target, o.json, &o.table);
+	}
+
+	status = mm_resolve_target(o.target, o.proc_root, &pid);
+	if (status != EXIT_OK) {
+		return status;
+	}
+
+	/* read, classify, measure */
+	take = (struct mm_take){ .proc_root = o.proc_root, .no_mem = o.no_mem };
+	status = mm_snapshot_take(&take, pid, NULL, &snap, NULL);
+	if (!snap) {
+		return status;
+	}
+	if (o.diff.save && mm_snapshot_save(snap, o.diff.save)) {
+		status = EXIT_TARGET;
+	}
+	if (o.svg && (rc = mm_svg_save(o.svg, snap))) {
+		char *p = mm_escape_name(o.svg);
+
+		fprintf(stderr, "memmap: %s: %s\n", p ? p : "?", strerror(-rc));
+		free(p);
+		status = EXIT_TARGET;
+	}
+
+	/* emit: in big writes unless to a terminal (-J of 60,000 mappings is
+	 * 40 MB, 10,000 writes with stdio's 4 KiB) */
+	mm_print_warnings(snap->warnings, snap->nwarnings);
+	if (!isatty(STDOUT_FILENO)) {
+		static char outbuf[256 * 1024];	/* glibc ignores the size without one */
+
+		setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
+	}
+	if (o.json) {
+		mm_json_write_snapshot(stdout, snap);
+	} else if ((rc = mm_table_print(stdout, snap, &o.table))) {
+		fprintf(stderr, "memmap: %s\n", strerror(-rc));
+		status = EXIT_TARGET;
+	}
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "memmap: write error: %s\n", strerror(errno));
+		status = EXIT_TARGET;
+	}
+	mm_snapshot_destroy(snap);
+	return status;
+}

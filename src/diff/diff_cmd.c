@@ -1,0 +1,378 @@
+/* diff_cmd.c: --save, --diff A B and --watch SECONDS.  Each side of a diff
+ * is a snapshot file (read by snapshot_load.c) or a live PID (read and
+ * classified here exactly as main.c does for one snapshot); the diff is
+ * printed as tables (table_diff.c) or memmap-diff/1 JSON (diff.c). */
+#include <errno.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "diff/diff.h"
+#include "diff/diff_cmd.h"
+#include "util/format.h"
+#include "emit/json_out.h"
+#include "read/proc.h"
+#include "diff/snapshot_load.h"
+#include "snapshot/take.h"
+
+int mm_diff_parse_interval(const char *arg, unsigned int *ms)
+{
+	char *end;
+	double s;
+
+	errno = 0;
+	s = strtod(arg, &end);
+	if (end == arg || *end || errno || !isfinite(s) || s < 0.1 || s > 86400) {
+		return -EINVAL;
+	}
+	*ms = (unsigned int)lround(s * 1000);
+	return 0;
+}
+
+int mm_diff_check(const struct mm_diff_opts *d, const struct mm_table_opts *t,
+		  char *err, size_t errlen)
+{
+	if (d->watch_prev && !d->watch_ms) {
+		snprintf(err, errlen, "--watch-prev goes with --watch");
+		return -EINVAL;
+	}
+	if (d->threshold && !mm_diff_wanted(d)) {
+		snprintf(err, errlen, "--threshold goes with --diff or --watch");
+		return -EINVAL;
+	}
+	if (!mm_diff_wanted(d)) {
+		return 0;
+	}
+	if (d->against && d->watch_ms) {
+		snprintf(err, errlen, "--diff and --watch cannot be combined");
+		return -EINVAL;
+	}
+	if (d->save && d->watch_ms) {
+		snprintf(err, errlen, "--save takes one snapshot; it cannot be combined "
+			 "with --watch");
+		return -EINVAL;
+	}
+	if (t->output || t->sort || t->summary || t->mappings) {
+		snprintf(err, errlen, "--output, --sort, --summary and --mappings apply "
+			 "to one snapshot, not to --diff or --watch");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* Reads and classifies pid: main.c's read and classify phases.  Returns
+ * EXIT_OK or EXIT_PARTIAL with *out set, or EXIT_TARGET (reported, unless
+ * the process is gone and gone_ok: then *gone is set). */
+static int take_live(const struct mm_diff_opts *d, struct mm_elf_cache *elves,
+		     pid_t pid, bool warn, bool gone_ok, bool *gone,
+		     struct mm_snapshot **out)
+{
+	struct mm_take take = {
+		.proc_root = d->proc_root, .no_mem = d->no_mem, .quiet_gone = gone_ok,
+	};
+	int status = mm_snapshot_take(&take, pid, elves, out, gone);
+
+	if (*out && warn) {
+		mm_print_warnings((*out)->warnings, (*out)->nwarnings);
+	}
+	return status;
+}
+
+/* One side of --diff: a PID, or a snapshot file.  *source is the file name,
+ * or NULL for a live snapshot. */
+static int take_side(const struct mm_diff_opts *d, struct mm_elf_cache *elves,
+		     const char *arg, struct mm_snapshot **out, const char **source)
+{
+	pid_t pid;
+	char *msg;
+	int rc;
+
+	if (mm_parse_pid(arg, &pid)) {
+		*source = NULL;
+		return take_live(d, elves, pid, true, false, NULL, out);
+	}
+	/* A process name, as memmap NAME takes one, when no such file is
+	 * there: a file always wins, and ./NAME forces one. */
+	if (!d->proc_root && !strchr(arg, '/') && access(arg, F_OK) != 0 &&
+	    errno == ENOENT) {
+		pid_t *pids = NULL;
+		size_t n = 0;
+
+		rc = mm_proc_find(arg, &pid, &pids, &n);
+		free(pids);
+		if (rc == 0) {
+			*source = NULL;
+			return take_live(d, elves, pid, true, false, NULL, out);
+		}
+		if (rc == -EEXIST) {
+			fprintf(stderr, "memmap: %s: no such file, and %zu processes have "
+				"that name; give a PID\n", arg, n);
+			return EXIT_TARGET;
+		}
+	}
+	*source = arg;
+	rc = mm_snapshot_load(arg, out, &msg);
+	if (rc) {
+		char *esc = msg ? mm_escape_name(msg) : NULL;
+
+		fprintf(stderr, "memmap: %s\n", esc ? esc : strerror(-rc));
+		free(esc);
+		free(msg);
+		return EXIT_TARGET;
+	}
+	return EXIT_OK;
+}
+
+static int print_diff(const struct mm_diff *df, bool json, bool compact,
+		      const struct mm_table_opts *t)
+{
+	int rc;
+
+	if (json) {
+		rc = mm_diff_print_json(df, stdout, compact);
+	} else {
+		rc = mm_table_print_diff(stdout, df, t);
+	}
+	if (rc == -ENOMEM) {
+		fprintf(stderr, "memmap: %s\n", strerror(ENOMEM));
+		return EXIT_TARGET;
+	}
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "memmap: write error: %s\n", strerror(errno));
+		return EXIT_TARGET;
+	}
+	return EXIT_OK;
+}
+
+static int run_diff(const struct mm_diff_opts *d, const char *target, bool json,
+		    const struct mm_table_opts *t)
+{
+	struct mm_elf_cache *elves = mm_elf_cache_create();
+	struct mm_snapshot *before = NULL, *after = NULL;
+	struct mm_diff *df = NULL;
+	const char *src_before, *src_after;
+	int status, s;
+
+	if (!elves) {
+		fprintf(stderr, "memmap: %s\n", strerror(ENOMEM));
+		return EXIT_TARGET;
+	}
+	status = take_side(d, elves, d->against, &before, &src_before);
+	if (status == EXIT_TARGET) {
+		goto out;
+	}
+	s = take_side(d, elves, target, &after, &src_after);
+	if (s == EXIT_TARGET) {
+		status = s;
+		goto out;
+	}
+	status = s > status ? s : status;
+	if (d->save) {
+		if (src_after) {
+			fprintf(stderr, "memmap: --save: %s is a file, not a live "
+				"snapshot to save\n", target);
+			status = EXIT_USAGE;
+			goto out;
+		}
+		if (mm_snapshot_save(after, d->save)) {
+			status = EXIT_TARGET;
+			goto out;
+		}
+	}
+	if (mm_diff_compute(before, after, d->threshold, &df)) {
+		fprintf(stderr, "memmap: %s\n", strerror(ENOMEM));
+		status = EXIT_TARGET;
+		goto out;
+	}
+	df->before_source = src_before;
+	df->after_source = src_after;
+	mm_print_warnings(df->warnings, df->nwarnings);
+	s = print_diff(df, json, false, t);
+	status = s > status ? s : status;
+out:
+	mm_diff_destroy(df);
+	mm_snapshot_destroy(before);
+	mm_snapshot_destroy(after);
+	mm_elf_cache_destroy(elves);
+	return status;
+}
+
+/* ---------------------------------------------------------------- watch */
+
+static void add_ms(struct timespec *t, unsigned int ms)
+{
+	t->tv_sec += ms / 1000;
+	t->tv_nsec += (long)(ms % 1000) * 1000000;
+	if (t->tv_nsec >= 1000000000) {
+		t->tv_sec++;
+		t->tv_nsec -= 1000000000;
+	}
+}
+
+/* Sleeps until deadline (CLOCK_MONOTONIC) unless one of sigs arrives.
+ * Returns true when a signal asked us to stop. */
+static bool wait_until(const struct timespec *deadline, const sigset_t *sigs)
+{
+	for (;;) {
+		struct timespec now, left;
+
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		left.tv_sec = deadline->tv_sec - now.tv_sec;
+		left.tv_nsec = deadline->tv_nsec - now.tv_nsec;
+		if (left.tv_nsec < 0) {
+			left.tv_sec--;
+			left.tv_nsec += 1000000000;
+		}
+		if (left.tv_sec < 0) {
+			return false;
+		}
+		if (sigtimedwait(sigs, NULL, &left) > 0) {
+			return true;
+		}
+		if (errno == EAGAIN) {
+			return false;
+		}
+		/* EINTR: some other signal; keep waiting. */
+	}
+}
+
+static int run_watch(const struct mm_diff_opts *d, const char *target, bool json,
+		     const struct mm_table_opts *t)
+{
+	struct mm_elf_cache *elves = mm_elf_cache_create();
+	struct mm_snapshot *base = NULL, *cur = NULL;
+	bool redraw = !json && isatty(STDOUT_FILENO);
+	bool gone = false;
+	struct timespec next;
+	unsigned long sample = 0;
+	sigset_t sigs;
+	pid_t pid;
+	int status;
+
+	if (!elves) {
+		fprintf(stderr, "memmap: %s\n", strerror(ENOMEM));
+		return EXIT_TARGET;
+	}
+	status = mm_resolve_target(target, d->proc_root, &pid);
+	if (status != EXIT_OK) {
+		goto out;
+	}
+	/* Ctrl-C and SIGTERM end the watch between samples, cleanly. */
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGTERM);
+	sigaddset(&sigs, SIGHUP);
+	sigprocmask(SIG_BLOCK, &sigs, NULL);
+
+	status = take_live(d, elves, pid, true, false, NULL, &base);
+	if (status == EXIT_TARGET) {
+		goto out;
+	}
+	status = EXIT_OK;
+	if (!json) {
+		/* Something to look at until the first diff. */
+		printf("memmap --watch: first sample of pid %d taken at %s; the "
+		       "changes every %.1fs (Ctrl-C ends)\n%s", (int)pid,
+		       base->time ? base->time : "?", d->watch_ms / 1000.0,
+		       redraw ? "" : "\n");
+		fflush(stdout);
+	}
+	clock_gettime(CLOCK_MONOTONIC, &next);
+	for (;;) {
+		struct mm_diff *df;
+		struct timespec now;
+		int s;
+
+		add_ms(&next, d->watch_ms);
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (now.tv_sec > next.tv_sec ||
+		    (now.tv_sec == next.tv_sec && now.tv_nsec > next.tv_nsec)) {
+			next = now;	/* a sample took longer than the interval */
+		}
+		if (wait_until(&next, &sigs)) {
+			break;
+		}
+		s = take_live(d, elves, pid, false, true, &gone, &cur);
+		if (gone) {
+			fprintf(stderr, "memmap: %d: the process exited\n", (int)pid);
+			break;
+		}
+		if (s == EXIT_TARGET) {
+			status = s;
+			break;
+		}
+		sample++;
+		if (mm_diff_compute(base, cur, d->threshold, &df)) {
+			fprintf(stderr, "memmap: %s\n", strerror(ENOMEM));
+			status = EXIT_TARGET;
+			break;
+		}
+		if (redraw) {
+			/* Home and clear: the new diff replaces the old. */
+			fputs("\033[H\033[2J", stdout);
+		}
+		if (!json) {
+			printf("memmap --watch: sample %lu, every %.1fs, against the %s "
+			       "sample (Ctrl-C ends)\n\n", sample, d->watch_ms / 1000.0,
+			       d->watch_prev ? "previous" : "first");
+		}
+		s = print_diff(df, json, true, t);
+		if (!json && !redraw) {
+			putc('\n', stdout);
+			fflush(stdout);
+		}
+		mm_diff_destroy(df);
+		if (s != EXIT_OK) {
+			status = s;
+			break;
+		}
+		if (d->watch_prev) {
+			mm_snapshot_destroy(base);
+			base = cur;
+		} else {
+			mm_snapshot_destroy(cur);
+		}
+		cur = NULL;
+	}
+out:
+	mm_snapshot_destroy(base);
+	mm_snapshot_destroy(cur);
+	mm_elf_cache_destroy(elves);
+	return status;
+}
+
+int mm_diff_main(const struct mm_diff_opts *d, const char *target, bool json,
+		 const struct mm_table_opts *t)
+{
+	if (d->watch_ms) {
+		return run_watch(d, target, json, t);
+	}
+	return run_diff(d, target, json, t);
+}
+
+int mm_snapshot_save(const struct mm_snapshot *snap, const char *path)
+{
+	FILE *f = fopen(path, "we");
+	int rc = 0;
+
+	if (!f) {
+		rc = -errno;
+		fprintf(stderr, "memmap: %s: %s\n", path, strerror(errno));
+		return rc;
+	}
+	mm_json_write_snapshot(f, snap);
+	if (fflush(f) != 0 || ferror(f)) {
+		rc = errno ? -errno : -EIO;
+	}
+	if (fclose(f) != 0 && !rc) {
+		rc = -errno;
+	}
+	if (rc) {
+		fprintf(stderr, "memmap: %s: write error: %s\n", path, strerror(-rc));
+	}
+	return rc;
+}

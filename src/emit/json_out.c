@@ -1,0 +1,465 @@
+/* json_out.c: a small streaming JSON writer and the memmap/1 snapshot.
+ * Writing as we go keeps 60,000 mappings from ever being a tree in memory. */
+#include <inttypes.h>
+#include <math.h>
+#include <stddef.h>
+#include <string.h>
+
+#include "util/format.h"
+#include "emit/json_out.h"
+#include "memmap-config.h"
+
+void mm_json_init(struct mm_json *j, FILE *f)
+{
+	memset(j, 0, offsetof(struct mm_json, buf));
+	j->f = f;
+	j->pretty_depth = 2;
+}
+
+/* Output goes through j->buf, not stdio: -J of 60,000 mappings is some
+ * ten million small writes, and stdio's per-call cost was a fifth of it. */
+static void flush(struct mm_json *j)
+{
+	fwrite_unlocked(j->buf, 1, j->len, j->f);
+	j->len = 0;
+}
+
+static inline void put(struct mm_json *j, const void *s, size_t n)
+{
+	if (n > sizeof(j->buf) - j->len) {
+		flush(j);
+		if (n > sizeof(j->buf)) {
+			fwrite_unlocked(s, 1, n, j->f);
+			return;
+		}
+	}
+	memcpy(j->buf + j->len, s, n);
+	j->len += n;
+}
+
+static inline void put_char(struct mm_json *j, char c)
+{
+	if (j->len == sizeof(j->buf)) {
+		flush(j);
+	}
+	j->buf[j->len++] = c;
+}
+
+static void put_str(struct mm_json *j, const char *s)
+{
+	put(j, s, strlen(s));
+}
+
+/* Bytes that are written as they are: printable ASCII but '"' and '\\'. */
+static bool plain_byte(unsigned char c)
+{
+	return c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
+}
+
+/* Writes str as a JSON string; invalid UTF-8 becomes U+FFFD.  Returns
+ * false when something was replaced, so the caller can add the raw bytes. */
+static bool write_string(struct mm_json *j, const char *str)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t len = strlen(str);
+	bool exact = true;
+
+	put_char(j, '"');
+	for (size_t i = 0; i < len;) {
+		size_t run = i, n;
+		unsigned char c;
+
+		/* Labels, perms and most paths are plain ASCII: one copy. */
+		while (run < len && plain_byte(s[run])) {
+			run++;
+		}
+		if (run > i) {
+			put(j, s + i, run - i);
+			i = run;
+			continue;
+		}
+		n = mm_utf8_seq(s + i, len - i);
+		c = s[i];
+		if (n == 0) {
+			put_str(j, "\\ufffd");
+			exact = false;
+			i++;
+			continue;
+		}
+		if (n > 1) {
+			put(j, s + i, n);
+		} else if (c == '"' || c == '\\') {
+			put_char(j, '\\');
+			put_char(j, (char)c);
+		} else if (c == '\n') {
+			put_str(j, "\\n");
+		} else if (c == '\t') {
+			put_str(j, "\\t");
+		} else {
+			char esc[8];
+
+			snprintf(esc, sizeof(esc), "\\u%04x", c);
+			put_str(j, esc);
+		}
+		i += n;
+	}
+	put_char(j, '"');
+	return exact;
+}
+
+/* Room for n more bytes in j->buf (n well under its size): where to
+ * write them.  The caller sets j->len past what it wrote. */
+static char *reserve(struct mm_json *j, size_t n)
+{
+	if (sizeof(j->buf) - j->len < n) {
+		flush(j);
+	}
+	return j->buf + j->len;
+}
+
+/* A newline and the indentation of depth, at o; returns the end. */
+static char *line_break(char *o, int depth)
+{
+	*o++ = '\n';
+	for (int i = 0; i < depth; i++) {
+		*o++ = ' ';
+		*o++ = ' ';
+	}
+	return o;
+}
+
+/* The most a line break takes, and a bracket or comma with it. */
+#define BREAK_MAX (2 + 2 * MM_JSON_MAX_DEPTH)
+
+/* -J writes ~40 numbers per mapping. */
+static void write_u64(struct mm_json *j, uint64_t v)
+{
+	char buf[24];
+
+	put(j, buf, mm_format_u64(buf, v));
+}
+
+/* The comma, line break and key that come before every value, written in
+ * one go (-J writes some 2.5 million of them). */
+static void member(struct mm_json *j, const char *key)
+{
+	/* Keys are the schemas' own identifiers: short, nothing to escape. */
+	size_t klen = key ? strlen(key) : 0;
+	char *o;
+
+	if (klen > 256) {
+		member(j, NULL);
+		put_char(j, '"');
+		put(j, key, klen);
+		put(j, "\":", 2);
+		return;
+	}
+	o = reserve(j, BREAK_MAX + klen + 3);
+	if (j->depth > 0) {
+		if (j->has_member[j->depth]) {
+			*o++ = ',';
+		}
+		j->has_member[j->depth] = true;
+		if (j->depth <= j->pretty_depth) {
+			o = line_break(o, j->depth);
+		}
+	}
+	if (key) {
+		*o++ = '"';
+		memcpy(o, key, klen);
+		o += klen;
+		*o++ = '"';
+		*o++ = ':';
+	}
+	j->len = (size_t)(o - j->buf);
+}
+
+static void open_container(struct mm_json *j, const char *key, char c)
+{
+	member(j, key);
+	put_char(j, c);
+	if (j->depth + 1 < MM_JSON_MAX_DEPTH) {
+		j->depth++;
+	}
+	j->has_member[j->depth] = false;
+}
+
+/* Closing the outermost container hands everything to the FILE. */
+static void close_container(struct mm_json *j, char c)
+{
+	bool had = j->has_member[j->depth];
+	char *o = reserve(j, BREAK_MAX);
+
+	if (j->depth > 0) {
+		j->depth--;
+	}
+	if (had && j->depth + 1 <= j->pretty_depth) {
+		o = line_break(o, j->depth);
+	}
+	*o++ = c;
+	j->len = (size_t)(o - j->buf);
+	if (j->depth == 0) {
+		flush(j);
+	}
+}
+
+void mm_json_object_open(struct mm_json *j, const char *key) { open_container(j, key, '{'); }
+void mm_json_object_close(struct mm_json *j) { close_container(j, '}'); }
+void mm_json_array_open(struct mm_json *j, const char *key) { open_container(j, key, '['); }
+void mm_json_array_close(struct mm_json *j) { close_container(j, ']'); }
+
+void mm_json_string(struct mm_json *j, const char *key, const char *value)
+{
+	member(j, key);
+	if (value) {
+		write_string(j, value);
+	} else {
+		put_str(j, "null");
+	}
+}
+
+void mm_json_u64(struct mm_json *j, const char *key, uint64_t value)
+{
+	member(j, key);
+	write_u64(j, value);
+}
+
+void mm_json_i64(struct mm_json *j, const char *key, int64_t value)
+{
+	member(j, key);
+	if (value < 0) {
+		put_char(j, '-');
+	}
+	write_u64(j, value < 0 ? -(uint64_t)value : (uint64_t)value);
+}
+
+void mm_json_hex(struct mm_json *j, const char *key, uint64_t value)
+{
+	char buf[24];
+	size_t n;
+
+	memcpy(buf, "\"0x", 3);
+	n = 3 + mm_format_hex(buf + 3, value);
+
+	member(j, key);
+	buf[n++] = '"';
+	put(j, buf, n);
+}
+
+void mm_json_double(struct mm_json *j, const char *key, double value)
+{
+	char buf[32];
+
+	member(j, key);
+	if (isfinite(value)) {
+		snprintf(buf, sizeof(buf), "%.6g", value);
+		put_str(j, buf);
+	} else {
+		put_str(j, "null");
+	}
+}
+
+void mm_json_bool(struct mm_json *j, const char *key, bool value)
+{
+	member(j, key);
+	put_str(j, value ? "true" : "false");
+}
+
+void mm_json_null(struct mm_json *j, const char *key)
+{
+	member(j, key);
+	put_str(j, "null");
+}
+
+/* A string that may not be UTF-8: the text, and the raw bytes beside it
+ * under KEY_hex when the text had to replace some. */
+static void untrusted_string(struct mm_json *j, const char *key, const char *value)
+{
+	char hexkey[64];
+	bool exact;
+
+	member(j, key);
+	if (!value) {
+		put_str(j, "null");
+		return;
+	}
+	exact = write_string(j, value);
+	if (!exact && key) {
+		snprintf(hexkey, sizeof(hexkey), "%s_hex", key);
+		member(j, hexkey);
+		put_char(j, '"');
+		for (const unsigned char *p = (const unsigned char *)value; *p; p++) {
+			put_char(j, "0123456789abcdef"[*p >> 4]);
+			put_char(j, "0123456789abcdef"[*p & 0xf]);
+		}
+		put_char(j, '"');
+	}
+}
+
+static void write_status(struct mm_json *j, const struct mm_status *st)
+{
+	if (!st->has_status) {
+		mm_json_null(j, "status");
+		return;
+	}
+	mm_json_object_open(j, "status");
+	mm_json_u64(j, "vm_size", st->vm_size);
+	mm_json_u64(j, "vm_rss", st->vm_rss);
+	mm_json_u64(j, "rss_anon", st->rss_anon);
+	mm_json_u64(j, "rss_file", st->rss_file);
+	mm_json_u64(j, "rss_shmem", st->rss_shmem);
+	mm_json_u64(j, "vm_swap", st->vm_swap);
+	mm_json_u64(j, "threads", st->threads);
+	mm_json_object_close(j);
+}
+
+static void write_runtime(struct mm_json *j, const struct mm_runtime *rt)
+{
+	if (!rt->lang) {
+		mm_json_null(j, "runtime");
+		return;
+	}
+	mm_json_object_open(j, "runtime");
+	mm_json_string(j, "lang", rt->lang);
+	mm_json_string(j, "version", rt->version);
+	mm_json_string(j, "module", rt->module);
+	mm_json_bool(j, "cgo", rt->cgo);
+	mm_json_object_close(j);
+}
+
+static void write_categories(struct mm_json *j, const struct mm_snapshot *snap)
+{
+	int order[MM_LABEL_COUNT], n = 0;
+
+	for (int i = 0; i < MM_LABEL_COUNT; i++) {
+		if (snap->categories[i].regions) {
+			order[n++] = i;
+		}
+	}
+	/* By RSS, largest first; a handful of labels, so insertion sort. */
+	for (int i = 1; i < n; i++) {
+		for (int k = i; k > 0 && snap->categories[order[k]].rss >
+					 snap->categories[order[k - 1]].rss; k--) {
+			int t = order[k];
+
+			order[k] = order[k - 1];
+			order[k - 1] = t;
+		}
+	}
+	mm_json_array_open(j, "categories");
+	for (int i = 0; i < n; i++) {
+		const struct mm_category *c = &snap->categories[order[i]];
+
+		mm_json_object_open(j, NULL);
+		mm_json_string(j, "label", mm_label_name((enum mm_label)order[i]));
+		mm_json_u64(j, "vsz", c->vsz);
+		mm_json_u64(j, "reserved", c->reserved);
+		mm_json_u64(j, "rss", c->rss);
+		mm_json_u64(j, "pss", c->pss);
+		mm_json_u64(j, "swap", c->swap);
+		mm_json_u64(j, "dirty", c->dirty);
+		mm_json_u64(j, "regions", c->regions);
+		mm_json_object_close(j);
+	}
+	mm_json_array_close(j);
+}
+
+static void write_region(struct mm_json *j, const struct mm_region *r)
+{
+	mm_json_object_open(j, NULL);
+	mm_json_hex(j, "start", r->start);
+	mm_json_hex(j, "end", r->end);
+	mm_json_string(j, "label", mm_label_name(r->label));
+	untrusted_string(j, "detail", r->detail);
+	mm_json_string(j, "how", mm_how_name(r->how));
+	mm_json_u64(j, "vsz", r->end - r->start);
+	mm_json_u64(j, "rss", r->c.rss);
+	mm_json_u64(j, "pss", r->c.pss);
+	mm_json_u64(j, "swap", r->c.swap);
+	mm_json_u64(j, "dirty", r->c.private_dirty + r->c.shared_dirty);
+	mm_json_bool(j, "rss_exact", r->rss_exact);
+	mm_json_object_close(j);
+}
+
+static void write_mapping(struct mm_json *j, const struct mm_mapping *m)
+{
+	const struct mm_counters *c = &m->c;
+	char dev[32];
+
+	mm_json_object_open(j, NULL);
+	mm_json_hex(j, "start", m->start);
+	mm_json_hex(j, "end", m->end);
+	mm_json_string(j, "perms", m->perms);
+	mm_json_hex(j, "offset", m->offset);
+	snprintf(dev, sizeof(dev), "%02x:%02x", m->dev_major, m->dev_minor);
+	mm_json_string(j, "dev", dev);
+	mm_json_u64(j, "inode", m->inode);
+	untrusted_string(j, "path", m->path);
+	mm_json_bool(j, "deleted", m->deleted);
+	mm_json_string(j, "vm_flags", m->vm_flags);
+	mm_json_u64(j, "vsz", mm_mapping_size(m));
+#define F(name) mm_json_u64(j, #name, c->name)
+	F(rss); F(pss); F(pss_dirty); F(swap); F(swap_pss);
+	F(shared_clean); F(shared_dirty); F(private_clean); F(private_dirty);
+	F(referenced); F(anonymous); F(lazyfree); F(anon_huge); F(shmem_huge);
+	F(file_huge); F(shared_huge); F(private_huge); F(locked);
+#undef F
+	mm_json_u64(j, "kernel_page_size", m->kernel_page_size);
+	mm_json_u64(j, "mmu_page_size", m->mmu_page_size);
+	mm_json_array_open(j, "regions");
+	for (size_t i = 0; i < m->nregions; i++) {
+		write_region(j, &m->regions[i]);
+	}
+	mm_json_array_close(j);
+	mm_json_object_close(j);
+}
+
+void mm_json_write_snapshot(FILE *f, const struct mm_snapshot *snap)
+{
+	struct mm_json j;
+	double cov_vsz, cov_rss;
+
+	mm_json_init(&j, f);
+	mm_json_object_open(&j, NULL);
+	mm_json_string(&j, "schema", "memmap/1");
+	mm_json_string(&j, "tool", "memmap " MEMMAP_VERSION);
+	mm_json_i64(&j, "pid", snap->pid);
+	untrusted_string(&j, "comm", snap->comm);
+	untrusted_string(&j, "exe", snap->exe);
+	mm_json_string(&j, "time", snap->time);
+	mm_json_string(&j, "kernel", snap->kernel);
+	mm_json_u64(&j, "page_size", snap->page_size);
+	write_status(&j, &snap->status);
+	write_runtime(&j, &snap->runtime);
+
+	mm_json_object_open(&j, "totals");
+	mm_json_u64(&j, "vsz", snap->total_vsz);
+	mm_json_u64(&j, "reserved", snap->total_reserved);
+	mm_json_u64(&j, "rss", snap->totals.rss);
+	mm_json_u64(&j, "pss", snap->totals.pss);
+	mm_json_u64(&j, "swap", snap->totals.swap);
+	mm_json_u64(&j, "private_dirty", snap->totals.private_dirty);
+	mm_json_u64(&j, "shared_dirty", snap->totals.shared_dirty);
+	mm_json_object_close(&j);
+
+	mm_snapshot_coverage(snap, &cov_vsz, &cov_rss);
+	mm_json_object_open(&j, "coverage");
+	mm_json_double(&j, "vsz", cov_vsz);
+	mm_json_double(&j, "rss", cov_rss);
+	mm_json_object_close(&j);
+
+	write_categories(&j, snap);
+	mm_json_array_open(&j, "mappings");
+	for (size_t i = 0; i < snap->nmappings; i++) {
+		write_mapping(&j, &snap->mappings[i]);
+	}
+	mm_json_array_close(&j);
+
+	mm_json_array_open(&j, "warnings");
+	for (size_t i = 0; i < snap->nwarnings; i++) {
+		untrusted_string(&j, NULL, snap->warnings[i]);
+	}
+	mm_json_array_close(&j);
+	mm_json_object_close(&j);
+	putc('\n', f);
+}

@@ -1,0 +1,963 @@
+/* table.c: the header line, the summary by label, and the mapping tree,
+ * printed with libsmartcols.  One column table drives -o, -s, the help for
+ * --list-columns and the cell contents. */
+#include <ctype.h>
+#include <errno.h>
+#include <fnmatch.h>
+#include <inttypes.h>
+#include <langinfo.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+#include <wchar.h>
+
+#include <libsmartcols.h>
+
+#include "util/format.h"
+#include "emit/table.h"
+
+enum {
+	COL_ADDRESS, COL_START, COL_END, COL_PERMS, COL_OFFSET, COL_DEV,
+	COL_INODE, COL_LABEL, COL_VSZ, COL_RESERVED, COL_RSS, COL_PSS,
+	COL_SWAP, COL_DIRTY, COL_ANON, COL_REGIONS, COL_HOW, COL_NAME,
+	COL_BAR, COL_COUNT
+};
+
+enum { IN_MAP = 1, IN_SUM = 2 };
+enum kind { TEXT, SIZE, HEX };
+
+static const struct colinfo {
+	const char *name;
+	double whint;
+	int flags;
+	unsigned int tables;
+	enum kind kind;
+	const char *help;
+} infos[COL_COUNT] = {
+	[COL_ADDRESS] = { "ADDRESS", 0.1, SCOLS_FL_TREE, IN_MAP, HEX, "start-end of the mapping or region" },
+	[COL_START] = { "START", 0.1, SCOLS_FL_RIGHT, IN_MAP, HEX, "first address" },
+	[COL_END] = { "END", 0.1, SCOLS_FL_RIGHT, IN_MAP, HEX, "address after the last byte" },
+	[COL_PERMS] = { "PERMS", 4, 0, IN_MAP, TEXT, "protection and sharing: r w x, p(rivate) or s(hared)" },
+	[COL_OFFSET] = { "OFFSET", 0.1, SCOLS_FL_RIGHT, IN_MAP, HEX, "offset into the mapped file" },
+	[COL_DEV] = { "DEV", 5, 0, IN_MAP, TEXT, "device of the mapped file (major:minor, hex)" },
+	[COL_INODE] = { "INODE", 0.1, SCOLS_FL_RIGHT, IN_MAP, SIZE, "inode of the mapped file" },
+	[COL_LABEL] = { "LABEL", 0.1, 0, IN_MAP | IN_SUM, TEXT, "what the memory is (see LABELS in memmap(1))" },
+	[COL_VSZ] = { "VSZ", 5, SCOLS_FL_RIGHT, IN_MAP | IN_SUM, SIZE, "virtual size: address space taken" },
+	[COL_RESERVED] = { "RESERVED", 5, SCOLS_FL_RIGHT, IN_SUM, SIZE, "part of VSZ that is PROT_NONE: reserved, not usable" },
+	[COL_RSS] = { "RSS", 5, SCOLS_FL_RIGHT, IN_MAP | IN_SUM, SIZE, "resident in RAM" },
+	[COL_PSS] = { "PSS", 5, SCOLS_FL_RIGHT, IN_MAP | IN_SUM, SIZE, "resident, shared pages divided among their users" },
+	[COL_SWAP] = { "SWAP", 5, SCOLS_FL_RIGHT, IN_MAP | IN_SUM, SIZE, "swapped out" },
+	[COL_DIRTY] = { "DIRTY", 5, SCOLS_FL_RIGHT, IN_MAP | IN_SUM, SIZE, "resident and modified (private + shared)" },
+	[COL_ANON] = { "ANON", 5, SCOLS_FL_RIGHT, IN_MAP, SIZE, "anonymous (not file-backed) resident pages" },
+	[COL_REGIONS] = { "COUNT", 3, SCOLS_FL_RIGHT, IN_SUM, SIZE, "number of regions with this label" },
+	[COL_HOW] = { "HOW", 0.1, 0, IN_MAP, TEXT, "how the label was found: elf, kernel, runtime or heuristic" },
+	[COL_NAME] = { "NAME", 0.3, SCOLS_FL_TRUNC, IN_MAP, TEXT, "mapped file or kernel name; for a region, its detail" },
+	[COL_BAR] = { "BAR", 0.2, 0, IN_SUM, TEXT, "RSS (solid) and reserved VSZ (light), each scaled to the largest label" },
+};
+
+static const int map_defaults[] = {
+	COL_ADDRESS, COL_PERMS, COL_VSZ, COL_RSS, COL_PSS, COL_SWAP, COL_LABEL, COL_NAME,
+};
+static const int sum_defaults[] = {
+	COL_LABEL, COL_VSZ, COL_RESERVED, COL_RSS, COL_PSS, COL_SWAP, COL_DIRTY, COL_REGIONS,
+	COL_BAR,
+};
+
+struct columns {
+	int id[COL_COUNT * 2];
+	size_t n;
+};
+
+static int column_by_name(const char *name, size_t len)
+{
+	for (int i = 0; i < COL_COUNT; i++) {
+		if (strlen(infos[i].name) == len && strncasecmp(infos[i].name, name, len) == 0) {
+			return i;
+		}
+	}
+	return -1;
+}
+
+/* Resolves -o for one table: defaults, a LIST, or +LIST after defaults. */
+static int parse_columns(const char *list, unsigned int table, bool raw,
+			 struct columns *cols, char *err, size_t errlen)
+{
+	const int *defs = table == IN_MAP ? map_defaults : sum_defaults;
+	size_t ndefs = table == IN_MAP ? sizeof(map_defaults) / sizeof(int)
+				       : sizeof(sum_defaults) / sizeof(int);
+
+	cols->n = 0;
+	if (!list || *list == '+') {
+		for (size_t i = 0; i < ndefs; i++) {
+			if (!(raw && defs[i] == COL_BAR)) {	/* bars are for eyes */
+				cols->id[cols->n++] = defs[i];
+			}
+		}
+	}
+	if (!list) {
+		return 0;
+	}
+	for (const char *p = list + (*list == '+'); *p;) {
+		size_t len = strcspn(p, ",");
+		int id = column_by_name(p, len);
+
+		if (id < 0 || !(infos[id].tables & table)) {
+			snprintf(err, errlen, "%s column: %.*s%s",
+				 id < 0 ? "unknown" : "no such", (int)len, p,
+				 id < 0 ? "" : (table == IN_MAP ? " (a summary column)"
+								: " (a mapping column)"));
+			return -EINVAL;
+		}
+		if (cols->n < sizeof(cols->id) / sizeof(cols->id[0])) {
+			cols->id[cols->n++] = id;
+		}
+		p += len + (p[len] == ',');
+	}
+	if (cols->n == 0) {
+		snprintf(err, errlen, "no columns given");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int mm_table_check(const struct mm_table_opts *o, char *err, size_t errlen)
+{
+	struct columns cols;
+	unsigned int tables = (o->summary ? IN_SUM : 0) | (o->mappings ? IN_MAP : 0);
+	int rc;
+
+	rc = parse_columns(o->output, o->mappings ? IN_MAP : IN_SUM, o->raw, &cols, err, errlen);
+	if (rc) {
+		return rc;
+	}
+	if (o->sort) {
+		int id = column_by_name(o->sort, strlen(o->sort));
+
+		if (id < 0 || !(infos[id].tables & tables)) {
+			snprintf(err, errlen, "cannot sort by %s: %s", o->sort,
+				 id < 0 ? "unknown column" : "not in the tables printed");
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+void mm_table_list_columns(FILE *out, bool raw)
+{
+	for (unsigned int t = IN_MAP; t <= IN_SUM; t <<= 1) {
+		if (!raw) {
+			fprintf(out, "%s columns:\n", t == IN_MAP ? "Mapping tree" : "Summary");
+		}
+		for (int i = 0; i < COL_COUNT; i++) {
+			if (!(infos[i].tables & t)) {
+				continue;
+			}
+			if (raw) {
+				if (t == IN_SUM && (infos[i].tables & IN_MAP)) {
+					continue;	/* listed once */
+				}
+				fprintf(out, "%s %s\n", infos[i].name, infos[i].help);
+			} else {
+				fprintf(out, " %10s  %s\n", infos[i].name, infos[i].help);
+			}
+		}
+		if (!raw && t == IN_MAP) {
+			putc('\n', out);
+		}
+	}
+}
+
+/* ---- filters -------------------------------------------------------- */
+
+static bool label_wanted(const struct mm_table_opts *o, enum mm_label label)
+{
+	const char *name = mm_label_name(label);
+	char glob[64];
+
+	if (!o->labels) {
+		return true;
+	}
+	for (const char *p = o->labels; *p;) {
+		size_t len = strcspn(p, ",");
+
+		if (len < sizeof(glob)) {
+			memcpy(glob, p, len);
+			glob[len] = '\0';
+			if (fnmatch(glob, name, 0) == 0) {
+				return true;
+			}
+		}
+		p += len + (p[len] == ',');
+	}
+	return false;
+}
+
+static bool region_wanted(const struct mm_table_opts *o, const struct mm_region *r)
+{
+	return label_wanted(o, r->label) &&
+	       (!o->has_address || (o->address >= r->start && o->address < r->end));
+}
+
+static bool mapping_wanted(const struct mm_table_opts *o, const struct mm_mapping *m)
+{
+	if (mm_mapping_size(m) < o->min_size ||
+	    (o->has_address && (o->address < m->start || o->address >= m->end))) {
+		return false;
+	}
+	for (size_t i = 0; i < m->nregions; i++) {
+		if (region_wanted(o, &m->regions[i])) {
+			return true;
+		}
+	}
+	return false;
+}
+
+static bool category_wanted(const struct mm_table_opts *o, const struct mm_snapshot *snap,
+			    int label)
+{
+	const struct mm_category *c = &snap->categories[label];
+
+	return c->regions && c->vsz >= o->min_size && label_wanted(o, (enum mm_label)label);
+}
+
+/* ---- cells ---------------------------------------------------------- */
+
+void mm_table_size(char *buf, size_t len, const struct mm_table_opts *o, uint64_t v)
+{
+	if (o->bytes) {
+		snprintf(buf, len, "%" PRIu64, v);
+	} else {
+		mm_format_size(buf, len, v);
+	}
+}
+
+static char *size_text(const struct mm_table_opts *o, uint64_t v)
+{
+	char buf[32];
+
+	mm_table_size(buf, sizeof(buf), o, v);
+	return strdup(buf);
+}
+
+static char *hex_text(uint64_t v)
+{
+	char buf[17];
+
+	mm_format_hex(buf, v);
+	return strdup(buf);
+}
+
+/* "start-end", as /proc/PID/maps writes it. */
+static char *range_text(uint64_t start, uint64_t end)
+{
+	char buf[40];
+	size_t n = mm_format_hex(buf, start);
+
+	buf[n++] = '-';
+	mm_format_hex(buf + n, end);
+	return strdup(buf);
+}
+
+static const char *class_color(enum mm_class c)
+{
+	static const char *const colors[MM_CLASS_COUNT] = {
+		[MM_CLASS_IMAGE] = "blue", [MM_CLASS_HEAP] = "green",
+		[MM_CLASS_STACK] = "magenta", [MM_CLASS_RUNTIME] = "yellow",
+		[MM_CLASS_KERNEL] = "cyan", [MM_CLASS_FILE] = "brown",
+		[MM_CLASS_ANON] = NULL,
+	};
+	return colors[c];
+}
+
+int mm_table_set_cell(struct libscols_line *ln, size_t n, char *text)
+{
+	if (!text) {
+		return -ENOMEM;
+	}
+	if (scols_line_refer_data(ln, n, text) < 0) {
+		free(text);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+static void color_label(const struct mm_table_opts *o, struct libscols_line *ln,
+			size_t n, enum mm_label label)
+{
+	const char *color = class_color(mm_label_class(label));
+
+	if (o->colors && color) {
+		scols_cell_set_color(scols_line_get_cell(ln, n), color);
+	}
+}
+
+/* What a mapping row says in NAME: its path, or its kernel name. */
+char *mm_table_path_text(const char *path, bool deleted)
+{
+	char *esc, *s;
+
+	esc = mm_escape_name(path ? path : "");
+	if (!esc || !path || !deleted) {
+		return esc;
+	}
+	if (asprintf(&s, "%s (deleted)", esc) < 0) {
+		s = NULL;
+	}
+	free(esc);
+	return s;
+}
+
+static char *mapping_name(const struct mm_mapping *m)
+{
+	if (!m->path) {
+		const char *detail = m->nregions == 1 ? m->regions[0].detail : NULL;
+
+		return mm_escape_name(detail ? detail : "");
+	}
+	return mm_table_path_text(m->path, m->deleted);
+}
+
+/* Column col's text for one mapping (region == NULL) or one of its
+ * regions; NULL when out of memory. */
+static char *map_cell_text(const struct mm_table_opts *o, int col,
+			   const struct mm_mapping *m, const struct mm_region *r)
+{
+	const struct mm_region *only = r ? r : (m->nregions == 1 ? &m->regions[0] : NULL);
+	uint64_t start = r ? r->start : m->start, end = r ? r->end : m->end;
+	const struct mm_counters *c = r ? &r->c : &m->c;
+	char *text = NULL;
+
+	switch (col) {
+	case COL_ADDRESS: return range_text(start, end);
+	case COL_START: return hex_text(start);
+	case COL_END: return hex_text(end);
+	case COL_PERMS: return strdup(r ? "" : m->perms);
+	case COL_OFFSET: return r ? strdup("") : hex_text(m->offset);
+	case COL_DEV:
+		return r ? strdup("") : (asprintf(&text, "%02x:%02x", m->dev_major,
+						  m->dev_minor) < 0 ? NULL : text);
+	case COL_INODE:
+		return r ? strdup("") : (asprintf(&text, "%" PRIu64, m->inode) < 0 ? NULL : text);
+	case COL_LABEL: return strdup(only ? mm_label_name(only->label) : "");
+	case COL_HOW: return strdup(only ? mm_how_name(only->how) : "");
+	case COL_VSZ: return size_text(o, end - start);
+	case COL_RSS: return size_text(o, c->rss);
+	case COL_PSS: return size_text(o, c->pss);
+	case COL_SWAP: return size_text(o, c->swap);
+	case COL_DIRTY: return size_text(o, c->private_dirty + c->shared_dirty);
+	case COL_ANON: return size_text(o, c->anonymous);
+	case COL_NAME:
+		return r ? mm_escape_name(r->detail ? r->detail : "") : mapping_name(m);
+	default: return strdup("");
+	}
+}
+
+static int fill_map_line(const struct mm_table_opts *o, const struct columns *cols,
+			 struct libscols_line *ln, const struct mm_mapping *m,
+			 const struct mm_region *r)
+{
+	const struct mm_region *only = r ? r : (m->nregions == 1 ? &m->regions[0] : NULL);
+
+	for (size_t i = 0; i < cols->n; i++) {
+		if (cols->id[i] == COL_LABEL && only) {
+			color_label(o, ln, i, only->label);
+		}
+		if (mm_table_set_cell(ln, i, map_cell_text(o, cols->id[i], m, r))) {
+			return -ENOMEM;
+		}
+	}
+	return 0;
+}
+
+/* The largest RSS and reserved VSZ among the labels shown. */
+struct bar_scale {
+	uint64_t rss, reserved;
+};
+
+enum { BAR_WIDTH = 16 };
+
+/* A bar of v/max in BAR_WIDTH cells; eighth blocks where UTF-8 allows. */
+static void append_bar(char **p, uint64_t v, uint64_t max, bool utf8, bool light)
+{
+	static const char *const eighths[] = { "", "▏", "▎", "▍", "▌", "▋", "▊", "▉" };
+	unsigned int units = max ? (unsigned int)((unsigned __int128)v * BAR_WIDTH * 8 / max) : 0;
+
+	if (v && !units) {
+		units = 1;	/* present, however small */
+	}
+	for (unsigned int i = 0; i < units / 8; i++) {
+		*p = stpcpy(*p, utf8 ? (light ? "░" : "█") : (light ? "-" : "#"));
+	}
+	if (units % 8) {
+		*p = stpcpy(*p, utf8 && !light ? eighths[units % 8] : (light ? (utf8 ? "░" : "-") : "#"));
+	}
+}
+
+static char *bar_text(const struct mm_category *cat, const struct bar_scale *scale)
+{
+	bool utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
+	char *buf = malloc(BAR_WIDTH * 2 * 4 + 8), *p = buf;
+
+	if (!buf) {
+		return NULL;
+	}
+	*p = '\0';
+	append_bar(&p, cat->rss, scale->rss, utf8, false);
+	if (cat->reserved) {
+		*p++ = ' ';
+		*p = '\0';
+		append_bar(&p, cat->reserved, scale->reserved, utf8, true);
+	}
+	return buf;
+}
+
+static int fill_sum_line(const struct mm_table_opts *o, const struct columns *cols,
+			 struct libscols_line *ln, enum mm_label label,
+			 const struct mm_category *cat, const struct bar_scale *scale)
+{
+	for (size_t i = 0; i < cols->n; i++) {
+		char *text;
+
+		switch (cols->id[i]) {
+		case COL_LABEL:
+			text = strdup(mm_label_name(label));
+			color_label(o, ln, i, label);
+			break;
+		case COL_VSZ: text = size_text(o, cat->vsz); break;
+		case COL_RESERVED: text = size_text(o, cat->reserved); break;
+		case COL_RSS: text = size_text(o, cat->rss); break;
+		case COL_PSS: text = size_text(o, cat->pss); break;
+		case COL_SWAP: text = size_text(o, cat->swap); break;
+		case COL_DIRTY: text = size_text(o, cat->dirty); break;
+		case COL_REGIONS:
+			text = asprintf(&text, "%zu", cat->regions) < 0 ? NULL : text;
+			break;
+		case COL_BAR:
+			text = bar_text(cat, scale);
+			color_label(o, ln, i, label);
+			break;
+		default: text = strdup(""); break;
+		}
+		if (mm_table_set_cell(ln, i, text)) {
+			return -ENOMEM;
+		}
+	}
+	return 0;
+}
+
+/* ---- sorting -------------------------------------------------------- */
+
+static int sort_col = -1;
+static const struct mm_snapshot *sort_snap;
+
+static uint64_t map_key(const struct mm_mapping *m, int col)
+{
+	switch (col) {
+	case COL_VSZ: return mm_mapping_size(m);
+	case COL_RSS: return m->c.rss;
+	case COL_PSS: return m->c.pss;
+	case COL_SWAP: return m->c.swap;
+	case COL_DIRTY: return m->c.private_dirty + m->c.shared_dirty;
+	case COL_ANON: return m->c.anonymous;
+	case COL_INODE: return m->inode;
+	case COL_OFFSET: return m->offset;
+	case COL_END: return m->end;
+	default: return m->start;
+	}
+}
+
+static int cmp_u64_desc(uint64_t a, uint64_t b)
+{
+	return a < b ? 1 : a > b ? -1 : 0;
+}
+
+static int cmp_mappings(const void *a, const void *b)
+{
+	const struct mm_mapping *x = *(const struct mm_mapping *const *)a;
+	const struct mm_mapping *y = *(const struct mm_mapping *const *)b;
+	int rc;
+
+	switch (sort_col) {
+	case COL_LABEL:
+		rc = strcmp(mm_label_name(x->regions[0].label), mm_label_name(y->regions[0].label));
+		break;
+	case COL_HOW:
+		rc = strcmp(mm_how_name(x->regions[0].how), mm_how_name(y->regions[0].how));
+		break;
+	case COL_NAME:
+	case COL_DEV:
+		rc = strcmp(x->path ? x->path : "", y->path ? y->path : "");
+		break;
+	case COL_PERMS:
+		rc = strcmp(x->perms, y->perms);
+		break;
+	case COL_ADDRESS: case COL_START: case COL_END: case COL_OFFSET: case -1:
+		rc = map_key(x, sort_col) < map_key(y, sort_col) ? -1 :
+		     map_key(x, sort_col) > map_key(y, sort_col);
+		break;
+	default:
+		rc = cmp_u64_desc(map_key(x, sort_col), map_key(y, sort_col));
+		break;
+	}
+	return rc ? rc : (x->start < y->start ? -1 : x->start > y->start);
+}
+
+static uint64_t cat_key(const struct mm_category *c, int col)
+{
+	switch (col) {
+	case COL_VSZ: return c->vsz;
+	case COL_RESERVED: return c->reserved;
+	case COL_PSS: return c->pss;
+	case COL_SWAP: return c->swap;
+	case COL_DIRTY: return c->dirty;
+	case COL_REGIONS: return c->regions;
+	default: return c->rss;
+	}
+}
+
+static int cmp_labels(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+	int rc;
+
+	if (sort_col == COL_LABEL) {
+		return strcmp(mm_label_name((enum mm_label)x), mm_label_name((enum mm_label)y));
+	}
+	rc = cmp_u64_desc(cat_key(&sort_snap->categories[x], sort_col),
+			  cat_key(&sort_snap->categories[y], sort_col));
+	return rc ? rc : x - y;
+}
+
+/* ---- tables --------------------------------------------------------- */
+
+/* Whether column i's width matters to the lines' look: not for the last
+ * one, unless aligned right. */
+static bool held_width(const struct columns *cols, size_t i)
+{
+	return i + 1 < cols->n || (infos[cols->id[i]].flags & SCOLS_FL_RIGHT);
+}
+
+/* widths, when given, holds the columns at those widths: the header is
+ * padded to it, and smartcols widens a column to its header even when the
+ * header is not printed. */
+static struct libscols_table *new_table(const struct mm_table_opts *o,
+					const struct columns *cols, bool tree,
+					const size_t *widths)
+{
+	struct libscols_table *tb = scols_new_table();
+
+	if (!tb) {
+		return NULL;
+	}
+	if (widths) {
+		scols_table_set_termforce(tb, SCOLS_TERMFORCE_NEVER);
+	}
+	scols_table_enable_raw(tb, o->raw);
+	scols_table_enable_noheadings(tb, o->noheadings);
+	scols_table_enable_colors(tb, o->colors);
+	/* Every cell is escaped already (mm_escape_name): spare smartcols a
+	 * second pass over each byte. */
+	scols_table_enable_noencoding(tb, 1);
+	for (size_t i = 0; i < cols->n; i++) {
+		const struct colinfo *ci = &infos[cols->id[i]];
+		int flags = ci->flags, w = 0;
+		char *name;
+		bool ok;
+
+		if (!tree) {
+			flags &= ~SCOLS_FL_TREE;
+		}
+		if (o->notruncate) {
+			flags &= ~SCOLS_FL_TRUNC;
+		}
+		if (widths && held_width(cols, i)) {
+			w = (int)widths[i];
+		}
+		if (asprintf(&name, flags & SCOLS_FL_RIGHT ? "%*s" : "%-*s", w, ci->name) < 0) {
+			name = NULL;
+		}
+		ok = name && scols_table_new_column(tb, name, ci->whint, flags);
+		free(name);
+		if (!ok) {
+			scols_unref_table(tb);
+			return NULL;
+		}
+	}
+	return tb;
+}
+
+static int print_summary(FILE *out, const struct mm_snapshot *snap,
+			 const struct mm_table_opts *o, const struct columns *cols)
+{
+	int order[MM_LABEL_COUNT], n = 0, rc = 0;
+	struct libscols_table *tb = new_table(o, cols, false, NULL);
+	struct bar_scale scale = { 0 };
+
+	if (!tb) {
+		return -ENOMEM;
+	}
+	for (int i = 0; i < MM_LABEL_COUNT; i++) {
+		const struct mm_category *c = &snap->categories[i];
+
+		if (category_wanted(o, snap, i)) {
+			order[n++] = i;
+			scale.rss = c->rss > scale.rss ? c->rss : scale.rss;
+			scale.reserved = c->reserved > scale.reserved ? c->reserved : scale.reserved;
+		}
+	}
+	sort_snap = snap;
+	qsort(order, (size_t)n, sizeof(int), cmp_labels);
+	for (int i = 0; i < n && !rc; i++) {
+		struct libscols_line *ln = scols_table_new_line(tb, NULL);
+
+		rc = ln ? fill_sum_line(o, cols, ln, (enum mm_label)order[i],
+					&snap->categories[order[i]], &scale) : -ENOMEM;
+	}
+	if (!rc) {
+		scols_table_set_stream(tb, out);
+		scols_print_table(tb);
+	}
+	scols_unref_table(tb);
+	return rc;
+}
+
+/* Terminal cells of a cell's text, as smartcols counts them (the text is
+ * escaped already: no control characters). */
+static size_t text_width(const char *s)
+{
+	size_t width = 0, len = strlen(s);
+	mbstate_t st = { 0 };
+
+	for (size_t i = 0; i < len;) {
+		wchar_t wc;
+		size_t n;
+
+		if ((unsigned char)s[i] < 0x80) {
+			width++;
+			i++;
+			continue;
+		}
+		n = mbrtowc(&wc, s + i, len - i, &st);
+		if (n == (size_t)-1 || n == (size_t)-2 || n == 0) {
+			memset(&st, 0, sizeof(st));
+			width++;
+			i++;
+			continue;
+		}
+		width += wcwidth(wc) > 0 ? (size_t)wcwidth(wc) : 0;
+		i += n;
+	}
+	return width;
+}
+
+static int measure_line(const struct mm_table_opts *o, const struct columns *cols,
+			const struct mm_mapping *m, const struct mm_region *r,
+			size_t *widths)
+{
+	for (size_t i = 0; i < cols->n; i++) {
+		char *text;
+		size_t w;
+
+		if (!held_width(cols, i)) {
+			continue;
+		}
+		text = map_cell_text(o, cols->id[i], m, r);
+		if (!text) {
+			return -ENOMEM;
+		}
+		/* A region line's tree art ("├─") takes two cells. */
+		w = text_width(text) + (r && (infos[cols->id[i]].flags & SCOLS_FL_TREE) ? 2 : 0);
+		widths[i] = w > widths[i] ? w : widths[i];
+		free(text);
+	}
+	return 0;
+}
+
+/* Every column's width over all the lines, for printing them in chunks. */
+static int measure(const struct mm_table_opts *o, const struct columns *cols,
+		   const struct mm_mapping **order, size_t n, size_t *widths)
+{
+	int rc = 0;
+
+	for (size_t i = 0; i < cols->n; i++) {
+		widths[i] = 0;
+	}
+	for (size_t k = 0; k < n && !rc; k++) {
+		const struct mm_mapping *m = order[k];
+
+		rc = measure_line(o, cols, m, NULL, widths);
+		for (size_t r = 0; m->nregions > 1 && r < m->nregions && !rc; r++) {
+			if (region_wanted(o, &m->regions[r])) {
+				rc = measure_line(o, cols, m, &m->regions[r], widths);
+			}
+		}
+	}
+	/* As smartcols widens them: to the header, else to an absolute hint. */
+	for (size_t i = 0; i < cols->n; i++) {
+		const struct colinfo *ci = &infos[cols->id[i]];
+		size_t head = strlen(ci->name), hint = (size_t)ci->whint;
+
+		if (widths[i] < head) {
+			widths[i] = head;
+		} else if (ci->whint >= 1 && widths[i] < hint && head < hint) {
+			widths[i] = hint;
+		}
+	}
+	return rc;
+}
+
+/* Mappings [first, last) of order as one libsmartcols table. */
+static int print_map_table(FILE *out, const struct mm_table_opts *o,
+			   const struct columns *cols, const size_t *widths,
+			   const struct mm_mapping **order, size_t first, size_t last)
+{
+	struct libscols_table *tb = new_table(o, cols, !o->raw, widths);
+	int rc = 0;
+
+	if (!tb) {
+		return -ENOMEM;
+	}
+	if (first > 0) {
+		scols_table_enable_noheadings(tb, 1);
+	}
+	for (size_t k = first; k < last && !rc; k++) {
+		const struct mm_mapping *m = order[k];
+		struct libscols_line *ln = scols_table_new_line(tb, NULL);
+
+		rc = ln ? fill_map_line(o, cols, ln, m, NULL) : -ENOMEM;
+		for (size_t r = 0; m->nregions > 1 && r < m->nregions && !rc; r++) {
+			struct libscols_line *child;
+
+			if (!region_wanted(o, &m->regions[r])) {
+				continue;
+			}
+			child = scols_table_new_line(tb, ln);
+			rc = child ? fill_map_line(o, cols, child, m, &m->regions[r]) : -ENOMEM;
+		}
+	}
+	if (!rc) {
+		scols_table_set_stream(tb, out);
+		scols_print_table(tb);
+	}
+	scols_unref_table(tb);
+	return rc;
+}
+
+/* A list longer than this, not to a terminal, is printed MAP_CHUNK mappings
+ * at a time with the widths of the whole list: libsmartcols holds every
+ * cell of a table (60,000 mappings would be 40 MiB), and only a terminal
+ * needs its fitting and truncating of the whole table at once. */
+enum { MAP_CHUNK = 2048 };
+
+static int print_mappings(FILE *out, const struct mm_snapshot *snap,
+			  const struct mm_table_opts *o, const struct columns *cols)
+{
+	const struct mm_mapping **order = calloc(snap->nmappings + 1, sizeof(*order));
+	size_t widths[COL_COUNT * 2], n = 0, chunk;
+	bool chunked;
+	int rc = 0;
+
+	if (!order) {
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < snap->nmappings; i++) {
+		if (mapping_wanted(o, &snap->mappings[i])) {
+			order[n++] = &snap->mappings[i];
+		}
+	}
+	if (sort_col >= 0) {
+		qsort(order, n, sizeof(*order), cmp_mappings);
+	}
+	chunked = n > MAP_CHUNK && !o->raw && !isatty(fileno(out));
+	chunk = chunked ? MAP_CHUNK : n;
+	if (chunked) {
+		rc = measure(o, cols, order, n, widths);
+	}
+	for (size_t first = 0, last; !rc; first = last) {
+		last = n - first < chunk ? n : first + chunk;
+		rc = print_map_table(out, o, cols, chunked ? widths : NULL, order, first, last);
+		if (last == n) {
+			break;
+		}
+	}
+	free(order);
+	return rc;
+}
+
+static void print_header(FILE *out, const struct mm_snapshot *snap)
+{
+	char *comm = mm_escape_name(snap->comm ? snap->comm : "");
+	char *exe = mm_escape_name(snap->exe ? snap->exe : "?");
+
+	fprintf(out, "pid %d (%s)  %s", (int)snap->pid, comm ? comm : "", exe ? exe : "");
+	if (snap->runtime.lang) {
+		fprintf(out, "  %s %s%s", snap->runtime.lang,
+			snap->runtime.version ? snap->runtime.version : "",
+			snap->runtime.cgo ? " cgo" : "");
+	}
+	fprintf(out, "\nLinux %s, %zu mappings", snap->kernel ? snap->kernel : "?",
+		snap->nmappings);
+	if (snap->status.has_status) {
+		fprintf(out, ", %lu thread%s", snap->status.threads,
+			snap->status.threads == 1 ? "" : "s");
+	}
+	fputs("\n\n", out);
+	free(comm);
+	free(exe);
+}
+
+/* VSZ against VmSize (the kernel lists [vsyscall] but does not count it),
+ * RSS against VmRSS, and how much is labelled. */
+static void print_reconciliation(FILE *out, const struct mm_snapshot *snap,
+				 const struct mm_table_opts *o)
+{
+	char a[32], b[32], c[32], d[32], e[32];
+	uint64_t vsyscall = snap->categories[MM_KERNEL_VSYSCALL].vsz;
+	double cov_vsz, cov_rss;
+
+#define SZ(buf, v) (o->bytes ? (snprintf(buf, sizeof(buf), "%" PRIu64, (uint64_t)(v)), buf) \
+			     : (mm_format_size(buf, sizeof(buf), v), buf))
+	fprintf(out, "\ntotal VSZ %s (reserved %s), RSS %s, PSS %s, swap %s\n",
+		SZ(a, snap->total_vsz), SZ(b, snap->total_reserved), SZ(c, snap->totals.rss),
+		SZ(d, snap->totals.pss), SZ(e, snap->totals.swap));
+	if (snap->status.has_status) {
+		uint64_t counted = snap->total_vsz - vsyscall;
+
+		fprintf(out, "status: VmSize %s %s VSZ - [vsyscall] %s; VmRSS %s (smaps RSS %s)\n",
+			SZ(a, snap->status.vm_size),
+			counted == snap->status.vm_size ? "=" : "!=",
+			SZ(b, counted), SZ(c, snap->status.vm_rss), SZ(d, snap->totals.rss));
+		if (counted != snap->status.vm_size) {
+			fputs("  (the mappings changed between reading smaps and status)\n", out);
+		}
+	}
+#undef SZ
+	mm_snapshot_coverage(snap, &cov_vsz, &cov_rss);
+	fprintf(out, "labelled beyond anon: %.1f%% of VSZ, %.1f%% of RSS\n",
+		cov_vsz * 100, cov_rss * 100);
+}
+
+/* --explain: one sentence per label shown, from the vocabulary and from
+ * this process's own numbers (how much is reserved, how much resident). */
+static void print_explanations(FILE *out, const struct mm_snapshot *snap,
+			       const struct mm_table_opts *o)
+{
+	fputs("\nVSZ is address space, RSS is RAM in use now, PSS divides shared pages "
+	      "among the processes sharing them; RESERVED is address space made "
+	      "inaccessible (PROT_NONE) to keep it for later.\n", out);
+	for (int i = 0; i < MM_LABEL_COUNT; i++) {
+		const struct mm_category *c = &snap->categories[i];
+		double resident = c->vsz ? (double)c->rss / (double)c->vsz : 0;
+		char vsz[32], rss[32], res[32];
+
+		if (!category_wanted(o, snap, i)) {
+			continue;
+		}
+		mm_format_size(vsz, sizeof(vsz), c->vsz);
+		mm_format_size(rss, sizeof(rss), c->rss);
+		mm_format_size(res, sizeof(res), c->reserved);
+		fprintf(out, "  %s: %s.  ", mm_label_name((enum mm_label)i),
+			mm_label_explanation((enum mm_label)i));
+		if (c->reserved * 2 > c->vsz) {
+			fprintf(out, "Here %s of address space, %s of it only reserved, "
+				"%s in RAM: mostly address space, not memory.\n", vsz, res, rss);
+		} else if (resident < 0.05 && c->vsz > 1024 * 1024) {
+			fprintf(out, "Here %s mapped but only %s in RAM: touched sparsely.\n",
+				vsz, rss);
+		} else {
+			fprintf(out, "Here %s mapped, %s (%.0f%%) in RAM.\n", vsz, rss,
+				resident * 100);
+		}
+	}
+}
+
+/* --address: which mapping and region hold the address. */
+static void print_address(FILE *out, const struct mm_snapshot *snap,
+			  const struct mm_table_opts *o)
+{
+	const struct mm_mapping *m = mm_snapshot_find(snap, o->address);
+	char *name, *detail;
+
+	if (!m) {
+		fprintf(out, "0x%" PRIx64 ": not mapped\n", o->address);
+		return;
+	}
+	for (size_t i = 0; i < m->nregions; i++) {
+		const struct mm_region *r = &m->regions[i];
+
+		if (o->address < r->start || o->address >= r->end) {
+			continue;
+		}
+		detail = mm_escape_name(r->detail ? r->detail : "");
+		fprintf(out, "0x%" PRIx64 ": %s%s%s%s, +0x%" PRIx64 " into %" PRIx64 "-%" PRIx64
+			" (%s)", o->address, mm_label_name(r->label),
+			detail && *detail ? " (" : "", detail ? detail : "",
+			detail && *detail ? ")" : "", o->address - r->start, r->start, r->end,
+			mm_how_name(r->how));
+		free(detail);
+	}
+	if (m->path && m->path[0] == '/') {
+		name = mm_escape_name(m->path);
+		fprintf(out, "; file %s offset 0x%" PRIx64, name ? name : "?",
+			m->offset + (o->address - m->start));
+		free(name);
+	}
+	fputs("\n\n", out);
+}
+
+int mm_table_print(FILE *out, const struct mm_snapshot *snap,
+		   const struct mm_table_opts *o)
+{
+	struct columns map_cols, sum_cols;
+	bool decorate = !o->raw && !o->noheadings;
+	char err[128];
+	int rc;
+
+	/* -o belongs to the mapping tree, or to the summary when alone. */
+	if (parse_columns(o->mappings ? o->output : NULL, IN_MAP, o->raw, &map_cols, err,
+			  sizeof(err)) ||
+	    parse_columns(o->mappings ? NULL : o->output, IN_SUM, o->raw, &sum_cols, err,
+			  sizeof(err))) {
+		return -EINVAL;
+	}
+	sort_col = o->sort ? column_by_name(o->sort, strlen(o->sort)) : -1;
+
+	if (decorate) {
+		print_header(out, snap);
+	}
+	if (o->has_address) {
+		print_address(out, snap, o);
+	}
+	if (o->summary) {
+		int saved = sort_col;
+
+		if (sort_col < 0 || !(infos[sort_col].tables & IN_SUM)) {
+			sort_col = COL_RSS;
+		}
+		rc = print_summary(out, snap, o, &sum_cols);
+		sort_col = saved;
+		if (rc) {
+			return rc;
+		}
+		if (decorate) {
+			print_reconciliation(out, snap, o);
+		}
+		if (o->explain) {
+			print_explanations(out, snap, o);
+		}
+	}
+	if (o->mappings) {
+		if (o->summary) {
+			putc('\n', out);
+		}
+		if (sort_col >= 0 && !(infos[sort_col].tables & IN_MAP)) {
+			sort_col = -1;
+		}
+		rc = print_mappings(out, snap, o, &map_cols);
+		if (rc) {
+			return rc;
+		}
+	}
+	return 0;
+}

@@ -1,0 +1,366 @@
+/* elf_image.c: the ELF files behind mappings.  Each is opened once (cached
+ * by device and inode) and read through libelf's ELF_C_READ, which preads
+ * only the headers and the section-name table we ask for. */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <search.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include <gelf.h>
+#include <libelf.h>
+
+#include "images/elf_image.h"
+#include "util/io.h"
+
+struct mm_elf {
+	unsigned int dev_major, dev_minor;
+	uint64_t inode;
+	int err;			/* why it could not be used, or 0 */
+	const char *why;
+	int fd;
+	Elf *elf;
+	struct mm_elf_section *sections;
+	size_t nsections;
+	struct mm_elf_segment *segments;
+	size_t nsegments;
+	bool has_relro;
+	uint64_t relro_vaddr, relro_memsz;
+};
+
+struct mm_elf_cache {
+	void *root;			/* tsearch tree of struct mm_elf */
+	struct mm_elf *last;		/* mappings of one file come in a row */
+};
+
+static int compare_key(const void *a, const void *b)
+{
+	const struct mm_elf *x = a, *y = b;
+
+	if (x->inode != y->inode) {
+		return x->inode < y->inode ? -1 : 1;
+	}
+	if (x->dev_major != y->dev_major) {
+		return x->dev_major < y->dev_major ? -1 : 1;
+	}
+	return x->dev_minor < y->dev_minor ? -1 : x->dev_minor > y->dev_minor;
+}
+
+struct mm_elf_cache *mm_elf_cache_create(void)
+{
+	elf_version(EV_CURRENT);
+	return calloc(1, sizeof(struct mm_elf_cache));
+}
+
+static void free_elf(void *p)
+{
+	struct mm_elf *e = p;
+
+	free(e->sections);
+	free(e->segments);
+	if (e->elf) {
+		elf_end(e->elf);
+	}
+	if (e->fd >= 0) {
+		close(e->fd);
+	}
+	free(e);
+}
+
+void mm_elf_cache_destroy(struct mm_elf_cache *cache)
+{
+	if (!cache) {
+		return;
+	}
+	tdestroy(cache->root, free_elf);
+	free(cache);
+}
+
+static bool same_file(const struct stat *st, const struct mm_mapping *m)
+{
+	return st->st_ino == m->inode && major(st->st_dev) == m->dev_major &&
+	       minor(st->st_dev) == m->dev_minor;
+}
+
+/* map_files/ names the very file mapped, deleted or in another mount
+ * namespace; it needs privilege.  Else the path inside the target's root,
+ * trusted only when device and inode match what was mapped. */
+static int open_mapped(struct mm_target *t, const struct mm_mapping *m)
+{
+	char rel[64];
+	struct stat st;
+	char *path;
+	int fd;
+
+	snprintf(rel, sizeof(rel), "map_files/%" PRIx64 "-%" PRIx64, m->start, m->end);
+	fd = mm_target_open(t, rel, O_RDONLY);
+	if (fd >= 0) {
+		return fd;
+	}
+	if (!m->path || m->path[0] != '/') {
+		return -ENOENT;
+	}
+	if (t->captured) {
+		path = strdup(m->path);
+	} else if (asprintf(&path, "%s/root%s", t->dir, m->path) < 0) {
+		path = NULL;
+	}
+	if (!path) {
+		return -ENOMEM;
+	}
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	free(path);
+	if (fd < 0) {
+		return -errno;
+	}
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || !same_file(&st, m)) {
+		close(fd);
+		return -ESTALE;
+	}
+	return fd;
+}
+
+static int compare_sections(const void *a, const void *b)
+{
+	const struct mm_elf_section *x = a, *y = b;
+
+	if (x->addr != y->addr) {
+		return x->addr < y->addr ? -1 : 1;
+	}
+	return x->size < y->size ? -1 : x->size > y->size;
+}
+
+/* Reads the program headers: the PT_LOADs and PT_GNU_RELRO. */
+static int load_segments(struct mm_elf *e)
+{
+	size_t n;
+
+	if (elf_getphdrnum(e->elf, &n) < 0) {
+		return -EBADMSG;
+	}
+	e->segments = calloc(n ? n : 1, sizeof(*e->segments));
+	if (!e->segments) {
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < n; i++) {
+		GElf_Phdr ph;
+
+		if (!gelf_getphdr(e->elf, (int)i, &ph)) {
+			return -EBADMSG;
+		}
+		if (ph.p_type == PT_GNU_RELRO) {
+			e->has_relro = true;
+			e->relro_vaddr = ph.p_vaddr;
+			e->relro_memsz = ph.p_memsz;
+		} else if (ph.p_type == PT_LOAD) {
+			e->segments[e->nsegments++] = (struct mm_elf_segment){
+				.vaddr = ph.p_vaddr, .memsz = ph.p_memsz,
+				.offset = ph.p_offset, .filesz = ph.p_filesz,
+				.align = ph.p_align, .flags = ph.p_flags,
+			};
+		}
+	}
+	return 0;
+}
+
+static bool in_some_segment(const struct mm_elf *e, uint64_t addr, uint64_t size)
+{
+	for (size_t i = 0; i < e->nsegments; i++) {
+		const struct mm_elf_segment *s = &e->segments[i];
+
+		if (addr >= s->vaddr && addr + size <= s->vaddr + s->memsz) {
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Reads the allocated sections, sorted by address.  .tbss takes no space
+ * of its own in the image, so it is left out.  Headers that cannot be
+ * true (past the end of the file, unreadable, an allocated section outside
+ * every PT_LOAD) make the file corrupt: *why says how.  No section headers
+ * at all is legal (sstrip): the labeller then goes by segment. */
+static int load_sections(struct mm_elf *e)
+{
+	size_t n, strndx, seen = 0;
+	Elf_Scn *scn = NULL;
+	GElf_Ehdr eh;
+	struct stat st;
+
+	if (!gelf_getehdr(e->elf, &eh) || fstat(e->fd, &st) < 0 ||
+	    elf_getshdrnum(e->elf, &n) < 0) {
+		return -EBADMSG;
+	}
+	if (n == 0) {
+		/* libelf says "none" when the table is out of bounds too. */
+		if (eh.e_shoff || eh.e_shnum) {
+			e->why = "section headers lie past the end of the file";
+			return -EBADMSG;
+		}
+		return 0;
+	}
+	if (eh.e_shoff >= (uint64_t)st.st_size || eh.e_shentsize == 0 ||
+	    n > ((uint64_t)st.st_size - eh.e_shoff) / eh.e_shentsize) {
+		e->why = "section headers lie past the end of the file";
+		return -EBADMSG;
+	}
+	if (elf_getshdrstrndx(e->elf, &strndx) < 0 || strndx >= n) {
+		e->why = "no section name table";
+		return -EBADMSG;
+	}
+	/* Section 0 is all zeros in every ELF file (SHT_NULL). */
+	GElf_Shdr null;
+
+	if (!gelf_getshdr(elf_getscn(e->elf, 0), &null) || null.sh_type != SHT_NULL) {
+		e->why = "section header 0 is not null";
+		return -EBADMSG;
+	}
+	e->sections = calloc(n, sizeof(*e->sections));
+	if (!e->sections) {
+		return -ENOMEM;
+	}
+	while ((scn = elf_nextscn(e->elf, scn))) {
+		GElf_Shdr sh;
+		const char *name;
+
+		seen++;
+		if (!gelf_getshdr(scn, &sh)) {
+			return -EBADMSG;
+		}
+		if (!(sh.sh_flags & SHF_ALLOC) || sh.sh_size == 0 ||
+		    ((sh.sh_flags & SHF_TLS) && sh.sh_type == SHT_NOBITS)) {
+			continue;
+		}
+		name = elf_strptr(e->elf, strndx, sh.sh_name);
+		if (!name || sh.sh_addr + sh.sh_size < sh.sh_addr ||
+		    !in_some_segment(e, sh.sh_addr, sh.sh_size)) {
+			e->why = name ? "an allocated section lies outside every loadable segment"
+				      : "unreadable section names";
+			return -EBADMSG;
+		}
+		e->sections[e->nsections++] = (struct mm_elf_section){
+			.name = name,
+			.addr = sh.sh_addr, .size = sh.sh_size,
+			.offset = sh.sh_offset, .flags = sh.sh_flags,
+			.type = sh.sh_type,
+		};
+	}
+	if (seen + 1 < n) {
+		e->why = "section headers end early";
+		return -EBADMSG;
+	}
+	if (e->nsections == 0 && e->nsegments > 0) {
+		e->why = "no section is loaded, yet the file has loadable segments";
+		return -EBADMSG;
+	}
+	qsort(e->sections, e->nsections, sizeof(*e->sections), compare_sections);
+	return 0;
+}
+
+static void open_elf(struct mm_elf *e, struct mm_target *t, const struct mm_mapping *m)
+{
+	int rc;
+
+	e->fd = open_mapped(t, m);
+	if (e->fd < 0) {
+		e->err = e->fd;
+		return;
+	}
+	e->elf = elf_begin(e->fd, ELF_C_READ, NULL);
+	if (!e->elf || elf_kind(e->elf) != ELF_K_ELF) {
+		e->err = -ENOEXEC;	/* not ELF: a data file, quietly `file` */
+		return;
+	}
+	rc = load_segments(e);
+	if (!rc) {
+		rc = load_sections(e);
+	}
+	if (rc) {
+		e->err = rc;
+		if (!e->why) {
+			e->why = elf_errno() ? elf_errmsg(-1) : "malformed headers";
+		}
+	}
+}
+
+struct mm_elf *mm_elf_cache_get(struct mm_elf_cache *cache,
+				struct mm_target *t, const struct mm_mapping *m,
+				int *err, const char **why)
+{
+	struct mm_elf key = {
+		.dev_major = m->dev_major, .dev_minor = m->dev_minor,
+		.inode = m->inode,
+	};
+	struct mm_elf *e = cache->last;
+
+	if (!e || compare_key(e, &key) != 0) {
+		struct mm_elf **slot = tfind(&key, &cache->root, compare_key);
+
+		if (slot) {
+			e = *slot;
+		} else {
+			e = calloc(1, sizeof(*e));
+			if (!e) {
+				*err = -ENOMEM;
+				return NULL;
+			}
+			*e = key;
+			e->fd = -1;
+			open_elf(e, t, m);
+			if (!tsearch(e, &cache->root, compare_key)) {
+				free_elf(e);
+				*err = -ENOMEM;
+				return NULL;
+			}
+		}
+		cache->last = e;
+	}
+	*err = e->err;
+	*why = e->why;
+	return e->err ? NULL : e;
+}
+
+const struct mm_elf_section *mm_elf_sections(const struct mm_elf *e, size_t *n)
+{
+	*n = e->nsections;
+	return e->sections;
+}
+
+const struct mm_elf_segment *mm_elf_segments(const struct mm_elf *e, size_t *n)
+{
+	*n = e->nsegments;
+	return e->segments;
+}
+
+bool mm_elf_relro(const struct mm_elf *e, uint64_t *vaddr, uint64_t *memsz)
+{
+	*vaddr = e->relro_vaddr;
+	*memsz = e->relro_memsz;
+	return e->has_relro;
+}
+
+const struct mm_elf_section *mm_elf_section_by_name(const struct mm_elf *e,
+						    const char *name)
+{
+	for (size_t i = 0; i < e->nsections; i++) {
+		if (strcmp(e->sections[i].name, name) == 0) {
+			return &e->sections[i];
+		}
+	}
+	return NULL;
+}
+
+int mm_elf_fd(const struct mm_elf *e)
+{
+	return e->fd;
+}
+
+int mm_elf_pread(const struct mm_elf *e, void *buf, size_t len, uint64_t off)
+{
+	return mm_pread_full(e->fd, buf, len, off);
+}

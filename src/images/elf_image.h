@@ -1,0 +1,51 @@
+/* elf_image.h: the ELF files behind mappings, each opened once (cached by
+ * device and inode) and read through headers only. */
+#ifndef MEMMAP_ELF_IMAGE_H
+#define MEMMAP_ELF_IMAGE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "model/model.h"
+#include "read/target.h"
+
+struct mm_elf;
+struct mm_elf_cache;
+
+struct mm_elf_section {
+	const char *name;
+	uint64_t addr, size, offset;
+	uint64_t flags;			/* SHF_* */
+	uint32_t type;			/* SHT_* */
+};
+
+struct mm_elf_segment {			/* a PT_LOAD */
+	uint64_t vaddr, memsz, offset, filesz, align;
+	uint32_t flags;			/* PF_* */
+};
+
+struct mm_elf_cache *mm_elf_cache_create(void);
+void mm_elf_cache_destroy(struct mm_elf_cache *cache);	/* NULL: no-op */
+
+/* The ELF file behind file mapping m, opened through map_files/ or the
+ * target's root after checking device and inode.  Returns NULL with *err
+ * set: -ENOEXEC (not ELF, or corrupt), -EACCES, -ENOENT, -ESTALE (the file
+ * at that path is not the one mapped).  *why gets a message for -ENOEXEC. */
+struct mm_elf *mm_elf_cache_get(struct mm_elf_cache *cache,
+				struct mm_target *t, const struct mm_mapping *m,
+				int *err, const char **why);
+
+/* Sections with SHF_ALLOC, sorted by address. */
+const struct mm_elf_section *mm_elf_sections(const struct mm_elf *e, size_t *n);
+const struct mm_elf_segment *mm_elf_segments(const struct mm_elf *e, size_t *n);
+/* PT_GNU_RELRO's range; false when there is none. */
+bool mm_elf_relro(const struct mm_elf *e, uint64_t *vaddr, uint64_t *memsz);
+const struct mm_elf_section *mm_elf_section_by_name(const struct mm_elf *e,
+						    const char *name);
+/* An fd of the opened file, for the DWARF reader. */
+int mm_elf_fd(const struct mm_elf *e);
+/* Reads len bytes at a file offset.  Returns 0 or -errno. */
+int mm_elf_pread(const struct mm_elf *e, void *buf, size_t len, uint64_t off);
+
+#endif

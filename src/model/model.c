@@ -1,0 +1,381 @@
+/* model.c: the snapshot's lifetime, relabelling of address ranges, and the
+ * sums (region shares, categories, totals) computed once labelling is done. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model/model.h"
+
+#define COUNTER_FIELDS (sizeof(struct mm_counters) / sizeof(uint64_t))
+_Static_assert(sizeof(struct mm_counters) % sizeof(uint64_t) == 0,
+	       "mm_counters must hold only uint64_t fields");
+
+struct mm_snapshot *mm_snapshot_create(void)
+{
+	return calloc(1, sizeof(struct mm_snapshot));
+}
+
+static void free_regions(struct mm_mapping *m)
+{
+	for (size_t i = 0; i < m->nregions; i++) {
+		free(m->regions[i].detail);
+	}
+	free(m->regions);
+	m->regions = NULL;
+	m->nregions = 0;
+}
+
+void mm_snapshot_clear_mappings(struct mm_snapshot *snap)
+{
+	for (size_t i = 0; i < snap->nmappings; i++) {
+		struct mm_mapping *m = &snap->mappings[i];
+
+		free_regions(m);
+		free(m->path);
+		free(m->vm_flags);
+	}
+	snap->nmappings = 0;
+}
+
+void mm_snapshot_destroy(struct mm_snapshot *snap)
+{
+	if (!snap) {
+		return;
+	}
+	mm_snapshot_clear_mappings(snap);
+	free(snap->mappings);
+	for (size_t i = 0; i < snap->nwarnings; i++) {
+		free(snap->warnings[i]);
+	}
+	free(snap->warnings);
+	free(snap->comm);
+	free(snap->exe);
+	free(snap->time);
+	free(snap->kernel);
+	free(snap->runtime.lang);
+	free(snap->runtime.version);
+	free(snap->runtime.module);
+	free(snap);
+}
+
+struct mm_mapping *mm_snapshot_add_mapping(struct mm_snapshot *snap)
+{
+	if (snap->nmappings == snap->mappings_alloc) {
+		size_t n = snap->mappings_alloc ? snap->mappings_alloc * 2 : 64;
+		struct mm_mapping *p = reallocarray(snap->mappings, n, sizeof(*p));
+
+		if (!p) {
+			return NULL;
+		}
+		snap->mappings = p;
+		snap->mappings_alloc = n;
+	}
+	struct mm_mapping *m = &snap->mappings[snap->nmappings++];
+
+	memset(m, 0, sizeof(*m));
+	return m;
+}
+
+static int dup_detail(const char *detail, char **out)
+{
+	*out = NULL;
+	if (detail && !(*out = strdup(detail))) {
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+int mm_mapping_reset_regions(struct mm_mapping *m, enum mm_label label,
+			     enum mm_how how, const char *detail)
+{
+	free_regions(m);
+	m->regions = calloc(1, sizeof(*m->regions));
+	if (!m->regions) {
+		return -ENOMEM;
+	}
+	m->nregions = 1;
+	m->regions[0] = (struct mm_region){
+		.start = m->start, .end = m->end, .label = label, .how = how,
+	};
+	return dup_detail(detail, &m->regions[0].detail);
+}
+
+static bool same_text(const char *a, const char *b)
+{
+	return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+/* Appends a piece of a region to out[], merging it into the previous piece
+ * when nothing tells them apart.  Takes ownership of detail. */
+static void push_piece(struct mm_region *out, size_t *n, uint64_t start,
+		       uint64_t end, enum mm_label label, enum mm_how how,
+		       char *detail)
+{
+	struct mm_region *prev = *n ? &out[*n - 1] : NULL;
+
+	if (start >= end) {
+		free(detail);
+		return;
+	}
+	if (prev && prev->end == start && prev->label == label &&
+	    prev->how == how && same_text(prev->detail, detail)) {
+		prev->end = end;
+		free(detail);
+		return;
+	}
+	out[(*n)++] = (struct mm_region){
+		.start = start, .end = end, .label = label, .how = how,
+		.detail = detail,
+	};
+}
+
+int mm_mapping_label(struct mm_mapping *m, uint64_t start, uint64_t end,
+		     enum mm_label label, enum mm_how how, const char *detail,
+		     unsigned int flags)
+{
+	if (start < m->start) {
+		start = m->start;
+	}
+	if (end > m->end) {
+		end = m->end;
+	}
+	if (start >= end) {
+		return 0;
+	}
+	if (!m->nregions) {
+		int rc = mm_mapping_reset_regions(m, MM_ANON, MM_HOW_KERNEL, NULL);
+
+		if (rc) {
+			return rc;
+		}
+	}
+
+	/* One region can become three; every other is replaced in place. */
+	struct mm_region *out = calloc(m->nregions + 2, sizeof(*out));
+	size_t n = 0;
+
+	if (!out) {
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < m->nregions; i++) {
+		struct mm_region *r = &m->regions[i];
+		uint64_t s = r->start > start ? r->start : start;
+		uint64_t e = r->end < end ? r->end : end;
+		bool hit = s < e && !((flags & MM_ONLY_ANON) && r->label != MM_ANON);
+		char *before = NULL, *mid = NULL, *after = NULL;
+
+		if (!hit) {
+			push_piece(out, &n, r->start, r->end, r->label, r->how, r->detail);
+			r->detail = NULL;
+			continue;
+		}
+		if ((r->start < s && dup_detail(r->detail, &before)) ||
+		    dup_detail(detail, &mid) ||
+		    (e < r->end && dup_detail(r->detail, &after))) {
+			free(before);
+			free(mid);
+			goto nomem;
+		}
+		push_piece(out, &n, r->start, s, r->label, r->how, before);
+		push_piece(out, &n, s, e, label, how, mid);
+		push_piece(out, &n, e, r->end, r->label, r->how, after);
+	}
+	free_regions(m);
+	m->regions = out;
+	m->nregions = n;
+	return 0;
+nomem:
+	for (size_t i = 0; i < n; i++) {
+		free(out[i].detail);
+	}
+	free(out);
+	return -ENOMEM;
+}
+
+/* Index of the first mapping whose end lies above addr. */
+static size_t first_ending_above(const struct mm_snapshot *snap, uint64_t addr)
+{
+	size_t lo = 0, hi = snap->nmappings;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (snap->mappings[mid].end <= addr) {
+			lo = mid + 1;
+		} else {
+			hi = mid;
+		}
+	}
+	return lo;
+}
+
+int mm_snapshot_label(struct mm_snapshot *snap, uint64_t start, uint64_t end,
+		      enum mm_label label, enum mm_how how, const char *detail,
+		      unsigned int flags)
+{
+	for (size_t i = first_ending_above(snap, start);
+	     i < snap->nmappings && snap->mappings[i].start < end; i++) {
+		int rc = mm_mapping_label(&snap->mappings[i], start, end, label,
+					  how, detail, flags);
+
+		if (rc) {
+			return rc;
+		}
+	}
+	return 0;
+}
+
+struct mm_mapping *mm_snapshot_find(const struct mm_snapshot *snap, uint64_t addr)
+{
+	size_t i = first_ending_above(snap, addr);
+
+	if (i < snap->nmappings && snap->mappings[i].start <= addr) {
+		return &snap->mappings[i];
+	}
+	return NULL;
+}
+
+int mm_snapshot_warn(struct mm_snapshot *snap, const char *fmt, ...)
+{
+	char **p = reallocarray(snap->warnings, snap->nwarnings + 1, sizeof(*p));
+	char *msg;
+	va_list ap;
+	int rc;
+
+	if (!p) {
+		return -ENOMEM;
+	}
+	snap->warnings = p;
+	va_start(ap, fmt);
+	rc = vasprintf(&msg, fmt, ap);
+	va_end(ap);
+	if (rc < 0) {
+		return -ENOMEM;
+	}
+	snap->warnings[snap->nwarnings++] = msg;
+	return 0;
+}
+
+static void add_counters(struct mm_counters *sum, const struct mm_counters *c)
+{
+	uint64_t *s = (uint64_t *)sum;
+	const uint64_t *v = (const uint64_t *)c;
+
+	for (size_t i = 0; i < COUNTER_FIELDS; i++) {
+		s[i] += v[i];
+	}
+}
+
+/* The weight of a region's share: the bytes pagemap found present (or
+ * swapped) when every region was measured and they add up to anything,
+ * else the region's size. */
+static uint64_t weight(const struct mm_region *r, bool swap, bool measured)
+{
+	if (!measured) {
+		return r->end - r->start;
+	}
+	return swap ? r->swapped_bytes : r->present_bytes;
+}
+
+static bool measured_total(const struct mm_mapping *m, bool swap, uint64_t *bytes)
+{
+	*bytes = 0;
+	for (size_t r = 0; r < m->nregions; r++) {
+		if (!m->regions[r].measured) {
+			return false;
+		}
+		*bytes += swap ? m->regions[r].swapped_bytes : m->regions[r].present_bytes;
+	}
+	return *bytes > 0;
+}
+
+/* Shares the mapping's counters among its regions in proportion to the
+ * weights; the last region takes the rounding remainder so the shares add
+ * up to the mapping's own numbers. */
+static void apportion(struct mm_mapping *m)
+{
+	const uint64_t *total = (const uint64_t *)&m->c;
+	uint64_t given[COUNTER_FIELDS] = { 0 };
+	uint64_t present, swapped;
+	bool by_present = measured_total(m, false, &present);
+	bool by_swapped = measured_total(m, true, &swapped);
+	bool exact = m->nregions == 1 || m->c.rss == 0 ||
+		     (by_present && present == m->c.rss);
+
+	for (size_t r = 0; r < m->nregions; r++) {
+		struct mm_region *reg = &m->regions[r];
+		uint64_t *share = (uint64_t *)&reg->c;
+		bool last = r + 1 == m->nregions;
+
+		reg->rss_exact = exact;
+		for (size_t i = 0; i < COUNTER_FIELDS; i++) {
+			bool swap = i == offsetof(struct mm_counters, swap) / sizeof(uint64_t) ||
+				    i == offsetof(struct mm_counters, swap_pss) / sizeof(uint64_t);
+			bool pages = swap ? by_swapped : by_present;
+			uint64_t whole = swap ? swapped : present;
+			uint64_t w = weight(reg, swap, pages);
+			uint64_t of = pages ? whole : mm_mapping_size(m);
+
+			share[i] = last ? total[i] - given[i] :
+				   (uint64_t)((unsigned __int128)total[i] * w / of);
+			given[i] += share[i];
+		}
+	}
+}
+
+void mm_snapshot_finish(struct mm_snapshot *snap)
+{
+	memset(&snap->totals, 0, sizeof(snap->totals));
+	memset(snap->categories, 0, sizeof(snap->categories));
+	snap->total_vsz = snap->total_reserved = 0;
+
+	for (size_t i = 0; i < snap->nmappings; i++) {
+		struct mm_mapping *m = &snap->mappings[i];
+
+		if (!m->nregions) {
+			mm_mapping_reset_regions(m, MM_ANON, MM_HOW_KERNEL, NULL);
+		}
+		apportion(m);
+		add_counters(&snap->totals, &m->c);
+		snap->total_vsz += mm_mapping_size(m);
+		if (mm_mapping_is_reserved(m)) {
+			snap->total_reserved += mm_mapping_size(m);
+		}
+		for (size_t r = 0; r < m->nregions; r++) {
+			const struct mm_region *reg = &m->regions[r];
+			struct mm_category *cat = &snap->categories[reg->label];
+
+			cat->vsz += reg->end - reg->start;
+			if (mm_mapping_is_reserved(m)) {
+				cat->reserved += reg->end - reg->start;
+			}
+			cat->rss += reg->c.rss;
+			cat->pss += reg->c.pss;
+			cat->swap += reg->c.swap;
+			cat->dirty += reg->c.private_dirty + reg->c.shared_dirty;
+			cat->regions++;
+		}
+	}
+}
+
+void mm_snapshot_coverage(const struct mm_snapshot *snap, double *vsz, double *rss)
+{
+	const struct mm_category *anon = &snap->categories[MM_ANON];
+
+	*vsz = snap->total_vsz ? 1.0 - (double)anon->vsz / (double)snap->total_vsz : 1.0;
+	*rss = snap->totals.rss ? 1.0 - (double)anon->rss / (double)snap->totals.rss : 1.0;
+}
+
+bool mm_mapping_has_flag(const struct mm_mapping *m, const char *flag)
+{
+	size_t len = strlen(flag);
+
+	for (const char *p = m->vm_flags; p && (p = strstr(p, flag)); p += len) {
+		if ((p == m->vm_flags || p[-1] == ' ') && (p[len] == ' ' || !p[len])) {
+			return true;
+		}
+	}
+	return false;
+}

@@ -1,0 +1,139 @@
+/* residency.c: /proc/PID/pagemap, 8 bytes a page: bit 63 present, bit 62
+ * swapped.  Those bits are readable wherever smaps is; only frame numbers
+ * need privilege, and we use none.  Reading pagemap never faults a page in,
+ * unlike reading the memory itself. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "read/residency.h"
+
+enum { WINDOW = 8192 };	/* entries per pread: 64 KiB, 32 MiB of memory */
+
+int mm_pagemap_open(struct mm_pagemap *pm, struct mm_target *t, uint64_t page_size)
+{
+	*pm = (struct mm_pagemap){ .fd = -1, .page_size = page_size ? page_size : 4096 };
+	if (t->captured) {
+		return 0;
+	}
+	pm->win = malloc(WINDOW * sizeof(*pm->win));
+	if (!pm->win) {
+		return -ENOMEM;
+	}
+	pm->fd = mm_target_open(t, "pagemap", O_RDONLY);
+	return 0;
+}
+
+void mm_pagemap_close(struct mm_pagemap *pm)
+{
+	if (pm->fd >= 0) {
+		close(pm->fd);
+	}
+	free(pm->win);
+	*pm = (struct mm_pagemap){ .fd = -1 };
+}
+
+int mm_pagemap_entry(struct mm_pagemap *pm, uint64_t addr, uint64_t *entry)
+{
+	uint64_t page;
+	ssize_t got;
+
+	*entry = 0;
+	if (pm->fd < 0) {
+		return -ENOENT;
+	}
+	page = addr / pm->page_size;
+	if (page < pm->win_first || page >= pm->win_first + pm->win_n) {
+		uint64_t n = WINDOW;
+
+		if (pm->limit > addr) {
+			uint64_t last = (pm->limit - 1) / pm->page_size;
+
+			n = last - page + 1 < n ? last - page + 1 : n;
+		}
+		do {
+			got = pread(pm->fd, pm->win, (size_t)n * sizeof(*pm->win),
+				    (off_t)(page * sizeof(*pm->win)));
+		} while (got < 0 && errno == EINTR);
+		pm->win_first = page;
+		pm->win_n = got > 0 ? (size_t)got / sizeof(*pm->win) : 0;
+		if (!pm->win_n) {
+			return got < 0 ? -errno : -EIO;
+		}
+	}
+	*entry = pm->win[page - pm->win_first];
+	return 0;
+}
+
+bool mm_pagemap_present(struct mm_pagemap *pm, uint64_t addr, bool unknown)
+{
+	uint64_t e;
+
+	if (mm_pagemap_entry(pm, addr, &e)) {
+		return unknown;
+	}
+	return e & MM_PAGEMAP_PRESENT;
+}
+
+/* Adds each present or swapped page's bytes to the regions it holds:
+ * regions need not be page-aligned (.data, then .bss). */
+static int measure_mapping(struct mm_pagemap *pm, struct mm_mapping *m)
+{
+	uint64_t ps = pm->page_size;
+	size_t r = 0;
+
+	for (size_t i = 0; i < m->nregions; i++) {
+		m->regions[i].present_bytes = m->regions[i].swapped_bytes = 0;
+	}
+	for (uint64_t addr = m->start; addr < m->end; addr += ps) {
+		uint64_t e, end = addr + ps;
+		int rc = mm_pagemap_entry(pm, addr, &e);
+
+		if (rc) {
+			return rc;
+		}
+		if (!(e & (MM_PAGEMAP_PRESENT | MM_PAGEMAP_SWAPPED))) {
+			continue;
+		}
+		while (m->regions[r].end <= addr) {
+			r++;
+		}
+		for (size_t q = r; q < m->nregions && m->regions[q].start < end; q++) {
+			struct mm_region *reg = &m->regions[q];
+			uint64_t s = reg->start > addr ? reg->start : addr;
+			uint64_t x = reg->end < end ? reg->end : end;
+
+			if (e & MM_PAGEMAP_PRESENT) {
+				reg->present_bytes += x - s;
+			} else {
+				reg->swapped_bytes += x - s;
+			}
+		}
+	}
+	return 0;
+}
+
+int mm_residency_measure(struct mm_target *t, struct mm_snapshot *snap)
+{
+	struct mm_pagemap pm;
+	int rc = mm_pagemap_open(&pm, t, snap->page_size);
+
+	if (rc) {
+		return rc;
+	}
+	for (size_t i = 0; pm.fd >= 0 && i < snap->nmappings; i++) {
+		struct mm_mapping *m = &snap->mappings[i];
+		bool ok;
+
+		if (m->nregions < 2 || (m->c.rss == 0 && m->c.swap == 0)) {
+			continue;
+		}
+		ok = measure_mapping(&pm, m) == 0;
+		for (size_t k = 0; k < m->nregions; k++) {
+			m->regions[k].measured = ok;
+		}
+	}
+	mm_pagemap_close(&pm);
+	return 0;
+}

@@ -1,0 +1,50 @@
+/* residency.h: which pages are in RAM or swap, from /proc/PID/pagemap:
+ * a windowed reader for labellers that must not touch absent pages, and
+ * per-region residency for sharing a mapping's counters out. */
+#ifndef MEMMAP_RESIDENCY_H
+#define MEMMAP_RESIDENCY_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "model/model.h"
+#include "read/target.h"
+
+#define MM_PAGEMAP_PRESENT (1ULL << 63)
+#define MM_PAGEMAP_SWAPPED (1ULL << 62)
+
+/* Reads pagemap a window at a time, so looking at neighbouring pages (or
+ * neighbouring small mappings) costs one pread, not one each. */
+struct mm_pagemap {
+	int fd;			/* -1: pagemap cannot be read */
+	uint64_t page_size;
+	uint64_t *win;		/* entries of pages [win_first, win_first + win_n) */
+	uint64_t win_first;
+	size_t win_n;
+	uint64_t limit;		/* if above the page read: read no further */
+};
+
+/* Opens the target's pagemap; pm->fd stays -1 where it cannot be read
+ * (captured trees, permission).  pagemap is the kernel's bookkeeping, not
+ * the target's memory, so --no-mem does not forbid it.  Returns 0 or
+ * -ENOMEM. */
+int mm_pagemap_open(struct mm_pagemap *pm, struct mm_target *t, uint64_t page_size);
+void mm_pagemap_close(struct mm_pagemap *pm);
+
+/* The pagemap entry of the page holding addr.  Returns 0, or -errno when
+ * it cannot be read (then *entry is 0).  A window read stops at pm->limit
+ * when that is set above addr: the kernel walks the page tables of every
+ * mapping in the window, and a probe of one mapping among 60,000 small
+ * ones should not pay for the 8,000 after it. */
+int mm_pagemap_entry(struct mm_pagemap *pm, uint64_t addr, uint64_t *entry);
+
+/* Whether the page holding addr is in RAM.  Without pagemap, `unknown`. */
+bool mm_pagemap_present(struct mm_pagemap *pm, uint64_t addr, bool unknown);
+
+/* Measures the present and swapped bytes of each region of every mapping
+ * that has several regions and something resident or swapped; mappings it
+ * could not read stay unmeasured (shared out by size).  Returns 0 or
+ * -ENOMEM. */
+int mm_residency_measure(struct mm_target *t, struct mm_snapshot *snap);
+
+#endif

@@ -1,0 +1,78 @@
+/* target.c: the inspected process's /proc directory, and reads of its
+ * memory through /proc/PID/mem (pread only: the target never stops). */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "util/io.h"
+#include "read/target.h"
+
+int mm_target_init(struct mm_target *t, const char *proc_root, pid_t pid)
+{
+	struct stat st;
+
+	*t = (struct mm_target){ .pid = pid, .mem_fd = -1 };
+	t->captured = proc_root && strcmp(proc_root, "/proc") != 0;
+	if (asprintf(&t->dir, "%s/%d", proc_root ? proc_root : "/proc", (int)pid) < 0) {
+		t->dir = NULL;
+		return -ENOMEM;
+	}
+	if (stat(t->dir, &st) < 0) {
+		return errno == ENOENT ? -ESRCH : -errno;
+	}
+	return 0;
+}
+
+void mm_target_finish(struct mm_target *t)
+{
+	if (t->mem_fd >= 0) {
+		close(t->mem_fd);
+	}
+	free(t->dir);
+	t->dir = NULL;
+	t->mem_fd = -1;
+}
+
+bool mm_target_alive(const struct mm_target *t)
+{
+	struct stat st;
+
+	return t->captured || stat(t->dir, &st) == 0;
+}
+
+int mm_target_open(const struct mm_target *t, const char *rel, int flags)
+{
+	char *path;
+	int fd;
+
+	if (asprintf(&path, "%s/%s", t->dir, rel) < 0) {
+		return -ENOMEM;
+	}
+	fd = open(path, flags | O_CLOEXEC);
+	free(path);
+	return fd < 0 ? -errno : fd;
+}
+
+int mm_target_read(struct mm_target *t, uint64_t addr, void *buf, size_t len)
+{
+	if (t->no_mem || t->captured) {
+		return -ENOTSUP;
+	}
+	if (t->mem_fd < 0 && !t->mem_err) {
+		int fd = mm_target_open(t, "mem", O_RDONLY);
+
+		if (fd < 0) {
+			t->mem_err = fd;
+		} else {
+			t->mem_fd = fd;
+		}
+	}
+	if (t->mem_fd < 0) {
+		return t->mem_err;
+	}
+	return mm_pread_full(t->mem_fd, buf, len, addr);
+}

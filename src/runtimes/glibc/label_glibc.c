@@ -1,0 +1,626 @@
+/* label_glibc.c: glibc malloc's memory (non-main arena heaps, chunks with
+ * their own mmap) and the dynamic loader's (the main thread's static TLS,
+ * its minimal-malloc pages), plus the lookups of ld.so's private structures
+ * that the thread labeller shares (glibc_layout.h). */
+#include <elf.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "runtimes/glibc/glibc_layout.h"
+#include "read/residency.h"
+
+/* Offsets measured with gdb and libc6-dbg (ptype /o) on Debian 12's glibc
+ * 2.36-9+deb12u14, x86_64. */
+static const struct mm_glibc_layout layouts[] = {
+	{
+		.name = "glibc 2.36 x86_64",
+		.rtld_global_size = 4336, .rtld_global_ro_size = 896,
+		.stack_used = 4264, .stack_user = 4280, .stack_cache = 4296,
+		.tls_static_size = 672, .tls_static_align = 680,
+		.pd_size = 2368, .pd_tcb = 0, .pd_dtv = 8, .pd_self = 16,
+		.pd_list = 704, .pd_tid = 720, .pd_user_stack = 1554,
+		.pd_stackblock = 1680, .pd_stackblock_size = 1688,
+		.pd_guardsize = 1696,
+		.lm_name = 8, .lm_next = 24, .lm_libname = 56,
+		.lm_searchlist_list = 728, .lm_versions = 768, .lm_initfini = 1000,
+	},
+};
+
+#define HEAP_MAX	(64ULL << 20)	/* 2 × DEFAULT_MMAP_THRESHOLD_MAX on 64-bit */
+#define IS_MMAPPED	0x2ULL
+#define SIZE_BITS	0x7ULL
+
+int mm_read_word(struct mm_classify *ctx, uint64_t addr, uint64_t *v)
+{
+	return mm_target_read(ctx->target, addr, v, sizeof(*v));
+}
+
+const char *mm_anon_name(const struct mm_mapping *m, size_t *len)
+{
+	const char *p;
+	size_t l;
+
+	if (!m->path || strncmp(m->path, "[anon:", 6) != 0 || m->nregions != 1 ||
+	    m->regions[0].label != MM_ANON_NAMED) {
+		return NULL;
+	}
+	p = m->path + 6;
+	while (*p == ' ') {
+		p++;
+	}
+	l = strlen(p);
+	if (!l || p[l - 1] != ']') {
+		return NULL;
+	}
+	*len = l - 1;
+	return p;
+}
+
+static bool is_ld_so(const char *path)
+{
+	const char *base = strrchr(path, '/');
+
+	base = base ? base + 1 : path;
+	return strncmp(base, "ld-", 3) == 0 && strstr(base, ".so");
+}
+
+int mm_rtld_find(struct mm_classify *ctx, struct mm_rtld *r)
+{
+	struct mm_snapshot *snap = ctx->snap;
+	const struct mm_elf_section *dynsym, *dynstr;
+	const struct mm_elf_segment *seg;
+	const struct mm_mapping *m = NULL;
+	uint64_t size_global = 0, size_ro = 0, bias = 0, page;
+	Elf64_Sym *syms = NULL;
+	char *strs = NULL;
+	struct mm_elf *e;
+	const char *why;
+	size_t nseg;
+	int err = 0;
+
+	*r = (struct mm_rtld){ 0 };
+	for (size_t i = 0; i < snap->nmappings && !m; i++) {
+		const struct mm_mapping *c = &snap->mappings[i];
+
+		if (c->path && c->path[0] == '/' && c->offset == 0 && c->inode &&
+		    is_ld_so(c->path)) {
+			m = c;
+		}
+	}
+	if (!m || !ctx->elves ||
+	    !(e = mm_elf_cache_get(ctx->elves, ctx->target, m, &err, &why))) {
+		return err == -ENOMEM ? -ENOMEM : -ENOENT;
+	}
+	dynsym = mm_elf_section_by_name(e, ".dynsym");
+	dynstr = mm_elf_section_by_name(e, ".dynstr");
+	seg = mm_elf_segments(e, &nseg);
+	if (!dynsym || !dynstr || !nseg || dynsym->size > (1 << 20) ||
+	    dynstr->size > (1 << 20) || dynstr->size == 0) {
+		return -ENOENT;
+	}
+	/* The mapping at file offset 0 holds the first PT_LOAD. */
+	page = snap->page_size ? snap->page_size : 4096;
+	bias = m->start - (seg[0].vaddr & ~(page - 1));
+	syms = malloc(dynsym->size);
+	strs = malloc(dynstr->size + 1);
+	if (!syms || !strs) {
+		free(syms);
+		free(strs);
+		return -ENOMEM;
+	}
+	if (mm_elf_pread(e, syms, dynsym->size, dynsym->offset) ||
+	    mm_elf_pread(e, strs, dynstr->size, dynstr->offset)) {
+		free(syms);
+		free(strs);
+		return -ENOENT;
+	}
+	strs[dynstr->size] = '\0';
+	for (size_t i = 0; i < dynsym->size / sizeof(*syms); i++) {
+		const Elf64_Sym *s = &syms[i];
+		const char *name;
+
+		if (s->st_name >= dynstr->size || s->st_shndx == SHN_UNDEF ||
+		    ELF64_ST_TYPE(s->st_info) != STT_OBJECT) {
+			continue;
+		}
+		name = strs + s->st_name;
+		if (strcmp(name, "_rtld_global") == 0) {
+			r->global = bias + s->st_value;
+			size_global = s->st_size;
+		} else if (strcmp(name, "_rtld_global_ro") == 0) {
+			r->global_ro = bias + s->st_value;
+			size_ro = s->st_size;
+		} else if (strcmp(name, "_r_debug") == 0) {
+			r->r_debug = bias + s->st_value;
+		}
+	}
+	free(syms);
+	free(strs);
+	for (size_t i = 0; i < sizeof(layouts) / sizeof(layouts[0]); i++) {
+		if (r->global && r->global_ro &&
+		    layouts[i].rtld_global_size == size_global &&
+		    layouts[i].rtld_global_ro_size == size_ro) {
+			r->lay = &layouts[i];
+		}
+	}
+	return 0;
+}
+
+/* Relabels the parts of [start, end) whose label is anon or `also`. */
+static int relabel(struct mm_snapshot *snap, uint64_t start, uint64_t end,
+		   enum mm_label label, enum mm_how how, const char *detail,
+		   enum mm_label also)
+{
+	for (size_t i = 0; i < snap->nmappings; i++) {
+		struct mm_mapping *m = &snap->mappings[i];
+
+		if (m->end <= start || m->start >= end) {
+			continue;
+		}
+		for (size_t j = 0; j < m->nregions; j++) {
+			struct mm_region *g = &m->regions[j];
+			uint64_t s = g->start > start ? g->start : start;
+			uint64_t e = g->end < end ? g->end : end;
+			int rc;
+
+			if (s >= e || (g->label != MM_ANON && g->label != also)) {
+				continue;
+			}
+			rc = mm_mapping_label(m, s, e, label, how, detail, 0);
+			if (rc) {
+				return rc;
+			}
+			j = (size_t)-1;	/* the regions were rebuilt: rescan */
+		}
+	}
+	return 0;
+}
+
+/* glibc 2.39+ with glibc.mem.decorate_maps names its mappings. */
+static int label_named(struct mm_classify *ctx)
+{
+	struct mm_snapshot *snap = ctx->snap;
+
+	for (size_t i = 0; i < snap->nmappings; i++) {
+		struct mm_mapping *m = &snap->mappings[i];
+		enum mm_label label;
+		char detail[64];
+		const char *name;
+		size_t len;
+		int rc;
+
+		if (!(name = mm_anon_name(m, &len))) {
+			continue;
+		}
+		if (len == 19 && strncmp(name, "glibc: malloc arena", len) == 0) {
+			label = MM_GLIBC_ARENA;
+		} else if (len == 13 && strncmp(name, "glibc: malloc", len) == 0) {
+			label = MM_GLIBC_MMAP_CHUNK;
+		} else if (len == 20 && strncmp(name, "glibc: loader malloc", len) == 0) {
+			label = MM_LD_MALLOC;
+		} else {
+			continue;
+		}
+		if (label == MM_GLIBC_ARENA) {
+			snprintf(detail, sizeof(detail), "heap %#llx",
+				 (unsigned long long)(m->start & ~(HEAP_MAX - 1)));
+		}
+		rc = mm_mapping_reset_regions(m, label, MM_HOW_KERNEL,
+					      label == MM_GLIBC_ARENA ? detail : NULL);
+		/* Only the committed part of a heap is named: the rest of the
+		 * HEAP_MAX block is its PROT_NONE reservation. */
+		if (!rc && label == MM_GLIBC_ARENA && !(m->start & (HEAP_MAX - 1))) {
+			rc = mm_snapshot_label(snap, m->end, m->start + HEAP_MAX,
+					       MM_GLIBC_ARENA, MM_HOW_HEURISTIC, detail,
+					       MM_ONLY_ANON);
+		}
+		if (rc) {
+			return rc;
+		}
+	}
+	return 0;
+}
+
+static bool region_is_anon(const struct mm_mapping *m, uint64_t addr)
+{
+	for (size_t i = 0; i < m->nregions; i++) {
+		if (m->regions[i].start <= addr && addr < m->regions[i].end) {
+			return m->regions[i].label == MM_ANON;
+		}
+	}
+	return false;
+}
+
+/* glibc's DEFAULT_MMAP_THRESHOLD_MIN. */
+#define MMAP_THRESHOLD_MIN (128 * 1024)
+
+/* Header reads look only at pages pagemap says are in RAM, so walking
+ * untouched memory neither faults it in nor swaps it back. */
+struct scan {
+	struct mm_classify *ctx;
+	uint64_t page;
+	struct mm_pagemap pm;	/* without it (no permission): read anyway */
+};
+
+static bool present(struct scan *s, uint64_t addr)
+{
+	return mm_pagemap_present(&s->pm, addr, true);
+}
+
+/* A non-main arena heap: HEAP_MAX bytes at a HEAP_MAX-aligned address,
+ * committed rw from the start, PROT_NONE (MAP_NORESERVE) after.  Exact when
+ * its heap_info reads back consistently. */
+static int label_arenas(struct mm_classify *ctx)
+{
+	struct mm_snapshot *snap = ctx->snap;
+	uint64_t page = snap->page_size ? snap->page_size : 4096;
+	struct scan s = { .ctx = ctx, .page = page };
+	int rc = 0;
+
+	if (ctx->target->no_mem || ctx->target->captured) {
+		s.pm.fd = -1;
+	} else if ((rc = mm_pagemap_open(&s.pm, ctx->target, page))) {
+		return rc;
+	}
+	for (size_t i = 0; !rc && i < snap->nmappings; i++) {
+		struct mm_mapping *m = &snap->mappings[i];
+		uint64_t hi[5], block = m->start, committed;
+		enum mm_how how = MM_HOW_HEURISTIC;
+		char detail[96] = "";
+
+		if ((block & (HEAP_MAX - 1)) || !mm_mapping_is_anon_private(m) ||
+		    m->perms[0] != 'r' || m->perms[1] != 'w' ||
+		    !region_is_anon(m, block)) {
+			continue;
+		}
+		/* glibc wrote heap_info: a page not in RAM is read by shape. */
+		s.pm.limit = m->end;
+		if (present(&s, block) &&
+		    mm_target_read(ctx->target, block, hi, sizeof(hi)) == 0) {
+			uint64_t ar = hi[0], prev = hi[1], size = hi[2], mprot = hi[3];
+			/* heap_info is 48 bytes since glibc 2.35 (pagesize was
+			 * added: the page size, or the huge page size with the
+			 * hugetlb tunable), 32 before; an arena's first heap
+			 * holds its malloc_state right after it. */
+			bool ps = hi[4] >= page && !(hi[4] & (hi[4] - 1));
+			bool first = (ar == block + 48 && ps) || ar == block + 32;
+
+			if (ar && size && size <= mprot && mprot <= HEAP_MAX &&
+			    !(mprot & (page - 1)) &&
+			    (first ? !prev : (prev && !(prev & (HEAP_MAX - 1))))) {
+				how = MM_HOW_RUNTIME;
+				if (first) {
+					snprintf(detail, sizeof(detail), "arena %#llx",
+						 (unsigned long long)ar);
+				} else {
+					snprintf(detail, sizeof(detail),
+						 "arena %#llx, extra heap %#llx",
+						 (unsigned long long)ar,
+						 (unsigned long long)block);
+				}
+			} else {
+				continue;	/* readable, and not a heap */
+			}
+		} else {
+			/* By shape: the rest of the block reserved right after. */
+			struct mm_mapping *n = i + 1 < snap->nmappings ? m + 1 : NULL;
+
+			/* MAP_NORESERVE (VmFlags nr) tells a heap from a Go
+			 * arena, which has the same shape. */
+			committed = mm_mapping_size(m);
+			if (committed > HEAP_MAX || !mm_mapping_has_flag(m, "nr") ||
+			    (committed < HEAP_MAX &&
+			     (!n || n->start != m->end || n->end != block + HEAP_MAX ||
+			      !mm_mapping_is_reserved(n) || !mm_mapping_is_anon_private(n) ||
+			      !mm_mapping_has_flag(n, "nr")))) {
+				continue;
+			}
+			snprintf(detail, sizeof(detail), "heap %#llx",
+				 (unsigned long long)block);
+		}
+		rc = mm_snapshot_label(snap, block, block + HEAP_MAX, MM_GLIBC_ARENA,
+				       how, detail, MM_ONLY_ANON);
+	}
+	mm_pagemap_close(&s.pm);
+	return rc;
+}
+
+/* A chunk header at p that says "mmapped chunk ending at or before end". */
+static uint64_t chunk_at(struct scan *s, uint64_t p, uint64_t end)
+{
+	uint64_t h[2], size;
+
+	if (!present(s, p) || mm_target_read(s->ctx->target, p, h, sizeof(h))) {
+		return 0;
+	}
+	size = h[1] & ~SIZE_BITS;
+	if (h[0] != 0 || (h[1] & SIZE_BITS) != IS_MMAPPED || !size ||
+	    (size & (s->page - 1)) || size > end - p) {
+		return 0;
+	}
+	return size;
+}
+
+/* Follows headers from p: the chain of chunks must end exactly at end. */
+static bool chunk_chain(struct scan *s, uint64_t p, uint64_t end)
+{
+	for (int n = 0; p < end && n < 4096; n++) {
+		uint64_t size = chunk_at(s, p, end);
+
+		if (!size) {
+			return false;
+		}
+		p += size;
+	}
+	return p == end;
+}
+
+static int label_chain(struct scan *s, uint64_t p, uint64_t end)
+{
+	while (p < end) {
+		uint64_t size = chunk_at(s, p, end);
+		char detail[64];
+		int rc;
+
+		if (!size) {
+			break;
+		}
+		/* The address keeps merged neighbours apart. */
+		snprintf(detail, sizeof(detail), "chunk %#llx, %llu bytes",
+			 (unsigned long long)p, (unsigned long long)size);
+		rc = mm_snapshot_label(s->ctx->snap, p, p + size, MM_GLIBC_MMAP_CHUNK,
+				       MM_HOW_RUNTIME, detail, MM_ONLY_ANON);
+		if (rc) {
+			return rc;
+		}
+		p += size;
+	}
+	return 0;
+}
+
+/* A malloc above the mmap threshold gets its own mmap, headed by a chunk
+ * header (prev_size 0, size | IS_MMAPPED).  The kernel merges neighbouring
+ * ones, so each still-anon run of an rw mapping is walked chunk by chunk;
+ * a run (up to 64 MiB) whose start is something else is searched page by
+ * page for a chain of headers reaching exactly the run's end. */
+static int label_chunks(struct mm_classify *ctx)
+{
+	struct mm_snapshot *snap = ctx->snap;
+	struct scan s = { .ctx = ctx };
+	int rc = 0;
+
+	s.page = snap->page_size ? snap->page_size : 4096;
+	if (ctx->target->no_mem || ctx->target->captured) {
+		return 0;
+	}
+	if ((rc = mm_pagemap_open(&s.pm, ctx->target, s.page))) {
+		return rc;
+	}
+	for (size_t i = 0; !rc && i < snap->nmappings; i++) {
+		struct mm_mapping *m = &snap->mappings[i];
+
+		if (!mm_mapping_is_anon_private(m) || m->perms[0] != 'r' || m->perms[1] != 'w') {
+			continue;
+		}
+		for (size_t j = 0; !rc && j < m->nregions; j++) {
+			uint64_t a = m->regions[j].start, b = m->regions[j].end, p;
+
+			/* Chunks are whole pages; other labels may end mid-page.
+			 * glibc mmaps no chunk below its threshold, 128 KiB unless
+			 * the program lowered it (mallopt): smaller runs stay anon
+			 * rather than cost a read each (60,000 mappings). */
+			a = (a + s.page - 1) & ~(s.page - 1);
+			b &= ~(s.page - 1);
+			if (m->regions[j].label != MM_ANON || a >= b ||
+			    b - a < MMAP_THRESHOLD_MIN) {
+				continue;
+			}
+			s.pm.limit = b;
+			if (chunk_chain(&s, a, b)) {
+				p = a;
+			} else if (b - a <= (64ULL << 20)) {
+				for (p = a + s.page; p < b && !chunk_chain(&s, p, b);
+				     p += s.page) {
+					;
+				}
+			} else {
+				continue;
+			}
+			if (p >= b) {
+				continue;
+			}
+			rc = label_chain(&s, p, b);
+			/* The regions were rebuilt: go on after the chain. */
+			for (size_t k = 0; k < m->nregions; k++) {
+				if (m->regions[k].end >= b) {
+					j = k;
+					break;
+				}
+			}
+		}
+	}
+	mm_pagemap_close(&s.pm);
+	return rc;
+}
+
+/* The main thread's static TLS: ld.so's _dl_allocate_tls_storage takes
+ * static_size + static_align + 8 bytes from its minimal malloc and keeps the
+ * allocation's address right after the TCB (struct pthread, at the thread
+ * pointer); the TCB must sit where that allocation puts it. */
+static int label_tls(struct mm_classify *ctx, const struct mm_rtld *r,
+		     const struct mm_pthread *pt, size_t npt)
+{
+	const struct mm_glibc_layout *L = r->lay;
+	struct mm_snapshot *snap = ctx->snap;
+	uint64_t page = snap->page_size ? snap->page_size : 4096;
+	uint64_t ssize, salign, alloc, n, aligned, tls_end, block_end;
+	const struct mm_pthread *main_pd = NULL;
+	char detail[96];
+	int rc;
+
+	for (size_t i = 0; i < npt; i++) {
+		/* The main thread's descriptor has no stack block of its own
+		 * (its tid may be another pid namespace's). */
+		if (pt[i].list == MM_PT_USER && !pt[i].stackblock) {
+			main_pd = &pt[i];
+		}
+	}
+	if (!main_pd ||
+	    mm_read_word(ctx, r->global_ro + L->tls_static_size, &ssize) ||
+	    mm_read_word(ctx, r->global_ro + L->tls_static_align, &salign) ||
+	    mm_read_word(ctx, main_pd->pd + L->pd_size, &alloc) ||
+	    !salign || (salign & (salign - 1)) || salign > (1 << 20) ||
+	    ssize > (64 << 20)) {
+		return 0;
+	}
+	n = ssize + salign + 8;
+	aligned = (alloc + salign - 1) & ~(salign - 1);
+	if (aligned + ssize - L->pd_size != main_pd->pd) {
+		return 0;	/* the TCB is not where this allocation puts it */
+	}
+	/* Byte-exact: the rest of the pages around it is the minimal
+	 * malloc's block too (blocks are whole pages), so ld.malloc. */
+	tls_end = (alloc + n + page - 1) & ~(page - 1);
+	snprintf(detail, sizeof(detail), "main thread TLS and TCB %#llx",
+		 (unsigned long long)main_pd->pd);
+	rc = relabel(snap, alloc, alloc + n, MM_LD_TLS, MM_HOW_RUNTIME, detail,
+		     MM_LD_MALLOC);
+	if (!rc) {
+		rc = mm_snapshot_label(snap, alloc & ~(page - 1), alloc, MM_LD_MALLOC,
+				       MM_HOW_RUNTIME, "ld.so minimal malloc",
+				       MM_ONLY_ANON);
+	}
+	if (!rc) {
+		rc = mm_snapshot_label(snap, alloc + n, tls_end, MM_LD_MALLOC,
+				       MM_HOW_RUNTIME, "ld.so minimal malloc",
+				       MM_ONLY_ANON);
+	}
+	if (rc || (alloc & (page - 1))) {
+		return rc;
+	}
+	/* A page-aligned allocation came from a fresh block: the minimal
+	 * malloc maps what it needs rounded up to pages, plus a spare page
+	 * that takes the dtv and later small allocations. */
+	block_end = alloc + ((n + page - 1) & ~(page - 1)) + page;
+	rc = mm_snapshot_label(snap, tls_end, block_end, MM_LD_MALLOC, MM_HOW_RUNTIME,
+			       "ld.so minimal malloc", MM_ONLY_ANON);
+	return rc;
+}
+
+/* Pages holding what ld.so allocated at start-up with its minimal malloc:
+ * the link_maps of the objects it loaded and their names, search lists,
+ * version tables and init/fini arrays.  Objects dlopen'd later use the real
+ * malloc, whose memory is labelled before this runs.  Only the pages these
+ * objects are known to span are labelled, and what the block rule proves:
+ * the rest of a minimal-malloc block cannot be told from an anonymous
+ * neighbour the kernel merged in. */
+struct span {
+	uint64_t start, len;
+};
+
+static int add_span(struct span **v, size_t *n, size_t *alloc, uint64_t p,
+		    uint64_t len)
+{
+	if (!p) {
+		return 0;
+	}
+	if (*n == *alloc) {
+		size_t na = *alloc ? *alloc * 2 : 64;
+		struct span *nv = reallocarray(*v, na, sizeof(**v));
+
+		if (!nv) {
+			return -ENOMEM;
+		}
+		*v = nv;
+		*alloc = na;
+	}
+	(*v)[(*n)++] = (struct span){ p, len };
+	return 0;
+}
+
+static int label_ld_malloc(struct mm_classify *ctx, const struct mm_rtld *r)
+{
+	const struct mm_glibc_layout *L = r->lay;
+	struct mm_snapshot *snap = ctx->snap;
+	uint64_t page = snap->page_size ? snap->page_size : 4096;
+	struct span *v = NULL;
+	size_t n = 0, alloc = 0;
+	uint64_t lm;
+	int rc = 0;
+
+	if (!r->r_debug || mm_read_word(ctx, r->r_debug + 8, &lm)) {
+		return 0;
+	}
+	for (int steps = 0; lm && steps < 4096 && !rc; steps++) {
+		const uint32_t offs[] = { L->lm_name, L->lm_libname,
+					  L->lm_searchlist_list, L->lm_versions,
+					  L->lm_initfini };
+		uint64_t w;
+
+		/* A link_map reaches at least past its l_initfini. */
+		rc = add_span(&v, &n, &alloc, lm, L->lm_initfini + 8);
+		for (size_t f = 0; !rc && f < sizeof(offs) / sizeof(offs[0]); f++) {
+			if (!mm_read_word(ctx, lm + offs[f], &w)) {
+				rc = add_span(&v, &n, &alloc, w, 1);
+			}
+		}
+		if (rc || mm_read_word(ctx, lm + L->lm_next, &lm)) {
+			break;
+		}
+	}
+	for (size_t i = 0; !rc && i < n; i++) {
+		struct mm_mapping *m = mm_snapshot_find(snap, v[i].start);
+		uint64_t a = v[i].start & ~(page - 1);
+		uint64_t b = (v[i].start + v[i].len + page - 1) & ~(page - 1);
+
+		if (!m || !mm_mapping_is_anon_private(m) || !region_is_anon(m, v[i].start)) {
+			continue;
+		}
+		/* A block is one mmap of at least a page plus its spare page.
+		 * One that holds the mapping's first page starts there, so its
+		 * first two pages are the loader's whatever merged after it. */
+		if (a == m->start && b < a + 2 * page) {
+			b = a + 2 * page;
+		}
+		rc = mm_mapping_label(m, a, b, MM_LD_MALLOC, MM_HOW_RUNTIME,
+				      "ld.so minimal malloc", MM_ONLY_ANON);
+	}
+	free(v);
+	return rc;
+}
+
+int mm_label_glibc(struct mm_classify *ctx)
+{
+	struct mm_pthread *pt = NULL;
+	struct mm_rtld r;
+	size_t npt = 0;
+	int rc;
+
+	rc = label_named(ctx);
+	if (rc) {
+		return rc;
+	}
+	rc = mm_rtld_find(ctx, &r);
+	if (rc == -ENOMEM) {
+		return rc;
+	}
+	if (rc) {
+		r = (struct mm_rtld){ 0 };
+	}
+	rc = label_arenas(ctx);
+	if (!rc && r.lay && mm_glibc_pthreads(ctx, &r, 1u << MM_PT_USER, &pt, &npt) == 0) {
+		rc = label_tls(ctx, &r, pt, npt);
+	}
+	free(pt);
+	if (!rc) {
+		rc = label_chunks(ctx);
+	}
+	if (!rc && r.lay) {
+		rc = label_ld_malloc(ctx, &r);
+	}
+	return rc;
+}

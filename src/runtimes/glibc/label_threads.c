@@ -1,0 +1,605 @@
+/* label_threads.c: thread stacks and their guard pages.  Three sources, the
+ * strongest first: glibc's names for stack mappings (glibc 2.39+ with
+ * decorate_maps), glibc's own list of thread descriptors read from the
+ * target, and each thread's stack pointer from /proc/PID/task/TID matched
+ * with the shape glibc gives a stack (a PROT_NONE guard right below). */
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "runtimes/glibc/glibc_layout.h"
+
+struct task {
+	pid_t tid;
+	pid_t nstid;		/* the tid in the target's own pid namespace */
+	char comm[64];
+	uint64_t sp;		/* 0: unknown (running, or not permitted) */
+	bool sp_read;
+	bool placed;		/* its stack is labelled */
+};
+
+struct tasks {
+	struct task *v;
+	size_t n;
+};
+
+/* Reads a small file below the target's directory into buf, NUL-ended.
+ * Returns the length or -errno. */
+static ssize_t read_small(const struct mm_target *t, const char *rel,
+			  char *buf, size_t size)
+{
+	int fd = mm_target_open(t, rel, O_RDONLY);
+	ssize_t n, got = 0;
+
+	if (fd < 0) {
+		return fd;
+	}
+	while ((size_t)got < size - 1 &&
+	       (n = read(fd, buf + got, size - 1 - (size_t)got)) != 0) {
+		if (n < 0) {
+			if (errno == EINTR) {
+				continue;
+			}
+			n = -errno;
+			close(fd);
+			return n;
+		}
+		got += n;
+	}
+	close(fd);
+	buf[got] = '\0';
+	return got;
+}
+
+/* "nr a1 .. a6 sp pc" while in a syscall, "-1 sp pc" while blocked
+ * elsewhere, "running" otherwise: the SP is the next-to-last field. */
+static uint64_t syscall_sp(const char *s)
+{
+	uint64_t f[9];
+	int n = 0;
+	char *end;
+
+	while (n < 9) {
+		while (isspace((unsigned char)*s)) {
+			s++;
+		}
+		if (!*s) {
+			break;
+		}
+		errno = 0;
+		f[n] = strtoull(s, &end, 0);	/* "-1" parses, as 2^64 - 1 */
+		if (end == s || errno) {
+			return 0;
+		}
+		n++;
+		s = end;
+	}
+	return n >= 3 ? f[n - 2] : 0;
+}
+
+/* kstkesp, field 29 of stat; zero on most kernels unless dumping core. */
+static uint64_t stat_sp(const char *s)
+{
+	const char *p = strrchr(s, ')');
+	int field = 2;
+
+	if (!p) {
+		return 0;
+	}
+	p++;
+	while (*p && field < 29) {
+		while (*p == ' ') {
+			p++;
+		}
+		if (++field == 29) {
+			return strtoull(p, NULL, 10);
+		}
+		while (*p && *p != ' ') {
+			p++;
+		}
+	}
+	return 0;
+}
+
+static int nstid_cmp(const void *a, const void *b)
+{
+	const struct task *x = a, *y = b;
+
+	return (x->nstid > y->nstid) - (x->nstid < y->nstid);
+}
+
+/* The last field of status's NSpid line: the id in the innermost pid
+ * namespace (fallback when there is none); *depth gets the field count. */
+static pid_t nspid_last(const char *status, pid_t fallback, int *depth)
+{
+	const char *p = strstr(status, "\nNSpid:"), *eol, *last = NULL;
+	int n = 0;
+
+	if (depth) {
+		*depth = 1;
+	}
+	if (!p) {
+		return fallback;
+	}
+	eol = strchr(p + 1, '\n');
+	for (p += 7; *p && p != eol; p++) {
+		if (isdigit((unsigned char)*p) && !isdigit((unsigned char)p[-1])) {
+			last = p;
+			n++;
+		}
+	}
+	if (depth) {
+		*depth = n;
+	}
+	return last ? (pid_t)strtol(last, NULL, 10) : fallback;
+}
+
+static int read_tasks(struct mm_target *t, struct tasks *ts)
+{
+	int fd = mm_target_open(t, "task", O_RDONLY | O_DIRECTORY);
+	struct dirent *de;
+	size_t alloc = 0;
+	bool other_ns = false;
+	DIR *d;
+
+	ts->v = NULL;
+	ts->n = 0;
+	/* Only a target in another pid namespace needs each task's NSpid. */
+	if (fd >= 0) {
+		char buf[4096];
+		int depth = 1;
+
+		if (read_small(t, "status", buf, sizeof(buf)) > 0) {
+			nspid_last(buf, 0, &depth);
+		}
+		other_ns = depth > 1;
+	}
+	if (fd < 0) {
+		return fd == -ENOMEM ? fd : 0;	/* no task/: nothing to place */
+	}
+	d = fdopendir(fd);
+	if (!d) {
+		close(fd);
+		return 0;
+	}
+	while ((de = readdir(d))) {
+		char rel[64], buf[4096];
+		struct task *k;
+		char *end;
+		long tid = strtol(de->d_name, &end, 10);
+
+		if (end == de->d_name || *end || tid <= 0) {
+			continue;
+		}
+		if (ts->n == alloc) {
+			size_t na = alloc ? alloc * 2 : 16;
+			struct task *nv = reallocarray(ts->v, na, sizeof(*nv));
+
+			if (!nv) {
+				closedir(d);
+				return -ENOMEM;
+			}
+			ts->v = nv;
+			alloc = na;
+		}
+		k = &ts->v[ts->n++];
+		*k = (struct task){ .tid = (pid_t)tid };
+		snprintf(rel, sizeof(rel), "task/%ld/comm", tid);
+		if (read_small(t, rel, k->comm, sizeof(k->comm)) > 0) {
+			k->comm[strcspn(k->comm, "\n")] = '\0';
+		}
+		/* glibc stores the tid of the target's namespace. */
+		k->nstid = (pid_t)tid;
+		if (other_ns) {
+			snprintf(rel, sizeof(rel), "task/%ld/status", tid);
+			if (read_small(t, rel, buf, sizeof(buf)) > 0) {
+				k->nstid = nspid_last(buf, (pid_t)tid, NULL);
+			}
+		}
+	}
+	closedir(d);
+	qsort(ts->v, ts->n, sizeof(*ts->v), nstid_cmp);
+	return 0;
+}
+
+/* The task whose tid inside the target's pid namespace is nstid. */
+static struct task *find_nstask(struct tasks *ts, pid_t nstid)
+{
+	struct task key = { .nstid = nstid };
+
+	return ts->n ? bsearch(&key, ts->v, ts->n, sizeof(*ts->v), nstid_cmp) : NULL;
+}
+
+static void task_detail(const struct task *k, pid_t tid, char *buf, size_t size)
+{
+	if (k && k->comm[0]) {
+		snprintf(buf, size, "tid %d %s", (int)tid, k->comm);
+	} else {
+		snprintf(buf, size, "tid %d", (int)tid);
+	}
+}
+
+/* The label of the region holding addr, or -1 when nothing is mapped. */
+static int label_at(const struct mm_snapshot *snap, uint64_t addr)
+{
+	const struct mm_mapping *m = mm_snapshot_find(snap, addr);
+
+	if (!m) {
+		return -1;
+	}
+	for (size_t i = 0; i < m->nregions; i++) {
+		if (m->regions[i].start <= addr && addr < m->regions[i].end) {
+			return (int)m->regions[i].label;
+		}
+	}
+	return (int)MM_ANON;
+}
+
+static int label_stack(struct mm_snapshot *snap, uint64_t block, uint64_t size,
+		       uint64_t guard, enum mm_how how, const char *detail)
+{
+	int rc = 0;
+
+	if (guard) {
+		rc = mm_snapshot_label(snap, block, block + guard, MM_THREAD_GUARD,
+				       how, detail, MM_ONLY_ANON);
+	}
+	if (!rc) {
+		rc = mm_snapshot_label(snap, block + guard, block + size,
+				       MM_THREAD_STACK, how, detail, MM_ONLY_ANON);
+	}
+	return rc;
+}
+
+/* The PROT_NONE anonymous mapping ending where m starts, or NULL. */
+static struct mm_mapping *guard_below(struct mm_snapshot *snap, struct mm_mapping *m)
+{
+	size_t i = (size_t)(m - snap->mappings);
+	struct mm_mapping *g;
+
+	if (i == 0) {
+		return NULL;
+	}
+	g = &snap->mappings[i - 1];
+	if (g->end != m->start || !mm_mapping_is_anon_private(g) || !mm_mapping_is_reserved(g)) {
+		return NULL;
+	}
+	return g;
+}
+
+/* glibc 2.39+ names: " glibc: pthread stack: TID", " glibc: pthread user
+ * stack: TID", " glibc: unused stack".  The guard below stays unnamed. */
+static int label_named(struct mm_classify *ctx, struct tasks *ts)
+{
+	struct mm_snapshot *snap = ctx->snap;
+
+	for (size_t i = 0; i < snap->nmappings; i++) {
+		struct mm_mapping *m = &snap->mappings[i], *g;
+		const char *name, *num = NULL;
+		char detail[96];
+		size_t len;
+		int rc;
+
+		if (!(name = mm_anon_name(m, &len))) {
+			continue;
+		}
+		if (len > 22 && strncmp(name, "glibc: pthread stack: ", 22) == 0) {
+			num = name + 22;
+		} else if (len > 27 && strncmp(name, "glibc: pthread user stack: ", 27) == 0) {
+			num = name + 27;
+		} else if (len == 19 && strncmp(name, "glibc: unused stack", 19) == 0) {
+			snprintf(detail, sizeof(detail), "unused (cached) stack");
+		} else {
+			continue;
+		}
+		if (num) {
+			/* glibc names the tid of the target's pid namespace. */
+			pid_t tid = (pid_t)strtol(num, NULL, 10);
+			struct task *k = find_nstask(ts, tid);
+
+			task_detail(k, k ? k->tid : tid, detail, sizeof(detail));
+			if (k) {
+				k->placed = true;
+			}
+		}
+		rc = mm_mapping_reset_regions(m, MM_THREAD_STACK, MM_HOW_KERNEL, detail);
+		if (!rc && (g = guard_below(snap, m))) {
+			rc = mm_mapping_label(g, g->start, g->end, MM_THREAD_GUARD,
+					      MM_HOW_HEURISTIC, detail, MM_ONLY_ANON);
+		}
+		if (rc) {
+			return rc;
+		}
+	}
+	return 0;
+}
+
+static int label_descriptors(struct mm_classify *ctx, struct tasks *ts)
+{
+	struct mm_rtld r;
+	struct mm_pthread *pt = NULL;
+	size_t n = 0;
+	int rc;
+
+	rc = mm_rtld_find(ctx, &r);
+	if (rc == -ENOENT || (!rc && !r.lay)) {
+		return 0;
+	}
+	if (rc) {
+		return rc;
+	}
+	rc = mm_glibc_pthreads(ctx, &r, MM_PT_ALL, &pt, &n);
+	if (rc == -ENOMEM) {
+		return rc;
+	}
+	for (size_t i = 0; !rc && i < n; i++) {
+		const struct mm_pthread *p = &pt[i];
+		struct task *k = p->tid > 0 ? find_nstask(ts, p->tid) : NULL;
+		char detail[96];
+
+		/* The main thread's stack is the kernel's [stack]. */
+		if (!p->stackblock || !p->stackblock_size) {
+			continue;
+		}
+		if (p->list == MM_PT_CACHE) {
+			snprintf(detail, sizeof(detail), "unused (cached) stack");
+		} else if (p->tid <= 0 || !k) {
+			snprintf(detail, sizeof(detail), "exited thread, not joined");
+		} else {
+			task_detail(k, k->tid, detail, sizeof(detail));
+			k->placed = true;
+		}
+		rc = label_stack(ctx->snap, p->stackblock, p->stackblock_size,
+				 p->guardsize, MM_HOW_RUNTIME, detail);
+	}
+	free(pt);
+	return rc == -ENOMEM ? rc : 0;
+}
+
+/* Reading task/TID/syscall waits until the thread is off the CPU: done
+ * only for threads the descriptors did not place. */
+static uint64_t task_sp(struct mm_target *t, struct task *k)
+{
+	char rel[64], buf[1024];
+
+	if (k->sp_read) {
+		return k->sp;
+	}
+	k->sp_read = true;
+	snprintf(rel, sizeof(rel), "task/%d/syscall", (int)k->tid);
+	if (read_small(t, rel, buf, sizeof(buf)) > 0) {
+		k->sp = syscall_sp(buf);
+	}
+	snprintf(rel, sizeof(rel), "task/%d/stat", (int)k->tid);
+	if (!k->sp && read_small(t, rel, buf, sizeof(buf)) > 0) {
+		k->sp = stat_sp(buf);
+	}
+	return k->sp;
+}
+
+/* What the stack pointer says: the anonymous rw mapping holding it is the
+ * stack when glibc's shape is there (a PROT_NONE guard right below), or
+ * when the kernel marked it as MAP_STACK memory (VmFlags nh) itself. */
+static int label_by_sp(struct mm_classify *ctx, struct tasks *ts)
+{
+	struct mm_snapshot *snap = ctx->snap;
+
+	for (size_t i = 0; i < ts->n; i++) {
+		struct task *k = &ts->v[i];
+		struct mm_mapping *m, *g;
+		char detail[96];
+		int rc;
+
+		if (k->placed || !task_sp(ctx->target, k) ||
+		    !(m = mm_snapshot_find(snap, k->sp))) {
+			continue;
+		}
+		if (!mm_mapping_is_anon_private(m) || m->perms[0] != 'r' || m->perms[1] != 'w' ||
+		    label_at(snap, k->sp) != MM_ANON) {
+			continue;	/* [stack], a runtime's heap, a file */
+		}
+		g = guard_below(snap, m);
+		if (!g && !mm_mapping_has_flag(m, "nh")) {
+			continue;
+		}
+		task_detail(k, k->tid, detail, sizeof(detail));
+		rc = mm_mapping_label(m, m->start, m->end, MM_THREAD_STACK,
+				      MM_HOW_HEURISTIC, detail, MM_ONLY_ANON);
+		if (!rc && g) {
+			rc = mm_mapping_label(g, g->start, g->end, MM_THREAD_GUARD,
+					      MM_HOW_HEURISTIC, detail, MM_ONLY_ANON);
+		}
+		if (rc) {
+			return rc;
+		}
+		k->placed = true;
+	}
+	return 0;
+}
+
+/* glibc's default stack size: RLIMIT_STACK's soft limit, or 2 MiB when
+ * that is unlimited (ARCH_STACK_DEFAULT_SIZE on x86_64). */
+static uint64_t default_stack_size(struct mm_target *t, uint64_t page)
+{
+	char buf[4096], *line;
+	uint64_t size = 2 << 20;
+
+	if (read_small(t, "limits", buf, sizeof(buf)) > 0 &&
+	    (line = strstr(buf, "Max stack size"))) {
+		char *p = line + strlen("Max stack size");
+
+		while (*p == ' ') {
+			p++;
+		}
+		if (isdigit((unsigned char)*p)) {
+			size = strtoull(p, NULL, 10);
+		}
+	}
+	return (size + page - 1) & ~(page - 1);
+}
+
+/* Threads not in a syscall show no stack pointer.  While some remain
+ * unplaced, a default-sized MAP_STACK-shaped mapping with a one-page guard
+ * below is taken as one of their stacks (glibc adds the guard to the
+ * default size: the rw part is that size). */
+static int label_by_shape(struct mm_classify *ctx, struct tasks *ts)
+{
+	struct mm_snapshot *snap = ctx->snap;
+	uint64_t page = snap->page_size ? snap->page_size : 4096;
+	uint64_t want = default_stack_size(ctx->target, page);
+	size_t unplaced = 0;
+
+	for (size_t i = 0; i < ts->n; i++) {
+		if (!ts->v[i].placed && ts->v[i].tid != snap->pid) {
+			unplaced++;
+		}
+	}
+	for (size_t i = 1; unplaced && i < snap->nmappings; i++) {
+		struct mm_mapping *m = &snap->mappings[i], *g;
+		int rc;
+
+		if (!mm_mapping_is_anon_private(m) || m->perms[0] != 'r' || m->perms[1] != 'w' ||
+		    m->nregions != 1 || m->regions[0].label != MM_ANON ||
+		    !(g = guard_below(snap, m)) || mm_mapping_size(g) != page ||
+		    mm_mapping_size(m) != want ||
+		    (m->vm_flags && !mm_mapping_has_flag(m, "nh"))) {
+			continue;
+		}
+		rc = mm_mapping_label(m, m->start, m->end, MM_THREAD_STACK,
+				      MM_HOW_HEURISTIC, "thread (tid unknown)",
+				      MM_ONLY_ANON);
+		if (!rc) {
+			rc = mm_mapping_label(g, g->start, g->end, MM_THREAD_GUARD,
+					      MM_HOW_HEURISTIC, "thread (tid unknown)",
+					      MM_ONLY_ANON);
+		}
+		if (rc) {
+			return rc;
+		}
+		unplaced--;
+	}
+	return 0;
+}
+
+int mm_label_threads(struct mm_classify *ctx)
+{
+	struct tasks ts;
+	int rc;
+
+	rc = read_tasks(ctx->target, &ts);
+	if (!rc) {
+		rc = label_named(ctx, &ts);
+	}
+	if (!rc) {
+		rc = label_descriptors(ctx, &ts);
+	}
+	if (!rc) {
+		rc = label_by_sp(ctx, &ts);
+	}
+	if (!rc) {
+		rc = label_by_shape(ctx, &ts);
+	}
+	free(ts.v);
+	return rc;
+}
+
+/* ld.so keeps every struct pthread on one of three lists (list_t, linked
+ * through pd->list); the head lives in _rtld_global.  Each descriptor is
+ * read with one pread: /proc/PID/mem costs a lock per read. */
+static uint64_t word_at(const uint8_t *b, uint32_t off)
+{
+	uint64_t w;
+
+	memcpy(&w, b + off, sizeof(w));
+	return w;
+}
+
+int mm_glibc_pthreads(struct mm_classify *ctx, const struct mm_rtld *r,
+		      unsigned int lists, struct mm_pthread **out, size_t *n)
+{
+	const struct mm_glibc_layout *L = r->lay;
+	const uint32_t heads[] = { L->stack_used, L->stack_user, L->stack_cache };
+	const enum mm_pthread_list kinds[] = { MM_PT_USED, MM_PT_USER, MM_PT_CACHE };
+	const uint32_t offs[] = { L->pd_tcb, L->pd_dtv, L->pd_self, L->pd_list + 8,
+				  L->pd_tid, L->pd_user_stack, L->pd_stackblock,
+				  L->pd_stackblock_size, L->pd_guardsize };
+	struct mm_pthread *v = NULL;
+	size_t nv = 0, alloc = 0, len = 0;
+	uint8_t buf[4096];
+
+	*out = NULL;
+	*n = 0;
+	for (size_t i = 0; i < sizeof(offs) / sizeof(offs[0]); i++) {
+		len = offs[i] + 8 > len ? offs[i] + 8 : len;
+	}
+	if (len > sizeof(buf)) {
+		return -ENOENT;
+	}
+	for (size_t h = 0; h < 3; h++) {
+		uint64_t head = r->global + heads[h], prev = head, node;
+		int rc;
+
+		if (!(lists & (1u << kinds[h]))) {
+			continue;
+		}
+		rc = mm_read_word(ctx, head, &node);
+
+		for (int steps = 0; !rc && node != head; steps++) {
+			uint64_t pd = node - L->pd_list;
+			struct mm_pthread p = { .pd = pd, .list = kinds[h] };
+			uint32_t tid;
+
+			if (steps > 100000) {
+				rc = -ENOENT;
+				break;
+			}
+			if ((rc = mm_target_read(ctx->target, pd, buf, len))) {
+				break;
+			}
+			/* A list that does not link back, or a descriptor that
+			 * does not point at itself, means the layout is wrong. */
+			if (word_at(buf, L->pd_list + 8) != prev ||
+			    word_at(buf, L->pd_self) != pd || word_at(buf, L->pd_tcb) != pd) {
+				rc = -ENOENT;
+				break;
+			}
+			memcpy(&tid, buf + L->pd_tid, sizeof(tid));
+			p.tid = (int32_t)tid;
+			p.user_stack = buf[L->pd_user_stack] != 0;
+			p.stackblock = word_at(buf, L->pd_stackblock);
+			p.stackblock_size = word_at(buf, L->pd_stackblock_size);
+			p.guardsize = word_at(buf, L->pd_guardsize);
+			p.dtv = word_at(buf, L->pd_dtv);
+			if (p.guardsize > p.stackblock_size) {
+				rc = -ENOENT;
+				break;
+			}
+			if (nv == alloc) {
+				size_t na = alloc ? alloc * 2 : 16;
+				struct mm_pthread *nvv = reallocarray(v, na, sizeof(*v));
+
+				if (!nvv) {
+					free(v);
+					return -ENOMEM;
+				}
+				v = nvv;
+				alloc = na;
+			}
+			v[nv++] = p;
+			prev = node;
+			node = word_at(buf, L->pd_list);
+		}
+		if (rc) {
+			free(v);
+			return rc == -ENOTSUP || rc == -EPERM || rc == -EACCES ? -ENOTSUP : -ENOENT;
+		}
+	}
+	*out = v;
+	*n = nv;
+	return 0;
+}

@@ -1,0 +1,517 @@
+/* go_dwarf.c: the symbol table and DWARF of Go executables, through libdw
+ * (the only file that includes it).  Go's debug sections are compressed;
+ * libdw inflates them.  Top-level variables and named types are indexed
+ * once by name; member paths are resolved on demand. */
+#include <dwarf.h>
+#include <elfutils/libdw.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <gelf.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "runtimes/go/go_dwarf.h"
+
+struct entry {
+	const char *name;		/* owned by libdw */
+	Dwarf_Off off;
+	bool is_var;
+};
+
+struct mm_go_dwarf {
+	Dwarf *dw;
+	Elf *elf;
+	int fd;
+	struct entry *entries;
+	size_t nentries;
+};
+
+static int cmp_entry(const void *a, const void *b)
+{
+	const struct entry *x = a, *y = b;
+
+	if (x->is_var != y->is_var) {
+		return x->is_var ? -1 : 1;
+	}
+	return strcmp(x->name, y->name);
+}
+
+static bool indexed_tag(int tag)
+{
+	switch (tag) {
+	case DW_TAG_variable:
+	case DW_TAG_structure_type:
+	case DW_TAG_typedef:
+	case DW_TAG_base_type:
+	case DW_TAG_array_type:
+	case DW_TAG_pointer_type:
+		return true;
+	default:
+		return false;
+	}
+}
+
+static int add_entry(struct mm_go_dwarf *d, size_t *alloc, const char *name,
+		     Dwarf_Off off, bool is_var)
+{
+	if (d->nentries == *alloc) {
+		size_t n = *alloc ? *alloc * 2 : 4096;
+		struct entry *e = realloc(d->entries, n * sizeof(*e));
+
+		if (!e) {
+			return -ENOMEM;
+		}
+		d->entries = e;
+		*alloc = n;
+	}
+	d->entries[d->nentries++] = (struct entry){ name, off, is_var };
+	return 0;
+}
+
+/* Only the runtime's globals and types are ever looked up: "runtime.x",
+ * "[]runtime.x", "*runtime.x".  Indexing nothing else keeps the sort small
+ * in binaries with tens of thousands of types. */
+static bool is_runtime_name(const char *name)
+{
+	name += strspn(name, "[]*");
+	return !strncmp(name, "runtime.", 8);
+}
+
+static bool cu_is_runtime(Dwarf_Die *cu)
+{
+	const char *name = dwarf_diename(cu);
+
+	return name && !strcmp(name, "runtime");
+}
+
+/* Indexes the top-level DIEs of every CU, or of the CUs named "runtime"
+ * only: Go's linker puts the runtime's variables and all type DIEs there,
+ * and skipping the rest (in a big program most of .debug_info) saves
+ * walking every function's DIEs. */
+static int build_index(struct mm_go_dwarf *d, bool runtime_only)
+{
+	Dwarf_Off off = 0, next;
+	size_t hsize, alloc = 0;
+
+	d->nentries = 0;
+	while (dwarf_nextcu(d->dw, off, &next, &hsize, NULL, NULL, NULL) == 0) {
+		Dwarf_Die cu, child;
+
+		if (dwarf_offdie(d->dw, off + hsize, &cu) &&
+		    (!runtime_only || cu_is_runtime(&cu)) &&
+		    dwarf_child(&cu, &child) == 0) {
+			do {
+				int tag = dwarf_tag(&child);
+				const char *name;
+
+				if (!indexed_tag(tag)) {
+					continue;
+				}
+				name = dwarf_diename(&child);
+				if (name && is_runtime_name(name) &&
+				    add_entry(d, &alloc, name, dwarf_dieoffset(&child),
+					      tag == DW_TAG_variable)) {
+					return -ENOMEM;
+				}
+			} while (dwarf_siblingof(&child, &child) == 0);
+		}
+		off = next;
+	}
+	if (d->nentries == 0) {
+		return -ENODATA;
+	}
+	qsort(d->entries, d->nentries, sizeof(*d->entries), cmp_entry);
+	return 0;
+}
+
+static const struct entry *lookup(const struct mm_go_dwarf *d, const char *name,
+				  bool is_var);
+
+/* The runtime CUs first; everything when they lack what is looked up. */
+static int index_runtime(struct mm_go_dwarf *d)
+{
+	int err = build_index(d, true);
+
+	if (err == -ENOMEM) {
+		return err;
+	}
+	if (err || !lookup(d, "runtime.mheap_", true) || !lookup(d, "runtime.heapArena", false)) {
+		err = build_index(d, false);
+	}
+	return err;
+}
+
+/* Debug sections libdw needs to read DIEs and their names. */
+static bool needed_section(const char *name)
+{
+	static const char *const keep[] = {
+		"info", "abbrev", "str", "line_str", "str_offsets", "addr",
+	};
+
+	if (!strncmp(name, ".zdebug_", 8)) {
+		name += 8;
+	} else if (!strncmp(name, ".debug_", 7)) {
+		name += 7;
+	} else {
+		return true;
+	}
+	for (size_t i = 0; i < sizeof(keep) / sizeof(keep[0]); i++) {
+		if (!strcmp(name, keep[i])) {
+			return true;
+		}
+	}
+	return false;
+}
+
+/* libdw inflates every compressed debug section when it opens a file: in
+ * a big Go binary that is ~100 MB, mostly .debug_loc and .debug_line,
+ * which are never read here.  The file is mapped privately and those
+ * sections are marked SHT_NOBITS in memory, which libdw skips. */
+static int open_elf(struct mm_go_dwarf *d)
+{
+	size_t shstrndx;
+	Elf_Scn *scn = NULL;
+
+	if (elf_version(EV_CURRENT) == EV_NONE) {
+		return -ENOTSUP;
+	}
+	d->elf = elf_begin(d->fd, ELF_C_READ_MMAP_PRIVATE, NULL);
+	if (!d->elf || elf_kind(d->elf) != ELF_K_ELF || elf_getshdrstrndx(d->elf, &shstrndx)) {
+		return -ENODATA;
+	}
+	while ((scn = elf_nextscn(d->elf, scn))) {
+		GElf_Shdr sh;
+		const char *name;
+
+		if (!gelf_getshdr(scn, &sh) || sh.sh_type == SHT_NOBITS) {
+			continue;
+		}
+		name = elf_strptr(d->elf, shstrndx, sh.sh_name);
+		if (name && !needed_section(name)) {
+			sh.sh_type = SHT_NOBITS;
+			gelf_update_shdr(scn, &sh);
+		}
+	}
+	return 0;
+}
+
+int mm_go_dwarf_open_fd(int fd, struct mm_go_dwarf **out)
+{
+	struct mm_go_dwarf *d;
+	int err;
+
+	*out = NULL;
+	d = calloc(1, sizeof(*d));
+	if (!d) {
+		return -ENOMEM;
+	}
+	d->fd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+	if (d->fd < 0) {
+		err = -errno;
+		free(d);
+		return err;
+	}
+	err = open_elf(d);
+	if (!err) {
+		d->dw = dwarf_begin_elf(d->elf, DWARF_C_READ, NULL);
+		err = d->dw ? index_runtime(d) : -ENODATA;
+	}
+	if (err) {
+		mm_go_dwarf_close(d);
+		return err;
+	}
+	*out = d;
+	return 0;
+}
+
+int mm_go_dwarf_open(const struct mm_elf *e, struct mm_go_dwarf **out)
+{
+	return mm_go_dwarf_open_fd(mm_elf_fd(e), out);
+}
+
+void mm_go_dwarf_close(struct mm_go_dwarf *d)
+{
+	if (!d) {
+		return;
+	}
+	if (d->dw) {
+		dwarf_end(d->dw);
+	}
+	if (d->elf) {
+		elf_end(d->elf);
+	}
+	if (d->fd >= 0) {
+		close(d->fd);
+	}
+	free(d->entries);
+	free(d);
+}
+
+static const struct entry *lookup(const struct mm_go_dwarf *d, const char *name,
+				  bool is_var)
+{
+	struct entry key = { name, 0, is_var };
+
+	return bsearch(&key, d->entries, d->nentries, sizeof(key), cmp_entry);
+}
+
+static bool type_of(Dwarf_Die *die, Dwarf_Die *type)
+{
+	Dwarf_Attribute a;
+
+	return dwarf_attr_integrate(die, DW_AT_type, &a) && dwarf_formref_die(&a, type);
+}
+
+static uint64_t size_of(Dwarf_Die *type)
+{
+	Dwarf_Die t;
+	Dwarf_Word sz;
+
+	if (dwarf_peel_type(type, &t) != 0) {
+		return 0;
+	}
+	if (dwarf_aggregate_size(&t, &sz) == 0) {
+		return sz;
+	}
+	if (dwarf_tag(&t) == DW_TAG_pointer_type) {
+		return 8;
+	}
+	return 0;
+}
+
+/* A member of struct type by name; its offset and type. */
+static int member(Dwarf_Die *type, const char *name, size_t nlen,
+		  uint64_t *off, Dwarf_Die *mtype)
+{
+	Dwarf_Die t, c;
+
+	if (dwarf_peel_type(type, &t) != 0 || dwarf_tag(&t) != DW_TAG_structure_type) {
+		return -EINVAL;
+	}
+	if (dwarf_child(&t, &c) != 0) {
+		return -ENOENT;
+	}
+	do {
+		const char *n;
+		Dwarf_Attribute a;
+		Dwarf_Word w = 0;
+
+		if (dwarf_tag(&c) != DW_TAG_member) {
+			continue;
+		}
+		n = dwarf_diename(&c);
+		if (!n || strlen(n) != nlen || memcmp(n, name, nlen)) {
+			continue;
+		}
+		if (dwarf_attr(&c, DW_AT_data_member_location, &a) &&
+		    dwarf_formudata(&a, &w) != 0) {
+			return -EINVAL;
+		}
+		if (!type_of(&c, mtype)) {
+			return -EINVAL;
+		}
+		*off = w;
+		return 0;
+	} while (dwarf_siblingof(&c, &c) == 0);
+	return -ENOENT;
+}
+
+static uint64_t array_count(Dwarf_Die *arr)
+{
+	Dwarf_Die c;
+
+	if (dwarf_child(arr, &c) != 0) {
+		return 0;
+	}
+	do {
+		Dwarf_Attribute a;
+		Dwarf_Word w;
+
+		if (dwarf_tag(&c) != DW_TAG_subrange_type) {
+			continue;
+		}
+		if (dwarf_attr(&c, DW_AT_count, &a) && dwarf_formudata(&a, &w) == 0) {
+			return w;
+		}
+		if (dwarf_attr(&c, DW_AT_upper_bound, &a) && dwarf_formudata(&a, &w) == 0) {
+			return w + 1;
+		}
+	} while (dwarf_siblingof(&c, &c) == 0);
+	return 0;
+}
+
+/* A Go slice is a struct {array *T; len, cap int}: the size of T. */
+static bool slice_elem_size(Dwarf_Die *t, uint64_t *size)
+{
+	Dwarf_Die at, pt, elem;
+	uint64_t off;
+
+	if (member(t, "array", 5, &off, &at) || dwarf_peel_type(&at, &pt) != 0 ||
+	    dwarf_tag(&pt) != DW_TAG_pointer_type || !type_of(&pt, &elem)) {
+		return false;
+	}
+	*size = size_of(&elem);
+	return true;
+}
+
+static void describe(Dwarf_Die *type, struct mm_go_type *out)
+{
+	Dwarf_Die t, elem, et;
+	uint64_t sz;
+
+	out->size = size_of(type);
+	out->count = out->elem_size = out->elem_target_size = 0;
+	if (dwarf_peel_type(type, &t) != 0) {
+		return;
+	}
+	switch (dwarf_tag(&t)) {
+	case DW_TAG_pointer_type:
+		if (type_of(&t, &elem)) {
+			out->elem_size = size_of(&elem);
+		}
+		break;
+	case DW_TAG_array_type:
+		out->count = array_count(&t);
+		if (!type_of(&t, &elem) || dwarf_peel_type(&elem, &et) != 0) {
+			break;
+		}
+		out->elem_size = size_of(&et);
+		if (dwarf_tag(&et) == DW_TAG_pointer_type) {
+			Dwarf_Die target;
+
+			if (type_of(&et, &target)) {
+				out->elem_target_size = size_of(&target);
+			}
+		} else if (dwarf_tag(&et) == DW_TAG_structure_type &&
+			   slice_elem_size(&et, &sz)) {
+			out->elem_target_size = sz;
+		}
+		break;
+	case DW_TAG_structure_type:
+		if (slice_elem_size(&t, &sz)) {
+			out->elem_size = sz;
+		}
+		break;
+	default:
+		break;
+	}
+}
+
+/* Walks a dotted member path from type, adding offsets to *addr. */
+static int walk(Dwarf_Die *type, const char *path, uint64_t *addr, Dwarf_Die *end)
+{
+	Dwarf_Die cur = *type;
+
+	while (path && *path) {
+		const char *dot = strchr(path, '.');
+		size_t len = dot ? (size_t)(dot - path) : strlen(path);
+		uint64_t off;
+		Dwarf_Die next;
+		int err;
+
+		err = member(&cur, path, len, &off, &next);
+		if (err) {
+			return err;
+		}
+		*addr += off;
+		cur = next;
+		path = dot ? dot + 1 : NULL;
+	}
+	*end = cur;
+	return 0;
+}
+
+static bool var_address(struct mm_go_dwarf *d, Dwarf_Die *var, const char *name,
+			uint64_t *addr)
+{
+	Dwarf_Attribute a;
+	Dwarf_Op *ops;
+	size_t nops;
+
+	if (dwarf_attr(var, DW_AT_location, &a) &&
+	    dwarf_getlocation(&a, &ops, &nops) == 0 && nops == 1 &&
+	    ops[0].atom == DW_OP_addr) {
+		*addr = ops[0].number;
+		return true;
+	}
+	return mm_go_dwarf_symbol(d, name, addr) == 0;
+}
+
+int mm_go_dwarf_var(struct mm_go_dwarf *d, const char *var, const char *path,
+		    struct mm_go_type *out)
+{
+	const struct entry *e = lookup(d, var, true);
+	Dwarf_Die die, type, end;
+	uint64_t addr;
+	int err;
+
+	if (!e || !dwarf_offdie(d->dw, e->off, &die) || !type_of(&die, &type) ||
+	    !var_address(d, &die, var, &addr)) {
+		return -ENOENT;
+	}
+	err = walk(&type, path, &addr, &end);
+	if (err) {
+		return err;
+	}
+	describe(&end, out);
+	out->addr = addr;
+	return 0;
+}
+
+int mm_go_dwarf_type(struct mm_go_dwarf *d, const char *type, const char *path,
+		     struct mm_go_type *out)
+{
+	const struct entry *e = lookup(d, type, false);
+	Dwarf_Die die, end;
+	uint64_t off = 0;
+	int err;
+
+	if (!e || !dwarf_offdie(d->dw, e->off, &die)) {
+		return -ENOENT;
+	}
+	err = walk(&die, path, &off, &end);
+	if (err) {
+		return err;
+	}
+	describe(&end, out);
+	out->addr = off;
+	return 0;
+}
+
+int mm_go_dwarf_symbol(struct mm_go_dwarf *d, const char *name, uint64_t *addr)
+{
+	Elf *elf = dwarf_getelf(d->dw);
+	Elf_Scn *scn = NULL;
+
+	if (!elf) {
+		return -ENOENT;
+	}
+	while ((scn = elf_nextscn(elf, scn))) {
+		GElf_Shdr sh;
+		Elf_Data *data;
+
+		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_SYMTAB || !sh.sh_entsize) {
+			continue;
+		}
+		data = elf_getdata(scn, NULL);
+		if (!data) {
+			continue;
+		}
+		for (size_t i = 0; i < sh.sh_size / sh.sh_entsize; i++) {
+			GElf_Sym sym;
+			const char *n;
+
+			if (!gelf_getsym(data, i, &sym)) {
+				break;
+			}
+			n = elf_strptr(elf, sh.sh_link, sym.st_name);
+			if (n && !strcmp(n, name)) {
+				*addr = sym.st_value;
+				return 0;
+			}
+		}
+	}
+	return -ENOENT;
+}

@@ -1,0 +1,653 @@
+/* label_go.c: the mappings the Go runtime makes (go.* labels).  Three
+ * sources, strongest first: the names Go 1.25+ gives its mappings
+ * ("[anon: Go: heap]"), the runtime's own pointers read from the target
+ * (symbols and member offsets from DWARF, values by pread on
+ * /proc/PID/mem), and, for stripped binaries or unreadable memory, the
+ * arena hint addresses alone. */
+#include <elf.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/sysmacros.h>
+
+#include "label/classify.h"
+#include "runtimes/go/go_buildinfo.h"
+#include "runtimes/go/go_dwarf.h"
+#include "runtimes/go/label_go.h"
+
+/* Constants of the Go runtime on linux/amd64 that DWARF does not carry
+ * (malloc.go, mheap.go); the same from Go 1.19 through 1.23, checked. */
+#define HEAP_ARENA_BYTES	(64ull << 20)
+#define ARENA_BASE_OFFSET	0xffff800000000000ull
+#define PERSISTENT_CHUNK_SIZE	(256ull << 10)
+#define PERSISTENT_MAX_BLOCK	(64ull << 10)	/* persistentalloc mmaps larger requests */
+#define ARENA_HINT_BASE		0x00c000000000ull
+#define ARENA_HINT_STEP		(1ull << 40)
+/* Bounds that keep a corrupt or racing list from running away. */
+#define MAX_LIST		(1u << 20)
+#define MAX_ARENAS		(1u << 22)
+
+struct go_labeller {
+	struct mm_snapshot *snap;
+	struct mm_target *target;
+	struct mm_go_dwarf *dw;
+	uint64_t bias;		/* load bias of a PIE executable, else 0 */
+	int read_err;		/* the first failed read, or 0 */
+	int err;		/* -ENOMEM from labelling */
+	bool partial;		/* some runtime could not be read: exit 1 */
+};
+
+static uint64_t page_up(const struct go_labeller *g, uint64_t x)
+{
+	uint64_t ps = g->snap->page_size ? g->snap->page_size : 4096;
+
+	return (x + ps - 1) & ~(ps - 1);
+}
+
+static int rd(struct go_labeller *g, uint64_t addr, void *buf, size_t len)
+{
+	int err = mm_target_read(g->target, addr, buf, len);
+
+	if (err && !g->read_err) {
+		g->read_err = err;
+	}
+	return err;
+}
+
+static int rd64(struct go_labeller *g, uint64_t addr, uint64_t *v)
+{
+	return rd(g, addr, v, sizeof(*v));
+}
+
+/* Labels [start, end) when it lies in mapped memory: a pointer read from a
+ * running process may be stale, and a stale one must not label anything. */
+static void label(struct go_labeller *g, uint64_t start, uint64_t end,
+		  enum mm_label lab, enum mm_how how, const char *detail)
+{
+	struct mm_mapping *m;
+	int err;
+
+	if (start >= end || start == 0) {
+		return;
+	}
+	m = mm_snapshot_find(g->snap, start);
+	if (!m || !mm_snapshot_find(g->snap, end - 1)) {
+		return;
+	}
+	err = mm_snapshot_label(g->snap, start, end, lab, how, detail, MM_ONLY_ANON);
+	if (err && !g->err) {
+		g->err = err;
+	}
+}
+
+static void labelf(struct go_labeller *g, uint64_t start, uint64_t end,
+		   enum mm_label lab, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+
+static void labelf(struct go_labeller *g, uint64_t start, uint64_t end,
+		   enum mm_label lab, const char *fmt, ...)
+{
+	char detail[96];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(detail, sizeof(detail), fmt, ap);
+	va_end(ap);
+	label(g, start, end, lab, MM_HOW_RUNTIME, detail);
+}
+
+/* ---- names the runtime gives its mappings (Go 1.25+, decoratemappings) */
+
+static const struct {
+	const char *name;
+	enum mm_label label;
+} go_names[] = {
+	{ "heap", MM_GO_HEAP },
+	{ "heap reservation", MM_GO_HEAP },
+	{ "heap index", MM_GO_HEAP_INDEX },
+	{ "heap metadata", MM_GO_HEAP_METADATA },
+	{ "page summary", MM_GO_PAGE_SUMMARY },
+	/* Go commits summary pages under this name (pageAlloc.sysGrow). */
+	{ "page alloc", MM_GO_PAGE_SUMMARY },
+	{ "page alloc index", MM_GO_PAGE_ALLOC },
+	{ "scavenge index", MM_GO_SCAVENGE_INDEX },
+	{ "immortal metadata", MM_GO_IMMORTAL_METADATA },
+	{ "gc bits", MM_GO_GC_BITS },
+	{ "allspans array", MM_GO_ALLSPANS },
+};
+
+#define GO_NAME_PREFIX "[anon: Go: "
+
+int mm_go_label_for_name(const char *path)
+{
+	size_t plen = strlen(GO_NAME_PREFIX), len;
+	const char *name;
+
+	if (!path || strncmp(path, GO_NAME_PREFIX, plen)) {
+		return -1;
+	}
+	name = path + plen;
+	len = strlen(name);
+	if (len < 2 || name[len - 1] != ']') {
+		return -1;
+	}
+	len--;
+	for (size_t i = 0; i < sizeof(go_names) / sizeof(go_names[0]); i++) {
+		if (strlen(go_names[i].name) == len && !strncmp(go_names[i].name, name, len)) {
+			return go_names[i].label;
+		}
+	}
+	return MM_GO_OTHER;
+}
+
+static int label_kernel_names(struct go_labeller *g)
+{
+	for (size_t i = 0; i < g->snap->nmappings; i++) {
+		struct mm_mapping *m = &g->snap->mappings[i];
+		int lab = mm_go_label_for_name(m->path);
+		int err;
+
+		if (lab < 0) {
+			continue;
+		}
+		/* The whole mapping carries the name; it was anon.named. */
+		err = mm_mapping_label(m, m->start, m->end, lab, MM_HOW_KERNEL, NULL, 0);
+		if (err) {
+			return err;
+		}
+	}
+	return 0;
+}
+
+/* ---- exact mode: the runtime's pointers */
+
+static int var(struct go_labeller *g, const char *v, const char *path,
+	       struct mm_go_type *t)
+{
+	int err = mm_go_dwarf_var(g->dw, v, path, t);
+
+	if (!err) {
+		t->addr += g->bias;
+	}
+	return err;
+}
+
+/* A slice header's array and cap, member offsets by name. */
+static int read_slice(struct go_labeller *g, const char *v, const char *path,
+		      uint64_t *array, uint64_t *len, uint64_t *cap, uint64_t *elem)
+{
+	struct mm_go_type s, a, l, c;
+	char sub[128];
+	int err;
+
+	err = var(g, v, path, &s);
+	snprintf(sub, sizeof(sub), "%s.array", path);
+	err = err ? err : var(g, v, sub, &a);
+	snprintf(sub, sizeof(sub), "%s.len", path);
+	err = err ? err : var(g, v, sub, &l);
+	snprintf(sub, sizeof(sub), "%s.cap", path);
+	err = err ? err : var(g, v, sub, &c);
+	if (err) {
+		return err;
+	}
+	*elem = s.elem_size;
+	err = rd64(g, a.addr, array);
+	err = err ? err : rd64(g, l.addr, len);
+	err = err ? err : rd64(g, c.addr, cap);
+	return err;
+}
+
+/* The heap arenas (mheap_.allArenas), the L2 arena map (mheap_.arenas[i])
+ * and each arena's heapArena (arenas[l1][l2]). */
+static void label_arenas(struct go_labeller *g)
+{
+	struct mm_go_type arenas, ha;
+	uint64_t array, len, cap, esize, l2size, l2bits = 0;
+	uint64_t *l1 = NULL, *idx = NULL;
+
+	if (var(g, "runtime.mheap_", "arenas", &arenas) || arenas.count == 0 ||
+	    arenas.count > 1024 || arenas.elem_target_size < 8 ||
+	    arenas.elem_target_size > (1ull << 40)) {
+		return;
+	}
+	l2size = arenas.elem_target_size;
+	while ((8ull << l2bits) < l2size) {
+		l2bits++;
+	}
+	l1 = calloc(arenas.count, sizeof(*l1));
+	if (!l1) {
+		g->err = -ENOMEM;
+		return;
+	}
+	if (rd(g, arenas.addr, l1, arenas.count * sizeof(*l1))) {
+		goto out;
+	}
+	for (uint64_t i = 0; i < arenas.count; i++) {
+		if (l1[i]) {
+			labelf(g, l1[i], page_up(g, l1[i] + l2size), MM_GO_HEAP_INDEX,
+			       "mheap_.arenas[%llu]", (unsigned long long)i);
+		}
+	}
+
+	if (read_slice(g, "runtime.mheap_", "allArenas", &array, &len, &cap, &esize) ||
+	    esize != 8 || len > MAX_ARENAS || len > cap) {
+		goto out;
+	}
+	idx = calloc(len ? len : 1, sizeof(*idx));
+	if (!idx) {
+		g->err = -ENOMEM;
+		goto out;
+	}
+	if (len && rd(g, array, idx, len * sizeof(*idx))) {
+		goto out;
+	}
+	if (mm_go_dwarf_type(g->dw, "runtime.heapArena", NULL, &ha)) {
+		ha.size = 0;
+	}
+	for (uint64_t i = 0; i < len; i++) {
+		uint64_t base = idx[i] * HEAP_ARENA_BYTES + ARENA_BASE_OFFSET;
+		uint64_t l1i = idx[i] >> l2bits, l2i = idx[i] & ((1ull << l2bits) - 1);
+		uint64_t meta;
+
+		labelf(g, base, base + HEAP_ARENA_BYTES, MM_GO_HEAP, "arena %#llx",
+		       (unsigned long long)base);
+		/* A heapArena below persistentalloc's block limit lives inside
+		 * a persistentalloc chunk, which is labelled as such. */
+		if (ha.size < PERSISTENT_MAX_BLOCK || l1i >= arenas.count || !l1[l1i] ||
+		    rd64(g, l1[l1i] + l2i * 8, &meta) || !meta) {
+			continue;
+		}
+		labelf(g, meta, page_up(g, meta + ha.size), MM_GO_HEAP_METADATA,
+		       "heapArena of %#llx", (unsigned long long)base);
+	}
+out:
+	free(l1);
+	free(idx);
+}
+
+/* mheap_.pages: the summary levels, the chunks L2 blocks and the
+ * scavenge index; each is a reservation with parts committed. */
+static void label_page_alloc(struct go_labeller *g)
+{
+	struct mm_go_type sum, arr, cap, chunks;
+	uint64_t *l1, a, len, c, esize;
+
+	if (!var(g, "runtime.mheap_", "pages.summary", &sum) && sum.count &&
+	    sum.count <= 16 && sum.elem_target_size &&
+	    !mm_go_dwarf_type(g->dw, "[]runtime.pallocSum", "array", &arr) &&
+	    !mm_go_dwarf_type(g->dw, "[]runtime.pallocSum", "cap", &cap)) {
+		for (uint64_t l = 0; l < sum.count; l++) {
+			uint64_t hdr = sum.addr + l * sum.elem_size;
+
+			if (rd64(g, hdr + arr.addr, &a) || rd64(g, hdr + cap.addr, &c)) {
+				break;
+			}
+			labelf(g, a, page_up(g, a + c * sum.elem_target_size),
+			       MM_GO_PAGE_SUMMARY, "summary level %llu", (unsigned long long)l);
+		}
+	}
+
+	if (!var(g, "runtime.mheap_", "pages.chunks", &chunks) && chunks.count &&
+	    chunks.count <= (1u << 16) && chunks.elem_target_size) {
+		l1 = calloc(chunks.count, sizeof(*l1));
+		if (!l1) {
+			g->err = -ENOMEM;
+			return;
+		}
+		if (!rd(g, chunks.addr, l1, chunks.count * sizeof(*l1))) {
+			for (uint64_t i = 0; i < chunks.count; i++) {
+				if (l1[i]) {
+					labelf(g, l1[i], page_up(g, l1[i] + chunks.elem_target_size),
+					       MM_GO_PAGE_ALLOC, "chunks[%llu]", (unsigned long long)i);
+				}
+			}
+		}
+		free(l1);
+	}
+
+	/* []atomic.Uint8 in 1.19, []atomicScavChunkData from 1.21: the
+	 * element size from DWARF gives the reservation either way. */
+	if (!read_slice(g, "runtime.mheap_", "pages.scav.index.chunks", &a, &len, &c, &esize) &&
+	    esize) {
+		labelf(g, a, page_up(g, a + c * esize), MM_GO_SCAVENGE_INDEX, "scavenge index");
+	}
+}
+
+/* Brent's cycle check for the runtime's linked lists: a list read from a
+ * running (or hostile) process may loop.  Returns true at a repeat. */
+struct walk {
+	uint64_t mark;
+	unsigned long steps, power;
+};
+
+static bool walk_loops(struct walk *w, uint64_t p)
+{
+	if (p == w->mark) {
+		return true;
+	}
+	if (++w->steps == w->power) {
+		w->mark = p;
+		w->power *= 2;
+		w->steps = 0;
+	}
+	return false;
+}
+
+/* persistentalloc chunks: a list linked through each chunk's first word. */
+static void label_persistent(struct go_labeller *g)
+{
+	struct mm_go_type head;
+	struct walk w = { 0, 0, 1 };
+	uint64_t p;
+
+	if (var(g, "runtime.persistentChunks", NULL, &head) || rd64(g, head.addr, &p)) {
+		return;
+	}
+	for (unsigned int n = 0; p && n < MAX_LIST && !walk_loops(&w, p); n++) {
+		if (!mm_snapshot_find(g->snap, p)) {
+			break;
+		}
+		labelf(g, p, p + PERSISTENT_CHUNK_SIZE, MM_GO_IMMORTAL_METADATA,
+		       "persistentalloc chunk");
+		if (rd64(g, p, &p)) {
+			break;
+		}
+	}
+}
+
+/* gcBits arenas: four lists linked through gcBitsArena.next. */
+static void label_gc_bits(struct go_labeller *g)
+{
+	static const char *const lists[] = { "free", "next", "current", "previous" };
+	struct mm_go_type next;
+
+	if (mm_go_dwarf_type(g->dw, "runtime.gcBitsArena", "next", &next)) {
+		return;
+	}
+	for (size_t i = 0; i < sizeof(lists) / sizeof(lists[0]); i++) {
+		struct mm_go_type head;
+		struct walk w = { 0, 0, 1 };
+		uint64_t p;
+
+		if (var(g, "runtime.gcBitsArenas", lists[i], &head) || !head.elem_size ||
+		    rd64(g, head.addr, &p)) {
+			continue;
+		}
+		for (unsigned int n = 0; p && n < MAX_LIST && !walk_loops(&w, p); n++) {
+			if (!mm_snapshot_find(g->snap, p)) {
+				break;
+			}
+			labelf(g, p, page_up(g, p + head.elem_size), MM_GO_GC_BITS,
+			       "gcBits arena (%s)", lists[i]);
+			if (rd64(g, p + next.addr, &p)) {
+				break;
+			}
+		}
+	}
+}
+
+static void label_allspans(struct go_labeller *g)
+{
+	uint64_t a, len, cap, esize;
+
+	if (!read_slice(g, "runtime.mheap_", "allspans", &a, &len, &cap, &esize) && a && esize) {
+		labelf(g, a, page_up(g, a + cap * esize), MM_GO_ALLSPANS, "mheap_.allspans");
+	}
+}
+
+/* The memory profiler's bucket hash table, mmap'd on the first sample. */
+static void label_buckhash(struct go_labeller *g)
+{
+	struct mm_go_type v, arr;
+	uint64_t p;
+
+	if (mm_go_dwarf_type(g->dw, "runtime.buckhashArray", NULL, &arr) || !arr.size) {
+		return;
+	}
+	/* An atomic.UnsafePointer since Go 1.19; a plain pointer before. */
+	if (var(g, "runtime.buckhash", "value", &v) && var(g, "runtime.buckhash", NULL, &v)) {
+		return;
+	}
+	if (!rd64(g, v.addr, &p) && p) {
+		labelf(g, p, page_up(g, p + arr.size), MM_GO_OTHER, "mprof bucket hash");
+	}
+}
+
+/* Reads the runtime's roots; returns 0 when exact labelling was done,
+ * else -errno (nothing relied on was readable). */
+static int label_exact(struct go_labeller *g)
+{
+	struct mm_go_type heap;
+	uint64_t probe;
+
+	if (var(g, "runtime.mheap_", NULL, &heap)) {
+		return -ENOENT;
+	}
+	/* Memory must be readable before anything is trusted. */
+	if (rd64(g, heap.addr, &probe)) {
+		return g->read_err;
+	}
+	label_arenas(g);
+	label_page_alloc(g);
+	label_persistent(g);
+	label_gc_bits(g);
+	label_allspans(g);
+	label_buckhash(g);
+	return 0;
+}
+
+/* ---- heuristic mode: arena hints */
+
+/* The first hint index that is not a heap hint: 1.19 uses all 128 hints
+ * for the heap; from 1.20 the upper half serve user arenas. */
+static unsigned int heap_hints(const char *version)
+{
+	unsigned int major, minor;
+
+	if (version && sscanf(version, "go%u.%u", &major, &minor) == 2 &&
+	    major == 1 && minor < 20) {
+		return 0x80;
+	}
+	return 0x40;
+}
+
+/* Whether [start, end) is covered entirely by private anonymous mappings
+ * with no name, still labelled anon. */
+static bool anon_covered(const struct mm_snapshot *snap, uint64_t start, uint64_t end)
+{
+	uint64_t a = start;
+
+	while (a < end) {
+		struct mm_mapping *m = mm_snapshot_find(snap, a);
+
+		/* Arenas are read-write where committed, PROT_NONE beyond. */
+		if (!m || m->path || m->inode ||
+		    (strcmp(m->perms, "rw-p") && strcmp(m->perms, "---p"))) {
+			return false;
+		}
+		for (size_t i = 0; i < m->nregions; i++) {
+			const struct mm_region *r = &m->regions[i];
+
+			if (r->end > a && r->start < end && r->label != MM_ANON) {
+				return false;
+			}
+		}
+		a = m->end;
+	}
+	return true;
+}
+
+/* The runtime reserves heap arenas as whole 64 MiB blocks upward from
+ * the first hint that works, and moves to the next hint only when the
+ * address space there is taken.  So one run of blocks entirely covered by
+ * unnamed anonymous memory, starting exactly at a hint, is the heap.  Runs
+ * at two hints mean something else took one of them: which is unknown,
+ * and neither is labelled. */
+static void label_heuristic(struct go_labeller *g)
+{
+	unsigned int nhints = heap_hints(g->snap->runtime.version), found = 0;
+	uint64_t base = 0, end = 0;
+
+	for (unsigned int i = 0; i < nhints; i++) {
+		uint64_t b = ARENA_HINT_BASE + (uint64_t)i * ARENA_HINT_STEP;
+		uint64_t a = b;
+
+		while (a + HEAP_ARENA_BYTES > a && anon_covered(g->snap, a, a + HEAP_ARENA_BYTES)) {
+			a += HEAP_ARENA_BYTES;
+		}
+		if (a > b) {
+			found++;
+			base = b;
+			end = a;
+		}
+	}
+	if (found == 1) {
+		label(g, base, end, MM_GO_HEAP, MM_HOW_HEURISTIC, "arena hint");
+	}
+}
+
+/* ---- entry */
+
+/* The constants above are linux/amd64's; elsewhere only names label. */
+static bool is_amd64(const struct mm_elf *e)
+{
+	Elf64_Ehdr h;
+
+	return mm_elf_pread(e, &h, sizeof(h), 0) == 0 && h.e_ident[EI_CLASS] == ELFCLASS64 &&
+	       h.e_machine == EM_X86_64;
+}
+
+/* Where the executable was loaded relative to its link addresses (a
+ * PIE's bias): from the PT_LOAD segment holding mapping m's offset. */
+static uint64_t load_bias(const struct mm_elf *e, const struct mm_mapping *m,
+			  uint64_t page)
+{
+	const struct mm_elf_segment *segs;
+	size_t n;
+
+	segs = mm_elf_segments(e, &n);
+	for (size_t i = 0; i < n; i++) {
+		uint64_t off = segs[i].offset & ~(page - 1);
+
+		if (m->offset >= off && m->offset < segs[i].offset + segs[i].filesz) {
+			return m->start - ((segs[i].vaddr & ~(page - 1)) + (m->offset - off));
+		}
+	}
+	return 0;
+}
+
+/* The executable's first mapping: the same file by inode, and by device
+ * or path (overlay filesystems show another device in maps than stat). */
+static struct mm_mapping *exe_mapping(const struct mm_snapshot *snap)
+{
+	for (size_t i = 0; i < snap->nmappings; i++) {
+		struct mm_mapping *m = &snap->mappings[i];
+
+		if (snap->exe_inode && m->inode == snap->exe_inode &&
+		    ((major(snap->exe_dev) == m->dev_major && minor(snap->exe_dev) == m->dev_minor) ||
+		     (snap->exe && m->path && !strcmp(snap->exe, m->path)))) {
+			return m;
+		}
+	}
+	return NULL;
+}
+
+/* Labels what one Go runtime image (the executable, or a c-shared
+ * library) says through its DWARF and the target's memory.  Returns 0,
+ * -ENOMEM, or why exact labelling was not possible. */
+static int label_image(struct go_labeller *g, const struct mm_elf *e,
+		       const struct mm_mapping *m)
+{
+	int err;
+
+	g->bias = load_bias(e, m, g->snap->page_size ? g->snap->page_size : 4096);
+	/* Without the target's memory DWARF is no use: don't pay for it. */
+	if (g->target->no_mem || g->target->captured) {
+		return -ENOTSUP;
+	}
+	err = mm_go_dwarf_open(e, &g->dw);
+	if (!err) {
+		err = label_exact(g);
+	}
+	mm_go_dwarf_close(g->dw);
+	g->dw = NULL;
+	/* A closed memory is said once, by mm_classify; a stale read here. */
+	if (err == -EIO) {
+		if (mm_snapshot_warn(g->snap, "%s: cannot read the go runtime's structures (%s): "
+				     "go.* labels by heuristics", m->path, strerror(-err))) {
+			return -ENOMEM;
+		}
+		g->partial = true;
+	}
+	return err;
+}
+
+/* The Go image behind mapping m, or NULL: an x86-64 ELF file with a
+ * .go.buildinfo section. */
+static struct mm_elf *go_image(struct mm_classify *ctx, const struct mm_mapping *m)
+{
+	const char *why = NULL;
+	struct mm_elf *e;
+	int err;
+
+	e = mm_elf_cache_get(ctx->elves, ctx->target, m, &err, &why);
+	if (!e || !mm_elf_section_by_name(e, ".go.buildinfo") || !is_amd64(e)) {
+		return NULL;
+	}
+	return e;
+}
+
+/* The first mapping of a file other than the executable. */
+static bool library_candidate(const struct mm_mapping *m, const struct mm_mapping *exe)
+{
+	if (m == exe || m->offset || !m->path || m->path[0] != '/') {
+		return false;
+	}
+	return !exe || m->inode != exe->inode || m->dev_major != exe->dev_major ||
+	       m->dev_minor != exe->dev_minor;
+}
+
+int mm_label_go(struct mm_classify *ctx)
+{
+	struct go_labeller g = { .snap = ctx->snap, .target = ctx->target };
+	struct mm_mapping *exe;
+	bool heuristic = false;
+	int err;
+
+	err = label_kernel_names(&g);
+	if (err) {
+		return err;
+	}
+	/* The executable first, then c-shared libraries (each has its own
+	 * runtime); the first Go image found describes the process. */
+	exe = exe_mapping(g.snap);
+	for (size_t i = 0; i <= g.snap->nmappings; i++) {
+		struct mm_mapping *m = i ? &g.snap->mappings[i - 1] : exe;
+		struct mm_elf *e;
+
+		if (!m || (i && !library_candidate(m, exe))) {
+			continue;
+		}
+		e = go_image(ctx, m);
+		if (!e) {
+			continue;
+		}
+		if (!g.snap->runtime.lang) {
+			err = mm_go_buildinfo_detect(e, g.snap);
+			if (err) {
+				return err;
+			}
+		}
+		err = label_image(&g, e, m);
+		if (err == -ENOMEM || g.err) {
+			return -ENOMEM;
+		}
+		heuristic |= err != 0;
+	}
+	if (heuristic) {
+		label_heuristic(&g);
+	}
+	return g.err ? g.err : g.partial;
+}

@@ -1,0 +1,789 @@
+/* label_python.c: CPython's own mmaps — pymalloc arenas (python.arena) and
+ * the per-thread frame stacks (python.datastack) — proven from the target's
+ * memory: pool headers, the arena table they index, and the chunk chains of
+ * every thread state reachable from _PyRuntime. */
+#include <elf.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/sysmacros.h>
+
+#include "label/classify.h"
+#include "read/residency.h"
+
+/* pymalloc on 64-bit: arenas carved into pools of one size class each,
+ * classes ALIGNMENT apart up to 512 bytes.  The pool header and the arena
+ * table's entries are the same from 3.6 to 3.13 (checked with gdb and by
+ * tests/python on Debian's 3.11.2 and pyenv's 3.6.15 to 3.13.0). */
+struct pymalloc_geom {
+	int minor_from, minor_to;
+	uint64_t arena_size, pool_size, alignment;
+	uint64_t alt_alignment;		/* tried when no pool fits the first */
+};
+
+/* ALIGNMENT went from 8 to 16 in 3.8, and in later 3.6 and 3.7 releases
+ * (3.6.15 and 3.7.16 have 16, gdb says). */
+static const struct pymalloc_geom geoms[] = {
+	{ 6, 7, 256 << 10, 4 << 10, 16, 8 },
+	{ 8, 9, 256 << 10, 4 << 10, 16, 0 },
+	{ 10, 13, 1 << 20, 16 << 10, 16, 0 },	/* USE_LARGE_ARENAS, _POOLS */
+};
+
+#define POOL_OVERHEAD	48		/* sizeof(struct pool_header) */
+#define ARENA_OBJ_SIZE	48		/* sizeof(struct arena_object) */
+#define CHUNK_MIN	(16ULL << 10)	/* DATA_STACK_CHUNK_SIZE */
+#define CHUNK_HDR	24		/* previous, size, top */
+#define SAMPLE_ARENAS	16		/* whose pools are read to find the table */
+
+/* Where the thread states hang, measured with gdb (ptype /o, print
+ * &((T *)0)->field) on Debian's python3.11 3.11.2 (python3.11-dbg) and on
+ * pyenv's 3.11.7, 3.12.1 and 3.13.0 builds.  Matched by minor version and
+ * sizeof(_PyRuntime), which changes when these structures do. */
+struct py_layout {
+	int minor;
+	uint64_t runtime_size;
+	uint64_t rt_interp_head;	/* _PyRuntime.interpreters.head */
+	uint64_t is_next;		/* PyInterpreterState.next */
+	uint64_t is_threads_head;	/* PyInterpreterState.threads.head */
+	uint64_t ts_next;		/* PyThreadState.next */
+	uint64_t ts_native_tid;		/* PyThreadState.native_thread_id */
+	uint64_t ts_datastack;		/* PyThreadState.datastack_chunk */
+};
+
+static const struct py_layout layouts[] = {
+	{ 11, 0x28b20, 40, 0, 16, 8, 160, 296 },
+	{ 12, 0x704a8, 40, 0, 72, 8, 144, 232 },
+	{ 13, 0x452b8, 632, 7264, 7344, 8, 160, 232 },
+};
+
+struct python {
+	struct mm_classify *ctx;
+	struct mm_pagemap pm;
+	uint64_t page;
+	int minor;
+	uint64_t runtime, runtime_size;	/* _PyRuntime in the target */
+	const struct py_layout *lay;
+	uint64_t arena_size, pool_size, alignment, nb_classes, alt_alignment;
+	uint64_t pools;			/* pool slots of an arena on a pool boundary */
+	uint64_t rw[4][2];		/* the image's writable PT_LOADs */
+	size_t nrw;
+};
+
+/* A pool seen in an anonymous mapping. */
+struct pool {
+	uint64_t addr;
+	uint32_t arenaindex;
+};
+
+/* The pools of one arena index: where they lie, where the arena is. */
+struct arena {
+	uint32_t index;
+	uint64_t lo, hi;		/* first and last pool seen */
+	uint64_t start;			/* from the arena table; 0: unknown */
+	bool bad;
+};
+
+/* Reads target memory only where every page is in RAM: never faults one
+ * in, never swaps one back. */
+static int peek(struct python *py, uint64_t addr, void *buf, size_t len)
+{
+	const struct mm_mapping *m = mm_snapshot_find(py->ctx->snap, addr);
+
+	if (!len || addr + len < addr) {
+		return -EINVAL;
+	}
+	/* pagemap windows end with the mapping: a probe into a pointer's
+	 * mapping then costs its page tables, not 32 MiB of others'. */
+	py->pm.limit = m ? m->end : 0;
+	for (uint64_t p = addr & ~(py->page - 1); p < addr + len; p += py->page) {
+		if (!mm_pagemap_present(&py->pm, p, false)) {
+			return -EFAULT;
+		}
+	}
+	return mm_target_read(py->ctx->target, addr, buf, len);
+}
+
+static int peek_word(struct python *py, uint64_t addr, uint64_t *v)
+{
+	return peek(py, addr, v, sizeof(*v));
+}
+
+static const char *base_name(const char *path)
+{
+	const char *b = strrchr(path, '/');
+
+	return b ? b + 1 : path;
+}
+
+/* "python3.11", "libpython3.11.so.1.0", "python3.11d": the minor version,
+ * or -1; "python3" alone says nothing. */
+static int minor_from_name(const char *path)
+{
+	const char *b = base_name(path);
+	char *end;
+	long v;
+
+	if (strncmp(b, "lib", 3) == 0) {
+		b += 3;
+	}
+	if (strncmp(b, "python3.", 8) != 0) {
+		return -1;
+	}
+	v = strtol(b + 8, &end, 10);
+	return end == b + 8 || v < 0 || v > 99 ? -1 : (int)v;
+}
+
+static bool named_python(const char *path)
+{
+	const char *b = base_name(path);
+
+	return strncmp(b, "python3", 7) == 0 || strncmp(b, "libpython3", 10) == 0;
+}
+
+/* The file offset of vaddr, inside some PT_LOAD's file part; false if none. */
+static bool file_offset(const struct mm_elf *e, uint64_t vaddr, size_t len,
+			uint64_t *off)
+{
+	const struct mm_elf_segment *seg;
+	size_t n;
+
+	seg = mm_elf_segments(e, &n);
+	for (size_t i = 0; i < n; i++) {
+		if (vaddr >= seg[i].vaddr && vaddr + len <= seg[i].vaddr + seg[i].filesz) {
+			*off = vaddr - seg[i].vaddr + seg[i].offset;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Looks for _PyRuntime and Py_Version (3.11+) in m's ELF.  Returns 0 when
+ * it is CPython (py filled), -ENOENT when not, -ENOMEM. */
+static int probe_image(struct python *py, const struct mm_mapping *m)
+{
+	const struct mm_elf_section *dynsym, *dynstr;
+	const struct mm_elf_segment *seg;
+	uint64_t bias, rt = 0, rt_size = 0, ver_addr = 0, ver = 0, off;
+	Elf64_Sym *syms = NULL;
+	char *strs = NULL;
+	struct mm_elf *e;
+	const char *why;
+	size_t nseg;
+	int err = 0, rc = -ENOENT;
+	bool has_malloc = false;
+
+	e = mm_elf_cache_get(py->ctx->elves, py->ctx->target, m, &err, &why);
+	if (!e) {
+		return err == -ENOMEM ? -ENOMEM : -ENOENT;
+	}
+	dynsym = mm_elf_section_by_name(e, ".dynsym");
+	dynstr = mm_elf_section_by_name(e, ".dynstr");
+	seg = mm_elf_segments(e, &nseg);
+	if (!dynsym || !dynstr || !nseg || dynsym->size > (8 << 20) ||
+	    dynstr->size > (8 << 20) || !dynstr->size) {
+		return -ENOENT;
+	}
+	syms = malloc(dynsym->size);
+	strs = malloc(dynstr->size + 1);
+	if (!syms || !strs) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	if (mm_elf_pread(e, syms, dynsym->size, dynsym->offset) ||
+	    mm_elf_pread(e, strs, dynstr->size, dynstr->offset)) {
+		goto out;
+	}
+	strs[dynstr->size] = '\0';
+	for (size_t i = 0; i < dynsym->size / sizeof(*syms); i++) {
+		const Elf64_Sym *s = &syms[i];
+
+		if (s->st_name >= dynstr->size || s->st_shndx == SHN_UNDEF) {
+			continue;
+		}
+		if (ELF64_ST_TYPE(s->st_info) == STT_FUNC) {
+			has_malloc |= strcmp(strs + s->st_name, "PyObject_Malloc") == 0;
+			continue;
+		}
+		if (ELF64_ST_TYPE(s->st_info) != STT_OBJECT) {
+			continue;
+		}
+		if (strcmp(strs + s->st_name, "_PyRuntime") == 0) {
+			rt = s->st_value;
+			rt_size = s->st_size;
+		} else if (strcmp(strs + s->st_name, "Py_Version") == 0 &&
+			   s->st_size == 8) {
+			ver_addr = s->st_value;
+		}
+	}
+	/* 3.6 has no _PyRuntime: there its name says it is Python, and it
+	 * must hold pymalloc (not import it, as the exe of a libpython build). */
+	if (!rt && (!has_malloc || minor_from_name(m->path) != 6)) {
+		goto out;
+	}
+	/* Py_Version is PY_VERSION_HEX, a constant in the file itself. */
+	if (ver_addr && file_offset(e, ver_addr, 8, &off) &&
+	    mm_elf_pread(e, &ver, 8, off) == 0 && (ver >> 24) == 3) {
+		py->minor = (int)((ver >> 16) & 0xff);
+	} else {
+		py->minor = minor_from_name(m->path);
+	}
+	if (py->minor < 0) {
+		goto out;
+	}
+	/* The mapping at file offset 0 holds the first PT_LOAD. */
+	bias = m->start - (seg[0].vaddr & ~(py->page - 1));
+	py->runtime = bias + rt;
+	py->runtime_size = rt_size;
+	py->nrw = 0;
+	for (size_t i = 0; i < nseg && py->nrw < 4; i++) {
+		if (seg[i].flags & PF_W) {
+			py->rw[py->nrw][0] = bias + seg[i].vaddr;
+			py->rw[py->nrw][1] = bias + seg[i].vaddr + seg[i].memsz;
+			py->nrw++;
+		}
+	}
+	for (size_t i = 0; i < sizeof(layouts) / sizeof(layouts[0]); i++) {
+		if (layouts[i].minor == py->minor && layouts[i].runtime_size == rt_size) {
+			py->lay = &layouts[i];
+		}
+	}
+	rc = 0;
+out:
+	free(syms);
+	free(strs);
+	return rc;
+}
+
+/* The exe, or a libpython3.X.so: the first whose ELF has _PyRuntime. */
+static int find_python(struct python *py)
+{
+	struct mm_snapshot *snap = py->ctx->snap;
+
+	for (size_t i = 0; i < snap->nmappings; i++) {
+		const struct mm_mapping *m = &snap->mappings[i];
+		bool exe = snap->exe_inode && m->inode == snap->exe_inode &&
+			   ((major(snap->exe_dev) == m->dev_major &&
+			     minor(snap->exe_dev) == m->dev_minor) ||
+			    (snap->exe && m->path && strcmp(snap->exe, m->path) == 0));
+		int rc;
+
+		if (!m->path || m->path[0] != '/' || m->offset != 0 || !m->inode ||
+		    !(named_python(m->path) || exe)) {
+			continue;
+		}
+		rc = probe_image(py, m);
+		if (rc != -ENOENT) {
+			return rc;
+		}
+	}
+	return -ENOENT;
+}
+
+static bool in_image_rw(const struct python *py, uint64_t addr)
+{
+	for (size_t i = 0; i < py->nrw; i++) {
+		if (addr >= py->rw[i][0] && addr < py->rw[i][1]) {
+			return true;
+		}
+	}
+	return false;
+}
+
+static bool anon_rw(const struct mm_mapping *m)
+{
+	return m && !m->path && strcmp(m->perms, "rw-p") == 0;
+}
+
+/* [start, end) lies in anonymous private rw memory (mappings may be
+ * several: the kernel splits as well as merges). */
+static bool anon_rw_range(const struct mm_snapshot *snap, uint64_t start, uint64_t end)
+{
+	while (start < end) {
+		const struct mm_mapping *m = mm_snapshot_find(snap, start);
+
+		if (!anon_rw(m)) {
+			return false;
+		}
+		start = m->end;
+	}
+	return true;
+}
+
+/* A pool header that pymalloc wrote: every field agrees with its size
+ * class.  nextpool and prevpool are stale in full pools, so they may point
+ * anywhere pools or the usedpools heads (in the image's data) live. */
+static bool pool_valid(const struct python *py, uint64_t p, const uint64_t h[6])
+{
+	uint32_t count = (uint32_t)h[0], szidx = (uint32_t)(h[4] >> 32);
+	uint32_t next_off = (uint32_t)h[5], max_next = (uint32_t)(h[5] >> 32);
+	uint64_t size, fb = h[1];
+
+	if (h[0] >> 32 || szidx >= py->nb_classes) {
+		return false;
+	}
+	size = (szidx + 1ULL) * py->alignment;
+	if (max_next != py->pool_size - size || next_off > py->pool_size ||
+	    next_off < POOL_OVERHEAD + 2 * size || (next_off - POOL_OVERHEAD) % size ||
+	    count > (py->pool_size - POOL_OVERHEAD) / size) {
+		return false;
+	}
+	if (fb && (fb < p + POOL_OVERHEAD || fb >= p + py->pool_size ||
+		   (fb - p - POOL_OVERHEAD) % size)) {
+		return false;
+	}
+	for (int i = 2; i <= 3; i++) {
+		if (h[i] && (h[i] & (py->pool_size - 1)) && !in_image_rw(py, h[i])) {
+			return false;
+		}
+	}
+	return true;
+}
+
+/* Every pool slot in still-anon rw memory whose header page is in RAM. */
+/* The pool headers in anonymous rw memory, in address order; with
+ * max_runs, only until pools of that many arenas have been seen (an
+ * arena's pools are one run of the same arena index). */
+static int collect_pools(struct python *py, size_t max_runs, struct pool **out,
+			 size_t *nout)
+{
+	struct mm_snapshot *snap = py->ctx->snap;
+	struct pool *v = NULL;
+	size_t n = 0, alloc = 0, runs = 0;
+
+	for (size_t i = 0; i < snap->nmappings && (!max_runs || runs <= max_runs); i++) {
+		const struct mm_mapping *m = &snap->mappings[i];
+
+		if (!anon_rw(m)) {
+			continue;
+		}
+		for (size_t j = 0; j < m->nregions; j++) {
+			const struct mm_region *g = &m->regions[j];
+			uint64_t p = (g->start + py->pool_size - 1) & ~(py->pool_size - 1);
+			uint64_t h[6];
+
+			if (g->label != MM_ANON) {
+				continue;
+			}
+			for (; p + py->pool_size <= g->end; p += py->pool_size) {
+				if (peek(py, p, h, sizeof(h)) || !pool_valid(py, p, h)) {
+					continue;
+				}
+				if (!n || v[n - 1].arenaindex != (uint32_t)(h[4] & 0xffffffff)) {
+					if (max_runs && ++runs > max_runs) {
+						break;
+					}
+				}
+				if (n == alloc) {
+					struct pool *nv;
+
+					alloc = alloc ? 2 * alloc : 256;
+					nv = reallocarray(v, alloc, sizeof(*v));
+					if (!nv) {
+						free(v);
+						return -ENOMEM;
+					}
+					v = nv;
+				}
+				v[n++] = (struct pool){ p, (uint32_t)(h[4] & 0xffffffff) };
+			}
+		}
+	}
+	*out = v;
+	*nout = n;
+	return 0;
+}
+
+static int cmp_arena(const void *a, const void *b)
+{
+	const struct arena *x = a, *y = b;
+
+	return x->index < y->index ? -1 : x->index > y->index;
+}
+
+static int cmp_arena_lo(const void *a, const void *b)
+{
+	const struct arena *x = a, *y = b;
+
+	return x->lo < y->lo ? -1 : x->lo > y->lo;
+}
+
+/* Groups pools by arena index, sorted by it; an index whose pools cannot
+ * share one arena, or whose span overlaps another's, is marked bad.  The
+ * pools come in address order, so an arena's are one run. */
+static int group_pools(const struct python *py, const struct pool *v, size_t n,
+		       struct arena **out, size_t *nout)
+{
+	struct arena *a = NULL;
+	size_t na = 0, alloc = 0, k = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (na && a[na - 1].index == v[i].arenaindex) {
+			a[na - 1].hi = v[i].addr;
+			continue;
+		}
+		if (na == alloc) {
+			struct arena *nv;
+
+			alloc = alloc ? 2 * alloc : 64;
+			nv = reallocarray(a, alloc, sizeof(*a));
+			if (!nv) {
+				free(a);
+				return -ENOMEM;
+			}
+			a = nv;
+		}
+		a[na++] = (struct arena){ v[i].arenaindex, v[i].addr, v[i].addr, 0, false };
+	}
+	if (!na) {
+		goto done;
+	}
+	/* Runs of one index apart from each other: one arena's span. */
+	qsort(a, na, sizeof(*a), cmp_arena);
+	for (size_t i = 1; i <= na; i++) {
+		if (i < na && a[i].index == a[k].index) {
+			a[k].bad |= a[i].bad;
+			a[k].lo = a[i].lo < a[k].lo ? a[i].lo : a[k].lo;
+			a[k].hi = a[i].hi > a[k].hi ? a[i].hi : a[k].hi;
+			continue;
+		}
+		if (a[k].hi + py->pool_size - a[k].lo > py->arena_size) {
+			a[k].bad = true;
+		}
+		if (i < na) {
+			a[++k] = a[i];
+		}
+	}
+	na = k + 1;
+	qsort(a, na, sizeof(*a), cmp_arena_lo);
+	for (size_t i = 1, top = 0; i < na; i++) {
+		if (a[i].lo <= a[top].hi) {
+			a[i].bad = a[top].bad = true;
+		}
+		if (a[i].hi > a[top].hi) {
+			top = i;
+		}
+	}
+	qsort(a, na, sizeof(*a), cmp_arena);
+done:
+	*out = a;
+	*nout = na;
+	return 0;
+}
+
+/* arena_object: address, pool_address, nfreepools | ntotalpools << 32,
+ * freepools, nextarena, prevarena.  Consistent with an arena of that
+ * index whose pools were seen (or none were) at [lo, hi]. */
+static bool entry_valid(const struct python *py, const uint64_t o[6],
+			const struct arena *seen)
+{
+	uint64_t a = o[0], pa = o[1], first;
+	uint32_t nfree = (uint32_t)o[2], ntotal = (uint32_t)(o[2] >> 32);
+
+	if (!a || (a & 4095)) {
+		return false;
+	}
+	first = (a + py->pool_size - 1) & ~(py->pool_size - 1);
+	if (ntotal != (first == a ? py->pools : py->pools - 1) || nfree > ntotal ||
+	    pa < first || pa > a + py->arena_size || (pa - first) % py->pool_size) {
+		return false;
+	}
+	return !seen || (seen->lo >= first && seen->hi + py->pool_size <= a + py->arena_size &&
+			 seen->lo < pa);
+}
+
+/* pymalloc's table of arena_objects, indexed by the pools' arenaindex: a
+ * pointer in the image's data (a static in 3.11, inside _PyRuntime from
+ * 3.12) to a malloc'd block whose entry for every seen arena agrees with
+ * it.  Its glibc chunk header bounds its length.  0 when not found. */
+static uint64_t find_table(struct python *py, const struct arena *a, size_t na,
+			   size_t *len)
+{
+	struct mm_snapshot *snap = py->ctx->snap;
+	const struct arena *ref = NULL;
+	uint64_t buf[512];
+
+	for (size_t i = 0; i < na && !ref; i++) {
+		ref = a[i].bad ? NULL : &a[i];
+	}
+	if (!ref) {
+		return 0;
+	}
+	/* A page at a time: a page not in RAM holds no pointer worth having. */
+	for (size_t r = 0; r < py->nrw; r++) {
+		for (uint64_t p = py->rw[r][0] & ~7ULL; p < py->rw[r][1];
+		     p = (p & ~(py->page - 1)) + py->page) {
+			uint64_t e = (p & ~(py->page - 1)) + py->page;
+			size_t nw;
+
+			if (e > py->rw[r][1]) {
+				e = py->rw[r][1];
+			}
+			nw = (e - p) / 8;
+			if (!nw || nw > sizeof(buf) / 8 || peek(py, p, buf, nw * 8)) {
+				continue;
+			}
+			for (size_t w = 0; w < nw; w++) {
+				uint64_t t = buf[w], o[6], hdr, usable;
+				const struct mm_mapping *m;
+				bool ok = true;
+
+				/* The table is malloc'd: never in the image itself,
+				 * whose data is full of pointers to its own objects. */
+				if (!t || (t & 15) || in_image_rw(py, t) ||
+				    !(m = mm_snapshot_find(snap, t)) ||
+				    m->perms[1] != 'w' ||
+				    peek(py, t + (uint64_t)ref->index * ARENA_OBJ_SIZE, o, sizeof(o)) ||
+				    !entry_valid(py, o, ref) || peek_word(py, t - 8, &hdr)) {
+					continue;
+				}
+				/* usable size: the chunk less its size field (and
+				 * prev_size when mmapped) */
+				usable = (hdr & ~7ULL) - ((hdr & 2) ? 16 : 8);
+				if ((hdr & ~7ULL) < 32 || usable > (1ULL << 30)) {
+					continue;
+				}
+				for (size_t i = 0; i < na && ok; i++) {
+					uint64_t off = (uint64_t)a[i].index * ARENA_OBJ_SIZE;
+
+					ok = a[i].bad || (off + ARENA_OBJ_SIZE <= usable &&
+						!peek(py, t + off, o, sizeof(o)) &&
+						entry_valid(py, o, &a[i]));
+				}
+				if (ok) {
+					*len = usable / ARENA_OBJ_SIZE;
+					return t;
+				}
+			}
+		}
+	}
+	return 0;
+}
+
+static int label_arena(struct python *py, uint64_t start, uint64_t end,
+		       uint32_t index)
+{
+	char detail[48];
+
+	snprintf(detail, sizeof(detail), "arena %u", index);
+	return mm_snapshot_label(py->ctx->snap, start, end, MM_PYTHON_ARENA,
+				 MM_HOW_RUNTIME, detail, MM_ONLY_ANON);
+}
+
+/* Pools are carved from an arena's first slot on, and their headers stay:
+ * the lowest pool seen is the first slot when the slot below it was never
+ * carved (its header page never touched, so not in RAM, and the mapping has
+ * nothing in swap) or is another arena's pool.  A header there that we
+ * could not make out proves nothing. */
+static bool first_slot(struct python *py, const struct arena *a)
+{
+	const struct mm_snapshot *snap = py->ctx->snap;
+	const struct mm_mapping *m = mm_snapshot_find(snap, a->lo);
+	uint64_t below = a->lo - py->pool_size, h[6], e;
+
+	if (!m || m->c.swap) {
+		return false;
+	}
+	if (!anon_rw(mm_snapshot_find(snap, below))) {
+		return true;
+	}
+	if (mm_snapshot_find(snap, below)->c.swap || mm_pagemap_entry(&py->pm, below, &e)) {
+		return false;
+	}
+	if (!(e & MM_PAGEMAP_PRESENT)) {
+		return true;
+	}
+	return !peek(py, below, h, sizeof(h)) && pool_valid(py, below, h) &&
+	       (uint32_t)h[4] != a->index;
+}
+
+/* With the table: every live entry whose first pool agrees is an arena,
+ * exactly [address, address + arena size).  Without: what the pools prove. */
+static int label_arenas(struct python *py)
+{
+	struct mm_snapshot *snap = py->ctx->snap;
+	struct pool *pools = NULL;
+	struct arena *ar = NULL;
+	size_t npools = 0, nar = 0, len = 0;
+	uint64_t table;
+	int rc;
+
+	/* The pools of a few arenas find the arena table, which then names
+	 * every arena; every pool is read only when there is no table (a
+	 * pread each: 60,000 for a 1 GB heap). */
+	for (size_t sample = SAMPLE_ARENAS;; sample = 0) {
+		rc = collect_pools(py, sample, &pools, &npools);
+		if (!rc && !npools && py->alt_alignment) {
+			free(pools);
+			pools = NULL;
+			py->alignment = py->alt_alignment;
+			py->nb_classes = 512 / py->alignment;
+			rc = collect_pools(py, sample, &pools, &npools);
+		}
+		if (!rc) {
+			rc = group_pools(py, pools, npools, &ar, &nar);
+		}
+		if (rc || !nar) {
+			goto out;
+		}
+		table = find_table(py, ar, nar, &len);
+		if (table || !sample) {
+			break;
+		}
+		free(pools);
+		free(ar);
+		pools = NULL;
+		ar = NULL;
+	}
+	for (size_t i = 0; table && !rc && i < len && i < (1u << 20); i++) {
+		uint64_t o[6], h[6], first;
+		struct arena key = { .index = (uint32_t)i }, *seen;
+
+		if (peek(py, table + i * ARENA_OBJ_SIZE, o, sizeof(o)) || !o[0]) {
+			continue;
+		}
+		seen = bsearch(&key, ar, nar, sizeof(*ar), cmp_arena);
+		if (!entry_valid(py, o, seen && !seen->bad ? seen : NULL) ||
+		    !anon_rw_range(snap, o[0], o[0] + py->arena_size)) {
+			continue;
+		}
+		/* A carved first pool must say it is this arena's. */
+		first = (o[0] + py->pool_size - 1) & ~(py->pool_size - 1);
+		if (o[1] > first && !peek(py, first, h, sizeof(h)) &&
+		    (!pool_valid(py, first, h) || (uint32_t)h[4] != i)) {
+			continue;
+		}
+		if (seen) {
+			seen->start = o[0];
+		}
+		rc = label_arena(py, o[0], o[0] + py->arena_size, (uint32_t)i);
+	}
+	/* No table: the pools seen, and when the lowest is the arena's first
+	 * slot, all slots but one from there (an arena off a pool boundary
+	 * has one slot less). */
+	for (size_t i = 0; !rc && i < nar; i++) {
+		uint64_t end = ar[i].hi + py->pool_size;
+		uint64_t most = ar[i].lo + (py->pools - 1) * py->pool_size;
+
+		if (ar[i].bad || ar[i].start) {
+			continue;
+		}
+		if (most > end && first_slot(py, &ar[i]) && anon_rw_range(snap, ar[i].lo, most)) {
+			end = most;
+		}
+		rc = label_arena(py, ar[i].lo, end, ar[i].index);
+	}
+out:
+	free(pools);
+	free(ar);
+	return rc;
+}
+
+/* A _PyStackChunk: its own mmap of 16 KiB << n, top (in words) inside. */
+static bool chunk_valid(struct python *py, uint64_t c, uint64_t h[3])
+{
+	uint64_t size;
+
+	if (!c || (c & (py->page - 1)) || peek(py, c, h, 3 * sizeof(*h))) {
+		return false;
+	}
+	size = h[1];
+	if (size < CHUNK_MIN || size > (1ULL << 32) || (size & (size - 1)) ||
+	    h[2] > (size - CHUNK_HDR) / 8 || (h[0] & (py->page - 1))) {
+		return false;
+	}
+	return anon_rw_range(py->ctx->snap, c, c + size);
+}
+
+/* Every thread state of every interpreter, from _PyRuntime; each one's
+ * chunks by their `previous` links. */
+static int label_datastacks(struct python *py)
+{
+	const struct py_layout *L = py->lay;
+	uint64_t interp, ts, chunk, tid, h[3];
+	int rc = 0;
+
+	if (peek_word(py, py->runtime + L->rt_interp_head, &interp)) {
+		return 0;
+	}
+	for (int ni = 0; interp && ni < 256 && !rc; ni++) {
+		if (peek_word(py, interp + L->is_threads_head, &ts)) {
+			break;
+		}
+		for (int nt = 0; ts && nt < 100000 && !rc; nt++) {
+			char detail[48];
+
+			if (peek_word(py, ts + L->ts_datastack, &chunk) ||
+			    peek_word(py, ts + L->ts_native_tid, &tid)) {
+				break;
+			}
+			snprintf(detail, sizeof(detail), "tid %llu", (unsigned long long)tid);
+			for (int nc = 0; nc < 4096 && !rc && chunk_valid(py, chunk, h); nc++) {
+				rc = mm_snapshot_label(py->ctx->snap, chunk, chunk + h[1],
+						       MM_PYTHON_DATASTACK, MM_HOW_RUNTIME,
+						       detail, MM_ONLY_ANON);
+				chunk = h[0];
+			}
+			if (peek_word(py, ts + L->ts_next, &ts)) {
+				break;
+			}
+		}
+		if (peek_word(py, interp + L->is_next, &interp)) {
+			break;
+		}
+	}
+	return rc;
+}
+
+int mm_label_python(struct mm_classify *ctx)
+{
+	struct python py = { .ctx = ctx };
+	int rc;
+
+	/* Nothing here is certain by shape alone. */
+	if (ctx->target->no_mem || ctx->target->captured || !ctx->elves ||
+	    (ctx->snap->runtime.lang && strcmp(ctx->snap->runtime.lang, "go") == 0)) {
+		return 0;
+	}
+	py.page = ctx->snap->page_size ? ctx->snap->page_size : 4096;
+	rc = find_python(&py);
+	if (rc) {
+		return rc == -ENOMEM ? rc : 0;
+	}
+	if (!ctx->snap->runtime.lang) {	/* the header and JSON say what runs */
+		struct mm_runtime *rt = &ctx->snap->runtime;
+
+		if (!(rt->lang = strdup("python")) ||
+		    asprintf(&rt->version, "3.%d", py.minor) < 0) {
+			rt->version = NULL;
+			return -ENOMEM;
+		}
+	}
+	/* Pool layouts checked for these versions only. */
+	for (size_t i = 0; i < sizeof(geoms) / sizeof(geoms[0]); i++) {
+		if (py.minor >= geoms[i].minor_from && py.minor <= geoms[i].minor_to) {
+			py.arena_size = geoms[i].arena_size;
+			py.pool_size = geoms[i].pool_size;
+			py.alignment = geoms[i].alignment;
+			py.alt_alignment = geoms[i].alt_alignment;
+			py.nb_classes = 512 / py.alignment;
+			py.pools = py.arena_size / py.pool_size;
+		}
+	}
+	if (!py.arena_size) {
+		return 0;
+	}
+	rc = mm_pagemap_open(&py.pm, ctx->target, py.page);
+	if (rc || py.pm.fd < 0) {
+		mm_pagemap_close(&py.pm);
+		return rc;
+	}
+	if (py.lay) {
+		rc = label_datastacks(&py);
+	}
+	if (!rc) {
+		rc = label_arenas(&py);
+	}
+	mm_pagemap_close(&py.pm);
+	return rc;
+}
