@@ -5,7 +5,9 @@
 
 Writes OUTDIR/TAG-idle, -bigheap, -cgo (unstripped, with DWARF),
 TAG-stripped (idle with -ldflags='-s -w'), TAG-pie (idle, -buildmode=pie)
-and TAG-cshared.so (a Go runtime for a C program, -buildmode=c-shared).  The Go build cache and GOPATH
+and TAG-cshared.so (a Go runtime for a C program, -buildmode=c-shared);
+from Go 1.26 also TAG-nobuildinfo: the stripped build with its
+.go.buildinfo section header renamed away, as some shipped binaries are.  The Go build cache and GOPATH
 live in OUTDIR so nothing outside the build directory is touched.
 """
 
@@ -42,6 +44,16 @@ def main():
         cmd = [go, 'build'] + flags + ['-o', target, '.']
         r = subprocess.run(cmd, cwd=os.path.join(src, pkg), env=env)
         if r.returncode != 0:
+            print('build_fixtures: %s failed' % ' '.join(cmd), file=sys.stderr)
+            sys.exit(1)
+    ver = subprocess.run([go, 'env', 'GOVERSION'], env=env, capture_output=True,
+                         text=True).stdout.strip()
+    minor = int(ver[len('go1.'):].split('.')[0]) if ver.startswith('go1.') else 0
+    if minor >= 26:
+        target = os.path.join(out, tag + '-nobuildinfo')
+        cmd = ['objcopy', '--rename-section', '.go.buildinfo=.data.x',
+               os.path.join(out, tag + '-stripped'), target]
+        if subprocess.run(cmd).returncode != 0:
             print('build_fixtures: %s failed' % ' '.join(cmd), file=sys.stderr)
             sys.exit(1)
 

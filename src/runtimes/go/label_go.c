@@ -199,13 +199,59 @@ static int read_slice(struct go_labeller *g, const char *v, const char *path,
 	return err;
 }
 
-/* The heap arenas (mheap_.allArenas), the L2 arena map (mheap_.arenas[i])
- * and each arena's heapArena (arenas[l1][l2]). */
+/* One list of arena indices (mheap_.allArenas; from Go 1.26 heapArenas and
+ * userArenaArenas): each arena, and its heapArena when that is a mapping of
+ * its own.  l1 is mheap_.arenas read, l1n its length. */
+static void label_arena_list(struct go_labeller *g, const char *list, const uint64_t *l1,
+			     uint64_t l1n, uint64_t l2bits)
+{
+	struct mm_go_type ha;
+	uint64_t array, len, cap, esize;
+	uint64_t *idx;
+
+	if (read_slice(g, "runtime.mheap_", list, &array, &len, &cap, &esize) ||
+	    esize != 8 || len > MAX_ARENAS || len > cap) {
+		return;
+	}
+	idx = calloc(len ? len : 1, sizeof(*idx));
+	if (!idx) {
+		g->err = -ENOMEM;
+		return;
+	}
+	if (len && rd(g, array, idx, len * sizeof(*idx))) {
+		goto out;
+	}
+	if (mm_go_dwarf_type(g->dw, "runtime.heapArena", NULL, &ha)) {
+		ha.size = 0;
+	}
+	for (uint64_t i = 0; i < len; i++) {
+		uint64_t base = idx[i] * HEAP_ARENA_BYTES + ARENA_BASE_OFFSET;
+		uint64_t l1i = idx[i] >> l2bits, l2i = idx[i] & ((1ull << l2bits) - 1);
+		uint64_t meta;
+
+		labelf(g, base, base + HEAP_ARENA_BYTES, MM_GO_HEAP, "arena %#llx",
+		       (unsigned long long)base);
+		/* A heapArena below persistentalloc's block limit lives inside
+		 * a persistentalloc chunk, which is labelled as such. */
+		if (ha.size < PERSISTENT_MAX_BLOCK || l1i >= l1n || !l1[l1i] ||
+		    rd64(g, l1[l1i] + l2i * 8, &meta) || !meta) {
+			continue;
+		}
+		labelf(g, meta, page_up(g, meta + ha.size), MM_GO_HEAP_METADATA,
+		       "heapArena of %#llx", (unsigned long long)base);
+	}
+out:
+	free(idx);
+}
+
+/* The heap arenas, the L2 arena map (mheap_.arenas[i]) and each arena's
+ * heapArena (arenas[l1][l2]). */
 static void label_arenas(struct go_labeller *g)
 {
-	struct mm_go_type arenas, ha;
-	uint64_t array, len, cap, esize, l2size, l2bits = 0;
-	uint64_t *l1 = NULL, *idx = NULL;
+	static const char *const lists[] = { "allArenas", "heapArenas", "userArenaArenas" };
+	struct mm_go_type arenas;
+	uint64_t l2size, l2bits = 0;
+	uint64_t *l1;
 
 	if (var(g, "runtime.mheap_", "arenas", &arenas) || arenas.count == 0 ||
 	    arenas.count > 1024 || arenas.elem_target_size < 8 ||
@@ -230,41 +276,12 @@ static void label_arenas(struct go_labeller *g)
 			       "mheap_.arenas[%llu]", (unsigned long long)i);
 		}
 	}
-
-	if (read_slice(g, "runtime.mheap_", "allArenas", &array, &len, &cap, &esize) ||
-	    esize != 8 || len > MAX_ARENAS || len > cap) {
-		goto out;
-	}
-	idx = calloc(len ? len : 1, sizeof(*idx));
-	if (!idx) {
-		g->err = -ENOMEM;
-		goto out;
-	}
-	if (len && rd(g, array, idx, len * sizeof(*idx))) {
-		goto out;
-	}
-	if (mm_go_dwarf_type(g->dw, "runtime.heapArena", NULL, &ha)) {
-		ha.size = 0;
-	}
-	for (uint64_t i = 0; i < len; i++) {
-		uint64_t base = idx[i] * HEAP_ARENA_BYTES + ARENA_BASE_OFFSET;
-		uint64_t l1i = idx[i] >> l2bits, l2i = idx[i] & ((1ull << l2bits) - 1);
-		uint64_t meta;
-
-		labelf(g, base, base + HEAP_ARENA_BYTES, MM_GO_HEAP, "arena %#llx",
-		       (unsigned long long)base);
-		/* A heapArena below persistentalloc's block limit lives inside
-		 * a persistentalloc chunk, which is labelled as such. */
-		if (ha.size < PERSISTENT_MAX_BLOCK || l1i >= arenas.count || !l1[l1i] ||
-		    rd64(g, l1[l1i] + l2i * 8, &meta) || !meta) {
-			continue;
-		}
-		labelf(g, meta, page_up(g, meta + ha.size), MM_GO_HEAP_METADATA,
-		       "heapArena of %#llx", (unsigned long long)base);
+	/* A version has either the first list or the other two. */
+	for (size_t i = 0; i < sizeof(lists) / sizeof(lists[0]); i++) {
+		label_arena_list(g, lists[i], l1, arenas.count, l2bits);
 	}
 out:
 	free(l1);
-	free(idx);
 }
 
 /* mheap_.pages: the summary levels, the chunks L2 blocks and the
@@ -415,6 +432,42 @@ static void label_buckhash(struct go_labeller *g)
 	}
 }
 
+/* Go 1.26+ (Green Tea GC): the mark phase's span queues, spanSPMCs on
+ * the list work.spanSPMCs (linked through allnode), each with a ring
+ * mmap'd of its own.  The runtime names these "GC span queue", which has
+ * no label of its own either. */
+static void label_span_queues(struct go_labeller *g)
+{
+	struct mm_go_type obj, noff, next, ring, cap;
+	struct walk w = { 0, 0, 1 };
+	uint64_t p, off;
+
+	if (var(g, "runtime.work", "spanSPMCs.list.obj", &obj) ||
+	    var(g, "runtime.work", "spanSPMCs.list.nodeOffset", &noff) ||
+	    mm_go_dwarf_type(g->dw, "runtime.listNodeManual", "next", &next) ||
+	    mm_go_dwarf_type(g->dw, "runtime.spanSPMC", "ring", &ring) ||
+	    mm_go_dwarf_type(g->dw, "runtime.spanSPMC", "cap", &cap) || cap.size != 4 ||
+	    rd64(g, obj.addr, &p) || rd64(g, noff.addr, &off) || off > 4096) {
+		return;
+	}
+	for (unsigned int n = 0; p && n < MAX_LIST && !walk_loops(&w, p); n++) {
+		uint64_t r;
+		uint32_t c;
+
+		if (!mm_snapshot_find(g->snap, p) || rd64(g, p + ring.addr, &r) ||
+		    rd(g, p + cap.addr, &c, sizeof(c))) {
+			break;
+		}
+		if (r && c && c <= (1u << 28)) {
+			labelf(g, r, page_up(g, r + (uint64_t)c * 8), MM_GO_OTHER,
+			       "GC span queue");
+		}
+		if (rd64(g, p + off + next.addr, &p)) {
+			break;
+		}
+	}
+}
+
 /* Reads the runtime's roots; returns 0 when exact labelling was done,
  * else -errno (nothing relied on was readable). */
 static int label_exact(struct go_labeller *g)
@@ -435,6 +488,7 @@ static int label_exact(struct go_labeller *g)
 	label_gc_bits(g);
 	label_allspans(g);
 	label_buckhash(g);
+	label_span_queues(g);
 	return 0;
 }
 
