@@ -792,9 +792,10 @@ static void print_header(FILE *out, const struct mm_snapshot *snap)
 
 	fprintf(out, "pid %d (%s)  %s", (int)snap->pid, comm ? comm : "", exe ? exe : "");
 	if (snap->runtime.lang) {
-		fprintf(out, "  %s %s%s", snap->runtime.lang,
-			snap->runtime.version ? snap->runtime.version : "",
-			snap->runtime.cgo ? " cgo" : "");
+		fprintf(out, "  %s %s%s%s", snap->runtime.lang,
+			snap->runtime.version ? snap->runtime.version : "(version unknown)",
+			snap->runtime.cgo ? " cgo" : "",
+			snap->runtime.stripped ? " stripped" : "");
 	}
 	fprintf(out, "\nLinux %s, %zu mappings", snap->kernel ? snap->kernel : "?",
 		snap->nmappings);

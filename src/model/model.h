@@ -108,6 +108,7 @@ struct mm_runtime {
 	char *lang;			/* "go", or NULL */
 	char *version, *module;
 	bool cgo;
+	bool stripped;			/* Go: no symbol table in the binary */
 };
 
 struct mm_snapshot {

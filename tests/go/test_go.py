@@ -141,12 +141,18 @@ def check_heuristic(t, snap, truth, fx, what):
     t.note('%s: %d heuristic go.heap regions' % (what, n))
 
 
-def check_runtime(t, snap, version, module, cgo, what):
+def check_runtime(t, snap, version, module, cgo, what, stripped=False):
     rt = snap.get('runtime') or {}
     t.eq(rt.get('lang'), 'go', what + ': runtime.lang')
     t.eq(rt.get('version'), version, what + ': runtime.version')
     t.eq(rt.get('module'), module, what + ': runtime.module')
     t.eq(rt.get('cgo'), cgo, what + ': runtime.cgo')
+    t.eq(rt.get('stripped'), stripped, what + ': runtime.stripped')
+
+
+def has_symtab(path):
+    """readelf's word on whether path has a symbol table."""
+    return any(s['name'] == '.symtab' for s in mt.readelf_sections(path))
 
 
 def capture(pid, root):
@@ -245,8 +251,26 @@ def main():
             t.check(mt.regions_in(snap, truth['go.heap-index'][0][0],
                                   truth['go.heap-index'][0][0] + 1),
                     what + ': the relocated truth does not point at a mapping')
-            check_runtime(t, snap, version, 'memmap.test/idle', False, what)
+            t.check(not has_symtab(stripped), what + ': readelf shows a .symtab')
+            rc, out, err = mt.run_memmap(str(fx.pid))
+            head = out.splitlines()[0] if out else ''
+            t.check(head.endswith(' go %s stripped' % version),
+                    '%s: table header %r does not say stripped' % (what, head))
+            check_runtime(t, snap, version, 'memmap.test/idle', False, what, stripped=True)
             check_heuristic(t, snap, truth, fx, what)
+
+        # Go 1.26+: the same without a .go.buildinfo section header; the
+        # build info is found by its magic, the runtime still recognised.
+        nobi = os.path.join(fixdir, tag + '-nobuildinfo')
+        if os.path.exists(nobi):
+            names = [s['name'] for s in mt.readelf_sections(nobi)]
+            t.check('.go.buildinfo' not in names and '.go.module' in names,
+                    '%s-nobuildinfo: readelf shows sections %s' % (tag, names))
+            with mt.Fixture([nobi], timeout=60) as fx:
+                what = tag + '-nobuildinfo'
+                truth, snap = stable(fx.pid, lambda: mt.memmap_json(fx.pid)[0], twin, relocs)
+                check_runtime(t, snap, version, 'memmap.test/idle', False, what, stripped=True)
+                check_heuristic(t, snap, truth, fx, what)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     t.done()

@@ -533,6 +533,54 @@ static bool anon_covered(const struct mm_snapshot *snap, uint64_t start, uint64_
 	return true;
 }
 
+static unsigned int go_minor(const char *version)
+{
+	unsigned int major, minor;
+
+	if (version && sscanf(version, "go%u.%u", &major, &minor) == 2 && major == 1) {
+		return minor;
+	}
+	return 0;
+}
+
+/* Go 1.26+ randomizes the heap base (malloc.go, randomizeHeapBase): the
+ * hints sit at a random 64 MiB-aligned address below 2^46 on amd64, far
+ * under where mmap places anything else.  One run of whole 64 MiB blocks of
+ * unnamed anonymous memory there, aligned and alone, is the heap; two runs
+ * are ambiguous and neither is labelled. */
+#define RANDOM_HEAP_LIMIT	(1ull << 46)
+
+static void label_random_base(struct go_labeller *g)
+{
+	uint64_t base = 0, end = 0;
+	unsigned int found = 0;
+
+	for (size_t i = 0; i < g->snap->nmappings; i++) {
+		const struct mm_mapping *m = &g->snap->mappings[i];
+		const struct mm_mapping *prev = i ? &g->snap->mappings[i - 1] : NULL;
+		uint64_t a = m->start;
+
+		if (m->start >= RANDOM_HEAP_LIMIT || m->start % HEAP_ARENA_BYTES ||
+		    (prev && prev->end == m->start && anon_covered(g->snap, prev->start, prev->end))) {
+			continue;
+		}
+		while (a + HEAP_ARENA_BYTES <= RANDOM_HEAP_LIMIT &&
+		       anon_covered(g->snap, a, a + HEAP_ARENA_BYTES)) {
+			a += HEAP_ARENA_BYTES;
+		}
+		/* The run must end where the anonymous memory ends. */
+		if (a == m->start || anon_covered(g->snap, a, a + 1)) {
+			continue;
+		}
+		found++;
+		base = m->start;
+		end = a;
+	}
+	if (found == 1) {
+		label(g, base, end, MM_GO_HEAP, MM_HOW_HEURISTIC, "randomized arena base");
+	}
+}
+
 /* The runtime reserves heap arenas as whole 64 MiB blocks upward from
  * the first hint that works, and moves to the next hint only when the
  * address space there is taken.  So one run of blocks entirely covered by
@@ -559,6 +607,8 @@ static void label_heuristic(struct go_labeller *g)
 	}
 	if (found == 1) {
 		label(g, base, end, MM_GO_HEAP, MM_HOW_HEURISTIC, "arena hint");
+	} else if (!found && go_minor(g->snap->runtime.version) >= 26) {
+		label_random_base(g);
 	}
 }
 
@@ -638,8 +688,8 @@ static int label_image(struct go_labeller *g, const struct mm_elf *e,
 	return err;
 }
 
-/* The Go image behind mapping m, or NULL: an x86-64 ELF file with a
- * .go.buildinfo section. */
+/* The Go image behind mapping m, or NULL: an x86-64 ELF file that is Go
+ * (mm_go_image_is_go). */
 static struct mm_elf *go_image(struct mm_classify *ctx, const struct mm_mapping *m)
 {
 	const char *why = NULL;
@@ -647,7 +697,7 @@ static struct mm_elf *go_image(struct mm_classify *ctx, const struct mm_mapping 
 	int err;
 
 	e = mm_elf_cache_get(ctx->elves, ctx->target, m, &err, &why);
-	if (!e || !mm_elf_section_by_name(e, ".go.buildinfo") || !is_amd64(e)) {
+	if (!e || !is_amd64(e) || !mm_go_image_is_go(e)) {
 		return NULL;
 	}
 	return e;
