@@ -815,7 +815,6 @@ static void print_reconciliation(FILE *out, const struct mm_snapshot *snap,
 {
 	char a[32], b[32], c[32], d[32], e[32];
 	uint64_t vsyscall = snap->categories[MM_KERNEL_VSYSCALL].vsz;
-	double cov_vsz, cov_rss;
 
 #define SZ(buf, v) (o->bytes ? (snprintf(buf, sizeof(buf), "%" PRIu64, (uint64_t)(v)), buf) \
 			     : (mm_format_size(buf, sizeof(buf), v), buf))
@@ -834,9 +833,12 @@ static void print_reconciliation(FILE *out, const struct mm_snapshot *snap,
 		}
 	}
 #undef SZ
-	mm_snapshot_coverage(snap, &cov_vsz, &cov_rss);
-	fprintf(out, "labelled beyond anon: %.1f%% of VSZ, %.1f%% of RSS\n",
-		cov_vsz * 100, cov_rss * 100);
+	/* Rounded down: 100.0% means not one byte is anon. */
+	mm_format_percent_down(a, sizeof(a), snap->total_vsz - snap->categories[MM_ANON].vsz,
+			       snap->total_vsz);
+	mm_format_percent_down(b, sizeof(b), snap->totals.rss - snap->categories[MM_ANON].rss,
+			       snap->totals.rss);
+	fprintf(out, "labelled beyond anon: %s%% of VSZ, %s%% of RSS\n", a, b);
 }
 
 /* --explain: one sentence per label shown, from the vocabulary and from

@@ -188,6 +188,23 @@ def relocations(stripped, twin):
     return out
 
 
+def check_said(t, pid, rc, out, err, version, what):
+    """A recognised runtime that was not read: exit 1, one warning naming
+    it, and a coverage line below 100.0% while /proc shows anonymous memory
+    that is not labelled (the JSON's anon category, measured by smaps)."""
+    t.eq(rc, 1, what + ': exit code when the runtime was not read')
+    warns = [l for l in err.splitlines() if 'go runtime' in l]
+    t.check(len(warns) == 1 and ('go runtime %s not read' % version) in warns[0] and
+            'of anonymous memory left unlabelled' in warns[0],
+            '%s: want one warning naming the runtime, got %r' % (what, err))
+    snap = mt.memmap_json(pid)[0]
+    anon = next((c for c in snap.get('categories', []) if c.get('label') == 'anon'), None)
+    cov = [l for l in out.splitlines() if l.startswith('labelled beyond anon:')]
+    if anon and anon.get('vsz'):
+        t.check(cov and '100.0% of VSZ' not in cov[0],
+                '%s: %s anon bytes, coverage line %r' % (what, anon['vsz'], cov))
+
+
 def main():
     if sys.argv[1] == '--missing':
         mt.skip('%s is not installed' % sys.argv[2])
@@ -211,8 +228,10 @@ def main():
                 argv = [sys.executable, os.path.join(HERE, 'cshared_loader.py'),
                         argv[0] + '.so']
             with mt.Fixture(argv, timeout=60) as fx:
-                truth, snap = stable(fx.pid, lambda: mt.memmap_json(fx.pid)[0])
+                truth, (snap, rc, err) = stable(fx.pid, lambda: mt.memmap_json(fx.pid))
                 t.note('%s: truth %s' % (what, {k: len(v) for k, v in sorted(truth.items())}))
+                t.check('go runtime' not in err,
+                        '%s: warned although the runtime was read: %r' % (what, err))
                 check_runtime(t, snap, version, module, kind in ('cgo', 'cshared'), what)
                 check_exact(t, snap, truth, fx, what, allow_anon=kind != 'idle' and
                             kind != 'bigheap')
@@ -256,6 +275,7 @@ def main():
             head = out.splitlines()[0] if out else ''
             t.check(head.endswith(' go %s stripped' % version),
                     '%s: table header %r does not say stripped' % (what, head))
+            check_said(t, fx.pid, rc, out, err, version, what)
             check_runtime(t, snap, version, 'memmap.test/idle', False, what, stripped=True)
             check_heuristic(t, snap, truth, fx, what)
 

@@ -13,6 +13,7 @@
 #include <sys/sysmacros.h>
 
 #include "label/classify.h"
+#include "util/format.h"
 #include "runtimes/go/go_buildinfo.h"
 #include "runtimes/go/go_dwarf.h"
 #include "runtimes/go/label_go.h"
@@ -37,6 +38,9 @@ struct go_labeller {
 	int read_err;		/* the first failed read, or 0 */
 	int err;		/* -ENOMEM from labelling */
 	bool partial;		/* some runtime could not be read: exit 1 */
+	char why[128];		/* why a runtime's structures were not read */
+	const char *why_path;	/* the image they were not read from */
+	unsigned long stale;	/* runtime pointers to unmapped memory */
 };
 
 static uint64_t page_up(const struct go_labeller *g, uint64_t x)
@@ -74,6 +78,7 @@ static void label(struct go_labeller *g, uint64_t start, uint64_t end,
 	}
 	m = mm_snapshot_find(g->snap, start);
 	if (!m || !mm_snapshot_find(g->snap, end - 1)) {
+		g->stale += how == MM_HOW_RUNTIME;
 		return;
 	}
 	err = mm_snapshot_label(g->snap, start, end, lab, how, detail, MM_ONLY_ANON);
@@ -677,13 +682,18 @@ static int label_image(struct go_labeller *g, const struct mm_elf *e,
 	}
 	mm_go_dwarf_close(g->dw);
 	g->dw = NULL;
-	/* A closed memory is said once, by mm_classify; a stale read here. */
-	if (err == -EIO) {
-		if (mm_snapshot_warn(g->snap, "%s: cannot read the go runtime's structures (%s): "
-				     "go.* labels by heuristics", m->path, strerror(-err))) {
-			return -ENOMEM;
-		}
-		g->partial = true;
+	if (err == -ENODATA) {
+		snprintf(g->why, sizeof(g->why), "no symbols or DWARF, a stripped binary");
+	} else if (err == -ENOENT) {
+		snprintf(g->why, sizeof(g->why), "no runtime.mheap_ in its DWARF");
+	} else if (err && err != -ENOMEM) {
+		snprintf(g->why, sizeof(g->why), "its memory cannot be read: %s", strerror(-err));
+	} else if (!err && g->stale) {
+		snprintf(g->why, sizeof(g->why), "%lu of its pointers lead to unmapped memory",
+			 g->stale);
+	}
+	if (g->why[0] && !g->why_path) {
+		g->why_path = m->path;
 	}
 	return err;
 }
@@ -711,6 +721,37 @@ static bool library_candidate(const struct mm_mapping *m, const struct mm_mappin
 	}
 	return !exe || m->inode != exe->inode || m->dev_major != exe->dev_major ||
 	       m->dev_minor != exe->dev_minor;
+}
+
+/* Bytes of private anonymous memory still labelled anon. */
+static uint64_t anon_left(const struct mm_snapshot *snap)
+{
+	uint64_t sum = 0;
+
+	for (size_t i = 0; i < snap->nmappings; i++) {
+		const struct mm_mapping *m = &snap->mappings[i];
+
+		for (size_t j = 0; !m->path && !m->inode && j < m->nregions; j++) {
+			if (m->regions[j].label == MM_ANON) {
+				sum += m->regions[j].end - m->regions[j].start;
+			}
+		}
+	}
+	return sum;
+}
+
+/* Once: a Go runtime was recognised but its structures not (all) read;
+ * its memory stays anon or labelled by heuristics, and the exit is 1. */
+static int warn_unread(struct go_labeller *g)
+{
+	char size[32];
+
+	mm_format_size(size, sizeof(size), anon_left(g->snap));
+	g->partial = true;
+	return mm_snapshot_warn(g->snap, "%s: go runtime %s not read (%s): %s of anonymous "
+				"memory left unlabelled, go.* labels by heuristics",
+				g->why_path, g->snap->runtime.version ? g->snap->runtime.version :
+				"of unknown version", g->why, size);
 }
 
 int mm_label_go(struct mm_classify *ctx)
@@ -752,6 +793,9 @@ int mm_label_go(struct mm_classify *ctx)
 	}
 	if (heuristic) {
 		label_heuristic(&g);
+	}
+	if (!g.err && g.why_path && warn_unread(&g)) {
+		return -ENOMEM;
 	}
 	return g.err ? g.err : g.partial;
 }
