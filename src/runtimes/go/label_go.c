@@ -597,6 +597,13 @@ static void label_heuristic(struct go_labeller *g)
 	unsigned int nhints = heap_hints(g->snap->runtime.version), found = 0;
 	uint64_t base = 0, end = 0;
 
+	/* 1.26+: the hints are random (or, with the experiment off, the old
+	 * ones, which the scan finds too); a block at an old hint is not Go's. */
+	if (go_minor(g->snap->runtime.version) >= 26) {
+		label_random_base(g);
+		return;
+	}
+
 	for (unsigned int i = 0; i < nhints; i++) {
 		uint64_t b = ARENA_HINT_BASE + (uint64_t)i * ARENA_HINT_STEP;
 		uint64_t a = b;
@@ -612,8 +619,6 @@ static void label_heuristic(struct go_labeller *g)
 	}
 	if (found == 1) {
 		label(g, base, end, MM_GO_HEAP, MM_HOW_HEURISTIC, "arena hint");
-	} else if (!found && go_minor(g->snap->runtime.version) >= 26) {
-		label_random_base(g);
 	}
 }
 
