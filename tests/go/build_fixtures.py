@@ -4,7 +4,8 @@
     build_fixtures.py GO SRCDIR OUTDIR TAG
 
 Writes OUTDIR/TAG-idle, -bigheap, -cgo (unstripped, with DWARF),
-TAG-stripped (idle with -ldflags='-s -w'), TAG-pie (idle, -buildmode=pie)
+TAG-stripped (idle with -ldflags='-s -w'), TAG-pie (idle, -buildmode=pie),
+TAG-cgostatic (cgo linked statically)
 and TAG-cshared.so (a Go runtime for a C program, -buildmode=c-shared);
 from Go 1.26 also TAG-nobuildinfo: the stripped build with its
 .go.buildinfo section header renamed away, as some shipped binaries are.  The Go build cache and GOPATH
@@ -38,6 +39,8 @@ def main():
         ('stripped', 'idle', ['-ldflags=-s -w']),
         ('pie', 'idle', ['-buildmode=pie']),
         ('cshared.so', 'cshared', ['-buildmode=c-shared']),
+        # cgo linked statically: no .dynsym, yet runtime/cgo is in.
+        ('cgostatic', 'cgo', ['-ldflags=-linkmode=external -extldflags=-static']),
     ]
     for name, pkg, flags in builds:
         target = os.path.join(out, '%s-%s' % (tag, name))

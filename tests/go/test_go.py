@@ -258,6 +258,17 @@ def main():
             check_runtime(t, snap, version, 'memmap.test/idle', False, what)
             check_exact(t, snap, truth, fx, what, allow_anon=False)
 
+        # cgo from runtime.iscgo, not from dynamic linking.
+        static = os.path.join(fixdir, tag + '-cgostatic')
+        names = [s['name'] for s in mt.readelf_sections(static)]
+        iscgo = subprocess.run(['gdb', '-nx', '-batch', '-ex', "print/d 'runtime.iscgo'", static],
+                               capture_output=True, text=True).stdout.split()
+        t.check('.dynsym' not in names and iscgo[-1:] == ['1'],
+                '%s-cgostatic: readelf sections %s, gdb iscgo %s' % (tag, names, iscgo))
+        with mt.Fixture([static], timeout=60) as fx:
+            snap = mt.memmap_json(fx.pid)[0]
+            check_runtime(t, snap, version, 'memmap.test/cgo', True, tag + '-cgostatic')
+
         stripped = os.path.join(fixdir, tag + '-stripped')
         twin = os.path.join(fixdir, tag + '-idle')
         relocs = relocations(stripped, twin)
