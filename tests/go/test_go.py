@@ -290,6 +290,28 @@ def main():
             check_runtime(t, snap, version, 'memmap.test/idle', False, what, stripped=True)
             check_heuristic(t, snap, truth, fx, what)
 
+        # Neither the section header nor the blob (its magic zeroed): still
+        # Go by .gopclntab's header (and .go.module from 1.26), as readelf
+        # shows them; version unknown, said.
+        noblob = os.path.join(tmp, 'noblob')
+        data = bytearray(open(stripped, 'rb').read())
+        at = data.find(b'\xff Go buildinf:')
+        data[at:at + 14] = bytes(14)
+        with open(noblob, 'wb') as f:
+            f.write(data)
+        os.chmod(noblob, 0o755)
+        names = [s['name'] for s in mt.readelf_sections(noblob)]
+        t.check(at >= 0 and '.gopclntab' in names, '%s noblob: magic at %d, sections %s' %
+                (tag, at, names))
+        with mt.Fixture([noblob], timeout=60) as fx:
+            what = tag + '-stripped without build info'
+            snap, rc, err = mt.memmap_json(fx.pid)
+            rt = snap.get('runtime') or {}
+            t.check(rt.get('lang') == 'go' and rt.get('version') is None and
+                    rt.get('stripped') is True, '%s: runtime %s' % (what, rt))
+            t.check(rc == 1 and 'go runtime of unknown version not read' in err,
+                    '%s: exit %d, stderr %r' % (what, rc, err))
+
         # Go 1.26+: the same without a .go.buildinfo section header; the
         # build info is found by its magic, the runtime still recognised.
         nobi = os.path.join(fixdir, tag + '-nobuildinfo')

@@ -274,6 +274,8 @@ int mm_go_buildinfo_read(const struct mm_elf *e, struct mm_go_buildinfo *bi)
 	if (s && s->type != SHT_NOBITS) {
 		off = s->offset;
 		size = s->size;
+	} else if (!mm_go_image_is_go(e)) {
+		return -ENOENT;	/* no search through every library's data */
 	} else {
 		err = find_blob(e, &off, &size);
 		if (err) {
@@ -319,11 +321,8 @@ static bool pclntab_magic(const struct mm_elf *e)
 
 bool mm_go_image_is_go(const struct mm_elf *e)
 {
-	uint64_t off, size;
-
 	return mm_elf_section_by_name(e, ".go.buildinfo") ||
-	       mm_elf_section_by_name(e, ".go.module") || pclntab_magic(e) ||
-	       find_blob(e, &off, &size) == 0;
+	       mm_elf_section_by_name(e, ".go.module") || pclntab_magic(e);
 }
 
 /* A section header of the file by name, any section (.symtab is not

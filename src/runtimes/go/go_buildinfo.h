@@ -23,16 +23,17 @@ struct mm_go_buildinfo {
  * the pre-1.18 pointer format (see mm_go_buildinfo_read), -ENOMEM. */
 int mm_go_buildinfo_parse(const void *buf, size_t len, struct mm_go_buildinfo *bi);
 
-/* Reads .go.buildinfo of e (both formats); without that section, the blob
- * found by its magic in a writable segment.  Returns 0, -ENOENT when there
+/* Reads .go.buildinfo of e (both formats); without that section, when e
+ * is Go (mm_go_image_is_go), the blob found by its magic in a writable
+ * segment.  Returns 0, -ENOENT when there
  * is none, -ENOEXEC when it is malformed, -ENOMEM, or the
  * read's -errno. */
 int mm_go_buildinfo_read(const struct mm_elf *e, struct mm_go_buildinfo *bi);
 
 void mm_go_buildinfo_finish(struct mm_go_buildinfo *bi);
 
-/* Whether e is Go: a .go.buildinfo or .go.module section, a .gopclntab
- * with its header magic, or the build info blob in a writable segment. */
+/* Whether e is Go: a .go.buildinfo or .go.module section, or a .gopclntab
+ * with its header magic. */
 bool mm_go_image_is_go(const struct mm_elf *e);
 
 /* Whether e has a .symtab (a -s build has none). */
