@@ -382,46 +382,6 @@ static uint64_t task_sp(struct mm_target *t, struct task *k)
 	return k->sp;
 }
 
-/* What the stack pointer says: the anonymous rw mapping holding it is the
- * stack when glibc's shape is there (a PROT_NONE guard right below), or
- * when the kernel marked it as MAP_STACK memory (VmFlags nh) itself. */
-static int label_by_sp(struct mm_classify *ctx, struct tasks *ts)
-{
-	struct mm_snapshot *snap = ctx->snap;
-
-	for (size_t i = 0; i < ts->n; i++) {
-		struct task *k = &ts->v[i];
-		struct mm_mapping *m, *g;
-		char detail[96];
-		int rc;
-
-		if (k->placed || !task_sp(ctx->target, k) ||
-		    !(m = mm_snapshot_find(snap, k->sp))) {
-			continue;
-		}
-		if (!mm_mapping_is_anon_private(m) || m->perms[0] != 'r' || m->perms[1] != 'w' ||
-		    label_at(snap, k->sp) != MM_ANON) {
-			continue;	/* [stack], a runtime's heap, a file */
-		}
-		g = guard_below(snap, m);
-		if (!g && !mm_mapping_has_flag(m, "nh")) {
-			continue;
-		}
-		task_detail(k, k->tid, detail, sizeof(detail));
-		rc = mm_mapping_label(m, m->start, m->end, MM_THREAD_STACK,
-				      MM_HOW_HEURISTIC, detail, MM_ONLY_ANON);
-		if (!rc && g) {
-			rc = mm_mapping_label(g, g->start, g->end, MM_THREAD_GUARD,
-					      MM_HOW_HEURISTIC, detail, MM_ONLY_ANON);
-		}
-		if (rc) {
-			return rc;
-		}
-		k->placed = true;
-	}
-	return 0;
-}
-
 /* glibc's default stack size: RLIMIT_STACK's soft limit, or 2 MiB when
  * that is unlimited (ARCH_STACK_DEFAULT_SIZE on x86_64). */
 static uint64_t default_stack_size(struct mm_target *t, uint64_t page)
@@ -441,6 +401,82 @@ static uint64_t default_stack_size(struct mm_target *t, uint64_t page)
 		}
 	}
 	return (size + page - 1) & ~(page - 1);
+}
+
+/* How many unplaced threads' stack pointers lie in m. */
+static size_t sps_in(struct mm_target *t, struct tasks *ts, const struct mm_mapping *m)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < ts->n; i++) {
+		uint64_t sp;
+
+		/* A placed thread's SP is in its own, labelled stack. */
+		if (ts->v[i].placed) {
+			continue;
+		}
+		sp = task_sp(t, &ts->v[i]);
+		n += sp >= m->start && sp < m->end;
+	}
+	return n;
+}
+
+/* Above this a PROT_NONE mapping below is a reservation, not a guard. */
+#define MAX_GUARD (1ull << 20)
+
+/* What the stack pointer says: the anonymous rw mapping holding it is the
+ * stack when glibc's shape is there (a guard-sized PROT_NONE mapping right
+ * below), or when the kernel marked it as MAP_STACK memory (VmFlags nh)
+ * itself.  Never a mapping larger than a thread stack can be, nor one
+ * holding several threads' SPs: the kernel merges a stack with its
+ * anonymous neighbours (a Go L2 arena map), and a runtime's heap holds the
+ * SPs of threads running on its goroutine stacks. */
+static int label_by_sp(struct mm_classify *ctx, struct tasks *ts)
+{
+	struct mm_snapshot *snap = ctx->snap;
+	uint64_t page = snap->page_size ? snap->page_size : 4096;
+	uint64_t max = default_stack_size(ctx->target, page);
+
+	if (max < (8ull << 20)) {
+		max = 8ull << 20;	/* Go's cgo and most programs: RLIMIT_STACK's 8 MiB */
+	}
+	for (size_t i = 0; i < ts->n; i++) {
+		struct task *k = &ts->v[i];
+		struct mm_mapping *m, *g;
+		char detail[96];
+		int rc;
+
+		if (k->placed || !task_sp(ctx->target, k) ||
+		    !(m = mm_snapshot_find(snap, k->sp))) {
+			continue;
+		}
+		if (!mm_mapping_is_anon_private(m) || m->perms[0] != 'r' || m->perms[1] != 'w' ||
+		    label_at(snap, k->sp) != MM_ANON) {
+			continue;	/* [stack], a runtime's heap, a file */
+		}
+		if (mm_mapping_size(m) > max || sps_in(ctx->target, ts, m) > 1) {
+			continue;
+		}
+		g = guard_below(snap, m);
+		if (g && mm_mapping_size(g) > MAX_GUARD) {
+			g = NULL;
+		}
+		if (!g && !mm_mapping_has_flag(m, "nh")) {
+			continue;
+		}
+		task_detail(k, k->tid, detail, sizeof(detail));
+		rc = mm_mapping_label(m, m->start, m->end, MM_THREAD_STACK,
+				      MM_HOW_HEURISTIC, detail, MM_ONLY_ANON);
+		if (!rc && g) {
+			rc = mm_mapping_label(g, g->start, g->end, MM_THREAD_GUARD,
+					      MM_HOW_HEURISTIC, detail, MM_ONLY_ANON);
+		}
+		if (rc) {
+			return rc;
+		}
+		k->placed = true;
+	}
+	return 0;
 }
 
 /* Threads not in a syscall show no stack pointer.  While some remain
