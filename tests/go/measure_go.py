@@ -8,7 +8,8 @@ For each toolchain TAG, the idle and bigheap fixtures with symbols and
 stripped (-s -w, built here beside the fixtures), in exact mode and with
 --no-mem: bytes of the truth's ranges labelled correctly, left anon, or
 labelled otherwise, plus go.* bytes outside the truth for their label
-(wrong too).  One line per case.
+(wrong too).  One line per case.  MEASURE_KINDS="idle bigheap cgo" picks
+the fixtures.
 """
 
 import os
@@ -60,7 +61,7 @@ def main():
           ('go', 'fixture', 'binary', 'mode', 'correct', 'anon', 'wrong'))
     for arg in sys.argv[2:]:
         tag, go = arg.split('=', 1)
-        for kind in ('idle', 'bigheap'):
+        for kind in os.environ.get('MEASURE_KINDS', 'idle bigheap').split():
             twin = os.path.join(fixdir, '%s-%s' % (tag, kind))
             for binary in ('symbols', 'stripped'):
                 exe = twin if binary == 'symbols' else stripped_twin(fixdir, tag, go, kind)

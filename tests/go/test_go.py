@@ -137,6 +137,14 @@ def check_heuristic(t, snap, truth, fx, what):
             for _, r in mt.regions_in(snap, s, e):
                 t.check(r['label'] == 'go.heap', '%s: %s region %s-%s is %s in heuristic mode' %
                         (what, desc, r['start'], r['end'], r['label']))
+    # No byte of the runtime's memory carries another runtime's or a
+    # thread's label: right (go.heap) or absent (anon).
+    for label, ranges in truth.items():
+        for s, e in merged(ranges):
+            for m, r in mt.regions_in(snap, s, e):
+                t.check(r['label'] in (label, 'anon'),
+                        '%s: %s %#x-%#x has region %s-%s labelled %s/%s' %
+                        (what, label, s, e, r['start'], r['end'], r['label'], r['how']))
     check_heap_addrs(t, snap, fx, what)
     t.note('%s: %d heuristic go.heap regions' % (what, n))
 
