@@ -514,7 +514,9 @@ static void test_vocabulary(void)
 		enum mm_label l = (enum mm_label)i;
 		const char *name = mm_label_name(l);
 
-		CHECK(name && *name && strcmp(name, "?") != 0, "label %d has a name", i);
+		if (!CHECK(name && *name && strcmp(name, "?") != 0, "label %d has a name", i)) {
+			continue;	/* a missing row in labels.c */
+		}
 		CHECK(mm_label_from_name(name) == i, "%s: from_name gives it back", name);
 		CHECK(*mm_label_help(l), "%s has a help line", name);
 		CHECK(*mm_label_explanation(l), "%s has an explanation", name);
