@@ -13,6 +13,7 @@
 #include "diff/diff_cmd.h"
 #include "util/format.h"
 #include "emit/json_out.h"
+#include "emit/labels_out.h"
 #include "memmap-config.h"
 #include "read/residency.h"
 #include "emit/svg.h"
@@ -23,13 +24,13 @@ enum {
 	OPT_SUMMARY = 0x100, OPT_MAPPINGS, OPT_LIST_COLUMNS, OPT_COLOR,
 	OPT_PROC_ROOT, OPT_SAVE, OPT_DIFF, OPT_WATCH, OPT_WATCH_PREV, OPT_THRESHOLD,
 	OPT_NO_MEM, OPT_EXPLAIN, OPT_LABEL, OPT_MIN_SIZE, OPT_ADDRESS,
-	OPT_SVG,
+	OPT_SVG, OPT_LIST_LABELS,
 };
 
 struct options {
 	const char *target;
 	const char *proc_root;
-	bool json, list_columns, no_mem;
+	bool json, list_columns, list_labels, no_mem;
 	const char *color, *svg;
 	struct mm_table_opts table;
 	struct mm_diff_opts diff;
@@ -54,6 +55,7 @@ static const struct argp_option argp_options[] = {
 	{ NULL, 0, NULL, 0, "Table format:", 2 },
 	{ "output", 'o', "LIST", 0, "columns to print (+LIST appends to the defaults)", 2 },
 	{ "list-columns", OPT_LIST_COLUMNS, NULL, 0, "list the columns and exit", 2 },
+	{ "list-labels", OPT_LIST_LABELS, NULL, 0, "list the labels (name, class, help) and exit", 2 },
 	{ "sort", 's', "COL", 0, "sort rows by COL (sizes largest first)", 2 },
 	{ "raw", 'r', NULL, 0, "raw output: no alignment, no tree, no header", 2 },
 	{ "noheadings", 'n', NULL, 0, "don't print headings", 2 },
@@ -89,6 +91,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case OPT_MAPPINGS: o->table.mappings = true; break;
 	case 'o': o->table.output = arg; break;
 	case OPT_LIST_COLUMNS: o->list_columns = true; break;
+	case OPT_LIST_LABELS: o->list_labels = true; break;
 	case 's': o->table.sort = arg; break;
 	case 'r': o->table.raw = true; break;
 	case 'n': o->table.noheadings = true; break;
@@ -147,7 +150,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		o->target = arg;
 		break;
 	case ARGP_KEY_END:
-		if (o->list_columns) {
+		if (o->list_columns || o->list_labels) {
 			break;
 		}
 		if (!o->target) {
@@ -212,6 +215,10 @@ int main(int argc, char **argv)
 	argp_err_exit_status = EXIT_USAGE;
 	argp_parse(&argp, argc, argv, 0, NULL, &o);
 
+	if (o.list_labels) {
+		mm_list_labels(stdout, o.table.raw, o.json);
+		return EXIT_OK;
+	}
 	if (o.list_columns) {
 		mm_table_list_columns(stdout, o.table.raw);
 		return EXIT_OK;

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "model/model.h"
+#include "util/grow.h"
 
 #define COUNTER_FIELDS (sizeof(struct mm_counters) / sizeof(uint64_t))
 _Static_assert(sizeof(struct mm_counters) % sizeof(uint64_t) == 0,
@@ -62,15 +63,9 @@ void mm_snapshot_destroy(struct mm_snapshot *snap)
 
 struct mm_mapping *mm_snapshot_add_mapping(struct mm_snapshot *snap)
 {
-	if (snap->nmappings == snap->mappings_alloc) {
-		size_t n = snap->mappings_alloc ? snap->mappings_alloc * 2 : 64;
-		struct mm_mapping *p = reallocarray(snap->mappings, n, sizeof(*p));
-
-		if (!p) {
-			return NULL;
-		}
-		snap->mappings = p;
-		snap->mappings_alloc = n;
+	if (mm_grow(&snap->mappings, &snap->mappings_alloc, snap->nmappings + 1,
+		    sizeof(*snap->mappings))) {
+		return NULL;
 	}
 	struct mm_mapping *m = &snap->mappings[snap->nmappings++];
 

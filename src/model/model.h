@@ -10,7 +10,8 @@
 #include <sys/types.h>
 
 /* The label vocabulary is a contract with JSON consumers: append, never
- * rename.  Names and explanations live in labels.c. */
+ * rename.  Everything else about a label (name, class, colour, help,
+ * explanation) is its row in labels.c. */
 enum mm_label {
 	MM_EXE_TEXT, MM_EXE_RODATA, MM_EXE_DATA, MM_EXE_RELRO, MM_EXE_BSS,
 	MM_LIB_TEXT, MM_LIB_RODATA, MM_LIB_DATA, MM_LIB_RELRO, MM_LIB_BSS,
@@ -45,6 +46,9 @@ const char *mm_label_name(enum mm_label label);
 int mm_label_from_name(const char *name);		/* -1 when unknown */
 enum mm_class mm_label_class(enum mm_label label);
 const char *mm_label_explanation(enum mm_label label);
+const char *mm_label_help(enum mm_label label);		/* a few words */
+uint32_t mm_label_color(enum mm_label label);		/* 0xRRGGBB */
+const char *mm_class_name(enum mm_class class);		/* "image", "heap" ... */
 const char *mm_how_name(enum mm_how how);
 
 /* The smaps counters of one mapping, or one region's share of them. */

@@ -8,12 +8,13 @@
 #include <unistd.h>
 
 #include "read/residency.h"
+#include "util/page.h"
 
 enum { WINDOW = 8192 };	/* entries per pread: 64 KiB, 32 MiB of memory */
 
 int mm_pagemap_open(struct mm_pagemap *pm, struct mm_target *t, uint64_t page_size)
 {
-	*pm = (struct mm_pagemap){ .fd = -1, .page_size = page_size ? page_size : 4096 };
+	*pm = (struct mm_pagemap){ .fd = -1, .page_size = mm_page_size(page_size) };
 	if (t->captured) {
 		return 0;
 	}

@@ -12,6 +12,8 @@
 
 #include "runtimes/glibc/glibc_layout.h"
 #include "read/residency.h"
+#include "util/page.h"
+#include "util/grow.h"
 
 /* Offsets measured with gdb and libc6-dbg (ptype /o) on Debian 12's glibc
  * 2.36-9+deb12u14, x86_64. */
@@ -103,7 +105,7 @@ int mm_rtld_find(struct mm_classify *ctx, struct mm_rtld *r)
 		return -ENOENT;
 	}
 	/* The mapping at file offset 0 holds the first PT_LOAD. */
-	page = snap->page_size ? snap->page_size : 4096;
+	page = mm_page_size(snap->page_size);
 	bias = m->start - (seg[0].vaddr & ~(page - 1));
 	syms = malloc(dynsym->size);
 	strs = malloc(dynstr->size + 1);
@@ -257,7 +259,7 @@ static bool present(struct scan *s, uint64_t addr)
 static int label_arenas(struct mm_classify *ctx)
 {
 	struct mm_snapshot *snap = ctx->snap;
-	uint64_t page = snap->page_size ? snap->page_size : 4096;
+	uint64_t page = mm_page_size(snap->page_size);
 	struct scan s = { .ctx = ctx, .page = page };
 	int rc = 0;
 
@@ -393,7 +395,7 @@ static int label_chunks(struct mm_classify *ctx)
 	struct scan s = { .ctx = ctx };
 	int rc = 0;
 
-	s.page = snap->page_size ? snap->page_size : 4096;
+	s.page = mm_page_size(snap->page_size);
 	if (ctx->target->no_mem || ctx->target->captured) {
 		return 0;
 	}
@@ -456,7 +458,7 @@ static int label_tls(struct mm_classify *ctx, const struct mm_rtld *r,
 {
 	const struct mm_glibc_layout *L = r->lay;
 	struct mm_snapshot *snap = ctx->snap;
-	uint64_t page = snap->page_size ? snap->page_size : 4096;
+	uint64_t page = mm_page_size(snap->page_size);
 	uint64_t ssize, salign, alloc, n, aligned, tls_end, block_end;
 	const struct mm_pthread *main_pd = NULL;
 	char detail[96];
@@ -528,15 +530,8 @@ static int add_span(struct span **v, size_t *n, size_t *alloc, uint64_t p,
 	if (!p) {
 		return 0;
 	}
-	if (*n == *alloc) {
-		size_t na = *alloc ? *alloc * 2 : 64;
-		struct span *nv = reallocarray(*v, na, sizeof(**v));
-
-		if (!nv) {
-			return -ENOMEM;
-		}
-		*v = nv;
-		*alloc = na;
+	if (mm_grow(v, alloc, *n + 1, sizeof(**v))) {
+		return -ENOMEM;
 	}
 	(*v)[(*n)++] = (struct span){ p, len };
 	return 0;
@@ -546,7 +541,7 @@ static int label_ld_malloc(struct mm_classify *ctx, const struct mm_rtld *r)
 {
 	const struct mm_glibc_layout *L = r->lay;
 	struct mm_snapshot *snap = ctx->snap;
-	uint64_t page = snap->page_size ? snap->page_size : 4096;
+	uint64_t page = mm_page_size(snap->page_size);
 	struct span *v = NULL;
 	size_t n = 0, alloc = 0;
 	uint64_t lm;

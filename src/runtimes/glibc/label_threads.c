@@ -13,6 +13,8 @@
 #include <unistd.h>
 
 #include "runtimes/glibc/glibc_layout.h"
+#include "util/page.h"
+#include "util/grow.h"
 
 struct task {
 	pid_t tid;
@@ -176,16 +178,9 @@ static int read_tasks(struct mm_target *t, struct tasks *ts)
 		if (end == de->d_name || *end || tid <= 0) {
 			continue;
 		}
-		if (ts->n == alloc) {
-			size_t na = alloc ? alloc * 2 : 16;
-			struct task *nv = reallocarray(ts->v, na, sizeof(*nv));
-
-			if (!nv) {
-				closedir(d);
-				return -ENOMEM;
-			}
-			ts->v = nv;
-			alloc = na;
+		if (mm_grow(&ts->v, &alloc, ts->n + 1, sizeof(*ts->v))) {
+			closedir(d);
+			return -ENOMEM;
 		}
 		k = &ts->v[ts->n++];
 		*k = (struct task){ .tid = (pid_t)tid };
@@ -450,7 +445,7 @@ static uint64_t default_stack_size(struct mm_target *t, uint64_t page)
 static int label_by_shape(struct mm_classify *ctx, struct tasks *ts)
 {
 	struct mm_snapshot *snap = ctx->snap;
-	uint64_t page = snap->page_size ? snap->page_size : 4096;
+	uint64_t page = mm_page_size(snap->page_size);
 	uint64_t want = default_stack_size(ctx->target, page);
 	size_t unplaced = 0;
 
@@ -579,16 +574,9 @@ int mm_glibc_pthreads(struct mm_classify *ctx, const struct mm_rtld *r,
 				rc = -ENOENT;
 				break;
 			}
-			if (nv == alloc) {
-				size_t na = alloc ? alloc * 2 : 16;
-				struct mm_pthread *nvv = reallocarray(v, na, sizeof(*v));
-
-				if (!nvv) {
-					free(v);
-					return -ENOMEM;
-				}
-				v = nvv;
-				alloc = na;
+			if (mm_grow(&v, &alloc, nv + 1, sizeof(*v))) {
+				free(v);
+				return -ENOMEM;
 			}
 			v[nv++] = p;
 			prev = node;

@@ -16,6 +16,7 @@
 #include "runtimes/go/go_buildinfo.h"
 #include "runtimes/go/go_dwarf.h"
 #include "runtimes/go/label_go.h"
+#include "util/page.h"
 
 /* Constants of the Go runtime on linux/amd64 that DWARF does not carry
  * (malloc.go, mheap.go); the same from Go 1.19 through 1.23, checked. */
@@ -41,7 +42,7 @@ struct go_labeller {
 
 static uint64_t page_up(const struct go_labeller *g, uint64_t x)
 {
-	uint64_t ps = g->snap->page_size ? g->snap->page_size : 4096;
+	uint64_t ps = mm_page_size(g->snap->page_size);
 
 	return (x + ps - 1) & ~(ps - 1);
 }
@@ -562,7 +563,7 @@ static int label_image(struct go_labeller *g, const struct mm_elf *e,
 {
 	int err;
 
-	g->bias = load_bias(e, m, g->snap->page_size ? g->snap->page_size : 4096);
+	g->bias = load_bias(e, m, mm_page_size(g->snap->page_size));
 	/* Without the target's memory DWARF is no use: don't pay for it. */
 	if (g->target->no_mem || g->target->captured) {
 		return -ENOTSUP;

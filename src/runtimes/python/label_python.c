@@ -11,6 +11,8 @@
 
 #include "label/classify.h"
 #include "read/residency.h"
+#include "util/page.h"
+#include "util/grow.h"
 
 /* pymalloc on 64-bit: arenas carved into pools of one size class each,
  * classes ALIGNMENT apart up to 512 bytes.  The pool header and the arena
@@ -374,16 +376,9 @@ static int collect_pools(struct python *py, size_t max_runs, struct pool **out,
 						break;
 					}
 				}
-				if (n == alloc) {
-					struct pool *nv;
-
-					alloc = alloc ? 2 * alloc : 256;
-					nv = reallocarray(v, alloc, sizeof(*v));
-					if (!nv) {
-						free(v);
-						return -ENOMEM;
-					}
-					v = nv;
+				if (mm_grow(&v, &alloc, n + 1, sizeof(*v))) {
+					free(v);
+					return -ENOMEM;
 				}
 				v[n++] = (struct pool){ p, (uint32_t)(h[4] & 0xffffffff) };
 			}
@@ -422,16 +417,9 @@ static int group_pools(const struct python *py, const struct pool *v, size_t n,
 			a[na - 1].hi = v[i].addr;
 			continue;
 		}
-		if (na == alloc) {
-			struct arena *nv;
-
-			alloc = alloc ? 2 * alloc : 64;
-			nv = reallocarray(a, alloc, sizeof(*a));
-			if (!nv) {
-				free(a);
-				return -ENOMEM;
-			}
-			a = nv;
+		if (mm_grow(&a, &alloc, na + 1, sizeof(*a))) {
+			free(a);
+			return -ENOMEM;
 		}
 		a[na++] = (struct arena){ v[i].arenaindex, v[i].addr, v[i].addr, 0, false };
 	}
@@ -745,7 +733,7 @@ int mm_label_python(struct mm_classify *ctx)
 	    (ctx->snap->runtime.lang && strcmp(ctx->snap->runtime.lang, "go") == 0)) {
 		return 0;
 	}
-	py.page = ctx->snap->page_size ? ctx->snap->page_size : 4096;
+	py.page = mm_page_size(ctx->snap->page_size);
 	rc = find_python(&py);
 	if (rc) {
 		return rc == -ENOMEM ? rc : 0;
