@@ -200,12 +200,15 @@ static void print_side(FILE *out, const char *what, const struct mm_snapshot *s,
 {
 	char *comm = mm_escape_name(s->comm ? s->comm : "");
 	char *src = source ? mm_escape_name(source) : NULL;
+	/* A snapshot file's "time" is any string its writer chose. */
+	char *time = mm_escape_name(s->time ? s->time : "?");
 
 	fprintf(out, "%s pid %d (%s) at %s, %s%s\n", what, (int)s->pid,
-		comm ? comm : "", s->time ? s->time : "?",
+		comm ? comm : "", time ? time : "?",
 		source ? "file " : "live", src ? src : "");
 	free(comm);
 	free(src);
+	free(time);
 }
 
 static void print_totals(FILE *out, const struct mm_diff *d,

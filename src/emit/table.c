@@ -789,11 +789,12 @@ static void print_header(FILE *out, const struct mm_snapshot *snap)
 {
 	char *comm = mm_escape_name(snap->comm ? snap->comm : "");
 	char *exe = mm_escape_name(snap->exe ? snap->exe : "?");
+	/* The version comes from the target's own .go.buildinfo. */
+	char *version = mm_escape_name(snap->runtime.version ? snap->runtime.version : "");
 
 	fprintf(out, "pid %d (%s)  %s", (int)snap->pid, comm ? comm : "", exe ? exe : "");
 	if (snap->runtime.lang) {
-		fprintf(out, "  %s %s%s", snap->runtime.lang,
-			snap->runtime.version ? snap->runtime.version : "",
+		fprintf(out, "  %s %s%s", snap->runtime.lang, version ? version : "",
 			snap->runtime.cgo ? " cgo" : "");
 	}
 	fprintf(out, "\nLinux %s, %zu mappings", snap->kernel ? snap->kernel : "?",
@@ -805,6 +806,7 @@ static void print_header(FILE *out, const struct mm_snapshot *snap)
 	fputs("\n\n", out);
 	free(comm);
 	free(exe);
+	free(version);
 }
 
 /* VSZ against VmSize (the kernel lists [vsyscall] but does not count it),
