@@ -2,7 +2,8 @@
 """core: messages and exit codes when the output fails or an argument is
 wrong, and hostile strings on every output path (issue 19, items 6 and 11).
 
-    test_messages.py [full|address|json-controls|diff-time|go-version|all]
+    test_messages.py [full|address|json-controls|diff-time|go-version|
+                      root-hint|all]
 
 full: --svg, -J, the tables, --save and --list-columns into /dev/full say
 "No space left on device" and exit 74 (the output could not be written),
@@ -11,7 +12,8 @@ is a usage error, not 0xffffffffffffffff.  json-controls: -J writes C1
 and bidi controls as \\u escapes, never raw.  diff-time: a snapshot file's
 "time" reaches the --diff header escaped.  go-version: a Go binary whose
 .go.buildinfo version holds an escape sequence shows it escaped in the
-table header."""
+table header.  root-hint: root, denied the memory (by an LD_PRELOAD shim
+standing in for a security module), is not told to run as root."""
 import glob
 import json
 import os
@@ -136,6 +138,22 @@ def go_version(t, d):
         t.check(b'go\\x1b[7m' in head, 'header lacks the escaped version: %r' % head)
 
 
+def root_hint(t, pid):
+    if os.geteuid() != 0:
+        t.note('not root: root-hint case not run')
+        return
+    shim = os.environ.get('MEMMAP_DENY_MEM') or mt.die('MEMMAP_DENY_MEM unset')
+    asan = os.environ.get('ASAN_OPTIONS', '')
+    env = {'LD_PRELOAD': shim,
+           # a sanitized memmap: the shim may come before the ASan runtime
+           'ASAN_OPTIONS': (asan + ':' if asan else '') + 'verify_asan_link_order=0'}
+    rc, out, err = mt.run_memmap('--summary', pid, env=env)
+    t.check(rc in (0, 1), 'memory denied: exit %d (stderr %r)' % (rc, err))
+    t.check('cannot read its memory' in err,
+            'memory denied: no warning about it in %r' % err)
+    t.check('run as root' not in err, 'root is told to run as root: %r' % err)
+
+
 def main():
     part = sys.argv[1] if len(sys.argv) > 1 else 'all'
     t = mt.Checker('core-messages-' + part)
@@ -152,6 +170,8 @@ def main():
             diff_time(t, p.pid, d)
         if part in ('go-version', 'all'):
             go_version(t, d)
+        if part in ('root-hint', 'all'):
+            root_hint(t, p.pid)
     t.done()
 
 
