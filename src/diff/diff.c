@@ -13,6 +13,8 @@
 
 #include "diff/diff.h"
 #include "util/format.h"
+#include "util/output.h"
+#include "util/report.h"
 #include "emit/json_out.h"
 #include "memmap-config.h"
 #include "util/page.h"
@@ -412,23 +414,13 @@ static int compare_categories(struct mm_diff *d)
 __attribute__((format(printf, 2, 3)))
 static int warn(struct mm_diff *d, const char *fmt, ...)
 {
-	char **p = reallocarray(d->warnings, d->nwarnings + 1, sizeof(*p));
 	va_list ap;
-	char *msg;
 	int rc;
 
-	if (!p) {
-		return -ENOMEM;
-	}
-	d->warnings = p;
 	va_start(ap, fmt);
-	rc = vasprintf(&msg, fmt, ap);
+	rc = mm_strv_vappendf(&d->warnings, &d->nwarnings, fmt, ap);
 	va_end(ap);
-	if (rc < 0) {
-		return -ENOMEM;
-	}
-	d->warnings[d->nwarnings++] = msg;
-	return 0;
+	return rc;
 }
 
 int mm_diff_compute(const struct mm_snapshot *before,
@@ -495,38 +487,6 @@ void mm_diff_destroy(struct mm_diff *d)
 
 /* ---------------------------------------------------------------- JSON */
 
-/* A path that may not be UTF-8: the text, and its raw bytes under
- * "path_hex" when the text had to replace some (as in memmap/1). */
-static void json_path(struct mm_json *j, const char *path)
-{
-	const unsigned char *p = (const unsigned char *)path;
-	size_t len = path ? strlen(path) : 0;
-	bool valid = true;
-	char *hex;
-
-	mm_json_string(j, "path", path);
-	for (size_t i = 0; i < len;) {
-		size_t n = mm_utf8_seq(p + i, len - i);
-
-		if (n == 0) {
-			valid = false;
-			break;
-		}
-		i += n;
-	}
-	if (valid) {
-		return;
-	}
-	hex = malloc(2 * len + 1);
-	if (hex) {
-		for (size_t i = 0; i < len; i++) {
-			snprintf(hex + 2 * i, 3, "%02x", p[i]);
-		}
-		mm_json_string(j, "path_hex", hex);
-		free(hex);
-	}
-}
-
 static void json_side(struct mm_json *j, const char *key,
 		      const struct mm_snapshot *s, const char *source,
 		      const struct mm_diff_totals *t)
@@ -535,8 +495,8 @@ static void json_side(struct mm_json *j, const char *key,
 	mm_json_string(j, "source", source ? "file" : "live");
 	mm_json_string(j, "file", source);
 	mm_json_i64(j, "pid", s->pid);
-	mm_json_string(j, "comm", s->comm);
-	mm_json_string(j, "exe", s->exe);
+	mm_json_untrusted(j, "comm", s->comm);
+	mm_json_untrusted(j, "exe", s->exe);
 	mm_json_string(j, "time", s->time);
 	mm_json_object_open(j, "totals");
 	mm_json_u64(j, "vsz", t->vsz);
@@ -622,7 +582,7 @@ int mm_diff_print_json(const struct mm_diff *d, FILE *f, bool compact)
 		mm_json_string(&j, "label", mm_label_name(c->label));
 		mm_json_hex(&j, "start", c->start);
 		mm_json_hex(&j, "end", c->end);
-		json_path(&j, c->path);
+		mm_json_untrusted(&j, "path", c->path);
 		mm_json_bool(&j, "deleted", c->deleted);
 		json_range(&j, "before", c->has_before, &c->before);
 		json_range(&j, "after", c->has_after, &c->after);
@@ -641,13 +601,10 @@ int mm_diff_print_json(const struct mm_diff *d, FILE *f, bool compact)
 
 	mm_json_array_open(&j, "warnings");
 	for (size_t i = 0; i < d->nwarnings; i++) {
-		mm_json_string(&j, NULL, d->warnings[i]);
+		mm_json_untrusted(&j, NULL, d->warnings[i]);
 	}
 	mm_json_array_close(&j);
 	mm_json_object_close(&j);
 	putc('\n', f);
-	if (fflush(f) == EOF || ferror(f)) {
-		return errno ? -errno : -EIO;
-	}
-	return 0;
+	return mm_output_flush(f);
 }

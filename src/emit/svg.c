@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "util/format.h"
+#include "util/output.h"
 #include "memmap-config.h"
 #include "emit/svg.h"
 
@@ -483,20 +484,5 @@ int mm_svg_write(FILE *f, const struct mm_snapshot *snap)
 	if (s.err) {
 		return s.err;
 	}
-	return fflush(f) || ferror(f) ? -EIO : 0;
-}
-
-int mm_svg_save(const char *path, const struct mm_snapshot *snap)
-{
-	FILE *f = fopen(path, "w");
-	int rc;
-
-	if (!f) {
-		return -errno;
-	}
-	rc = mm_svg_write(f, snap);
-	if (fclose(f) && !rc) {
-		rc = -errno;
-	}
-	return rc;
+	return mm_output_flush(f);
 }

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "label/classify.h"
 
@@ -42,6 +43,12 @@ static int warn_memory_closed(struct mm_classify *ctx)
 
 	if (err != -EPERM && err != -EACCES) {
 		return 0;
+	}
+	if (geteuid() == 0) {	/* no use telling root to run as root */
+		return mm_snapshot_warn(ctx->snap, "%d: cannot read its memory (%s) even as "
+					"root (a security module, ptrace_scope 3 or a missing "
+					"CAP_SYS_PTRACE): runtime labels are heuristic or absent",
+					(int)ctx->target->pid, strerror(-err));
 	}
 	scope = yama_ptrace_scope();
 	return mm_snapshot_warn(ctx->snap, "%d: cannot read its memory (%s): runtime labels are "

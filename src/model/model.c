@@ -8,6 +8,7 @@
 
 #include "model/model.h"
 #include "util/grow.h"
+#include "util/report.h"
 
 #define COUNTER_FIELDS (sizeof(struct mm_counters) / sizeof(uint64_t))
 _Static_assert(sizeof(struct mm_counters) % sizeof(uint64_t) == 0,
@@ -234,23 +235,13 @@ struct mm_mapping *mm_snapshot_find(const struct mm_snapshot *snap, uint64_t add
 
 int mm_snapshot_warn(struct mm_snapshot *snap, const char *fmt, ...)
 {
-	char **p = reallocarray(snap->warnings, snap->nwarnings + 1, sizeof(*p));
-	char *msg;
 	va_list ap;
 	int rc;
 
-	if (!p) {
-		return -ENOMEM;
-	}
-	snap->warnings = p;
 	va_start(ap, fmt);
-	rc = vasprintf(&msg, fmt, ap);
+	rc = mm_strv_vappendf(&snap->warnings, &snap->nwarnings, fmt, ap);
 	va_end(ap);
-	if (rc < 0) {
-		return -ENOMEM;
-	}
-	snap->warnings[snap->nwarnings++] = msg;
-	return 0;
+	return rc;
 }
 
 static void add_counters(struct mm_counters *sum, const struct mm_counters *c)
