@@ -1,7 +1,7 @@
-/* diff_cmd.c: --save, --diff A B and --watch SECONDS.  Each side of a diff
- * is a snapshot file (read by snapshot_load.c) or a live PID (read and
- * classified here exactly as main.c does for one snapshot); the diff is
- * printed as tables (table_diff.c) or memmap-diff/1 JSON (diff.c). */
+/* diff_cmd.c: --diff A B and --watch SECONDS (and --save beside --diff).
+ * Each side of a diff is a snapshot file (read by diff/snapshot_load.c) or
+ * a live PID (taken by target.c, as the single view takes it); the diff is
+ * printed as tables (diff/table_diff.c) or memmap-diff/1 JSON (diff/diff.c). */
 #include <errno.h>
 #include <math.h>
 #include <signal.h>

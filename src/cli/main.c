@@ -1,6 +1,6 @@
 /* main.c: memmap's command line.  Phases: parse options → find the target →
- * read (smaps, status) → classify → emit (table or JSON) → free.  Only this
- * file and the printers talk to the user. */
+ * read (smaps, status) → classify → emit (table or JSON) → free.  Only
+ * src/cli/ and the printers talk to the user (through util/report.h). */
 #include <argp.h>
 #include <ctype.h>
 #include <errno.h>
@@ -240,13 +240,15 @@ static int show_one(const struct mm_options *o)
 	}
 	if (o->json) {
 		rc = mm_json_write_snapshot(stdout, snap);
-	} else if ((rc = mm_table_print(stdout, snap, &o->table))) {
-		mm_err("%s", strerror(-rc));
-		status = EXIT_TARGET;
 	} else {
+		rc = mm_table_print(stdout, snap, &o->table);
+		if (rc) {
+			mm_err("%s", strerror(-rc));
+			status = EXIT_TARGET;
+		}
 		rc = mm_output_flush(stdout);
 	}
-	if (rc && rc != -ENOMEM) {
+	if (rc) {
 		mm_err("write error: %s", strerror(-rc));
 		status = EXIT_OUTPUT;
 	}
