@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include <sys/types.h>
 
 /* The label vocabulary is a contract with JSON consumers: append, never
@@ -182,6 +183,21 @@ bool mm_mapping_has_flag(const struct mm_mapping *m, const char *flag);
 static inline bool mm_mapping_is_anon_private(const struct mm_mapping *m)
 {
 	return !m->path && m->perms[3] == 'p';
+}
+
+/* Shared memory named like a file: memfd, SysV, POSIX (/dev/shm), and
+ * shared /dev/zero. */
+static inline bool mm_mapping_is_shmem(const struct mm_mapping *m)
+{
+	return m->path && (!strncmp(m->path, "/memfd:", 7) || !strncmp(m->path, "/SYSV", 5) ||
+			   !strncmp(m->path, "/dev/shm/", 9) ||
+			   (m->deleted && m->perms[3] == 's' && !strcmp(m->path, "/dev/zero")));
+}
+
+/* The page size the snapshot was read with; 4096 when it did not say. */
+static inline uint64_t mm_snapshot_page_size(const struct mm_snapshot *snap)
+{
+	return snap->page_size ? snap->page_size : 4096;
 }
 
 static inline uint64_t mm_mapping_size(const struct mm_mapping *m)
