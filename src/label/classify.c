@@ -11,10 +11,17 @@
 #include "label/classify.h"
 
 #define L(x)	(1ULL << (x))
+_Static_assert(MM_LABEL_COUNT <= 64, "a registry row's labels fit in 64 bits");
 #define RANGE(a, b)	((L(b) - L(a)) | L(b))	/* labels a..b of enum mm_label */
 
+/* A row of the registry.  --debug says when a labeller made a label its
+ * row does not name. */
 struct labeller {
-	struct mm_labeller_info info;
+	struct {
+		const char *name;
+		uint64_t labels;	/* 1 << enum mm_label, each it may produce */
+		int needs;		/* MM_RT_*, or -1: runs whatever the process */
+	} info;
 	int (*run)(struct mm_classify *ctx);
 };
 
@@ -48,17 +55,6 @@ static const struct {
 static const char *const runtime_names[MM_RT_COUNT] = {
 	[MM_RT_GO] = "go", [MM_RT_GLIBC] = "glibc", [MM_RT_PYTHON] = "python",
 };
-
-const struct mm_labeller_info *mm_labellers(size_t *n)
-{
-	static struct mm_labeller_info infos[NLABELLERS];
-
-	for (size_t i = 0; i < NLABELLERS; i++) {
-		infos[i] = labellers[i].info;
-	}
-	*n = NLABELLERS;
-	return infos;
-}
 
 /* The kernel's ptrace_scope (Yama), or -1 where there is none. */
 static int yama_ptrace_scope(void)
@@ -146,16 +142,35 @@ static int probe(struct mm_classify *ctx)
 	return partial;
 }
 
-static size_t regions_labelled(const struct mm_snapshot *snap, uint64_t labels)
+/* Regions per label, for --debug. */
+static void count_regions(const struct mm_snapshot *snap, size_t n[MM_LABEL_COUNT])
 {
-	size_t n = 0;
-
+	memset(n, 0, MM_LABEL_COUNT * sizeof(*n));
 	for (size_t i = 0; i < snap->nmappings; i++) {
 		for (size_t j = 0; j < snap->mappings[i].nregions; j++) {
-			n += (labels & L(snap->mappings[i].regions[j].label)) != 0;
+			n[snap->mappings[i].regions[j].label]++;
 		}
 	}
-	return n;
+}
+
+/* What a labeller did, and whether it kept to the labels its row names:
+ * a region gained with another label is a registry row to fix. */
+static void debug_labeller(struct mm_classify *ctx, const struct labeller *l,
+			   const size_t before[MM_LABEL_COUNT], int rc)
+{
+	size_t after[MM_LABEL_COUNT], mine = 0;
+
+	count_regions(ctx->snap, after);
+	for (int k = 0; k < MM_LABEL_COUNT; k++) {
+		if (l->info.labels & L(k)) {
+			mine += after[k];
+		} else if (after[k] > before[k] && k != MM_ANON) {
+			mm_debug(ctx, l->info.name, "made %s regions, not in its registry row",
+				 mm_label_name((enum mm_label)k));
+		}
+	}
+	mm_debug(ctx, l->info.name, "done: %zu regions carry its labels%s", mine,
+		 rc ? " (part could not be read)" : "");
 }
 
 static int run_labellers(struct mm_classify *ctx)
@@ -164,6 +179,7 @@ static int run_labellers(struct mm_classify *ctx)
 
 	for (size_t i = 0; i < NLABELLERS; i++) {
 		const struct labeller *l = &labellers[i];
+		size_t before[MM_LABEL_COUNT];
 		int rc;
 
 		if (l->info.needs >= 0 && !(ctx->runtimes & (1u << l->info.needs))) {
@@ -171,15 +187,16 @@ static int run_labellers(struct mm_classify *ctx)
 				 runtime_names[l->info.needs]);
 			continue;
 		}
+		if (ctx->debug) {
+			count_regions(ctx->snap, before);
+		}
 		rc = l->run(ctx);
 		if (rc < 0) {
 			return rc;
 		}
 		partial |= rc;
 		if (ctx->debug) {
-			mm_debug(ctx, l->info.name, "done: %zu regions carry its labels%s",
-				 regions_labelled(ctx->snap, l->info.labels),
-				 rc ? " (part could not be read)" : "");
+			debug_labeller(ctx, l, before, rc);
 		}
 	}
 	return partial;

@@ -57,15 +57,6 @@ struct mm_classify {
  * could not be read (the snapshot says what in its warnings), or -ENOMEM. */
 int mm_classify(struct mm_classify *ctx);
 
-/* The registry's view, for --debug and the documentation: the labellers
- * in order, each with the labels it may produce. */
-struct mm_labeller_info {
-	const char *name;
-	uint64_t labels;		/* 1 << enum mm_label, each it may produce */
-	int needs;			/* MM_RT_*, or -1: runs whatever the process */
-};
-const struct mm_labeller_info *mm_labellers(size_t *n);
-
 #define mm_debug(ctx, who, ...) mm_debugf((ctx)->debug, (who), __VA_ARGS__)
 
 /* Probes: each fills its facts and sets its bit in ctx->runtimes when the

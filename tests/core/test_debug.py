@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """core: the hidden --debug (and MEMMAP_DEBUG=1) says on stderr, for every
 labeller of the registry, what it did or why it was skipped, and for every
-runtime probe whether the runtime is there; stdout stays the same document.
+runtime probe whether the runtime is there, and no labeller makes a label
+its registry row does not name; stdout stays one JSON document.
 
 usage: test_debug.py"""
 import json
@@ -29,6 +30,8 @@ def check(t, err, how):
                 '%s: probe %s said nothing' % (how, rt))
     t.check(any(x.startswith('memmap: debug: images: ') and ': executable at ' in x
                 for x in lines), '%s: the executable is not in the image table' % how)
+    for x in lines:
+        t.check('not in its registry row' not in x, '%s: %s' % (how, x))
 
 
 def main():
