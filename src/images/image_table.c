@@ -11,6 +11,7 @@
 #include <elf.h>
 
 #include "images/image_table.h"
+#include "util/grow.h"
 
 static uint64_t page_down(uint64_t v, uint64_t ps)
 {
@@ -150,16 +151,12 @@ static int open_image(struct mm_snapshot *snap, struct mm_target *target,
 
 static int add_image(struct mm_images *t, size_t *alloc, const struct mm_image *img)
 {
-	if (t->n == *alloc) {
-		size_t na = *alloc ? *alloc * 2 : 32;
-		struct mm_image *nv = reallocarray(t->v, na, sizeof(*nv));
+	struct mm_image *nv = mm_grow(t->v, t->n, alloc, sizeof(*nv), 32);
 
-		if (!nv) {
-			return -ENOMEM;
-		}
-		t->v = nv;
-		*alloc = na;
+	if (!nv) {
+		return -ENOMEM;
 	}
+	t->v = nv;
 	t->v[t->n++] = *img;
 	return 0;
 }

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "label/classify.h"
+#include "util/grow.h"
 
 struct task {
 	pid_t tid;
@@ -177,17 +178,11 @@ static int read_tasks(struct mm_target *t, struct tasks *ts)
 		if (end == de->d_name || *end || tid <= 0) {
 			continue;
 		}
-		if (ts->n == alloc) {
-			size_t na = alloc ? alloc * 2 : 16;
-			struct task *nv = reallocarray(ts->v, na, sizeof(*nv));
-
-			if (!nv) {
-				closedir(d);
-				return -ENOMEM;
-			}
-			ts->v = nv;
-			alloc = na;
+		if (!(k = mm_grow(ts->v, ts->n, &alloc, sizeof(*k), 16))) {
+			closedir(d);
+			return -ENOMEM;
 		}
+		ts->v = k;
 		k = &ts->v[ts->n++];
 		*k = (struct task){ .tid = (pid_t)tid };
 		snprintf(rel, sizeof(rel), "task/%ld/comm", tid);

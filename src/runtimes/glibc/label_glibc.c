@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "runtimes/glibc/glibc_layout.h"
+#include "util/grow.h"
 
 #define HEAP_MAX	(64ULL << 20)	/* 2 × DEFAULT_MMAP_THRESHOLD_MAX on 64-bit */
 #define IS_MMAPPED	0x2ULL
@@ -380,19 +381,15 @@ struct span {
 static int add_span(struct span **v, size_t *n, size_t *alloc, uint64_t p,
 		    uint64_t len)
 {
+	struct span *nv;
+
 	if (!p) {
 		return 0;
 	}
-	if (*n == *alloc) {
-		size_t na = *alloc ? *alloc * 2 : 64;
-		struct span *nv = reallocarray(*v, na, sizeof(**v));
-
-		if (!nv) {
-			return -ENOMEM;
-		}
-		*v = nv;
-		*alloc = na;
+	if (!(nv = mm_grow(*v, *n, alloc, sizeof(**v), 64))) {
+		return -ENOMEM;
 	}
+	*v = nv;
 	(*v)[(*n)++] = (struct span){ p, len };
 	return 0;
 }

@@ -9,6 +9,7 @@
 #include <elf.h>
 
 #include "runtimes/glibc/glibc_layout.h"
+#include "util/grow.h"
 
 /* Offsets measured with gdb and libc6-dbg (ptype /o) on Debian 12's glibc
  * 2.36-9+deb12u14, x86_64. */
@@ -47,16 +48,12 @@ static uint64_t word_at(const uint8_t *b, uint32_t off)
 
 static int push(struct mm_glibc_facts *f, size_t *alloc, const struct mm_pthread *p)
 {
-	if (f->npt == *alloc) {
-		size_t na = *alloc ? *alloc * 2 : 16;
-		struct mm_pthread *nv = reallocarray(f->pt, na, sizeof(*nv));
+	struct mm_pthread *nv = mm_grow(f->pt, f->npt, alloc, sizeof(*nv), 16);
 
-		if (!nv) {
-			return -ENOMEM;
-		}
-		f->pt = nv;
-		*alloc = na;
+	if (!nv) {
+		return -ENOMEM;
 	}
+	f->pt = nv;
 	f->pt[f->npt++] = *p;
 	return 0;
 }

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "runtimes/python/python_probe.h"
+#include "util/grow.h"
 
 /* pymalloc on 64-bit: arenas carved into pools of one size class each,
  * classes ALIGNMENT apart up to 512 bytes.  The pool header and the arena
@@ -174,7 +175,7 @@ static int collect_pools(struct python *py, size_t max_runs, struct pool **out,
 			 size_t *nout)
 {
 	struct mm_snapshot *snap = py->ctx->snap;
-	struct pool *v = NULL;
+	struct pool *v = NULL, *nv;
 	size_t n = 0, alloc = 0, runs = 0;
 
 	for (size_t i = 0; i < snap->nmappings && (!max_runs || runs <= max_runs); i++) {
@@ -200,17 +201,11 @@ static int collect_pools(struct python *py, size_t max_runs, struct pool **out,
 						break;
 					}
 				}
-				if (n == alloc) {
-					struct pool *nv;
-
-					alloc = alloc ? 2 * alloc : 256;
-					nv = reallocarray(v, alloc, sizeof(*v));
-					if (!nv) {
-						free(v);
-						return -ENOMEM;
-					}
-					v = nv;
+				if (!(nv = mm_grow(v, n, &alloc, sizeof(*v), 256))) {
+					free(v);
+					return -ENOMEM;
 				}
+				v = nv;
 				v[n++] = (struct pool){ p, (uint32_t)(h[4] & 0xffffffff) };
 			}
 		}
@@ -240,7 +235,7 @@ static int cmp_arena_lo(const void *a, const void *b)
 static int group_pools(const struct python *py, const struct pool *v, size_t n,
 		       struct arena **out, size_t *nout)
 {
-	struct arena *a = NULL;
+	struct arena *a = NULL, *nv;
 	size_t na = 0, alloc = 0, k = 0;
 
 	for (size_t i = 0; i < n; i++) {
@@ -248,17 +243,11 @@ static int group_pools(const struct python *py, const struct pool *v, size_t n,
 			a[na - 1].hi = v[i].addr;
 			continue;
 		}
-		if (na == alloc) {
-			struct arena *nv;
-
-			alloc = alloc ? 2 * alloc : 64;
-			nv = reallocarray(a, alloc, sizeof(*a));
-			if (!nv) {
-				free(a);
-				return -ENOMEM;
-			}
-			a = nv;
+		if (!(nv = mm_grow(a, na, &alloc, sizeof(*a), 64))) {
+			free(a);
+			return -ENOMEM;
 		}
+		a = nv;
 		a[na++] = (struct arena){ v[i].arenaindex, v[i].addr, v[i].addr, 0, false };
 	}
 	if (!na) {
