@@ -450,15 +450,6 @@ static int need_symbols(struct mm_elf *e)
 	return e->syms_read ? 0 : read_symbols(e);
 }
 
-int mm_elf_symbols(struct mm_elf *e, const struct mm_elf_symbol **syms, size_t *n)
-{
-	int rc = need_symbols(e);
-
-	*syms = e->syms;
-	*n = e->nsyms;
-	return rc;
-}
-
 int mm_elf_symbol_by_name(struct mm_elf *e, const char *name, int type,
 			  struct mm_elf_symbol *out)
 {

@@ -54,11 +54,10 @@ const struct mm_elf_section *mm_elf_section_by_name(const struct mm_elf *e,
 /* ELFCLASS64 and EM_X86_64: the Go and glibc constants are amd64's. */
 bool mm_elf_is_x86_64(const struct mm_elf *e);
 
-/* The dynamic symbols, read from the file on the first call (only .dynsym
- * and its strings).  Returns 0 or -ENOMEM; a file without .dynsym has
- * none. */
-int mm_elf_symbols(struct mm_elf *e, const struct mm_elf_symbol **syms, size_t *n);
-/* The defined symbol called name, of STT_* type (-1: any).  Returns 0,
+/* Symbol lookups read the dynamic symbols on the first call (only .dynsym
+ * and its strings; a file without .dynsym has none).
+ *
+ * The defined symbol called name, of STT_* type (-1: any).  Returns 0,
  * -ENOENT or -ENOMEM. */
 int mm_elf_symbol_by_name(struct mm_elf *e, const char *name, int type,
 			  struct mm_elf_symbol *out);
