@@ -17,39 +17,32 @@ _Static_assert(MM_LABEL_COUNT <= 64, "a registry row's labels fit in 64 bits");
 /* A row of the registry.  --debug says when a labeller made a label its
  * row does not name. */
 struct labeller {
-	struct {
-		const char *name;
-		uint64_t labels;	/* 1 << enum mm_label, each it may produce */
-		int needs;		/* MM_RT_*, or -1: runs whatever the process */
-	} info;
+	const char *name;
+	uint64_t labels;		/* 1 << enum mm_label, each it may produce */
+	int needs;			/* MM_RT_*, or -1: runs whatever the process */
 	int (*run)(struct mm_classify *ctx);
 };
 
 /* The registry: one row a labeller, in the order they run. */
 static const struct labeller labellers[] = {
-	{ { "kernel", RANGE(MM_HEAP, MM_ANON) | L(MM_THREAD_STACK), -1 }, mm_label_kernel },
-	{ { "elf", RANGE(MM_EXE_TEXT, MM_LIB_BSS), -1 }, mm_label_elf },
-	{ { "go", RANGE(MM_GO_HEAP, MM_GO_OTHER), MM_RT_GO }, mm_label_go },
-	{ { "threads", L(MM_THREAD_STACK) | L(MM_THREAD_GUARD), -1 }, mm_label_threads },
+	{ "kernel", RANGE(MM_HEAP, MM_ANON) | L(MM_THREAD_STACK), -1, mm_label_kernel },
+	{ "elf", RANGE(MM_EXE_TEXT, MM_LIB_BSS), -1, mm_label_elf },
+	{ "go", RANGE(MM_GO_HEAP, MM_GO_OTHER), MM_RT_GO, mm_label_go },
+	{ "threads", L(MM_THREAD_STACK) | L(MM_THREAD_GUARD), -1, mm_label_threads },
 	/* Before glibc: its mmap'd chunks are found in runs of anon that
 	 * python's arenas no longer merge into. */
-	{ { "python", L(MM_PYTHON_ARENA) | L(MM_PYTHON_DATASTACK), MM_RT_PYTHON },
+	{ "python", L(MM_PYTHON_ARENA) | L(MM_PYTHON_DATASTACK), MM_RT_PYTHON,
 	  mm_label_python },
 	/* Arenas and chunks go by shape too (static and musl programs have
 	 * no ld.so to probe): it runs whatever the process. */
-	{ { "glibc", RANGE(MM_GLIBC_ARENA, MM_LD_MALLOC), -1 }, mm_label_glibc },
+	{ "glibc", RANGE(MM_GLIBC_ARENA, MM_LD_MALLOC), -1, mm_label_glibc },
 };
 
 #define NLABELLERS (sizeof(labellers) / sizeof(labellers[0]))
 
 /* The runtime probes, in order: python's declines in a Go process. */
-static const struct {
-	const char *name;
-	int (*run)(struct mm_classify *ctx);
-} probes[] = {
-	{ "go", mm_probe_go },
-	{ "glibc", mm_probe_glibc },
-	{ "python", mm_probe_python },
+static int (*const probes[])(struct mm_classify *ctx) = {
+	mm_probe_go, mm_probe_glibc, mm_probe_python,
 };
 
 static const char *const runtime_names[MM_RT_COUNT] = {
@@ -129,7 +122,7 @@ static int probe(struct mm_classify *ctx)
 		debug_images(ctx);
 	}
 	for (size_t i = 0; i < sizeof(probes) / sizeof(probes[0]); i++) {
-		rc = probes[i].run(ctx);
+		rc = probes[i](ctx);
 		if (rc < 0) {
 			return rc;
 		}
@@ -162,14 +155,14 @@ static void debug_labeller(struct mm_classify *ctx, const struct labeller *l,
 
 	count_regions(ctx->snap, after);
 	for (int k = 0; k < MM_LABEL_COUNT; k++) {
-		if (l->info.labels & L(k)) {
+		if (l->labels & L(k)) {
 			mine += after[k];
 		} else if (after[k] > before[k] && k != MM_ANON) {
-			mm_debug(ctx, l->info.name, "made %s regions, not in its registry row",
+			mm_debug(ctx, l->name, "made %s regions, not in its registry row",
 				 mm_label_name((enum mm_label)k));
 		}
 	}
-	mm_debug(ctx, l->info.name, "done: %zu regions carry its labels%s", mine,
+	mm_debug(ctx, l->name, "done: %zu regions carry its labels%s", mine,
 		 rc ? " (part could not be read)" : "");
 }
 
@@ -182,9 +175,9 @@ static int run_labellers(struct mm_classify *ctx)
 		size_t before[MM_LABEL_COUNT];
 		int rc;
 
-		if (l->info.needs >= 0 && !(ctx->runtimes & (1u << l->info.needs))) {
-			mm_debug(ctx, l->info.name, "skipped: no %s runtime",
-				 runtime_names[l->info.needs]);
+		if (l->needs >= 0 && !(ctx->runtimes & (1u << l->needs))) {
+			mm_debug(ctx, l->name, "skipped: no %s runtime",
+				 runtime_names[l->needs]);
 			continue;
 		}
 		if (ctx->debug) {
