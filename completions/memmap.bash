@@ -152,7 +152,7 @@ _memmap()
 			--output= --list-columns --list-labels -s --sort= -r --raw -n --noheadings
 			-b --bytes -u --notruncate --color --color= --label= --min-size=
 			--address= --save= --diff= --watch= --watch-prev --threshold=
-			--no-mem --proc-root= --help --usage -V --version'
+			--no-mem --open-remote --proc-root= --help --usage -V --version'
 		mapfile -t COMPREPLY < <(compgen -W "$opts" -- "$cur")
 		[[ ${#COMPREPLY[@]} == 1 && ${COMPREPLY[0]} == *= ]] &&
 			compopt -o nospace

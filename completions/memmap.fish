@@ -165,6 +165,7 @@ complete -c memmap -l watch -x -d 'Sample every SECONDS and print the changes'
 complete -c memmap -l watch-prev -d 'With --watch: compare with the previous sample'
 complete -c memmap -l threshold -x -d 'With --diff or --watch: hide changes smaller than SIZE'
 complete -c memmap -l no-mem -d "Never read the target's memory: runtime labels by heuristics only"
+complete -c memmap -l open-remote -d 'Also open mapped files on FUSE, NFS and other network file systems'
 complete -c memmap -l proc-root -x -a '(__fish_complete_directories)' -d 'Read a captured /proc tree'
 # -? is left out: fish would take "?" for a wildcard.
 complete -c memmap -l help -d 'Print help and exit'

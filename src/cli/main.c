@@ -28,7 +28,7 @@ enum {
 	OPT_SUMMARY = 0x100, OPT_MAPPINGS, OPT_LIST_COLUMNS, OPT_COLOR,
 	OPT_PROC_ROOT, OPT_SAVE, OPT_DIFF, OPT_WATCH, OPT_WATCH_PREV, OPT_THRESHOLD,
 	OPT_NO_MEM, OPT_EXPLAIN, OPT_LABEL, OPT_MIN_SIZE, OPT_ADDRESS,
-	OPT_SVG, OPT_LIST_LABELS, OPT_DEBUG,
+	OPT_SVG, OPT_LIST_LABELS, OPT_DEBUG, OPT_OPEN_REMOTE,
 };
 
 const char *argp_program_version = "memmap " MEMMAP_VERSION;
@@ -69,6 +69,8 @@ static const struct argp_option argp_options[] = {
 	{ NULL, 0, NULL, 0, "Reading:", 5 },
 	{ "no-mem", OPT_NO_MEM, NULL, 0,
 	  "never read the target's memory: runtime labels by heuristics only", 5 },
+	{ "open-remote", OPT_OPEN_REMOTE, NULL, 0,
+	  "also open mapped files on FUSE, NFS, CIFS and other network file systems", 5 },
 	{ "proc-root", OPT_PROC_ROOT, "DIR", OPTION_HIDDEN,
 	  "read a captured /proc tree under DIR", 3 },
 	{ "debug", OPT_DEBUG, NULL, OPTION_HIDDEN,
@@ -103,6 +105,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		break;
 	case OPT_PROC_ROOT: o->proc_root = arg; break;
 	case OPT_NO_MEM: o->no_mem = true; break;
+	case OPT_OPEN_REMOTE: o->open_remote = true; break;
 	case OPT_DEBUG: o->debug = true; break;
 	case OPT_EXPLAIN: o->table.explain = true; break;
 	case OPT_SVG:

@@ -109,6 +109,9 @@ static int open_mapped(struct mm_target *t, const struct mm_mapping *m)
 	char *path;
 	int fd;
 
+	if (m->remote) {
+		return -EREMOTE;	/* its server may never answer */
+	}
 	snprintf(rel, sizeof(rel), "map_files/%" PRIx64 "-%" PRIx64, m->start, m->end);
 	fd = mm_target_open(t, rel, O_RDONLY);
 	if (fd >= 0) {

@@ -39,7 +39,8 @@ void mm_elf_cache_destroy(struct mm_elf_cache *cache);	/* NULL: no-op */
 /* The ELF file behind file mapping m, opened through map_files/ or the
  * target's root after checking device and inode.  Returns NULL with *err
  * set: -ENOEXEC (not ELF, or corrupt), -EACCES, -ENOENT, -ESTALE (the file
- * at that path is not the one mapped).  *why gets a message for -ENOEXEC. */
+ * at that path is not the one mapped), -EREMOTE (m->remote: never opened).
+ * *why gets a message for -ENOEXEC. */
 struct mm_elf *mm_elf_cache_get(struct mm_elf_cache *cache,
 				struct mm_target *t, const struct mm_mapping *m,
 				int *err, const char **why);

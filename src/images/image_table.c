@@ -135,8 +135,10 @@ static int open_image(struct mm_snapshot *snap, struct mm_target *target,
 	if (err == -ENOMEM) {
 		return err;
 	}
-	if (err == -ENOEXEC || m->offset != 0) {
-		return 0;	/* a data file, or a file already warned about */
+	if (err == -ENOEXEC || err == -EREMOTE || m->offset != 0) {
+		/* A data file, a file on a network file system (warned once
+		 * per file system), or a file already warned about. */
+		return 0;
 	}
 	if (err == -EBADMSG) {
 		err = mm_snapshot_warn(snap, "%s: corrupt ELF file (%s): labelled file",

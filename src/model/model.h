@@ -85,6 +85,8 @@ struct mm_mapping {
 	uint64_t inode;
 	char *path;			/* owned, kernel escapes undone; NULL if none */
 	bool deleted;			/* path had " (deleted)", stripped here */
+	bool remote;			/* on a network or user-space file system:
+				 * never opened (read/mountinfo.h) */
 	char *vm_flags;			/* owned, "rd ex mr mw me"; NULL if absent */
 	uint64_t kernel_page_size, mmu_page_size;
 	bool thp_eligible;

@@ -134,7 +134,7 @@ static int read_captured_facts(struct mm_target *t, struct mm_snapshot *snap)
 static int read_exe(struct mm_target *t, struct mm_snapshot *snap)
 {
 	char *link, buf[PATH_MAX];
-	struct stat st;
+	struct statx stx;
 	ssize_t n;
 
 	if (asprintf(&link, "%s/exe", t->dir) < 0) {
@@ -145,9 +145,10 @@ static int read_exe(struct mm_target *t, struct mm_snapshot *snap)
 		buf[n] = '\0';
 		snap->exe = strdup(buf);
 	}
-	if (stat(link, &st) == 0) {
-		snap->exe_dev = st.st_dev;
-		snap->exe_inode = st.st_ino;
+	/* The cached attributes only: a FUSE or NFS server is never asked. */
+	if (statx(AT_FDCWD, link, AT_STATX_DONT_SYNC, STATX_INO, &stx) == 0) {
+		snap->exe_dev = makedev(stx.stx_dev_major, stx.stx_dev_minor);
+		snap->exe_inode = stx.stx_ino;
 	}
 	free(link);
 	return n > 0 && !snap->exe ? -ENOMEM : 0;

@@ -114,7 +114,8 @@ int mm_target_undo_deleted_spoofs(const struct mm_target *t, struct mm_snapshot 
 		struct mm_mapping *m = &snap->mappings[i];
 		int rc;
 
-		if (m->deleted && m->inode && (rc = undo_deleted_spoof(t, m))) {
+		if (m->deleted && m->inode && !m->remote &&
+		    (rc = undo_deleted_spoof(t, m))) {
 			return rc;
 		}
 	}

@@ -8,6 +8,7 @@
 
 #include "label/classify.h"
 #include "util/report.h"
+#include "read/mountinfo.h"
 #include "read/proc.h"
 #include "read/residency.h"
 #include "snapshot/take.h"
@@ -61,7 +62,7 @@ int mm_snapshot_take(const struct mm_take *o, pid_t pid, struct mm_elf_cache *el
 		.pm = &pm, .debug = o->debug || mm_debug_from_env(),
 	};
 	unsigned long lineno = 0;
-	int rc, status = -EIO;
+	int rc, remote = 0, status = -EIO;
 
 	*out = NULL;
 	if (gone) {
@@ -77,8 +78,13 @@ int mm_snapshot_take(const struct mm_take *o, pid_t pid, struct mm_elf_cache *el
 		rc = mm_pagemap_open(&pm, &target, mm_snapshot_page_size(snap));
 	}
 	if (!rc) {
+		/* Files whose server may never answer stay closed: partial. */
+		remote = mm_mark_remote_mappings(&target, snap, o->open_remote);
+		rc = remote < 0 ? remote : 0;
+	}
+	if (!rc) {
 		rc = mm_classify(&ctx);
-		status = rc > 0 ? 1 : 0;
+		status = rc > 0 || remote > 0 ? 1 : 0;
 	}
 	if (rc >= 0) {
 		mm_residency_measure(&pm, snap);
