@@ -226,12 +226,29 @@ static bool wait_until(const struct timespec *deadline, const sigset_t *sigs)
 	}
 }
 
+/* Whether cur is still the process first sampled: not another one under
+ * a reused PID, not another program after an execve.  Says why not. */
+static bool same_process(pid_t pid, const struct mm_identity *first,
+			 const struct mm_snapshot *cur)
+{
+	int rc = mm_identity_compare(first, &cur->identity);
+
+	if (rc == -ESRCH) {
+		mm_err("%d: the process exited; the PID now belongs to another process",
+		       (int)pid);
+	} else if (rc == -ESTALE) {
+		mm_err("%d: the process exec'd another program", (int)pid);
+	}
+	return rc == 0;
+}
+
 static int run_watch(const struct mm_options *o)
 {
 	const struct mm_diff_opts *d = &o->diff;
 	bool json = o->json;
 	struct mm_elf_cache *elves = mm_elf_cache_create();
 	struct mm_snapshot *base = NULL, *cur = NULL;
+	struct mm_identity first;
 	bool redraw = !json && isatty(STDOUT_FILENO);
 	bool gone = false;
 	struct timespec next;
@@ -260,6 +277,7 @@ static int run_watch(const struct mm_options *o)
 		goto out;
 	}
 	status = EXIT_OK;
+	first = base->identity;
 	if (!json) {
 		/* Something to look at until the first diff. */
 		printf("memmap --watch: first sample of pid %d taken at %s; the "
@@ -292,6 +310,10 @@ static int run_watch(const struct mm_options *o)
 			status = s;
 			break;
 		}
+		if (!same_process(pid, &first, cur)) {
+			status = EXIT_TARGET;
+			break;
+		}
 		sample++;
 		if (mm_diff_compute(base, cur, d->threshold, &df)) {
 			mm_err("%s", strerror(ENOMEM));
@@ -306,6 +328,10 @@ static int run_watch(const struct mm_options *o)
 			printf("memmap --watch: sample %lu, every %.1fs, against the %s "
 			       "sample (Ctrl-C ends)\n\n", sample, d->watch_ms / 1000.0,
 			       d->watch_prev ? "previous" : "first");
+		}
+		if (!json) {
+			/* JSON carries them; a table would lose them. */
+			mm_warn_all(df->warnings, df->nwarnings);
 		}
 		s = print_diff(df, json, true, &o->table);
 		if (!json && !redraw) {

@@ -113,6 +113,18 @@ struct mm_status {
 	bool kernel_thread;		/* PF_KTHREAD: no user address space */
 };
 
+/* Who the process is, read before and after the rest: a PID reused by
+ * another process changes the start time, an execve the exe and the
+ * addresses of the new image (read/proc.h, mm_proc_identity). */
+struct mm_identity {
+	bool known;			/* false: a captured tree without stat */
+	char state;			/* R, S, D, Z... */
+	uint64_t start_time;		/* clock ticks after boot: stat field 22 */
+	uint64_t exe_dev, exe_inode;
+	uint64_t image[6];		/* start_code, end_code, start_stack,
+					 * start_brk, arg_start, env_start */
+};
+
 struct mm_runtime {
 	char *lang;			/* "go", or NULL */
 	char *version, *module;
@@ -128,6 +140,7 @@ struct mm_snapshot {
 	char *kernel;			/* uname -r, owned */
 	uint64_t page_size;
 	struct mm_status status;
+	struct mm_identity identity;	/* not in JSON: for liveness checks */
 	struct mm_runtime runtime;
 
 	struct mm_mapping *mappings;	/* sorted by address */

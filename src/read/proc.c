@@ -230,13 +230,139 @@ out:
 	return rc;
 }
 
+/* The fields of /proc/PID/stat after the command name, by their number in
+ * proc(5): field n is words[n - 3]. */
+enum { STAT_STATE = 3, STAT_START_TIME = 22, STAT_START_CODE = 26,
+       STAT_END_CODE = 27, STAT_START_STACK = 28, STAT_START_BRK = 47,
+       STAT_ARG_START = 48, STAT_ENV_START = 50, STAT_LAST = 52 };
+
+static int parse_stat(char *text, struct mm_identity *id)
+{
+	static const int image[] = { STAT_START_CODE, STAT_END_CODE, STAT_START_STACK,
+				     STAT_START_BRK, STAT_ARG_START, STAT_ENV_START };
+	unsigned long long v[STAT_LAST + 1] = { 0 };
+	char *s = strrchr(text, ')'), *end;
+	int n;
+
+	if (!s || s[1] != ' ' || !s[2]) {
+		return -EBADMSG;
+	}
+	id->state = s[2];
+	s += 3;
+	/* Older kernels print fewer fields: those stay 0 before and after. */
+	for (n = STAT_STATE + 1; n <= STAT_LAST && *s; n++) {
+		v[n] = strtoull(s, &end, 10);
+		if (end == s) {
+			break;
+		}
+		s = end;
+	}
+	if (n <= STAT_START_TIME) {
+		return -EBADMSG;
+	}
+	id->start_time = v[STAT_START_TIME];
+	for (size_t i = 0; i < sizeof(image) / sizeof(image[0]); i++) {
+		id->image[i] = v[image[i]];
+	}
+	return 0;
+}
+
+int mm_proc_identity(const struct mm_target *t, struct mm_identity *id)
+{
+	char buf[2048], *link;
+	struct statx stx;
+	ssize_t n;
+	int fd, rc;
+
+	*id = (struct mm_identity){ 0 };
+	fd = mm_target_open(t, "stat", O_RDONLY);
+	if (fd < 0) {
+		return fd == -ENOENT && t->captured ? -ENOENT : -ESRCH;
+	}
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0) {
+		return -ESRCH;	/* reaped between open and read */
+	}
+	buf[n] = '\0';
+	rc = parse_stat(buf, id);
+	if (rc) {
+		return rc;
+	}
+	if (asprintf(&link, "%s/exe", t->dir) < 0) {
+		return -ENOMEM;
+	}
+	/* Cached attributes: a FUSE or NFS server is never asked. */
+	if (statx(AT_FDCWD, link, AT_STATX_DONT_SYNC, STATX_INO, &stx) == 0) {
+		id->exe_dev = makedev(stx.stx_dev_major, stx.stx_dev_minor);
+		id->exe_inode = stx.stx_ino;
+	}
+	free(link);
+	id->known = true;
+	return 0;
+}
+
+static bool has_image(const struct mm_identity *id)
+{
+	for (size_t i = 0; i < sizeof(id->image) / sizeof(id->image[0]); i++) {
+		if (id->image[i]) {
+			return true;
+		}
+	}
+	return id->exe_inode != 0;
+}
+
+int mm_identity_compare(const struct mm_identity *before, const struct mm_identity *now)
+{
+	if (!before->known || !now->known) {
+		return 0;
+	}
+	if (now->start_time != before->start_time) {
+		return -ESRCH;		/* its PID is another process's now */
+	}
+	if ((now->state == 'Z' || now->state == 'X') && before->state != 'Z') {
+		return -ESRCH;
+	}
+	/* Exiting: the address space and the exe are released before the
+	 * state says zombie. */
+	if (has_image(before) && !has_image(now)) {
+		return -ESRCH;
+	}
+	if (now->exe_dev != before->exe_dev || now->exe_inode != before->exe_inode ||
+	    memcmp(now->image, before->image, sizeof(now->image)) != 0) {
+		return -ESTALE;
+	}
+	return 0;
+}
+
+int mm_proc_same(const struct mm_target *t, const struct mm_identity *before)
+{
+	struct mm_identity now;
+	int rc;
+
+	if (!before->known) {
+		return mm_target_alive(t) ? 0 : -ESRCH;
+	}
+	rc = mm_proc_identity(t, &now);
+	if (rc) {
+		return rc == -ENOMEM ? rc : -ESRCH;
+	}
+	return mm_identity_compare(before, &now);
+}
+
 int mm_proc_read(struct mm_target *t, struct mm_snapshot *snap,
 		 unsigned long *lineno)
 {
 	int rc;
 
 	snap->pid = t->pid;
-	rc = t->captured ? read_captured_facts(t, snap) : read_status(t, snap);
+	rc = mm_proc_identity(t, &snap->identity);
+	if (rc == -ENOENT || rc == -EBADMSG) {
+		rc = 0;		/* a captured tree without (a usable) stat */
+	}
+	if (!rc) {
+		rc = t->captured ? read_captured_facts(t, snap) : read_status(t, snap);
+	}
 	if (!rc) {
 		rc = read_exe(t, snap);
 	}

@@ -44,6 +44,9 @@ static void report_read_error(const struct mm_snapshot *snap, pid_t pid, int rc,
 	case -EBADMSG:
 		mm_err("%d: smaps line %lu is malformed", p, lineno);
 		break;
+	case -ESTALE:
+		mm_err("%d: the process exec'd another program while being read", p);
+		break;
 	default:
 		mm_err("%d: %s", p, strerror(-rc));
 		break;
@@ -89,9 +92,12 @@ int mm_snapshot_take(const struct mm_take *o, pid_t pid, struct mm_elf_cache *el
 	if (rc >= 0) {
 		mm_residency_measure(&pm, snap);
 	}
-	/* Files it mapped, its memory, its threads: all gone with it. */
-	if (rc >= 0 && !mm_target_alive(&target)) {
-		rc = -ESRCH;
+	/* Files it mapped, its memory, its threads: all gone with it, or
+	 * another program's after an execve. */
+	if (rc >= 0) {
+		int same = mm_proc_same(&target, &snap->identity);
+
+		rc = same ? same : rc;
 	}
 	if (rc < 0) {
 		status = rc;
