@@ -862,38 +862,80 @@ static void restore_exact(const json_t *root, struct mm_snapshot *snap)
 	}
 }
 
-/* The whole file in memory: jansson parses it, and error messages about
- * fields point back into it. */
+/* A snapshot of 220,000 mappings is about 150 MB; jansson needs some 20
+ * times the text's size.  Larger files are refused, not read. */
+#define SNAPSHOT_MAX_BYTES (256u << 20)
+
+/* Opens a snapshot file without blocking on it: a FIFO, a device or a
+ * directory is refused before any read (standard input is what the user
+ * gave: read it, within the cap).  Returns an fd or -errno. */
+static int open_snapshot(struct loader *ld, const char *path)
+{
+	struct stat st;
+	int fd;
+
+	if (strcmp(path, "-") == 0) {
+		return STDIN_FILENO;
+	}
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	if (fd < 0) {
+		fd = -errno;
+		bad(ld, NULL, "%s", strerror(-fd));
+		return fd;
+	}
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		bad(ld, NULL, "%s", S_ISDIR(st.st_mode) ? strerror(EISDIR) :
+		    "not a regular file (a snapshot is a file memmap --save wrote)");
+		close(fd);
+		return S_ISDIR(st.st_mode) ? -EISDIR : -EINVAL;
+	}
+	if ((uint64_t)st.st_size > SNAPSHOT_MAX_BYTES) {
+		bad(ld, NULL, "%" PRIu64 " MiB: larger than the %u MiB a snapshot may be",
+		    (uint64_t)st.st_size >> 20, SNAPSHOT_MAX_BYTES >> 20);
+		close(fd);
+		return -EFBIG;
+	}
+	return fd;
+}
+
+/* The whole file in memory (at most SNAPSHOT_MAX_BYTES): jansson parses
+ * it, and error messages about fields point back into it. */
 static int read_all(struct loader *ld, const char *path, char **text, size_t *len)
 {
-	int fd = strcmp(path, "-") == 0 ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
+	int fd = open_snapshot(ld, path);
 	size_t n = 0, cap = 0;
 	char *buf = NULL;
-	struct stat st;
 	int rc = 0;
 
 	if (fd < 0) {
-		rc = -errno;
-		bad(ld, NULL, "%s", strerror(-rc));
-		return rc;
-	}
-	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
-		rc = -EISDIR;
-		goto fail;
+		return fd;
 	}
 	for (;;) {
+		size_t room;
 		ssize_t got;
 
+		/* A pipe or a growing file: stop one byte past the cap. */
+		if (n > SNAPSHOT_MAX_BYTES) {
+			rc = -EFBIG;
+			bad(ld, NULL, "larger than the %u MiB a snapshot may be",
+			    SNAPSHOT_MAX_BYTES >> 20);
+			goto fail;
+		}
 		if (mm_grow(&buf, &cap, n + 1, 1)) {
 			rc = -ENOMEM;
 			goto fail;
 		}
-		got = read(fd, buf + n, cap - n);
+		room = cap - n;
+		if (room > SNAPSHOT_MAX_BYTES + 1 - n) {
+			room = SNAPSHOT_MAX_BYTES + 1 - n;
+		}
+		got = read(fd, buf + n, room);
 		if (got < 0 && errno == EINTR) {
 			continue;
 		}
 		if (got < 0) {
 			rc = -errno;
+			bad(ld, NULL, "%s", strerror(-rc));
 			goto fail;
 		}
 		if (got == 0) {
@@ -912,9 +954,6 @@ fail:
 		close(fd);
 	}
 	free(buf);
-	if (rc != -ENOMEM) {
-		bad(ld, NULL, "%s", strerror(-rc));
-	}
 	return rc;
 }
 
