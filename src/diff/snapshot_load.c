@@ -734,6 +734,7 @@ static int load_status(struct loader *ld, const json_t *st, struct mm_status *s)
 	    (rc = get_u64(ld, st, w, "rss_file", false, &s->rss_file)) ||
 	    (rc = get_u64(ld, st, w, "rss_shmem", false, &s->rss_shmem)) ||
 	    (rc = get_u64(ld, st, w, "vm_swap", false, &s->vm_swap)) ||
+	    (rc = get_u64(ld, st, w, "hugetlb_pages", false, &s->hugetlb_pages)) ||
 	    (rc = get_u64(ld, st, w, "threads", false, &threads))) {
 		return rc;
 	}

@@ -324,6 +324,7 @@ static void write_status(struct mm_json *j, const struct mm_status *st)
 	mm_json_u64(j, "rss_file", st->rss_file);
 	mm_json_u64(j, "rss_shmem", st->rss_shmem);
 	mm_json_u64(j, "vm_swap", st->vm_swap);
+	mm_json_u64(j, "hugetlb_pages", st->hugetlb_pages);
 	mm_json_u64(j, "threads", st->threads);
 	mm_json_object_close(j);
 }

@@ -873,10 +873,14 @@ static void print_reconciliation(FILE *out, const struct mm_snapshot *snap,
 	if (snap->status.has_status) {
 		uint64_t counted = snap->total_vsz - vsyscall;
 
-		fprintf(out, "status: VmSize %s %s VSZ - [vsyscall] %s; VmRSS %s (smaps RSS %s)\n",
+		fprintf(out, "status: VmSize %s %s VSZ - [vsyscall] %s; VmRSS %s",
 			SZ(a, snap->status.vm_size),
 			counted == snap->status.vm_size ? "=" : "!=",
-			SZ(b, counted), SZ(c, snap->status.vm_rss), SZ(d, snap->totals.rss));
+			SZ(b, counted), SZ(c, snap->status.vm_rss));
+		if (snap->status.hugetlb_pages) {	/* smaps RSS counts them too */
+			fprintf(out, " + HugetlbPages %s", SZ(a, snap->status.hugetlb_pages));
+		}
+		fprintf(out, " (smaps RSS %s)\n", SZ(d, snap->totals.rss));
 		if (counted != snap->status.vm_size) {
 			fputs("  (the mappings changed between reading smaps and status)\n", out);
 		}

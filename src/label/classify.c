@@ -26,7 +26,8 @@ struct labeller {
 
 /* The registry: one row a labeller, in the order they run. */
 static const struct labeller labellers[] = {
-	{ "kernel", RANGE(MM_HEAP, MM_ANON) | L(MM_THREAD_STACK), -1, mm_label_kernel },
+	{ "kernel", RANGE(MM_HEAP, MM_ANON) | L(MM_THREAD_STACK) | L(MM_HUGETLB), -1,
+	  mm_label_kernel },
 	{ "elf", RANGE(MM_EXE_TEXT, MM_LIB_BSS), -1, mm_label_elf },
 	{ "go", RANGE(MM_GO_HEAP, MM_GO_OTHER), MM_RT_GO, mm_label_go },
 	{ "threads", L(MM_THREAD_STACK) | L(MM_THREAD_GUARD), -1, mm_label_threads },

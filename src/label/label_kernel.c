@@ -97,7 +97,9 @@ int mm_label_kernel(struct mm_classify *ctx)
 		bool shared = m->perms[3] == 's';
 		int rc;
 
-		if (!m->path) {
+		if (mm_mapping_has_flag(m, "ht")) {	/* hugetlb, file or not */
+			rc = mm_mapping_reset_regions(m, MM_HUGETLB, MM_HOW_KERNEL, NULL);
+		} else if (!m->path) {
 			rc = mm_mapping_reset_regions(m, shared ? MM_SHMEM : MM_ANON,
 						      MM_HOW_KERNEL, NULL);
 		} else if (m->path[0] == '[') {

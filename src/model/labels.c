@@ -130,6 +130,10 @@ static const struct {
 	[MM_PYTHON_DATASTACK] = { "python.datastack", MM_CLASS_STACK, 0x7fbf7f,
 		"CPython per-thread frame stack chunks",
 		"CPython's per-thread frame stack chunks (the interpreter's own call stack)" },
+	[MM_HUGETLB] = { "hugetlb", MM_CLASS_ANON, 0xa89040,
+		"huge pages from the hugetlb pool (MAP_HUGETLB, hugetlbfs)",
+		"huge pages from the kernel's hugetlb pool; never swapped, not in VmRSS but in "
+		"HugetlbPages, counted in RSS here" },
 };
 
 static const char *const class_names[MM_CLASS_COUNT] = {

@@ -27,6 +27,7 @@ enum mm_label {
 	MM_GO_PAGE_ALLOC, MM_GO_SCAVENGE_INDEX, MM_GO_IMMORTAL_METADATA,
 	MM_GO_GC_BITS, MM_GO_ALLSPANS, MM_GO_OTHER,
 	MM_PYTHON_ARENA, MM_PYTHON_DATASTACK,
+	MM_HUGETLB,
 	MM_LABEL_COUNT
 };
 
@@ -108,6 +109,7 @@ struct mm_category {
 struct mm_status {
 	bool has_status;
 	uint64_t vm_size, vm_rss, rss_anon, rss_file, rss_shmem, vm_swap;
+	uint64_t hugetlb_pages;		/* HugetlbPages: not in VmRSS */
 	unsigned long threads;
 	char state;
 	bool kernel_thread;		/* PF_KTHREAD: no user address space */

@@ -114,6 +114,40 @@ out:
 	return rc;
 }
 
+/* HugetlbPages of status, which libproc2 does not offer; 0 when absent. */
+static uint64_t read_hugetlb_pages(struct mm_target *t)
+{
+	char buf[4096], *line;
+	unsigned long long kb = 0;
+	int fd = mm_target_open(t, "status", O_RDONLY);
+	ssize_t n;
+
+	if (fd < 0) {
+		return 0;
+	}
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	buf[n > 0 ? n : 0] = '\0';
+	line = strstr(buf, "\nHugetlbPages:");
+	if (line && sscanf(line + 14, "%llu", &kb) != 1) {
+		kb = 0;
+	}
+	return (uint64_t)kb * 1024;
+}
+
+/* smaps leaves hugetlb pages out of Rss (and Pss) and lists them apart;
+ * they are resident all the same.  Counted in: RSS gets both kinds, PSS
+ * the private ones (the kernel does not say how many share the others). */
+static void count_hugetlb(struct mm_snapshot *snap)
+{
+	for (size_t i = 0; i < snap->nmappings; i++) {
+		struct mm_counters *c = &snap->mappings[i].c;
+
+		c->rss += c->shared_huge + c->private_huge;
+		c->pss += c->private_huge;
+	}
+}
+
 /* A captured tree has no libproc2 behind it: take its comm file, if any. */
 static int read_captured_facts(struct mm_target *t, struct mm_snapshot *snap)
 {
@@ -406,6 +440,9 @@ int mm_proc_read(struct mm_target *t, struct mm_snapshot *snap,
 	if (!rc) {
 		rc = t->captured ? read_captured_facts(t, snap) : read_status(t, snap);
 	}
+	if (!rc && snap->status.has_status) {
+		snap->status.hugetlb_pages = read_hugetlb_pages(t);
+	}
 	if (!rc) {
 		rc = read_exe(t, snap);
 	}
@@ -425,6 +462,7 @@ int mm_proc_read(struct mm_target *t, struct mm_snapshot *snap,
 	if (rc) {
 		return rc;
 	}
+	count_hugetlb(snap);
 	/* A process that exited mid-read leaves a truncated list behind. */
 	if (!mm_target_alive(t)) {
 		return -ESRCH;
