@@ -270,7 +270,22 @@ static int warn_counts(struct mm_snapshot *snap, const struct remote_count *c, s
 	return 0;
 }
 
-int mm_mark_remote_mappings(const struct mm_target *t, struct mm_snapshot *snap,
+/* Remembers m's range in t, so that its memory is never read either. */
+static int add_remote_range(struct mm_target *t, const struct mm_mapping *m)
+{
+	uint64_t (*more)[2] = reallocarray(t->remote, t->nremote + 1, sizeof(*more));
+
+	if (!more) {
+		return -ENOMEM;
+	}
+	t->remote = more;
+	t->remote[t->nremote][0] = m->start;
+	t->remote[t->nremote][1] = m->end;
+	t->nremote++;
+	return 0;
+}
+
+int mm_mark_remote_mappings(struct mm_target *t, struct mm_snapshot *snap,
 			    bool open_remote)
 {
 	struct mm_mountinfo theirs = { 0 }, ours = { 0 };
@@ -299,6 +314,7 @@ int mm_mark_remote_mappings(const struct mm_target *t, struct mm_snapshot *snap,
 		}
 		m->remote = true;
 		marked++;
+		rc = add_remote_range(t, m);
 		for (k = 0; k < ncounts && strcmp(counts[k].fstype, type) != 0; k++) {
 		}
 		if (k == ncounts && ncounts < sizeof(counts) / sizeof(counts[0])) {

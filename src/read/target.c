@@ -33,7 +33,10 @@ void mm_target_finish(struct mm_target *t)
 		close(t->mem_fd);
 	}
 	free(t->dir);
+	free(t->remote);
 	t->dir = NULL;
+	t->remote = NULL;
+	t->nremote = 0;
 	t->mem_fd = -1;
 }
 
@@ -61,6 +64,11 @@ int mm_target_read(struct mm_target *t, uint64_t addr, void *buf, size_t len)
 {
 	if (t->no_mem || t->captured) {
 		return -ENOTSUP;
+	}
+	for (size_t i = 0; i < t->nremote; i++) {
+		if (addr < t->remote[i][1] && addr + len > t->remote[i][0]) {
+			return -EREMOTE;
+		}
 	}
 	if (t->mem_fd < 0 && !t->mem_err) {
 		int fd = mm_target_open(t, "mem", O_RDONLY);

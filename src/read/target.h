@@ -18,6 +18,11 @@ struct mm_target {
 	bool no_mem;		/* never read the target's memory */
 	int mem_fd;		/* /proc/PID/mem, opened lazily; -1 until then */
 	int mem_err;		/* why mem could not be opened (-errno), or 0 */
+	/* Mappings of files on network file systems (read/mountinfo.h):
+	 * reading their memory could fault a page in through a server that
+	 * never answers.  Owned; [start, end) pairs. */
+	uint64_t (*remote)[2];
+	size_t nremote;
 };
 
 /* Fills t for pid below proc_root ("/proc" when NULL).  Returns 0 or -errno
@@ -34,7 +39,8 @@ int mm_target_open(const struct mm_target *t, const char *rel, int flags);
 
 /* Reads len bytes of the target's memory at addr with pread on
  * /proc/PID/mem.  Returns 0, -EPERM/-EACCES where not permitted, -EIO for
- * an unmapped address, -ENOTSUP when no_mem or captured. */
+ * an unmapped address, -ENOTSUP when no_mem or captured, -EREMOTE inside
+ * a mapping of a file on a network file system. */
 int mm_target_read(struct mm_target *t, uint64_t addr, void *buf, size_t len);
 
 /* One little-endian word of the target's memory.  Returns as above. */
