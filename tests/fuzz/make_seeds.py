@@ -9,6 +9,8 @@ corrupt variants: truncated, counts that overflow, offsets past the end,
 overlapping sections, compressed sections that do not inflate, cyclic types.
 Run it to regenerate the committed seeds:  tests/fuzz/make_seeds.py
 """
+import copy
+import json
 import os
 import struct
 import sys
@@ -255,6 +257,67 @@ def put(body, off, fmt, *v):
     body[off:off + struct.calcsize(fmt)] = struct.pack(fmt, *v)
 
 
+HOSTILE = [
+    "caf\u00e9",                       # non-ASCII: bytes in the C locale
+    "\x1b[31mred\x1b[0m\x1b]0;title\x07",  # ANSI escapes, an OSC title
+    "\u009b2J\u0085c1",                # C1 controls
+    "\u202eexe.so\u200b\u2066",         # bidi override, zero-width
+    "a\nb\tc\rd\x7f\x01",              # C0 controls, a newline
+    "\\012 literal",                   # a kernel-style escape, literally
+    "\U0001f600 \uffff \ufeff",         # astral, noncharacter, BOM
+]
+
+
+def print_seeds():
+    """Snapshots for snapshot_print: memmap's own JSON of sleep with hostile
+    names in every string a printer shows, huge counters, and many
+    regions."""
+    with open(os.path.join(HERE, "corpus", "snapshot_load", "small-min.json")) as f:
+        base = json.load(f)
+    seeds = {}
+    for i, name in enumerate(HOSTILE):
+        s = copy.deepcopy(base)
+        s["comm"], s["exe"], s["time"], s["kernel"] = name, "/usr/bin/" + name, name, name
+        s["runtime"] = {"lang": "go", "version": name, "module": name, "cgo": True}
+        for m in s["mappings"]:
+            m["path"] = "/tmp/" + name
+            m["deleted"] = i % 2 == 0
+            for r in m["regions"]:
+                r["detail"] = name
+        s["warnings"] = [name, "/tmp/" + name + ": cannot open"]
+        seeds["hostile-%d.json" % i] = s
+    s = copy.deepcopy(base)
+    for m in s["mappings"]:
+        m["path"] = "/" + "d" * 250 + ("/" + "e" * 250) * 400
+    seeds["long-path.json"] = s
+    s = copy.deepcopy(base)
+    m = s["mappings"][-1]
+    size = 1 << 46	# 64 TiB, all of it resident
+    m["end"] = hex(int(m["start"], 16) + size)
+    for k in ("vsz", "rss", "pss", "private_dirty", "referenced"):
+        m[k] = size
+    m["regions"] = [dict(m["regions"][0], end=m["end"], vsz=size, rss=size,
+                         pss=size, dirty=size)]
+    seeds["huge-counters.json"] = s
+    s = copy.deepcopy(base)
+    m = s["mappings"][1]
+    start, end = int(m["start"], 16), int(m["end"], 16)
+    labels = ["exe.text", "go.heap", "python.arena", "hugetlb", "anon",
+              "thread.guard", "glibc.mmap-chunk", "kernel.vdso"]
+    step = (end - start) // 4096 // 64 * 4096 or 1
+    for k in ("rss", "pss", "pss_dirty", "shared_clean", "referenced"):
+        m[k] = 0	# the regions' shares need not be apportioned
+    bounds = [start + k * step for k in range(64)] + [end]
+    m["regions"] = [dict(m["regions"][0], start=hex(a), end=hex(b), vsz=b - a,
+                         rss=0, pss=0, dirty=0, rss_exact=False,
+                         label=labels[k % len(labels)],
+                         detail=HOSTILE[k % len(HOSTILE)])
+                    for k, (a, b) in enumerate(zip(bounds, bounds[1:]))]
+    seeds["many-regions.json"] = s
+    return {k: json.dumps(v, ensure_ascii=k.endswith("0.json")).encode()
+            for k, v in seeds.items()}
+
+
 def main():
     out = {"elf": {}, "go_dwarf": {}}
     dw = (encode_dies(runtime_dies()), abbrev_table())
@@ -314,6 +377,8 @@ def main():
     out["go_dwarf"]["zlib-wrong-size"] = build_elf(*image(go=True, extra=[
         Section(".debug_info", SHT_PROGBITS, SHF_COMPRESSED, data=struct.pack("<IIQQ", 1, 0, 3, 1) + zlib.compress(dw[0])),
         Section(".debug_abbrev", SHT_PROGBITS, 0, data=dw[1])]))
+
+    out["snapshot_print"] = print_seeds()
 
     for target, files in out.items():
         d = os.path.join(HERE, "corpus", target)
