@@ -21,7 +21,7 @@ function __memmap_columns
             string match -q -- 'Summary*' $line; and set table sum; or set table map
             continue
         end
-        set -l parts (string match -r -- '^\s*([A-Z][A-Z0-9_-]*)\s*(.*)$' $line)
+        set -l parts (string match -r -- '^\s*(%?[A-Z][A-Z0-9_-]*)\s*(.*)$' $line)
         or continue
         test $want = any -o -z "$table" -o "$table" = $want; or continue
         contains -- $parts[2] $seen; and continue
@@ -30,7 +30,7 @@ function __memmap_columns
     end
     if not set -q out[1]
         set -l map \
-            ADDRESS\t'start-end of the mapping or region (tree)' \
+            ADDRESS\t'start address of the mapping or region (tree)' \
             START\t'start address' \
             END\t'end address' \
             PERMS\t'permissions' \
@@ -41,12 +41,15 @@ function __memmap_columns
             VSZ\t'virtual size' \
             RSS\t'resident set size' \
             PSS\t'proportional set size' \
+            USS\t'unique (private) resident memory' \
             SWAP\t'swapped-out memory' \
             DIRTY\t'dirty memory' \
             ANON\t'anonymous memory' \
             HOW\t'how the label was established' \
-            NAME\t'path, kernel name or region detail'
+            NAME\t'path, kernel name or region detail' \
+            RANGE\t'start-end of the mapping or region (tree)'
         set -l sumonly \
+            %RSS\t'share of the process RSS' \
             RESERVED\t'reserved (PROT_NONE) part of VSZ' \
             COUNT\t'number of regions' \
             BAR\t'RSS and reserved VSZ as a bar'
@@ -54,7 +57,7 @@ function __memmap_columns
             case map
                 set out $map
             case sum
-                set out $map[8..13] $sumonly
+                set out $map[8..14] $sumonly
             case '*'
                 set out $map $sumonly
         end

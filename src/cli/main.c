@@ -37,8 +37,9 @@ const char *argp_program_bug_address = NULL;
 static const struct argp_option argp_options[] = {
 	{ NULL, 0, NULL, 0, "Output:", 1 },
 	{ "json", 'J', NULL, 0, "print the complete snapshot as JSON (schema memmap/1)", 1 },
-	{ "summary", OPT_SUMMARY, NULL, 0, "print only the summary by label", 1 },
-	{ "mappings", OPT_MAPPINGS, NULL, 0, "print only the mapping tree", 1 },
+	{ "summary", OPT_SUMMARY, NULL, 0, "print only the summary by label, every label", 1 },
+	{ "mappings", OPT_MAPPINGS, NULL, 0, "print only the mapping tree (by default on a "
+	  "terminal the summary only; piped, the summary and the tree)", 1 },
 	{ "explain", OPT_EXPLAIN, NULL, 0, "explain each label under the summary", 1 },
 	{ "svg", OPT_SVG, "FILE", 0, "also draw the address space as SVG into FILE", 1 },
 
@@ -159,9 +160,16 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 			argp_error(state, "--address and --explain print tables, not JSON");
 		}
 		if (!o->table.summary && !o->table.mappings) {
-			/* An address asks about one mapping, not the whole process. */
-			o->table.mappings = true;
+			/* An address asks about one mapping, not the whole process.
+			 * On a terminal the first screen answers (labels, totals),
+			 * unless -o or -s speak of the mapping tree; piped, the
+			 * tree follows for scripts and pagers. */
+			bool tty = isatty(STDOUT_FILENO);
+
+			o->table.mappings = o->table.has_address || !tty ||
+					    o->table.output || o->table.sort;
 			o->table.summary = !o->table.has_address;
+			o->table.first_screen = tty && !o->table.mappings;
 		}
 		if (o->table.explain) {
 			o->table.summary = true;

@@ -16,6 +16,8 @@ struct mm_table_opts {
 	bool summary, mappings;	/* which tables (both by default) */
 	bool raw, noheadings, bytes, notruncate, colors;
 	bool explain;		/* a sentence per label under the summary */
+	bool first_screen;	/* the default view on a terminal: the summary
+				 * cut to fit the screen, and where to go next */
 
 	/* Filters: they narrow the tables, never the JSON snapshot. */
 	const char *labels;	/* comma-separated globs, e.g. "go.*,heap" */

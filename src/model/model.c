@@ -341,6 +341,7 @@ void mm_snapshot_finish(struct mm_snapshot *snap)
 			cat->pss += reg->c.pss;
 			cat->swap += reg->c.swap;
 			cat->dirty += reg->c.private_dirty + reg->c.shared_dirty;
+			cat->uss += reg->c.private_clean + reg->c.private_dirty;
 			cat->regions++;
 		}
 	}

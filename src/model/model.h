@@ -95,6 +95,7 @@ struct mm_mapping {
 struct mm_category {
 	uint64_t vsz, reserved;		/* reserved: the PROT_NONE part of vsz */
 	uint64_t rss, pss, swap, dirty;
+	uint64_t uss;			/* private (clean + dirty): freed with the process */
 	size_t regions;
 };
 

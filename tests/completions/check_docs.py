@@ -89,7 +89,7 @@ def list_columns():
         if re.match(r'\S.*columns:$', ln):
             table = 'sum' if ln.startswith('Summary') else 'map'
             continue
-        m = re.match(r'\s*([A-Z][A-Z0-9_-]*)\s', ln)
+        m = re.match(r'\s*(%?[A-Z][A-Z0-9_-]*)\s', ln)
         if m and table:
             tables[table].add(m.group(1))
     check(tables['map'] and tables['sum'],
