@@ -781,10 +781,15 @@ static void fit_bar(const struct mm_table_opts *o, const struct mm_snapshot *sna
 		return;
 	}
 	for (size_t i = 0; i < cols->n; i++) {
-		size_t w = strlen(infos[cols->id[i]].name);
+		const struct colinfo *ci = &infos[cols->id[i]];
+		size_t w = strlen(ci->name);
 
 		if (cols->id[i] == COL_BAR) {
 			continue;
+		}
+		/* As smartcols widens a column: to an absolute hint. */
+		if (ci->whint >= 1 && (size_t)ci->whint > w) {
+			w = (size_t)ci->whint;
 		}
 		for (size_t k = 0; k <= n; k++) {
 			const struct mm_category *c = k < n ? &snap->categories[order[k]] : rest;
@@ -802,6 +807,8 @@ static void fit_bar(const struct mm_table_opts *o, const struct mm_snapshot *sna
 		}
 		used += w + 1;
 	}
+	/* One cell spare: a line that fills the last column wraps on some
+	 * terminals. */
 	cells = width > used + 1 ? width - used - 1 : 0;
 	cells = cells > 25 ? 25 : cells;
 	if (cells < 4) {
