@@ -1186,6 +1186,82 @@ static void print_reconciliation(FILE *out, const struct mm_snapshot *snap,
 }
 #undef SZ
 
+/* What this process's regions of one label are, for --explain: how many,
+ * the largest, and how much of them lies in writable mappings. */
+struct label_facts {
+	size_t regions;
+	uint64_t largest, writable, bytes;
+};
+
+static struct label_facts label_facts(const struct mm_snapshot *snap, enum mm_label label)
+{
+	struct label_facts f = { 0 };
+
+	for (size_t i = 0; i < snap->nmappings; i++) {
+		const struct mm_mapping *m = &snap->mappings[i];
+
+		for (size_t r = 0; r < m->nregions; r++) {
+			uint64_t size = m->regions[r].end - m->regions[r].start;
+
+			if (m->regions[r].label != label) {
+				continue;
+			}
+			f.regions++;
+			f.bytes += size;
+			f.largest = size > f.largest ? size : f.largest;
+			f.writable += m->perms[1] == 'w' ? size : 0;
+		}
+	}
+	return f;
+}
+
+/* Guards are a page or a few (glibc: one page, musl: 8K, JVM: a few);
+ * beyond this an inaccessible region is reserved space, not a guard. */
+enum { GUARD_MAX = 64 * 1024 };
+
+/* The sentence for a label: the vocabulary's, unless this process's
+ * facts say otherwise; then one built from them. */
+static void put_explanation(FILE *f, const struct mm_snapshot *snap, enum mm_label label)
+{
+	const struct mm_category *c = &snap->categories[label];
+	struct label_facts facts = label_facts(snap, label);
+	char a[32], b[32];
+
+	switch (label) {
+	case MM_THREAD_GUARD:
+		if (facts.largest > GUARD_MAX) {
+			mm_format_size(a, sizeof(a), facts.largest);
+			fprintf(f, "inaccessible (PROT_NONE) address space below thread stacks, "
+				"%zu region%s, the largest an inaccessible region of %s: more "
+				"than a guard page, space kept back", facts.regions,
+				facts.regions == 1 ? "" : "s", a);
+			return;
+		}
+		break;
+	case MM_EXE_RELRO:
+	case MM_LIB_RELRO:
+		if (facts.writable) {
+			mm_format_size(a, sizeof(a), facts.writable);
+			mm_format_size(b, sizeof(b), facts.bytes);
+			fprintf(f, "data the loader relocates (GOT, vtables, .dynamic) to make "
+				"read-only afterwards; here %s of %s is still writable (a "
+				"static binary, or one linked without full RELRO)", a, b);
+			return;
+		}
+		break;
+	case MM_SHMEM:
+		mm_format_size(a, sizeof(a), c->rss);
+		mm_format_size(b, sizeof(b), c->pss);
+		fprintf(f, "%s; RSS counts each page of it this process touched, as it "
+			"does in every other process that maps it, while PSS divides each "
+			"page among them (PSS %s of RSS %s)", mm_label_explanation(label), b, a);
+		return;
+	default:
+		break;
+	}
+	fputs(mm_label_explanation(label), f);
+}
+
 /* --explain: one sentence per label shown, from the vocabulary and from
  * this process's own numbers (how much is reserved, how much resident). */
 static void print_explanations(FILE *out, const struct mm_snapshot *snap,
@@ -1213,8 +1289,9 @@ static void print_explanations(FILE *out, const struct mm_snapshot *snap,
 		if (!f) {
 			return;
 		}
-		fprintf(f, "%s: %s.  ", mm_label_name((enum mm_label)i),
-			mm_label_explanation((enum mm_label)i));
+		fprintf(f, "%s: ", mm_label_name((enum mm_label)i));
+		put_explanation(f, snap, (enum mm_label)i);
+		fputs(".  ", f);
 		if (c->reserved * 2 > c->vsz) {
 			fprintf(f, "Here %s of address space, %s of it only reserved, "
 				"%s in RAM: mostly address space, not memory.", vsz, res, rss);

@@ -83,6 +83,17 @@ def explain(t, fx, snap):
     said = set(re.findall(r'^  ([a-z.-]+): ', out, re.M))
     t.eq(said, {c['label'] for c in snap['categories']},
          '--explain: one sentence per label present')
+    # Words this process's numbers could contradict are not said.
+    said = dict(re.findall(r'^  ([a-z.-]+): (.*)$', out, re.M))
+    t.check('main arena' not in said.get('heap', ''),
+            '--explain: the brk heap\'s allocator is not guessed: %r' % said.get('heap'))
+    t.check(re.search(r'PSS \S+ of RSS \S+', said.get('shmem', '')),
+            '--explain: shared memory against the PSS column: %r' % said.get('shmem'))
+    for lbl in ('exe.relro', 'lib.relro'):
+        if lbl in said and 'still writable' not in said[lbl]:
+            w = [m for m in snap['mappings'] if m['perms'][1] == 'w' and
+                 any(r['label'] == lbl for r in m['regions'])]
+            t.check(not w, '--explain: %s is writable here, yet said read-only' % lbl)
     rc, _, _ = mt.run_memmap('--explain', '-J', fx.pid)
     t.eq(rc, 64, '--explain with -J is a usage error')
 
