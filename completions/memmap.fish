@@ -161,7 +161,7 @@ complete -c memmap -s u -l notruncate -d "Don't truncate text in columns"
 complete -c memmap -l color -a 'auto always never' -d 'Colour the output (auto, always, never)'
 complete -c memmap -l label -x -a '(__memmap_labels)' -d 'Only labels matching GLOB (comma-separated)'
 complete -c memmap -l min-size -x -d 'Only rows of at least SIZE of VSZ'
-complete -c memmap -l address -x -d 'Which mapping and region hold ADDR (hex)'
+complete -c memmap -l address -x -d 'Which mapping and region hold ADDR (hex, several with commas)'
 complete -c memmap -l save -r -F -d 'Also write the snapshot (JSON) to FILE'
 complete -c memmap -l diff -r -F -a '(__memmap_targets)' -d 'Compare snapshot A (file, PID or name) with the process'
 complete -c memmap -l watch -x -d 'Sample every SECONDS and print the changes'

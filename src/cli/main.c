@@ -46,7 +46,8 @@ static const struct argp_option argp_options[] = {
 	{ NULL, 0, NULL, 0, "Filters (tables only; JSON is always complete):", 4 },
 	{ "label", OPT_LABEL, "GLOB", 0, "only labels matching GLOB (comma-separated, e.g. 'go.*,heap')", 4 },
 	{ "min-size", OPT_MIN_SIZE, "SIZE", 0, "only rows of at least SIZE bytes of VSZ (e.g. 1M)", 4 },
-	{ "address", OPT_ADDRESS, "ADDR", 0, "which mapping and region hold ADDR (hex)", 4 },
+	{ "address", OPT_ADDRESS, "ADDR", 0, "which mapping and region hold ADDR (hex; "
+	  "repeat it or give a comma-separated list; exit 1 when one is not mapped)", 4 },
 
 	{ NULL, 0, NULL, 0, "Table format:", 2 },
 	{ "output", 'o', "LIST", 0, "columns to print (+LIST appends to the defaults)", 2 },
@@ -115,18 +116,26 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 			argp_error(state, "--min-size: '%s' is not a size (e.g. 4096, 64K, 1.5M)", arg);
 		}
 		break;
-	case OPT_ADDRESS: {
-		char *end;
-
-		/* strtoull would take "-1" as 0xffffffffffffffff. */
-		errno = 0;
-		o->table.address = strtoull(arg, &end, 16);
-		if (!isxdigit((unsigned char)arg[0]) || errno || end == arg || *end) {
-			argp_error(state, "--address: '%s' is not a hex address", arg);
+	case OPT_ADDRESS:
+		/* Several: "--address A --address B" or "--address A,B". */
+		for (char *p = arg, *end; ; p = end + 1) {
+			if (o->table.naddresses == MM_TABLE_MAX_ADDRESSES) {
+				argp_error(state, "--address: at most %d addresses",
+					   MM_TABLE_MAX_ADDRESSES);
+			}
+			/* strtoull would take "-1" as 0xffffffffffffffff. */
+			errno = 0;
+			o->table.address[o->table.naddresses++] = strtoull(p, &end, 16);
+			if (!isxdigit((unsigned char)p[0]) || errno || end == p ||
+			    (*end && *end != ',')) {
+				argp_error(state, "--address: '%s' is not a hex address", arg);
+			}
+			if (!*end) {
+				break;
+			}
 		}
 		o->table.has_address = true;
 		break;
-	}
 	case OPT_SAVE: o->diff.save = arg; break;
 	case OPT_DIFF: o->diff.against = arg; break;
 	case OPT_WATCH_PREV: o->diff.watch_prev = true; break;
@@ -189,7 +198,8 @@ static const struct argp argp = {
 	"Show where a process's memory goes: every mapping labelled (program and "
 	"library sections, heap, stacks, runtime arenas, files), with VSZ, RSS, PSS "
 	"and swap by label and by mapping.  Read-only: the process is never stopped."
-	"\vExit status: 0 ok, 1 printed but partial (see warnings), 2 the process "
+	"\vExit status: 0 ok, 1 printed but partial (see warnings) or an --address "
+	"not mapped, 2 the process "
 	"could not be read, 64 usage error, 74 the output could not be written.  "
 	"NO_COLOR in the environment turns "
 	"colour off.  See memmap(1).",
@@ -253,6 +263,8 @@ static int show_one(const struct mm_options *o)
 		if (rc) {
 			mm_err("%s", strerror(-rc));
 			status = EXIT_TARGET;
+		} else if (mm_table_unmapped(snap, &o->table)) {
+			status = worse(status, EXIT_PARTIAL);
 		}
 		rc = mm_output_flush(stdout);
 	}

@@ -200,16 +200,27 @@ static bool label_wanted(const struct mm_table_opts *o, enum mm_label label)
 	return false;
 }
 
+/* Whether one of the --address values lies in [start, end). */
+static bool holds_address(const struct mm_table_opts *o, uint64_t start, uint64_t end)
+{
+	for (size_t i = 0; i < o->naddresses; i++) {
+		if (o->address[i] >= start && o->address[i] < end) {
+			return true;
+		}
+	}
+	return false;
+}
+
 static bool region_wanted(const struct mm_table_opts *o, const struct mm_region *r)
 {
 	return label_wanted(o, r->label) &&
-	       (!o->has_address || (o->address >= r->start && o->address < r->end));
+	       (!o->has_address || holds_address(o, r->start, r->end));
 }
 
 static bool mapping_wanted(const struct mm_table_opts *o, const struct mm_mapping *m)
 {
 	if (mm_mapping_size(m) < o->min_size ||
-	    (o->has_address && (o->address < m->start || o->address >= m->end))) {
+	    (o->has_address && !holds_address(o, m->start, m->end))) {
 		return false;
 	}
 	for (size_t i = 0; i < m->nregions; i++) {
@@ -1309,38 +1320,77 @@ static void print_explanations(FILE *out, const struct mm_snapshot *snap,
 	}
 }
 
-/* --address: which mapping and region hold the address. */
-static void print_address(FILE *out, const struct mm_snapshot *snap,
-			  const struct mm_table_opts *o)
+/* One line about mapping m, for an unmapped address's neighbours. */
+static void print_neighbour(FILE *out, const char *where, const struct mm_mapping *m,
+			    uint64_t addr)
 {
-	const struct mm_mapping *m = mm_snapshot_find(snap, o->address);
+	const struct mm_region *r = &m->regions[where[0] == 'b' ? m->nregions - 1 : 0];
+	char *name = mapping_name(m), dist[32];
+
+	mm_format_size(dist, sizeof(dist), where[0] == 'b' ? addr - m->end + 1 : m->start - addr);
+	fprintf(out, "  %s: %" PRIx64 "-%" PRIx64 " %s %s %s (%s away)\n", where, m->start,
+		m->end, m->perms, mm_label_name(r->label), name && *name ? name : "-", dist);
+	free(name);
+}
+
+/* --address: which mapping and region hold addr; for an address no mapping
+ * holds, the nearest mappings below and above it. */
+static void print_address(FILE *out, const struct mm_snapshot *snap, uint64_t addr)
+{
+	const struct mm_mapping *m = mm_snapshot_find(snap, addr);
+	const struct mm_mapping *below = NULL, *above = NULL;
 	char *name, *detail;
 
 	if (!m) {
-		fprintf(out, "0x%" PRIx64 ": not mapped\n", o->address);
+		for (size_t i = 0; i < snap->nmappings; i++) {
+			const struct mm_mapping *x = &snap->mappings[i];
+
+			if (x->end <= addr) {
+				below = x;
+			} else if (x->start > addr && !above) {
+				above = x;
+			}
+		}
+		fprintf(out, "0x%" PRIx64 ": not mapped\n", addr);
+		if (below) {
+			print_neighbour(out, "below", below, addr);
+		}
+		if (above) {
+			print_neighbour(out, "above", above, addr);
+		}
 		return;
 	}
 	for (size_t i = 0; i < m->nregions; i++) {
 		const struct mm_region *r = &m->regions[i];
 
-		if (o->address < r->start || o->address >= r->end) {
+		if (addr < r->start || addr >= r->end) {
 			continue;
 		}
 		detail = mm_escape_name(r->detail ? r->detail : "");
 		fprintf(out, "0x%" PRIx64 ": %s%s%s%s, +0x%" PRIx64 " into %" PRIx64 "-%" PRIx64
-			" (%s)", o->address, mm_label_name(r->label),
+			" (%s)", addr, mm_label_name(r->label),
 			detail && *detail ? " (" : "", detail ? detail : "",
-			detail && *detail ? ")" : "", o->address - r->start, r->start, r->end,
+			detail && *detail ? ")" : "", addr - r->start, r->start, r->end,
 			mm_how_name(r->how));
 		free(detail);
 	}
 	if (m->path && m->path[0] == '/') {
 		name = mm_escape_name(m->path);
 		fprintf(out, "; file %s offset 0x%" PRIx64, name ? name : "?",
-			m->offset + (o->address - m->start));
+			m->offset + (addr - m->start));
 		free(name);
 	}
-	fputs("\n\n", out);
+	fputc('\n', out);
+}
+
+size_t mm_table_unmapped(const struct mm_snapshot *snap, const struct mm_table_opts *o)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < o->naddresses; i++) {
+		n += !mm_snapshot_find(snap, o->address[i]);
+	}
+	return n;
 }
 
 /* Lines text takes (it ends with a newline). */
@@ -1430,8 +1480,11 @@ int mm_table_print(FILE *out, const struct mm_snapshot *snap,
 	if (decorate) {
 		print_header(out, snap);
 	}
-	if (o->has_address) {
-		print_address(out, snap, o);
+	for (size_t i = 0; i < o->naddresses; i++) {
+		print_address(out, snap, o->address[i]);
+	}
+	if (o->naddresses) {
+		fputc('\n', out);
 	}
 	if (o->summary) {
 		bool by_it = sort_col >= 0 && (infos[sort_col].tables & IN_SUM);

@@ -10,6 +10,8 @@
 
 #include "model/model.h"
 
+enum { MM_TABLE_MAX_ADDRESSES = 64 };	/* --address given more often: an error */
+
 struct mm_table_opts {
 	const char *output;	/* -o LIST or +LIST; NULL: defaults */
 	const char *sort;	/* -s COL; NULL: defaults */
@@ -23,7 +25,8 @@ struct mm_table_opts {
 	const char *labels;	/* comma-separated globs, e.g. "go.*,heap" */
 	uint64_t min_size;	/* hide rows whose VSZ is smaller */
 	bool has_address;
-	uint64_t address;	/* show only what holds this address */
+	uint64_t address[MM_TABLE_MAX_ADDRESSES];	/* show what holds these */
+	size_t naddresses;
 };
 
 struct libscols_line;
@@ -83,6 +86,9 @@ int mm_table_check(const struct mm_table_opts *o, char *err, size_t errlen);
 /* Prints the views o asks for.  Returns 0 or -ENOMEM. */
 int mm_table_print(FILE *out, const struct mm_snapshot *snap,
 		   const struct mm_table_opts *o);
+
+/* How many of o's --address values no mapping of snap holds. */
+size_t mm_table_unmapped(const struct mm_snapshot *snap, const struct mm_table_opts *o);
 
 /* --list-columns: every column, the tables it belongs to, what it shows.
  * raw: "NAME description" lines only. */

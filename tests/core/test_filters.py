@@ -35,8 +35,20 @@ def address(t, fx):
         tree = [r for r in rows(out) if re.match(r'^[0-9a-f]+$', r[0])]
         t.eq([r[0] for r in tree], ['%x' % m[0]['start']],
              '--address %s: the mapping shown' % key)
+    # An unmapped address: exit 1, and the nearest mapping above it.
     rc, out, _ = mt.run_memmap('--address', '1000', fx.pid)
-    t.check(rc == 0 and '0x1000: not mapped' in out, 'page 1 is not mapped: %r' % out)
+    t.check(rc == 1 and '0x1000: not mapped' in out, 'page 1 is not mapped: %r' % out)
+    t.check(re.search(r'(?m)^  above: %x-%x ' % (maps[0]['start'], maps[0]['end']), out),
+            'page 1: the nearest mapping above is named: %r' % out)
+    # Several addresses: each answered, each mapping shown.
+    (s1, e1), (s2, e2) = fx.range('anon'), fx.range('heap')
+    rc, out, err = mt.run_memmap('--address', '%x,%x' % (s1, s2), '--address', '1000', fx.pid)
+    t.eq(rc, 1, 'three addresses, one unmapped: exit 1 (%s)' % err.strip())
+    answers = [line.split(':')[0] for line in out.splitlines() if line.startswith('0x')]
+    t.eq(answers, ['0x%x' % s1, '0x%x' % s2, '0x1000'], 'three addresses: three answers')
+    tree = [r[0] for r in rows(out) if re.match(r'^[0-9a-f]+$', r[0])]
+    t.eq(sorted(tree), sorted(['%x' % s1, '%x' % mt.mapping_start(maps, s2)]),
+         'three addresses: the two mappings shown')
     rc, _, err = mt.run_memmap('--address', 'zz', fx.pid)
     t.eq(rc, 64, '--address zz: usage error (%s)' % err.strip())
 
