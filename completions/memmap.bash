@@ -149,7 +149,7 @@ _memmap()
 
 	if [[ $cur == -* ]]; then
 		local opts='-J --json --summary --mappings --explain --svg= -o
-			--output= --list-columns --list-labels -s --sort= -r --raw -n --noheadings
+			--output= --list-columns --list-labels -s --sort= -r --raw -P --pairs -n --noheadings
 			-b --bytes -u --notruncate --color --color= --label= --min-size=
 			--address= --save= --diff= --watch= --watch-prev --threshold=
 			--no-mem --proc-root= --help --usage -V --version'

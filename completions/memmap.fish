@@ -155,6 +155,7 @@ complete -c memmap -l list-columns -d 'List the columns of both tables and exit'
 complete -c memmap -l list-labels -d 'List the labels (name, class, help) and exit'
 complete -c memmap -s s -l sort -x -a '(__memmap_columns any)' -d 'Sort rows by a column'
 complete -c memmap -s r -l raw -d 'Raw output (no alignment, no tree)'
+complete -c memmap -s P -l pairs -d 'KEY="value" pairs, as lsblk -P'
 complete -c memmap -s n -l noheadings -d "Don't print headings"
 complete -c memmap -s b -l bytes -d 'Print sizes in bytes'
 complete -c memmap -s u -l notruncate -d "Don't truncate text in columns"

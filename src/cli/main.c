@@ -54,7 +54,8 @@ static const struct argp_option argp_options[] = {
 	{ "list-columns", OPT_LIST_COLUMNS, NULL, 0, "list the columns and exit", 2 },
 	{ "list-labels", OPT_LIST_LABELS, NULL, 0, "list the labels (name, class, help) and exit", 2 },
 	{ "sort", 's', "COL", 0, "sort rows by COL (sizes largest first)", 2 },
-	{ "raw", 'r', NULL, 0, "raw output: no alignment, no tree, no header", 2 },
+	{ "raw", 'r', NULL, 0, "raw output: no alignment, no tree, no header; \"-\" for an empty cell", 2 },
+	{ "pairs", 'P', NULL, 0, "KEY=\"value\" pairs, one row a line, as lsblk -P (%RSS is RSS_PCT)", 2 },
 	{ "noheadings", 'n', NULL, 0, "don't print headings", 2 },
 	{ "bytes", 'b', NULL, 0, "print sizes in bytes", 2 },
 	{ "notruncate", 'u', NULL, 0, "don't truncate text in columns", 2 },
@@ -91,6 +92,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case OPT_LIST_LABELS: o->list_labels = true; break;
 	case 's': o->table.sort = arg; break;
 	case 'r': o->table.raw = true; break;
+	case 'P': o->table.pairs = o->table.raw = true; break;
 	case 'n': o->table.noheadings = true; break;
 	case 'b': o->table.bytes = true; break;
 	case 'u': o->table.notruncate = true; break;

@@ -288,6 +288,17 @@ static const char *class_color(enum mm_class c)
 	return colors[c];
 }
 
+/* A raw row keeps its column count for awk: "-" stands for an empty cell.
+ * Returns text, or the "-" that replaces it (NULL on ENOMEM). */
+static char *raw_cell(const struct mm_table_opts *o, char *text)
+{
+	if (text && !*text && o->raw && !o->pairs) {
+		free(text);
+		return strdup("-");
+	}
+	return text;
+}
+
 int mm_table_set_cell(struct libscols_line *ln, size_t n, char *text)
 {
 	if (!text) {
@@ -453,7 +464,7 @@ static int fill_map_line(const struct mm_table_opts *o, const struct columns *co
 		if (text && cols->id[i] == COL_NAME && cols->name_width) {
 			text = cut_left(text, cols->name_width);
 		}
-		if (mm_table_set_cell(ln, i, text)) {
+		if (mm_table_set_cell(ln, i, raw_cell(o, text))) {
 			return -ENOMEM;
 		}
 	}
@@ -546,7 +557,7 @@ static int fill_sum_line(const struct mm_table_opts *o, const struct columns *co
 		if (label >= 0 && (col == COL_LABEL || col == COL_BAR)) {
 			color_label(o, ln, i, (enum mm_label)label);
 		}
-		if (mm_table_set_cell(ln, i, sum_cell_text(o, col, name, cat, scale))) {
+		if (mm_table_set_cell(ln, i, raw_cell(o, sum_cell_text(o, col, name, cat, scale)))) {
 			return -ENOMEM;
 		}
 	}
@@ -679,6 +690,11 @@ struct libscols_table *mm_table_new(const struct mm_table_opts *o,
 		scols_table_set_termforce(tb, SCOLS_TERMFORCE_NEVER);
 	}
 	scols_table_enable_raw(tb, o->raw);
+	if (o->pairs) {
+		/* After raw: the table has one format.  %RSS is PRSS. */
+		scols_table_enable_export(tb, 1);
+		scols_table_enable_shellvar(tb, 1);
+	}
 	scols_table_enable_noheadings(tb, o->noheadings);
 	scols_table_enable_colors(tb, o->colors);
 	/* Every cell is escaped already (mm_escape_name): spare smartcols a
@@ -699,7 +715,13 @@ struct libscols_table *mm_table_new(const struct mm_table_opts *o,
 		if (widths && holds_width(&cols[i], i, n)) {
 			w = (int)widths[i];
 		}
-		if (asprintf(&name, flags & MM_COL_RIGHT ? "%*s" : "%-*s", w, cols[i].name) < 0) {
+		if (o->pairs && cols[i].name[0] == '%') {
+			/* A shell variable cannot start with %: as lsblk's FSUSE_PCT. */
+			if (asprintf(&name, "%s_PCT", cols[i].name + 1) < 0) {
+				name = NULL;
+			}
+		} else if (asprintf(&name, flags & MM_COL_RIGHT ? "%*s" : "%-*s", w,
+				    cols[i].name) < 0) {
 			name = NULL;
 		}
 		ok = name && scols_table_new_column(tb, name, cols[i].whint, scols_flags(flags));

@@ -17,6 +17,7 @@ struct mm_table_opts {
 	const char *sort;	/* -s COL; NULL: defaults */
 	bool summary, mappings;	/* which tables (both by default) */
 	bool raw, noheadings, bytes, notruncate, colors;
+	bool pairs;		/* -P: KEY="value" pairs (raw is set too) */
 	bool explain;		/* a sentence per label under the summary */
 	bool first_screen;	/* the default view on a terminal: the summary
 				 * cut to fit the screen, and where to go next */

@@ -281,16 +281,33 @@ def main():
         rc, out, err = mt.run_memmap('-r', '-n', '-b', '--mappings', '-o',
                                      'START,END,VSZ,LABEL', pid, env=nocolor)
         t.eq(rc, 0, 'raw mappings: exit code (stderr %r)' % err)
-        # A mapping split into several regions has an empty LABEL; its
-        # regions follow it.
+        # A mapping split into several regions has LABEL "-" (no empty
+        # field: every row has its four); its regions follow it.
         rows = [line.split() for line in out.splitlines()]
         bad = [w for w in rows if not (
-            len(w) in (3, 4) and re.fullmatch(r'[0-9a-f]+', w[0]) and
+            len(w) == 4 and re.fullmatch(r'[0-9a-f]+', w[0]) and
             re.fullmatch(r'[0-9a-f]+', w[1]) and w[2].isdigit() and
             int(w[1], 16) - int(w[0], 16) == int(w[2]) and
-            (len(w) == 3 or w[3] in LABELS))]
+            (w[3] in LABELS or w[3] == '-'))]
         t.check(rows and not bad, 'raw mappings: rows not START END VSZ '
-                '[LABEL]: %r' % bad[:5])
+                'LABEL|-: %r' % bad[:5])
+        t.check(any(w[3] == '-' for w in rows), 'raw mappings: a split mapping has "-"')
+
+        # -P: KEY="value" pairs, every column on every row, empty ones too.
+        rc, out, err = mt.run_memmap('-P', '-b', '--mappings', '-o',
+                                     'START,END,VSZ,LABEL,NAME', pid, env=nocolor)
+        t.eq(rc, 0, '-P mappings: exit code (stderr %r)' % err)
+        pairs = [dict(re.findall(r'(\w+)="((?:[^"\\]|\\.)*)"', line))
+                 for line in out.splitlines()]
+        t.check(pairs and all(list(p) == ['START', 'END', 'VSZ', 'LABEL', 'NAME']
+                              for p in pairs), '-P: every row has the five keys: %r'
+                % [p for p in pairs if len(p) != 5][:3])
+        t.check(all(int(p['END'], 16) - int(p['START'], 16) == int(p['VSZ'])
+                    for p in pairs), '-P: START, END and VSZ agree')
+        t.check(any(p['LABEL'] == '' for p in pairs), '-P: a split mapping has LABEL=""')
+        rc, out, err = mt.run_memmap('-P', '--summary', pid, env=nocolor)
+        t.check(rc == 0 and re.search(r'(?m)^LABEL="heap" .*RSS_PCT="[0-9.]+"', out),
+                '-P summary: %%RSS as RSS_PCT: %r' % out[:200])
         spans = {(int(w[0], 16), int(w[1], 16)) for w in rows if len(w) >= 3}
         missing = [x for x in maps if (x['start'], x['end']) not in spans]
         t.check(not missing, 'raw mappings: /proc/PID/maps entries missing: %r'
