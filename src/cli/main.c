@@ -67,7 +67,8 @@ static const struct argp_option argp_options[] = {
 	{ "diff", OPT_DIFF, "A", 0, "compare A with B (each a snapshot file, a PID or a process name)", 3 },
 	{ "watch", OPT_WATCH, "SECONDS", 0, "sample every SECONDS and print the changes", 3 },
 	{ "watch-prev", OPT_WATCH_PREV, NULL, 0, "with --watch: against the previous sample", 3 },
-	{ "threshold", OPT_THRESHOLD, "SIZE", 0, "hide changes smaller than SIZE", 3 },
+	{ "threshold", OPT_THRESHOLD, "SIZE", 0, "hide changes smaller than SIZE; "
+	  "with --diff, exit 3 when a change is left", 3 },
 
 	{ NULL, 0, NULL, 0, "Reading:", 5 },
 	{ "no-mem", OPT_NO_MEM, NULL, 0,
@@ -170,7 +171,8 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		if (o->json && (o->table.has_address || o->table.explain)) {
 			argp_error(state, "--address and --explain print tables, not JSON");
 		}
-		if (!o->table.summary && !o->table.mappings) {
+		/* --diff reads --summary as "the labels only". */
+		if (!o->table.summary && !o->table.mappings && !mm_diff_wanted(&o->diff)) {
 			/* An address asks about one mapping, not the whole process.
 			 * On a terminal the first screen answers (labels, totals),
 			 * unless -o or -s speak of the mapping tree; piped, the
@@ -202,7 +204,7 @@ static const struct argp argp = {
 	"and swap by label and by mapping.  Read-only: the process is never stopped."
 	"\vExit status: 0 ok, 1 printed but partial (see warnings) or an --address "
 	"not mapped, 2 the process "
-	"could not be read, 64 usage error, 74 the output could not be written.  "
+	"could not be read, 3 --diff --threshold found a change at or above it, 64 usage error, 74 the output could not be written.  "
 	"NO_COLOR in the environment turns "
 	"colour off.  See memmap(1).",
 	NULL, NULL, NULL

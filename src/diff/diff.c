@@ -51,6 +51,16 @@ static bool same_kind(const struct ref *a, const struct ref *b)
 	       a->m->dev_minor == b->m->dev_minor;
 }
 
+/* glibc's heaps for its non-main arenas are HEAP_MAX_SIZE (64 MiB on
+ * 64-bit) allocations aligned to their size: one that starts where another
+ * ends is a new arena (appeared), not the old one grown. */
+enum { GLIBC_HEAP_MAX = 64 << 20 };
+
+static bool arena_start(const struct ref *x)
+{
+	return x->r->label == MM_GLIBC_ARENA && x->r->start % GLIBC_HEAP_MAX == 0;
+}
+
 static size_t find(size_t *parent, size_t i)
 {
 	while (parent[i] != i) {
@@ -303,7 +313,7 @@ static int compare_regions(struct mm_diff *d, const struct ref *bef, size_t nb,
 		for (size_t i = 0; i + 1 < nx; i++) {
 			if (x[i].m != x[i + 1].m && x[i].r->end == x[i + 1].r->start &&
 			    strncmp(x[i].m->perms, x[i + 1].m->perms, 4) != 0 &&
-			    same_kind(&x[i], &x[i + 1])) {
+			    same_kind(&x[i], &x[i + 1]) && !arena_start(&x[i + 1])) {
 				unite(parent, base + i, base + i + 1);
 			}
 		}

@@ -203,7 +203,8 @@ int mm_table_print_diff(FILE *out, const struct mm_diff *d,
 			return rc;
 		}
 	}
-	if (d->nchanges) {
+	/* --summary: the labels only, not the regions. */
+	if (d->nchanges && !o->summary) {
 		if (d->ncategories) {
 			putc('\n', out);
 		}

@@ -200,7 +200,7 @@ def mode_usage(t):
                           (('--watch', '1', '--save', '/dev/null', pid), 'cannot be combined'),
                           (('--threshold', '1M', pid), '--threshold goes with'),
                           (('--diff', pid, pid, '--threshold', 'lots'), '--threshold takes a size'),
-                          (('--diff', pid, pid, '--summary'), 'apply to one snapshot'),
+                          (('--diff', pid, pid, '--mappings'), 'apply to one snapshot'),
                           (('--diff', pid), 'which process')):
             rc, out, err = mt.run_memmap(*args)
             t.eq(rc, 64, 'usage %r: exit' % (args,))
