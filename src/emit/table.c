@@ -854,6 +854,23 @@ static void fit_bar(const struct mm_table_opts *o, const struct mm_snapshot *sna
 	}
 }
 
+/* A label's larger share: of the process's RSS or of its VSZ. */
+static double share(const struct mm_snapshot *snap, int label)
+{
+	const struct mm_category *c = &snap->categories[label];
+	double rss = snap->totals.rss ? (double)c->rss / (double)snap->totals.rss : 0;
+	double vsz = snap->total_vsz ? (double)c->vsz / (double)snap->total_vsz : 0;
+
+	return rss > vsz ? rss : vsz;
+}
+
+static int cmp_share(const void *a, const void *b, void *arg)
+{
+	double x = share(arg, *(const int *)a), y = share(arg, *(const int *)b);
+
+	return x < y ? 1 : x > y ? -1 : *(const int *)a - *(const int *)b;
+}
+
 static void add_category(struct mm_category *sum, const struct mm_category *c)
 {
 	sum->vsz += c->vsz;
@@ -888,8 +905,14 @@ static int print_summary(FILE *out, const struct mm_snapshot *snap,
 			order[n++] = i;
 		}
 	}
-	qsort_r(order, n, sizeof(int), cmp_labels, &by);
 	shown = max_rows && n > max_rows ? (max_rows > 1 ? max_rows - 1 : 1) : n;
+	if (shown < n) {
+		/* The rows that answer: the biggest shares of RSS or of VSZ
+		 * (a Go server's 1.4G is reserved, in labels with no RSS). */
+		qsort_r(order, n, sizeof(int), cmp_share, (void *)snap);
+	}
+	qsort_r(order, shown, sizeof(int), cmp_labels, &by);
+	qsort_r(order + shown, n - shown, sizeof(int), cmp_labels, &by);
 	for (size_t i = 0; i < n; i++) {
 		const struct mm_category *c = &snap->categories[order[i]];
 
