@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 """memmaptest: what every memmap integration test needs, stdlib only.
 
 Import it from a test script with

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* diff_cmd.c: --diff A B and --watch SECONDS (and --save beside --diff).
  * Each side of a diff is a snapshot file (read by diff/snapshot_load.c) or
  * a live PID (taken by target.c, as the single view takes it); the diff is

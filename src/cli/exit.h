@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* exit.h: memmap's exit statuses, as memmap(1) documents them under EXIT
  * STATUS and --help repeats.  Only the command line decides them. */
 #ifndef MEMMAP_EXIT_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* main.c: memmap's command line.  Phases: parse options → find the target →
  * read (smaps, status) → classify → emit (table or JSON) → free.  Only
  * src/cli/ and the printers talk to the user (through util/report.h). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* diff.c: compares two snapshots.  Per label, the sums; per region, what
  * appeared, vanished, grew, shrank or changed protection.  Regions of the
  * two sides are matched when they overlap and carry the same label and the

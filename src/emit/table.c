@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* table.c: the header line, the summary by label, and the mapping tree,
  * printed with libsmartcols.  One column table drives -o, -s, the help for
  * --list-columns and the cell contents. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* table.h: the human views — header, summary by label, mapping tree —
  * printed with libsmartcols, util-linux style. */
 #ifndef MEMMAP_TABLE_H

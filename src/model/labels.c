@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* labels.c: the label vocabulary — name, class, colour, one-line help and
  * longer explanation of every label, the single source the printers, the
  * completions (through --list-labels) and the docs check derive from.

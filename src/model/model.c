@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* model.c: the snapshot's lifetime, relabelling of address ranges, and the
  * sums (region shares, categories, totals) computed once labelling is done. */
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* model.h: the snapshot — process facts, every mapping with its smaps
  * counters, and the labelled regions that tile each mapping.  This is the
  * only thing the readers, labellers and printers share. */

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Keeps the documentation in step with the code: the man pages build with
 scdoc and format without warnings, and every option `memmap --help` prints,
 every column `memmap --list-columns` lists and every label `memmap

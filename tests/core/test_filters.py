@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """core: the table filters and extras (--address, --label, --min-size,
 --explain, the BAR column) against what the factory made and /proc/PID/maps.
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """core: messages and exit codes when the output fails or an argument is
 wrong, and hostile strings on every output path (issue 19, items 6 and 11).
 

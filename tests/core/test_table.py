@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """core: the table output on the fixture factory.  The default output has
 a header, the summary and the mapping tree; raw rows are parseable and sum
 to /proc's totals; colour follows --color and NO_COLOR; a file name holding

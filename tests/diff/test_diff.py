@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """memmap --diff against what the grow fixture says it did.
 
 Modes:

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """memmap --watch against the grow fixture: one JSON document per line when
 piped with -J, the fixture's change shows up (against the first sample, or
 only once with --watch-prev), SIGINT/SIGTERM end it with exit 0, so does the
