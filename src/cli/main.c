@@ -29,7 +29,7 @@ enum {
 	OPT_SUMMARY = 0x100, OPT_MAPPINGS, OPT_LIST_COLUMNS, OPT_COLOR,
 	OPT_PROC_ROOT, OPT_SAVE, OPT_DIFF, OPT_WATCH, OPT_WATCH_PREV, OPT_THRESHOLD,
 	OPT_NO_MEM, OPT_EXPLAIN, OPT_LABEL, OPT_MIN_SIZE, OPT_ADDRESS,
-	OPT_SVG, OPT_LIST_LABELS,
+	OPT_SVG, OPT_LIST_LABELS, OPT_DEBUG,
 };
 
 const char *argp_program_version = "memmap " MEMMAP_VERSION;
@@ -76,6 +76,8 @@ static const struct argp_option argp_options[] = {
 	  "never read the target's memory: runtime labels by heuristics only", 5 },
 	{ "proc-root", OPT_PROC_ROOT, "DIR", OPTION_HIDDEN,
 	  "read a captured /proc tree under DIR", 3 },
+	{ "debug", OPT_DEBUG, NULL, OPTION_HIDDEN,
+	  "say on stderr what each probe and labeller found and declined", 3 },
 	{ NULL, 0, NULL, 0, "Help:", -1 },
 	{ 0 }
 };
@@ -107,6 +109,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		break;
 	case OPT_PROC_ROOT: o->proc_root = arg; break;
 	case OPT_NO_MEM: o->no_mem = true; break;
+	case OPT_DEBUG: o->debug = true; break;
 	case OPT_EXPLAIN: o->table.explain = true; break;
 	case OPT_SVG:
 		if (strcmp(arg, "-") == 0) {

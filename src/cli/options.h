@@ -23,6 +23,7 @@ struct mm_options {
 	const char *proc_root;	/* --proc-root DIR; NULL: /proc */
 	bool json, list_columns, list_labels;
 	bool no_mem;		/* --no-mem */
+	bool debug;		/* --debug, MEMMAP_DEBUG=1: why each labeller did what */
 	const char *color, *svg;
 	struct mm_table_opts table;
 	struct mm_diff_opts diff;

@@ -18,7 +18,6 @@
 #include "util/report.h"
 #include "emit/json_out.h"
 #include "memmap-config.h"
-#include "util/page.h"
 
 static const char *const kind_names[MM_CHANGE_COUNT] = {
 	[MM_CHANGE_APPEARED] = "appeared",
@@ -217,7 +216,7 @@ static uint64_t classify_change(struct mm_diff_change *c)
 static bool apportioning_noise(const struct mm_diff *d, const struct mm_diff_change *c,
 			       bool inexact)
 {
-	uint64_t page = mm_page_size(d->after->page_size);
+	uint64_t page = mm_snapshot_page_size(d->after);
 
 	return inexact && c->has_before && c->has_after && c->dvsz == 0 &&
 	       c->dreserved == 0 && c->protection == 0 && mag(c->drss) < page &&

@@ -751,7 +751,8 @@ static int load_runtime(struct loader *ld, const json_t *rt, struct mm_runtime *
 	if ((rc = get_str(ld, rt, w, "lang", true, true, &lang)) ||
 	    (rc = get_str(ld, rt, w, "version", false, true, &version)) ||
 	    (rc = get_str(ld, rt, w, "module", false, true, &module)) ||
-	    (rc = get_bool(ld, rt, w, "cgo", false, &r->cgo))) {
+	    (rc = get_bool(ld, rt, w, "cgo", false, &r->cgo)) ||
+	    (rc = get_bool(ld, rt, w, "stripped", false, &r->stripped))) {
 		return rc;
 	}
 	if ((rc = dup_str(lang, &r->lang)) || (rc = dup_str(version, &r->version)) ||

@@ -339,6 +339,7 @@ static void write_runtime(struct mm_json *j, const struct mm_runtime *rt)
 	mm_json_string(j, "version", rt->version);
 	mm_json_string(j, "module", rt->module);
 	mm_json_bool(j, "cgo", rt->cgo);
+	mm_json_bool(j, "stripped", rt->stripped);
 	mm_json_object_close(j);
 }
 

@@ -1105,13 +1105,15 @@ static void print_header(FILE *out, const struct mm_snapshot *snap)
 {
 	char *comm = mm_escape_name(snap->comm ? snap->comm : "");
 	char *exe = mm_escape_name(snap->exe ? snap->exe : "?");
-	/* The version comes from the target's own .go.buildinfo. */
+	/* The version comes from the target's own build info. */
 	char *version = mm_escape_name(snap->runtime.version ? snap->runtime.version : "");
 
 	fprintf(out, "pid %d (%s)  %s", (int)snap->pid, comm ? comm : "", exe ? exe : "");
 	if (snap->runtime.lang) {
-		fprintf(out, "  %s %s%s", snap->runtime.lang, version ? version : "",
-			snap->runtime.cgo ? " cgo" : "");
+		fprintf(out, "  %s %s%s%s", snap->runtime.lang,
+			version && *version ? version : "(version unknown)",
+			snap->runtime.cgo ? " cgo" : "",
+			snap->runtime.stripped ? " stripped" : "");
 	}
 	fprintf(out, "\nLinux %s, %zu mappings", snap->kernel ? snap->kernel : "?",
 		snap->nmappings);
@@ -1221,7 +1223,6 @@ static void print_reconciliation(FILE *out, const struct mm_snapshot *snap,
 {
 	char a[32], b[32], c[32], d[32];
 	uint64_t vsyscall = snap->categories[MM_KERNEL_VSYSCALL].vsz;
-	double cov_vsz, cov_rss;
 
 	fputc('\n', out);
 	print_total(out, snap, o);
@@ -1236,9 +1237,12 @@ static void print_reconciliation(FILE *out, const struct mm_snapshot *snap,
 			fputs("  (the mappings changed between reading smaps and status)\n", out);
 		}
 	}
-	mm_snapshot_coverage(snap, &cov_vsz, &cov_rss);
-	fprintf(out, "labelled beyond anon: %.1f%% of VSZ, %.1f%% of RSS\n",
-		cov_vsz * 100, cov_rss * 100);
+	/* Rounded down: 100.0% means not one byte is anon. */
+	mm_format_percent_down(a, sizeof(a), snap->total_vsz - snap->categories[MM_ANON].vsz,
+			       snap->total_vsz);
+	mm_format_percent_down(b, sizeof(b), snap->totals.rss - snap->categories[MM_ANON].rss,
+			       snap->totals.rss);
+	fprintf(out, "labelled beyond anon: %s%% of VSZ, %s%% of RSS\n", a, b);
 	print_classes(out, snap, o, width);
 }
 #undef SZ

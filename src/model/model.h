@@ -8,7 +8,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include <sys/types.h>
+
+#include "util/page.h"
 
 /* The label vocabulary is a contract with JSON consumers: append, never
  * rename.  Everything else about a label (name, class, colour, help,
@@ -114,6 +117,7 @@ struct mm_runtime {
 	char *lang;			/* "go", or NULL */
 	char *version, *module;
 	bool cgo;
+	bool stripped;			/* Go: no symbol table in the binary */
 };
 
 struct mm_snapshot {
@@ -188,6 +192,22 @@ bool mm_mapping_has_flag(const struct mm_mapping *m, const char *flag);
 static inline bool mm_mapping_is_anon_private(const struct mm_mapping *m)
 {
 	return !m->path && m->perms[3] == 'p';
+}
+
+/* Shared memory named like a file: memfd, SysV, POSIX (/dev/shm), and
+ * shared /dev/zero. */
+static inline bool mm_mapping_is_shmem(const struct mm_mapping *m)
+{
+	return m->path && (!strncmp(m->path, "/memfd:", 7) || !strncmp(m->path, "/SYSV", 5) ||
+			   !strncmp(m->path, "/dev/shm/", 9) ||
+			   (m->deleted && m->perms[3] == 's' && !strcmp(m->path, "/dev/zero")));
+}
+
+/* The page size the snapshot was read with (see mm_page_size when it did
+ * not say). */
+static inline uint64_t mm_snapshot_page_size(const struct mm_snapshot *snap)
+{
+	return mm_page_size(snap->page_size);
 }
 
 static inline uint64_t mm_mapping_size(const struct mm_mapping *m)

@@ -35,6 +35,12 @@ void mm_pagemap_close(struct mm_pagemap *pm)
 	*pm = (struct mm_pagemap){ .fd = -1 };
 }
 
+void mm_pagemap_forget(struct mm_pagemap *pm)
+{
+	pm->win_n = 0;
+	pm->limit = 0;
+}
+
 int mm_pagemap_entry(struct mm_pagemap *pm, uint64_t addr, uint64_t *entry)
 {
 	uint64_t page;
@@ -115,26 +121,20 @@ static int measure_mapping(struct mm_pagemap *pm, struct mm_mapping *m)
 	return 0;
 }
 
-int mm_residency_measure(struct mm_target *t, struct mm_snapshot *snap)
+void mm_residency_measure(struct mm_pagemap *pm, struct mm_snapshot *snap)
 {
-	struct mm_pagemap pm;
-	int rc = mm_pagemap_open(&pm, t, snap->page_size);
-
-	if (rc) {
-		return rc;
-	}
-	for (size_t i = 0; pm.fd >= 0 && i < snap->nmappings; i++) {
+	/* Pages the labellers looked at may have come and gone since. */
+	mm_pagemap_forget(pm);
+	for (size_t i = 0; pm->fd >= 0 && i < snap->nmappings; i++) {
 		struct mm_mapping *m = &snap->mappings[i];
 		bool ok;
 
 		if (m->nregions < 2 || (m->c.rss == 0 && m->c.swap == 0)) {
 			continue;
 		}
-		ok = measure_mapping(&pm, m) == 0;
+		ok = measure_mapping(pm, m) == 0;
 		for (size_t k = 0; k < m->nregions; k++) {
 			m->regions[k].measured = ok;
 		}
 	}
-	mm_pagemap_close(&pm);
-	return 0;
 }

@@ -1,5 +1,7 @@
 /* take.c: a snapshot from a live (or captured) process: the phases read →
- * classify → residency → sums, and the one-line reasons when they fail. */
+ * probe → label (mm_classify) → residency → sums, and the one-line reasons
+ * when they fail. */
+#include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,7 +55,11 @@ int mm_snapshot_take(const struct mm_take *o, pid_t pid, struct mm_elf_cache *el
 	struct mm_target target = { .mem_fd = -1 };
 	struct mm_snapshot *snap = mm_snapshot_create();
 	struct mm_elf_cache *own = elves ? NULL : mm_elf_cache_create();
-	struct mm_classify ctx = { .snap = snap, .target = &target, .elves = elves ? elves : own };
+	struct mm_pagemap pm = { .fd = -1 };
+	struct mm_classify ctx = {
+		.snap = snap, .target = &target, .elves = elves ? elves : own,
+		.pm = &pm, .debug = o->debug || mm_debug_from_env(),
+	};
 	unsigned long lineno = 0;
 	int rc, status = -EIO;
 
@@ -66,12 +72,16 @@ int mm_snapshot_take(const struct mm_take *o, pid_t pid, struct mm_elf_cache *el
 	if (!rc) {
 		rc = mm_proc_read(&target, snap, &lineno);
 	}
+	/* One pagemap reader for the labellers and the residency alike. */
+	if (!rc) {
+		rc = mm_pagemap_open(&pm, &target, mm_snapshot_page_size(snap));
+	}
 	if (!rc) {
 		rc = mm_classify(&ctx);
 		status = rc > 0 ? 1 : 0;
 	}
-	if (rc >= 0 && mm_residency_measure(&target, snap) < 0) {
-		rc = -ENOMEM;
+	if (rc >= 0) {
+		mm_residency_measure(&pm, snap);
 	}
 	/* Files it mapped, its memory, its threads: all gone with it. */
 	if (rc >= 0 && !mm_target_alive(&target)) {
@@ -92,6 +102,7 @@ int mm_snapshot_take(const struct mm_take *o, pid_t pid, struct mm_elf_cache *el
 	*out = snap;
 	snap = NULL;
 out:
+	mm_pagemap_close(&pm);
 	mm_elf_cache_destroy(own);
 	mm_snapshot_destroy(snap);
 	mm_target_finish(&target);

@@ -15,6 +15,7 @@ struct mm_take {
 	const char *proc_root;	/* a captured tree; NULL: /proc */
 	bool no_mem;		/* never read the target's memory */
 	bool quiet_gone;	/* a process that is gone: *gone, and no message */
+	bool debug;		/* --debug: what probes and labellers found, on stderr */
 };
 
 /* Takes pid's snapshot.  elves may be shared between calls (--watch); NULL

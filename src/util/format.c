@@ -50,6 +50,18 @@ static void format_whole(char *buf, size_t len, uint64_t v, char suffix)
 	snprintf(buf, len, "%s", tmp);
 }
 
+void mm_format_percent_down(char *buf, size_t len, uint64_t part, uint64_t total)
+{
+	unsigned __int128 tenths;
+
+	if (!total || part >= total) {
+		snprintf(buf, len, "100.0");
+		return;
+	}
+	tenths = (unsigned __int128)part * 1000 / total;
+	snprintf(buf, len, "%u.%u", (unsigned int)(tenths / 10), (unsigned int)(tenths % 10));
+}
+
 void mm_format_size(char *buf, size_t len, uint64_t bytes)
 {
 	int u = 0;

@@ -9,6 +9,11 @@
 /* "0", "512B", "4K", "1.5M", "64M", "2.1G": powers of 1024, as util-linux. */
 void mm_format_size(char *buf, size_t len, uint64_t bytes);
 
+/* part/total as a percentage with one decimal, rounded DOWN ("99.9", "100.0"
+ * only when part == total): a coverage never reads 100.0 with a byte
+ * missing.  total 0 counts as 100.0. */
+void mm_format_percent_down(char *buf, size_t len, uint64_t part, uint64_t total);
+
 /* v in lowercase hex without "0x" into buf (17 bytes); returns the length.
  * Without printf: the mapping tree and -J write hundreds of thousands. */
 size_t mm_format_hex(char *buf, uint64_t v);

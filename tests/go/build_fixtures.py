@@ -4,8 +4,11 @@
     build_fixtures.py GO SRCDIR OUTDIR TAG
 
 Writes OUTDIR/TAG-idle, -bigheap, -cgo (unstripped, with DWARF),
-TAG-stripped (idle with -ldflags='-s -w'), TAG-pie (idle, -buildmode=pie)
-and TAG-cshared.so (a Go runtime for a C program, -buildmode=c-shared).  The Go build cache and GOPATH
+TAG-stripped (idle with -ldflags='-s -w'), TAG-pie (idle, -buildmode=pie),
+TAG-cgostatic (cgo linked statically)
+and TAG-cshared.so (a Go runtime for a C program, -buildmode=c-shared);
+from Go 1.26 also TAG-nobuildinfo: the stripped build with its
+.go.buildinfo section header renamed away, as some shipped binaries are.  The Go build cache and GOPATH
 live in OUTDIR so nothing outside the build directory is touched.
 """
 
@@ -36,12 +39,24 @@ def main():
         ('stripped', 'idle', ['-ldflags=-s -w']),
         ('pie', 'idle', ['-buildmode=pie']),
         ('cshared.so', 'cshared', ['-buildmode=c-shared']),
+        # cgo linked statically: no .dynsym, yet runtime/cgo is in.
+        ('cgostatic', 'cgo', ['-ldflags=-linkmode=external -extldflags=-static']),
     ]
     for name, pkg, flags in builds:
         target = os.path.join(out, '%s-%s' % (tag, name))
         cmd = [go, 'build'] + flags + ['-o', target, '.']
         r = subprocess.run(cmd, cwd=os.path.join(src, pkg), env=env)
         if r.returncode != 0:
+            print('build_fixtures: %s failed' % ' '.join(cmd), file=sys.stderr)
+            sys.exit(1)
+    ver = subprocess.run([go, 'env', 'GOVERSION'], env=env, capture_output=True,
+                         text=True).stdout.strip()
+    minor = int(ver[len('go1.'):].split('.')[0]) if ver.startswith('go1.') else 0
+    if minor >= 26:
+        target = os.path.join(out, tag + '-nobuildinfo')
+        cmd = ['objcopy', '--rename-section', '.go.buildinfo=.data.x',
+               os.path.join(out, tag + '-stripped'), target]
+        if subprocess.run(cmd).returncode != 0:
             print('build_fixtures: %s failed' % ' '.join(cmd), file=sys.stderr)
             sys.exit(1)
 

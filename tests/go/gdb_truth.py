@@ -4,7 +4,7 @@
 # through the binary's DWARF (independently of memmap).
 #
 # Constants the runtime does not describe in DWARF (linux/amd64, Go
-# 1.19-1.23): heapArenaBytes, arenaBaseOffset, persistentChunkSize.
+# 1.19-1.27): heapArenaBytes, arenaBaseOffset, persistentChunkSize.
 import json
 
 import gdb
@@ -53,8 +53,22 @@ for i in range(l1n):
     add('go.heap-index', int(arenas[i]), page_up(int(arenas[i]) + l2type.sizeof),
         'arenas[%d]' % i)
 ha_size = gdb.lookup_type('runtime.heapArena').sizeof
-aa = mheap['allArenas']
-for idx in words(int(aa['array']), int(aa['len'])) if int(aa['len']) else []:
+
+
+def arena_indices():
+    """allArenas until Go 1.25; heapArenas and userArenaArenas from 1.26."""
+    out = []
+    for name in ('allArenas', 'heapArenas', 'userArenaArenas'):
+        try:
+            aa = mheap[name]
+        except gdb.error:
+            continue
+        if int(aa['len']):
+            out += words(int(aa['array']), int(aa['len']))
+    return out
+
+
+for idx in arena_indices():
     base = (idx * HEAP_ARENA_BYTES + ARENA_BASE_OFFSET) & MASK
     add('go.heap', base, base + HEAP_ARENA_BYTES, 'arena %#x' % base)
     l2 = int(arenas[idx // l2n])
@@ -112,5 +126,22 @@ except gdb.error:
 if int(bh):
     add('go.other', int(bh), page_up(int(bh) + gdb.lookup_type('runtime.buckhashArray').sizeof),
         'buckhash')
+
+# Go 1.26+ (Green Tea GC): each spanSPMC's ring, linked through allnode.
+try:
+    lst = ev("'runtime.work'")['spanSPMCs']['list']
+except gdb.error:
+    lst = None
+if lst is not None and bool(lst['initialized']):
+    spmc = gdb.lookup_type('runtime.spanSPMC').pointer()
+    off = int(lst['nodeOffset'])
+    p = int(lst['obj'])
+    n = 0
+    while p and n < 100000:
+        r = gdb.Value(p).cast(spmc).dereference()
+        ring = int(r['ring'])
+        add('go.other', ring, page_up(ring + int(r['cap']) * 8), 'GC span queue')
+        p = u64(p + off + 8)  # listNodeManual.next
+        n += 1
 
 print('TRUTH ' + json.dumps(truth, sort_keys=True))

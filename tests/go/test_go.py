@@ -137,16 +137,30 @@ def check_heuristic(t, snap, truth, fx, what):
             for _, r in mt.regions_in(snap, s, e):
                 t.check(r['label'] == 'go.heap', '%s: %s region %s-%s is %s in heuristic mode' %
                         (what, desc, r['start'], r['end'], r['label']))
+    # No byte of the runtime's memory carries another runtime's or a
+    # thread's label: right (go.heap) or absent (anon).
+    for label, ranges in truth.items():
+        for s, e in merged(ranges):
+            for m, r in mt.regions_in(snap, s, e):
+                t.check(r['label'] in (label, 'anon'),
+                        '%s: %s %#x-%#x has region %s-%s labelled %s/%s' %
+                        (what, label, s, e, r['start'], r['end'], r['label'], r['how']))
     check_heap_addrs(t, snap, fx, what)
     t.note('%s: %d heuristic go.heap regions' % (what, n))
 
 
-def check_runtime(t, snap, version, module, cgo, what):
+def check_runtime(t, snap, version, module, cgo, what, stripped=False):
     rt = snap.get('runtime') or {}
     t.eq(rt.get('lang'), 'go', what + ': runtime.lang')
     t.eq(rt.get('version'), version, what + ': runtime.version')
     t.eq(rt.get('module'), module, what + ': runtime.module')
     t.eq(rt.get('cgo'), cgo, what + ': runtime.cgo')
+    t.eq(rt.get('stripped'), stripped, what + ': runtime.stripped')
+
+
+def has_symtab(path):
+    """readelf's word on whether path has a symbol table."""
+    return any(s['name'] == '.symtab' for s in mt.readelf_sections(path))
 
 
 def capture(pid, root):
@@ -182,6 +196,23 @@ def relocations(stripped, twin):
     return out
 
 
+def check_said(t, pid, rc, out, err, version, what):
+    """A recognised runtime that was not read: exit 1, one warning naming
+    it, and a coverage line below 100.0% while /proc shows anonymous memory
+    that is not labelled (the JSON's anon category, measured by smaps)."""
+    t.eq(rc, 1, what + ': exit code when the runtime was not read')
+    warns = [l for l in err.splitlines() if 'go runtime' in l]
+    t.check(len(warns) == 1 and ('go runtime %s not read' % version) in warns[0] and
+            'of anonymous memory left unlabelled' in warns[0],
+            '%s: want one warning naming the runtime, got %r' % (what, err))
+    snap = mt.memmap_json(pid)[0]
+    anon = next((c for c in snap.get('categories', []) if c.get('label') == 'anon'), None)
+    cov = [l for l in out.splitlines() if l.startswith('labelled beyond anon:')]
+    if anon and anon.get('vsz'):
+        t.check(cov and '100.0% of VSZ' not in cov[0],
+                '%s: %s anon bytes, coverage line %r' % (what, anon['vsz'], cov))
+
+
 def main():
     if sys.argv[1] == '--missing':
         mt.skip('%s is not installed' % sys.argv[2])
@@ -205,8 +236,10 @@ def main():
                 argv = [sys.executable, os.path.join(HERE, 'cshared_loader.py'),
                         argv[0] + '.so']
             with mt.Fixture(argv, timeout=60) as fx:
-                truth, snap = stable(fx.pid, lambda: mt.memmap_json(fx.pid)[0])
+                truth, (snap, rc, err) = stable(fx.pid, lambda: mt.memmap_json(fx.pid))
                 t.note('%s: truth %s' % (what, {k: len(v) for k, v in sorted(truth.items())}))
+                t.check('go runtime' not in err,
+                        '%s: warned although the runtime was read: %r' % (what, err))
                 check_runtime(t, snap, version, module, kind in ('cgo', 'cshared'), what)
                 check_exact(t, snap, truth, fx, what, allow_anon=kind != 'idle' and
                             kind != 'bigheap')
@@ -233,6 +266,17 @@ def main():
             check_runtime(t, snap, version, 'memmap.test/idle', False, what)
             check_exact(t, snap, truth, fx, what, allow_anon=False)
 
+        # cgo from runtime.iscgo, not from dynamic linking.
+        static = os.path.join(fixdir, tag + '-cgostatic')
+        names = [s['name'] for s in mt.readelf_sections(static)]
+        iscgo = subprocess.run(['gdb', '-nx', '-batch', '-ex', "print/d 'runtime.iscgo'", static],
+                               capture_output=True, text=True).stdout.split()
+        t.check('.dynsym' not in names and iscgo[-1:] == ['1'],
+                '%s-cgostatic: readelf sections %s, gdb iscgo %s' % (tag, names, iscgo))
+        with mt.Fixture([static], timeout=60) as fx:
+            snap = mt.memmap_json(fx.pid)[0]
+            check_runtime(t, snap, version, 'memmap.test/cgo', True, tag + '-cgostatic')
+
         stripped = os.path.join(fixdir, tag + '-stripped')
         twin = os.path.join(fixdir, tag + '-idle')
         relocs = relocations(stripped, twin)
@@ -245,8 +289,49 @@ def main():
             t.check(mt.regions_in(snap, truth['go.heap-index'][0][0],
                                   truth['go.heap-index'][0][0] + 1),
                     what + ': the relocated truth does not point at a mapping')
-            check_runtime(t, snap, version, 'memmap.test/idle', False, what)
+            t.check(not has_symtab(stripped), what + ': readelf shows a .symtab')
+            rc, out, err = mt.run_memmap(str(fx.pid))
+            head = out.splitlines()[0] if out else ''
+            t.check(head.endswith(' go %s stripped' % version),
+                    '%s: table header %r does not say stripped' % (what, head))
+            check_said(t, fx.pid, rc, out, err, version, what)
+            check_runtime(t, snap, version, 'memmap.test/idle', False, what, stripped=True)
             check_heuristic(t, snap, truth, fx, what)
+
+        # Neither the section header nor the blob (its magic zeroed): still
+        # Go by .gopclntab's header (and .go.module from 1.26), as readelf
+        # shows them; version unknown, said.
+        noblob = os.path.join(tmp, 'noblob')
+        data = bytearray(open(stripped, 'rb').read())
+        at = data.find(b'\xff Go buildinf:')
+        data[at:at + 14] = bytes(14)
+        with open(noblob, 'wb') as f:
+            f.write(data)
+        os.chmod(noblob, 0o755)
+        names = [s['name'] for s in mt.readelf_sections(noblob)]
+        t.check(at >= 0 and '.gopclntab' in names, '%s noblob: magic at %d, sections %s' %
+                (tag, at, names))
+        with mt.Fixture([noblob], timeout=60) as fx:
+            what = tag + '-stripped without build info'
+            snap, rc, err = mt.memmap_json(fx.pid)
+            rt = snap.get('runtime') or {}
+            t.check(rt.get('lang') == 'go' and rt.get('version') is None and
+                    rt.get('stripped') is True, '%s: runtime %s' % (what, rt))
+            t.check(rc == 1 and 'go runtime of unknown version not read' in err,
+                    '%s: exit %d, stderr %r' % (what, rc, err))
+
+        # Go 1.26+: the same without a .go.buildinfo section header; the
+        # build info is found by its magic, the runtime still recognised.
+        nobi = os.path.join(fixdir, tag + '-nobuildinfo')
+        if os.path.exists(nobi):
+            names = [s['name'] for s in mt.readelf_sections(nobi)]
+            t.check('.go.buildinfo' not in names and '.go.module' in names,
+                    '%s-nobuildinfo: readelf shows sections %s' % (tag, names))
+            with mt.Fixture([nobi], timeout=60) as fx:
+                what = tag + '-nobuildinfo'
+                truth, snap = stable(fx.pid, lambda: mt.memmap_json(fx.pid)[0], twin, relocs)
+                check_runtime(t, snap, version, 'memmap.test/idle', False, what, stripped=True)
+                check_heuristic(t, snap, truth, fx, what)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     t.done()

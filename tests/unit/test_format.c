@@ -61,9 +61,28 @@ static void expect_hex(uint64_t v)
 	      v, got, n);
 }
 
+static void expect_percent(uint64_t part, uint64_t total, const char *want)
+{
+	char got[32];
+
+	mm_format_percent_down(got, sizeof(got), part, total);
+	CHECK(strcmp(got, want) == 0, "percent %" PRIu64 "/%" PRIu64 ": got \"%s\", want \"%s\"",
+	      part, total, got, want);
+}
+
 int main(void)
 {
 	uint64_t x = 88172645463325252ULL;	/* xorshift64 state */
+
+	/* Coverage rounds down: a byte missing is never 100.0. */
+	expect_percent(0, 0, "100.0");
+	expect_percent(5, 5, "100.0");
+	expect_percent(9999999, 10000000, "99.9");
+	expect_percent(UINT64_MAX - 1, UINT64_MAX, "99.9");
+	expect_percent(999, 1000, "99.9");
+	expect_percent(1, 3, "33.3");
+	expect_percent(2, 3, "66.6");
+	expect_percent(0, 7, "0.0");
 
 	expect_size(0, "0");
 	expect_size(1, "1B");

@@ -219,27 +219,78 @@ static int read_pointer_format(const struct mm_elf *e, const uint8_t *hdr,
 	return err;
 }
 
+/* Without a .go.buildinfo section header (renamed or dropped after the
+ * link) the blob still starts a 16-byte boundary in a writable segment,
+ * where Go's own debug/buildinfo searches for it.  Returns 0 with the
+ * blob's file offset and the bytes after it, -ENOENT, -ENOMEM. */
+#define BI_SEARCH_LIMIT (4u << 20)
+
+static int find_blob(const struct mm_elf *e, uint64_t *off, uint64_t *size)
+{
+	const struct mm_elf_segment *segs;
+	size_t n;
+
+	segs = mm_elf_segments(e, &n);
+	for (size_t i = 0; i < n; i++) {
+		uint64_t len = segs[i].filesz < BI_SEARCH_LIMIT ? segs[i].filesz : BI_SEARCH_LIMIT;
+		uint8_t *buf;
+		int found = -ENOENT;
+
+		if (!(segs[i].flags & PF_W) || len < BI_HEADER_LEN) {
+			continue;
+		}
+		buf = malloc(len);
+		if (!buf) {
+			return -ENOMEM;
+		}
+		if (!mm_elf_pread(e, buf, len, segs[i].offset)) {
+			for (uint64_t a = 0; a + BI_HEADER_LEN <= len; a += 16) {
+				if (!memcmp(buf + a, BI_MAGIC, BI_MAGIC_LEN)) {
+					*off = segs[i].offset + a;
+					*size = segs[i].filesz - a;
+					found = 0;
+					break;
+				}
+			}
+		}
+		free(buf);
+		if (!found) {
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
 int mm_go_buildinfo_read(const struct mm_elf *e, struct mm_go_buildinfo *bi)
 {
 	const struct mm_elf_section *s;
+	uint64_t off, size;
 	uint8_t *buf;
 	size_t len;
 	int err;
 
 	memset(bi, 0, sizeof(*bi));
 	s = mm_elf_section_by_name(e, ".go.buildinfo");
-	if (!s || s->type == SHT_NOBITS) {
-		return -ENOENT;
+	if (s && s->type != SHT_NOBITS) {
+		off = s->offset;
+		size = s->size;
+	} else if (!mm_go_image_is_go(e)) {
+		return -ENOENT;	/* no search through every library's data */
+	} else {
+		err = find_blob(e, &off, &size);
+		if (err) {
+			return err;
+		}
 	}
-	if (s->size < BI_HEADER_LEN) {
+	if (size < BI_HEADER_LEN) {
 		return -ENOEXEC;
 	}
-	len = s->size > MAX_STRING ? MAX_STRING : s->size;
+	len = size > MAX_STRING ? MAX_STRING : size;
 	buf = malloc(len);
 	if (!buf) {
 		return -ENOMEM;
 	}
-	err = mm_elf_pread(e, buf, len, s->offset);
+	err = mm_elf_pread(e, buf, len, off);
 	if (!err) {
 		err = mm_go_buildinfo_parse(buf, len, bi);
 	}
@@ -251,6 +302,110 @@ int mm_go_buildinfo_read(const struct mm_elf *e, struct mm_go_buildinfo *bi)
 		mm_go_buildinfo_finish(bi);
 	}
 	return err;
+}
+
+/* The .gopclntab header's magic, per format: Go 1.2, 1.16, 1.18, 1.20+. */
+static bool pclntab_magic(const struct mm_elf *e)
+{
+	const struct mm_elf_section *s = mm_elf_section_by_name(e, ".gopclntab");
+	uint8_t h[8];
+	uint32_t magic;
+
+	if (!s || s->type == SHT_NOBITS || s->size < 8 || mm_elf_pread(e, h, 8, s->offset)) {
+		return false;
+	}
+	magic = (uint32_t)h[0] | (uint32_t)h[1] << 8 | (uint32_t)h[2] << 16 | (uint32_t)h[3] << 24;
+	return (magic == 0xfffffffb || magic == 0xfffffffa || magic == 0xfffffff0 ||
+		magic == 0xfffffff1) && h[4] == 0 && h[5] == 0 && (h[7] == 4 || h[7] == 8);
+}
+
+bool mm_go_image_is_go(const struct mm_elf *e)
+{
+	return mm_elf_section_by_name(e, ".go.buildinfo") ||
+	       mm_elf_section_by_name(e, ".go.module") || pclntab_magic(e);
+}
+
+/* A section header of the file by name, any section (.symtab is not
+ * allocated, so the image table does not keep it).  Returns 0 or -ENOENT. */
+static int raw_section(const struct mm_elf *e, const char *name, Elf64_Shdr *out,
+		       Elf64_Shdr *link)
+{
+	Elf64_Ehdr h;
+	Elf64_Shdr strs, sh;
+	char buf[32];
+	size_t nlen = strlen(name) + 1;
+
+	if (nlen > sizeof(buf) || mm_elf_pread(e, &h, sizeof(h), 0) ||
+	    h.e_ident[EI_CLASS] != ELFCLASS64 || h.e_shentsize != sizeof(sh) ||
+	    h.e_shstrndx >= h.e_shnum ||
+	    mm_elf_pread(e, &strs, sizeof(strs), h.e_shoff + (uint64_t)h.e_shstrndx * sizeof(sh))) {
+		return -ENOENT;
+	}
+	for (unsigned int i = 0; i < h.e_shnum; i++) {
+		if (mm_elf_pread(e, &sh, sizeof(sh), h.e_shoff + (uint64_t)i * sizeof(sh)) ||
+		    sh.sh_name + nlen > strs.sh_size ||
+		    mm_elf_pread(e, buf, nlen, strs.sh_offset + sh.sh_name) ||
+		    memcmp(buf, name, nlen)) {
+			continue;
+		}
+		if (sh.sh_link >= h.e_shnum ||
+		    mm_elf_pread(e, link, sizeof(*link),
+				 h.e_shoff + (uint64_t)sh.sh_link * sizeof(sh))) {
+			return -ENOENT;
+		}
+		*out = sh;
+		return 0;
+	}
+	return -ENOENT;
+}
+
+int mm_go_iscgo(const struct mm_elf *e, bool *iscgo)
+{
+	static const char want[] = "runtime.iscgo";
+	Elf64_Shdr sym, str;
+	Elf64_Sym *syms;
+	uint64_t n;
+	int err = -ENOENT;
+
+	if (raw_section(e, ".symtab", &sym, &str)) {
+		return -ENOENT;
+	}
+	n = sym.sh_size / sizeof(*syms);
+	if (n == 0 || n > (1u << 22)) {
+		return -ENOENT;
+	}
+	syms = malloc(n * sizeof(*syms));
+	if (!syms) {
+		return -ENOMEM;
+	}
+	if (mm_elf_pread(e, syms, n * sizeof(*syms), sym.sh_offset)) {
+		goto out;
+	}
+	for (uint64_t i = 0; i < n && err == -ENOENT; i++) {
+		char name[sizeof(want)];
+		uint8_t v;
+
+		if (syms[i].st_size != 1 || syms[i].st_name + sizeof(want) > str.sh_size ||
+		    mm_elf_pread(e, name, sizeof(want), str.sh_offset + syms[i].st_name) ||
+		    memcmp(name, want, sizeof(want))) {
+			continue;
+		}
+		/* An initialised bool: its byte in the file is the value. */
+		err = read_vaddr(e, syms[i].st_value, &v, 1);
+		if (!err) {
+			*iscgo = v != 0;
+		}
+	}
+out:
+	free(syms);
+	return err;
+}
+
+bool mm_go_has_symbols(const struct mm_elf *e)
+{
+	Elf64_Shdr sym, str;
+
+	return raw_section(e, ".symtab", &sym, &str) == 0;
 }
 
 void mm_go_buildinfo_finish(struct mm_go_buildinfo *bi)
@@ -274,11 +429,14 @@ int mm_go_buildinfo_detect(const struct mm_elf *e, struct mm_snapshot *snap)
 	struct mm_go_buildinfo bi;
 	int err;
 
+	bool iscgo = false;
+
 	err = mm_go_buildinfo_read(e, &bi);
 	if (err == -ENOMEM) {
 		return err;
 	}
-	if (err) {
+	/* Go without build info (no blob anywhere): still Go, version unknown. */
+	if (err && !mm_go_image_is_go(e)) {
 		return 0;
 	}
 	free(snap->runtime.lang);
@@ -287,7 +445,14 @@ int mm_go_buildinfo_detect(const struct mm_elf *e, struct mm_snapshot *snap)
 	snap->runtime.lang = strdup("go");
 	snap->runtime.version = bi.version;
 	snap->runtime.module = bi.module;
-	snap->runtime.cgo = bi.cgo_enabled && imports_symbols(e);
+	snap->runtime.stripped = !mm_go_has_symbols(e);
+	/* runtime.iscgo is true exactly when runtime/cgo is linked in;
+	 * without symbols, the build setting and imported C symbols. */
+	err = mm_go_iscgo(e, &iscgo);
+	if (err == -ENOMEM) {
+		return err;
+	}
+	snap->runtime.cgo = err ? bi.cgo_enabled && imports_symbols(e) : iscgo;
 	if (!snap->runtime.lang) {
 		return -ENOMEM;
 	}

@@ -23,16 +23,31 @@ struct mm_go_buildinfo {
  * the pre-1.18 pointer format (see mm_go_buildinfo_read), -ENOMEM. */
 int mm_go_buildinfo_parse(const void *buf, size_t len, struct mm_go_buildinfo *bi);
 
-/* Reads .go.buildinfo of e (both formats).  Returns 0, -ENOENT when e has
- * no such section (not Go), -ENOEXEC when it is malformed, -ENOMEM, or the
+/* Reads .go.buildinfo of e (both formats); without that section, when e
+ * is Go (mm_go_image_is_go), the blob found by its magic in a writable
+ * segment.  Returns 0, -ENOENT when there
+ * is none, -ENOEXEC when it is malformed, -ENOMEM, or the
  * read's -errno. */
 int mm_go_buildinfo_read(const struct mm_elf *e, struct mm_go_buildinfo *bi);
 
 void mm_go_buildinfo_finish(struct mm_go_buildinfo *bi);
 
-/* Fills snap->runtime from e when it is a Go executable.  cgo is reported
- * only when CGO_ENABLED=1 and the program imports C symbols (.dynsym has
- * entries): a pure-Go program built with cgo enabled links no C code.
+/* Whether e is Go: a .go.buildinfo or .go.module section, or a .gopclntab
+ * with its header magic. */
+bool mm_go_image_is_go(const struct mm_elf *e);
+
+/* Whether e has a .symtab (a -s build has none). */
+bool mm_go_has_symbols(const struct mm_elf *e);
+
+/* runtime.iscgo's initial value, from .symtab and the file's data.
+ * Returns 0, -ENOENT (no symbol table or no such symbol), -ENOMEM. */
+int mm_go_iscgo(const struct mm_elf *e, bool *iscgo);
+
+/* Fills snap->runtime from e when it is a Go executable (also without a
+ * .go.buildinfo section: see mm_go_buildinfo_read, mm_go_image_is_go).
+ * cgo is runtime.iscgo when there are symbols; otherwise CGO_ENABLED=1 and
+ * the program imports C symbols (.dynsym has entries): a pure-Go program
+ * built with cgo enabled links no C code.
  * Returns 0 (also when e is not Go), or -ENOMEM. */
 int mm_go_buildinfo_detect(const struct mm_elf *e, struct mm_snapshot *snap);
 

@@ -4,19 +4,17 @@
  * (symbols and member offsets from DWARF, values by pread on
  * /proc/PID/mem), and, for stripped binaries or unreadable memory, the
  * arena hint addresses alone. */
-#include <elf.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/sysmacros.h>
 
 #include "label/classify.h"
-#include "runtimes/go/go_buildinfo.h"
+#include "util/format.h"
 #include "runtimes/go/go_dwarf.h"
+#include "runtimes/go/go_probe.h"
 #include "runtimes/go/label_go.h"
-#include "util/page.h"
 
 /* Constants of the Go runtime on linux/amd64 that DWARF does not carry
  * (malloc.go, mheap.go); the same from Go 1.19 through 1.23, checked. */
@@ -31,6 +29,7 @@
 #define MAX_ARENAS		(1u << 22)
 
 struct go_labeller {
+	struct mm_classify *ctx;
 	struct mm_snapshot *snap;
 	struct mm_target *target;
 	struct mm_go_dwarf *dw;
@@ -38,11 +37,14 @@ struct go_labeller {
 	int read_err;		/* the first failed read, or 0 */
 	int err;		/* -ENOMEM from labelling */
 	bool partial;		/* some runtime could not be read: exit 1 */
+	char why[128];		/* why a runtime's structures were not read */
+	const char *why_path;	/* the image they were not read from */
+	unsigned long stale;	/* runtime pointers to unmapped memory */
 };
 
 static uint64_t page_up(const struct go_labeller *g, uint64_t x)
 {
-	uint64_t ps = mm_page_size(g->snap->page_size);
+	uint64_t ps = g->ctx->page;
 
 	return (x + ps - 1) & ~(ps - 1);
 }
@@ -75,6 +77,7 @@ static void label(struct go_labeller *g, uint64_t start, uint64_t end,
 	}
 	m = mm_snapshot_find(g->snap, start);
 	if (!m || !mm_snapshot_find(g->snap, end - 1)) {
+		g->stale += how == MM_HOW_RUNTIME;
 		return;
 	}
 	err = mm_snapshot_label(g->snap, start, end, lab, how, detail, MM_ONLY_ANON);
@@ -119,22 +122,18 @@ static const struct {
 	{ "allspans array", MM_GO_ALLSPANS },
 };
 
-#define GO_NAME_PREFIX "[anon: Go: "
+#define GO_NAME_PREFIX " Go: "	/* after "[anon:" */
 
 int mm_go_label_for_name(const char *path)
 {
 	size_t plen = strlen(GO_NAME_PREFIX), len;
-	const char *name;
+	const char *name = mm_anon_name_of(path, false, &len);
 
-	if (!path || strncmp(path, GO_NAME_PREFIX, plen)) {
+	if (!name || len <= plen || strncmp(name, GO_NAME_PREFIX, plen)) {
 		return -1;
 	}
-	name = path + plen;
-	len = strlen(name);
-	if (len < 2 || name[len - 1] != ']') {
-		return -1;
-	}
-	len--;
+	name += plen;
+	len -= plen;
 	for (size_t i = 0; i < sizeof(go_names) / sizeof(go_names[0]); i++) {
 		if (strlen(go_names[i].name) == len && !strncmp(go_names[i].name, name, len)) {
 			return go_names[i].label;
@@ -200,13 +199,59 @@ static int read_slice(struct go_labeller *g, const char *v, const char *path,
 	return err;
 }
 
-/* The heap arenas (mheap_.allArenas), the L2 arena map (mheap_.arenas[i])
- * and each arena's heapArena (arenas[l1][l2]). */
+/* One list of arena indices (mheap_.allArenas; from Go 1.26 heapArenas and
+ * userArenaArenas): each arena, and its heapArena when that is a mapping of
+ * its own.  l1 is mheap_.arenas read, l1n its length. */
+static void label_arena_list(struct go_labeller *g, const char *list, const uint64_t *l1,
+			     uint64_t l1n, uint64_t l2bits)
+{
+	struct mm_go_type ha;
+	uint64_t array, len, cap, esize;
+	uint64_t *idx;
+
+	if (read_slice(g, "runtime.mheap_", list, &array, &len, &cap, &esize) ||
+	    esize != 8 || len > MAX_ARENAS || len > cap) {
+		return;
+	}
+	idx = calloc(len ? len : 1, sizeof(*idx));
+	if (!idx) {
+		g->err = -ENOMEM;
+		return;
+	}
+	if (len && rd(g, array, idx, len * sizeof(*idx))) {
+		goto out;
+	}
+	if (mm_go_dwarf_type(g->dw, "runtime.heapArena", NULL, &ha)) {
+		ha.size = 0;
+	}
+	for (uint64_t i = 0; i < len; i++) {
+		uint64_t base = idx[i] * HEAP_ARENA_BYTES + ARENA_BASE_OFFSET;
+		uint64_t l1i = idx[i] >> l2bits, l2i = idx[i] & ((1ull << l2bits) - 1);
+		uint64_t meta;
+
+		labelf(g, base, base + HEAP_ARENA_BYTES, MM_GO_HEAP, "arena %#llx",
+		       (unsigned long long)base);
+		/* A heapArena below persistentalloc's block limit lives inside
+		 * a persistentalloc chunk, which is labelled as such. */
+		if (ha.size < PERSISTENT_MAX_BLOCK || l1i >= l1n || !l1[l1i] ||
+		    rd64(g, l1[l1i] + l2i * 8, &meta) || !meta) {
+			continue;
+		}
+		labelf(g, meta, page_up(g, meta + ha.size), MM_GO_HEAP_METADATA,
+		       "heapArena of %#llx", (unsigned long long)base);
+	}
+out:
+	free(idx);
+}
+
+/* The heap arenas, the L2 arena map (mheap_.arenas[i]) and each arena's
+ * heapArena (arenas[l1][l2]). */
 static void label_arenas(struct go_labeller *g)
 {
-	struct mm_go_type arenas, ha;
-	uint64_t array, len, cap, esize, l2size, l2bits = 0;
-	uint64_t *l1 = NULL, *idx = NULL;
+	static const char *const lists[] = { "allArenas", "heapArenas", "userArenaArenas" };
+	struct mm_go_type arenas;
+	uint64_t l2size, l2bits = 0;
+	uint64_t *l1;
 
 	if (var(g, "runtime.mheap_", "arenas", &arenas) || arenas.count == 0 ||
 	    arenas.count > 1024 || arenas.elem_target_size < 8 ||
@@ -231,41 +276,12 @@ static void label_arenas(struct go_labeller *g)
 			       "mheap_.arenas[%llu]", (unsigned long long)i);
 		}
 	}
-
-	if (read_slice(g, "runtime.mheap_", "allArenas", &array, &len, &cap, &esize) ||
-	    esize != 8 || len > MAX_ARENAS || len > cap) {
-		goto out;
-	}
-	idx = calloc(len ? len : 1, sizeof(*idx));
-	if (!idx) {
-		g->err = -ENOMEM;
-		goto out;
-	}
-	if (len && rd(g, array, idx, len * sizeof(*idx))) {
-		goto out;
-	}
-	if (mm_go_dwarf_type(g->dw, "runtime.heapArena", NULL, &ha)) {
-		ha.size = 0;
-	}
-	for (uint64_t i = 0; i < len; i++) {
-		uint64_t base = idx[i] * HEAP_ARENA_BYTES + ARENA_BASE_OFFSET;
-		uint64_t l1i = idx[i] >> l2bits, l2i = idx[i] & ((1ull << l2bits) - 1);
-		uint64_t meta;
-
-		labelf(g, base, base + HEAP_ARENA_BYTES, MM_GO_HEAP, "arena %#llx",
-		       (unsigned long long)base);
-		/* A heapArena below persistentalloc's block limit lives inside
-		 * a persistentalloc chunk, which is labelled as such. */
-		if (ha.size < PERSISTENT_MAX_BLOCK || l1i >= arenas.count || !l1[l1i] ||
-		    rd64(g, l1[l1i] + l2i * 8, &meta) || !meta) {
-			continue;
-		}
-		labelf(g, meta, page_up(g, meta + ha.size), MM_GO_HEAP_METADATA,
-		       "heapArena of %#llx", (unsigned long long)base);
+	/* A version has either the first list or the other two. */
+	for (size_t i = 0; i < sizeof(lists) / sizeof(lists[0]); i++) {
+		label_arena_list(g, lists[i], l1, arenas.count, l2bits);
 	}
 out:
 	free(l1);
-	free(idx);
 }
 
 /* mheap_.pages: the summary levels, the chunks L2 blocks and the
@@ -416,6 +432,42 @@ static void label_buckhash(struct go_labeller *g)
 	}
 }
 
+/* Go 1.26+ (Green Tea GC): the mark phase's span queues, spanSPMCs on
+ * the list work.spanSPMCs (linked through allnode), each with a ring
+ * mmap'd of its own.  The runtime names these "GC span queue", which has
+ * no label of its own either. */
+static void label_span_queues(struct go_labeller *g)
+{
+	struct mm_go_type obj, noff, next, ring, cap;
+	struct walk w = { 0, 0, 1 };
+	uint64_t p, off;
+
+	if (var(g, "runtime.work", "spanSPMCs.list.obj", &obj) ||
+	    var(g, "runtime.work", "spanSPMCs.list.nodeOffset", &noff) ||
+	    mm_go_dwarf_type(g->dw, "runtime.listNodeManual", "next", &next) ||
+	    mm_go_dwarf_type(g->dw, "runtime.spanSPMC", "ring", &ring) ||
+	    mm_go_dwarf_type(g->dw, "runtime.spanSPMC", "cap", &cap) || cap.size != 4 ||
+	    rd64(g, obj.addr, &p) || rd64(g, noff.addr, &off) || off > 4096) {
+		return;
+	}
+	for (unsigned int n = 0; p && n < MAX_LIST && !walk_loops(&w, p); n++) {
+		uint64_t r;
+		uint32_t c;
+
+		if (!mm_snapshot_find(g->snap, p) || rd64(g, p + ring.addr, &r) ||
+		    rd(g, p + cap.addr, &c, sizeof(c))) {
+			break;
+		}
+		if (r && c && c <= (1u << 28)) {
+			labelf(g, r, page_up(g, r + (uint64_t)c * 8), MM_GO_OTHER,
+			       "GC span queue");
+		}
+		if (rd64(g, p + off + next.addr, &p)) {
+			break;
+		}
+	}
+}
+
 /* Reads the runtime's roots; returns 0 when exact labelling was done,
  * else -errno (nothing relied on was readable). */
 static int label_exact(struct go_labeller *g)
@@ -436,6 +488,7 @@ static int label_exact(struct go_labeller *g)
 	label_gc_bits(g);
 	label_allspans(g);
 	label_buckhash(g);
+	label_span_queues(g);
 	return 0;
 }
 
@@ -480,16 +533,71 @@ static bool anon_covered(const struct mm_snapshot *snap, uint64_t start, uint64_
 	return true;
 }
 
+static unsigned int go_minor(const char *version)
+{
+	unsigned int major, minor;
+
+	if (version && sscanf(version, "go%u.%u", &major, &minor) == 2 && major == 1) {
+		return minor;
+	}
+	return 0;
+}
+
+/* Go 1.26+ randomizes the heap base (malloc.go, randomizeHeapBase): the
+ * hints sit at a random 64 MiB-aligned address below 2^46 on amd64, far
+ * under where mmap places anything else.  One run of whole 64 MiB blocks of
+ * unnamed anonymous memory there, aligned and alone, is the heap; two runs
+ * are ambiguous and neither is labelled. */
+#define RANDOM_HEAP_LIMIT	(1ull << 46)
+
+static void label_random_base(struct go_labeller *g)
+{
+	uint64_t base = 0, end = 0;
+	unsigned int found = 0;
+
+	for (size_t i = 0; i < g->snap->nmappings; i++) {
+		const struct mm_mapping *m = &g->snap->mappings[i];
+		const struct mm_mapping *prev = i ? &g->snap->mappings[i - 1] : NULL;
+		uint64_t a = m->start;
+
+		if (m->start >= RANDOM_HEAP_LIMIT || m->start % HEAP_ARENA_BYTES ||
+		    (prev && prev->end == m->start && anon_covered(g->snap, prev->start, prev->end))) {
+			continue;
+		}
+		while (a + HEAP_ARENA_BYTES <= RANDOM_HEAP_LIMIT &&
+		       anon_covered(g->snap, a, a + HEAP_ARENA_BYTES)) {
+			a += HEAP_ARENA_BYTES;
+		}
+		/* The run must end where the anonymous memory ends. */
+		if (a == m->start || anon_covered(g->snap, a, a + 1)) {
+			continue;
+		}
+		found++;
+		base = m->start;
+		end = a;
+	}
+	if (found == 1) {
+		label(g, base, end, MM_GO_HEAP, MM_HOW_HEURISTIC, "randomized arena base");
+	}
+}
+
 /* The runtime reserves heap arenas as whole 64 MiB blocks upward from
  * the first hint that works, and moves to the next hint only when the
  * address space there is taken.  So one run of blocks entirely covered by
  * unnamed anonymous memory, starting exactly at a hint, is the heap.  Runs
  * at two hints mean something else took one of them: which is unknown,
  * and neither is labelled. */
-static void label_heuristic(struct go_labeller *g)
+static void label_heuristic(struct go_labeller *g, const char *version)
 {
-	unsigned int nhints = heap_hints(g->snap->runtime.version), found = 0;
+	unsigned int nhints = heap_hints(version), found = 0;
 	uint64_t base = 0, end = 0;
+
+	/* 1.26+: the hints are random (or, with the experiment off, the old
+	 * ones, which the scan finds too); a block at an old hint is not Go's. */
+	if (go_minor(g->snap->runtime.version) >= 26) {
+		label_random_base(g);
+		return;
+	}
 
 	for (unsigned int i = 0; i < nhints; i++) {
 		uint64_t b = ARENA_HINT_BASE + (uint64_t)i * ARENA_HINT_STEP;
@@ -511,109 +619,80 @@ static void label_heuristic(struct go_labeller *g)
 
 /* ---- entry */
 
-/* The constants above are linux/amd64's; elsewhere only names label. */
-static bool is_amd64(const struct mm_elf *e)
-{
-	Elf64_Ehdr h;
-
-	return mm_elf_pread(e, &h, sizeof(h), 0) == 0 && h.e_ident[EI_CLASS] == ELFCLASS64 &&
-	       h.e_machine == EM_X86_64;
-}
-
-/* Where the executable was loaded relative to its link addresses (a
- * PIE's bias): from the PT_LOAD segment holding mapping m's offset. */
-static uint64_t load_bias(const struct mm_elf *e, const struct mm_mapping *m,
-			  uint64_t page)
-{
-	const struct mm_elf_segment *segs;
-	size_t n;
-
-	segs = mm_elf_segments(e, &n);
-	for (size_t i = 0; i < n; i++) {
-		uint64_t off = segs[i].offset & ~(page - 1);
-
-		if (m->offset >= off && m->offset < segs[i].offset + segs[i].filesz) {
-			return m->start - ((segs[i].vaddr & ~(page - 1)) + (m->offset - off));
-		}
-	}
-	return 0;
-}
-
-/* The executable's first mapping: the same file by inode, and by device
- * or path (overlay filesystems show another device in maps than stat). */
-static struct mm_mapping *exe_mapping(const struct mm_snapshot *snap)
-{
-	for (size_t i = 0; i < snap->nmappings; i++) {
-		struct mm_mapping *m = &snap->mappings[i];
-
-		if (snap->exe_inode && m->inode == snap->exe_inode &&
-		    ((major(snap->exe_dev) == m->dev_major && minor(snap->exe_dev) == m->dev_minor) ||
-		     (snap->exe && m->path && !strcmp(snap->exe, m->path)))) {
-			return m;
-		}
-	}
-	return NULL;
-}
-
 /* Labels what one Go runtime image (the executable, or a c-shared
  * library) says through its DWARF and the target's memory.  Returns 0,
  * -ENOMEM, or why exact labelling was not possible. */
-static int label_image(struct go_labeller *g, const struct mm_elf *e,
-		       const struct mm_mapping *m)
+static int label_image(struct go_labeller *g, const struct mm_image *img)
 {
 	int err;
 
-	g->bias = load_bias(e, m, mm_page_size(g->snap->page_size));
+	g->bias = img->bias;
 	/* Without the target's memory DWARF is no use: don't pay for it. */
 	if (g->target->no_mem || g->target->captured) {
+		mm_debug(g->ctx, "go", "%s: memory not to be read: arenas by hint", img->path);
 		return -ENOTSUP;
 	}
-	err = mm_go_dwarf_open(e, &g->dw);
+	err = mm_go_dwarf_open(img->elf, &g->dw);
 	if (!err) {
 		err = label_exact(g);
 	}
 	mm_go_dwarf_close(g->dw);
 	g->dw = NULL;
-	/* A closed memory is said once, by mm_classify; a stale read here. */
-	if (err == -EIO) {
-		if (mm_snapshot_warn(g->snap, "%s: cannot read the go runtime's structures (%s): "
-				     "go.* labels by heuristics", m->path, strerror(-err))) {
-			return -ENOMEM;
-		}
-		g->partial = true;
+	if (err == -ENODATA) {
+		snprintf(g->why, sizeof(g->why), "no symbols or DWARF, a stripped binary");
+	} else if (err == -ENOENT) {
+		snprintf(g->why, sizeof(g->why), "no runtime.mheap_ in its DWARF");
+	} else if (err && err != -ENOMEM) {
+		snprintf(g->why, sizeof(g->why), "its memory cannot be read: %s", strerror(-err));
+	} else if (!err && g->stale) {
+		snprintf(g->why, sizeof(g->why), "%lu of its pointers lead to unmapped memory",
+			 g->stale);
+	}
+	if (g->why[0] && !g->why_path) {
+		g->why_path = img->path;
+	}
+	if (err && err != -ENOMEM) {
+		mm_debug(g->ctx, "go", "%s: no exact labels (%s): arenas by hint", img->path,
+			 strerror(-err));
 	}
 	return err;
 }
 
-/* The Go image behind mapping m, or NULL: an x86-64 ELF file with a
- * .go.buildinfo section. */
-static struct mm_elf *go_image(struct mm_classify *ctx, const struct mm_mapping *m)
+/* Bytes of private anonymous memory still labelled anon. */
+static uint64_t anon_left(const struct mm_snapshot *snap)
 {
-	const char *why = NULL;
-	struct mm_elf *e;
-	int err;
+	uint64_t sum = 0;
 
-	e = mm_elf_cache_get(ctx->elves, ctx->target, m, &err, &why);
-	if (!e || !mm_elf_section_by_name(e, ".go.buildinfo") || !is_amd64(e)) {
-		return NULL;
+	for (size_t i = 0; i < snap->nmappings; i++) {
+		const struct mm_mapping *m = &snap->mappings[i];
+
+		for (size_t j = 0; !m->path && !m->inode && j < m->nregions; j++) {
+			if (m->regions[j].label == MM_ANON) {
+				sum += m->regions[j].end - m->regions[j].start;
+			}
+		}
 	}
-	return e;
+	return sum;
 }
 
-/* The first mapping of a file other than the executable. */
-static bool library_candidate(const struct mm_mapping *m, const struct mm_mapping *exe)
+/* Once: a Go runtime was recognised but its structures not (all) read;
+ * its memory stays anon or labelled by heuristics, and the exit is 1. */
+static int warn_unread(struct go_labeller *g)
 {
-	if (m == exe || m->offset || !m->path || m->path[0] != '/') {
-		return false;
-	}
-	return !exe || m->inode != exe->inode || m->dev_major != exe->dev_major ||
-	       m->dev_minor != exe->dev_minor;
+	char size[32];
+
+	mm_format_size(size, sizeof(size), anon_left(g->snap));
+	g->partial = true;
+	return mm_snapshot_warn(g->snap, "%s: go runtime %s not read (%s): %s of anonymous "
+				"memory left unlabelled, go.* labels by heuristics",
+				g->why_path, g->snap->runtime.version ? g->snap->runtime.version :
+				"of unknown version", g->why, size);
 }
 
 int mm_label_go(struct mm_classify *ctx)
 {
-	struct go_labeller g = { .snap = ctx->snap, .target = ctx->target };
-	struct mm_mapping *exe;
+	struct go_labeller g = { .ctx = ctx, .snap = ctx->snap, .target = ctx->target };
+	const struct mm_go_facts *f = ctx->go;
 	bool heuristic = false;
 	int err;
 
@@ -621,34 +700,20 @@ int mm_label_go(struct mm_classify *ctx)
 	if (err) {
 		return err;
 	}
-	/* The executable first, then c-shared libraries (each has its own
-	 * runtime); the first Go image found describes the process. */
-	exe = exe_mapping(g.snap);
-	for (size_t i = 0; i <= g.snap->nmappings; i++) {
-		struct mm_mapping *m = i ? &g.snap->mappings[i - 1] : exe;
-		struct mm_elf *e;
-
-		if (!m || (i && !library_candidate(m, exe))) {
-			continue;
-		}
-		e = go_image(ctx, m);
-		if (!e) {
-			continue;
-		}
-		if (!g.snap->runtime.lang) {
-			err = mm_go_buildinfo_detect(e, g.snap);
-			if (err) {
-				return err;
-			}
-		}
-		err = label_image(&g, e, m);
+	/* The executable first, then c-shared libraries, as the probe found
+	 * them. */
+	for (size_t i = 0; f && i < f->n; i++) {
+		err = label_image(&g, f->images[i]);
 		if (err == -ENOMEM || g.err) {
 			return -ENOMEM;
 		}
 		heuristic |= err != 0;
 	}
 	if (heuristic) {
-		label_heuristic(&g);
+		label_heuristic(&g, f->version);
+	}
+	if (!g.err && g.why_path && warn_unread(&g)) {
+		return -ENOMEM;
 	}
 	return g.err ? g.err : g.partial;
 }
