@@ -11,17 +11,17 @@ _memmap_columns()
 	local names
 	names=$("${1:-memmap}" --list-columns 2>/dev/null | awk -v want="$2" '
 		/^[^ \t].*columns:$/ { table = /^Summary/ ? "sum" : "map"; next }
-		$1 ~ /^[A-Z][A-Z0-9_-]*$/ &&
+		$1 ~ /^%?[A-Z][A-Z0-9_-]*$/ &&
 			(want == "any" || table == "" || table == want) &&
 			!seen[$1]++ { print $1 }')
 	if [[ -z $names ]]; then
-		local map='ADDRESS START END PERMS OFFSET DEV INODE VSZ RSS PSS SWAP
-			DIRTY ANON LABEL HOW NAME'
-		local sum='LABEL VSZ RESERVED RSS PSS SWAP DIRTY COUNT BAR'
+		local map='ADDRESS RANGE START END PERMS OFFSET DEV INODE VSZ RSS PSS
+			USS SWAP DIRTY ANON LABEL HOW NAME'
+		local sum='LABEL VSZ RESERVED RSS %RSS PSS USS SWAP DIRTY COUNT BAR'
 		case $2 in
 		map) names=$map ;;
 		sum) names=$sum ;;
-		*) names="$map RESERVED COUNT BAR" ;;
+		*) names="$map RESERVED %RSS COUNT BAR" ;;
 		esac
 		names=$(printf '%s\n' $names)
 	fi
@@ -149,7 +149,7 @@ _memmap()
 
 	if [[ $cur == -* ]]; then
 		local opts='-J --json --summary --mappings --explain --svg= -o
-			--output= --list-columns --list-labels -s --sort= -r --raw -n --noheadings
+			--output= --list-columns --list-labels -s --sort= -r --raw -P --pairs -n --noheadings
 			-b --bytes -u --notruncate --color --color= --label= --min-size=
 			--address= --save= --diff= --watch= --watch-prev --threshold=
 			--no-mem --open-remote --proc-root= --help --usage -V --version'

@@ -21,7 +21,7 @@ function __memmap_columns
             string match -q -- 'Summary*' $line; and set table sum; or set table map
             continue
         end
-        set -l parts (string match -r -- '^\s*([A-Z][A-Z0-9_-]*)\s*(.*)$' $line)
+        set -l parts (string match -r -- '^\s*(%?[A-Z][A-Z0-9_-]*)\s*(.*)$' $line)
         or continue
         test $want = any -o -z "$table" -o "$table" = $want; or continue
         contains -- $parts[2] $seen; and continue
@@ -30,7 +30,7 @@ function __memmap_columns
     end
     if not set -q out[1]
         set -l map \
-            ADDRESS\t'start-end of the mapping or region (tree)' \
+            ADDRESS\t'start address of the mapping or region (tree)' \
             START\t'start address' \
             END\t'end address' \
             PERMS\t'permissions' \
@@ -41,12 +41,15 @@ function __memmap_columns
             VSZ\t'virtual size' \
             RSS\t'resident set size' \
             PSS\t'proportional set size' \
+            USS\t'unique (private) resident memory' \
             SWAP\t'swapped-out memory' \
             DIRTY\t'dirty memory' \
             ANON\t'anonymous memory' \
             HOW\t'how the label was established' \
-            NAME\t'path, kernel name or region detail'
+            NAME\t'path, kernel name or region detail' \
+            RANGE\t'start-end of the mapping or region (tree)'
         set -l sumonly \
+            %RSS\t'share of the process RSS' \
             RESERVED\t'reserved (PROT_NONE) part of VSZ' \
             COUNT\t'number of regions' \
             BAR\t'RSS and reserved VSZ as a bar'
@@ -54,7 +57,7 @@ function __memmap_columns
             case map
                 set out $map
             case sum
-                set out $map[8..13] $sumonly
+                set out $map[8..14] $sumonly
             case '*'
                 set out $map $sumonly
         end
@@ -152,13 +155,14 @@ complete -c memmap -l list-columns -d 'List the columns of both tables and exit'
 complete -c memmap -l list-labels -d 'List the labels (name, class, help) and exit'
 complete -c memmap -s s -l sort -x -a '(__memmap_columns any)' -d 'Sort rows by a column'
 complete -c memmap -s r -l raw -d 'Raw output (no alignment, no tree)'
+complete -c memmap -s P -l pairs -d 'KEY="value" pairs, as lsblk -P'
 complete -c memmap -s n -l noheadings -d "Don't print headings"
 complete -c memmap -s b -l bytes -d 'Print sizes in bytes'
 complete -c memmap -s u -l notruncate -d "Don't truncate text in columns"
 complete -c memmap -l color -a 'auto always never' -d 'Colour the output (auto, always, never)'
 complete -c memmap -l label -x -a '(__memmap_labels)' -d 'Only labels matching GLOB (comma-separated)'
 complete -c memmap -l min-size -x -d 'Only rows of at least SIZE of VSZ'
-complete -c memmap -l address -x -d 'Which mapping and region hold ADDR (hex)'
+complete -c memmap -l address -x -d 'Which mapping and region hold ADDR (hex, several with commas)'
 complete -c memmap -l save -r -F -d 'Also write the snapshot (JSON) to FILE'
 complete -c memmap -l diff -r -F -a '(__memmap_targets)' -d 'Compare snapshot A (file, PID or name) with the process'
 complete -c memmap -l watch -x -d 'Sample every SECONDS and print the changes'

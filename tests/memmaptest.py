@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 """memmaptest: what every memmap integration test needs, stdlib only.
 
 Import it from a test script with
@@ -383,6 +384,11 @@ def proc_maps(pid):
 
 
 # ---------------------------------------------------------------- lookups
+
+def mapping_start(maps, addr):
+    """The start of the /proc/PID/maps entry (from proc_maps) holding addr."""
+    return [m['start'] for m in maps if m['start'] <= addr < m['end']][0]
+
 
 def mapping_at(snap, addr):
     """The snapshot mapping holding addr, or None."""

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* diff_cmd.c: --diff A B and --watch SECONDS (and --save beside --diff).
  * Each side of a diff is a snapshot file (read by diff/snapshot_load.c) or
  * a live PID (taken by target.c, as the single view takes it); the diff is
@@ -61,12 +62,32 @@ int mm_diff_check(const struct mm_options *o, char *err, size_t errlen)
 			 "with --watch");
 		return -EINVAL;
 	}
-	if (t->output || t->sort || t->summary || t->mappings) {
-		snprintf(err, errlen, "--output, --sort, --summary and --mappings apply "
+	if (t->output || t->sort || t->mappings) {
+		snprintf(err, errlen, "--output, --sort and --mappings apply "
 			 "to one snapshot, not to --diff or --watch");
 		return -EINVAL;
 	}
 	return 0;
+}
+
+/* Whether path starts as a memmap snapshot does: "{" and its schema. */
+static bool looks_like_snapshot(const char *path)
+{
+	char buf[4096];
+	size_t n, i = 0;
+	FILE *f = fopen(path, "re");
+
+	if (!f) {
+		return false;
+	}
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	while (i < n && strchr(" \t\r\n", buf[i])) {
+		i++;
+	}
+	return i < n && buf[i] == '{' && strstr(buf, "\"schema\"") &&
+	       (strstr(buf, "\"memmap/") || strstr(buf, "\"memmap-diff/"));
 }
 
 /* One side of --diff: a PID, or a snapshot file.  *source is the file name,
@@ -82,16 +103,22 @@ static int take_side(const struct mm_options *o, struct mm_elf_cache *elves,
 		*source = NULL;
 		return mm_take_target(o, pid, elves, true, NULL, out);
 	}
-	/* A process name, as memmap NAME takes one, when no such file is
-	 * there: a file always wins, and ./NAME forces one. */
-	if (!o->proc_root && !strchr(arg, '/') && access(arg, F_OK) != 0 &&
-	    errno == ENOENT) {
+	/* A process name, as memmap NAME takes one, unless a memmap snapshot
+	 * of that name is there: a file that is not one (a binary called
+	 * hello beside its process) yields to the process, and ./NAME always
+	 * means the file. */
+	if (!o->proc_root && !strchr(arg, '/') && !looks_like_snapshot(arg)) {
+		bool file = access(arg, F_OK) == 0;
 		pid_t *pids = NULL;
 		size_t n = 0;
 
 		rc = mm_proc_find(arg, &pid, &pids, &n);
 		free(pids);
 		if (rc == 0) {
+			if (file) {
+				mm_warn("%s: not a memmap snapshot; using the process %s "
+					"(pid %d)", arg, arg, (int)pid);
+			}
 			*source = NULL;
 			return mm_take_target(o, pid, elves, true, NULL, out);
 		}
@@ -179,6 +206,9 @@ static int run_diff(const struct mm_options *o)
 	mm_warn_all(df->warnings, df->nwarnings);
 	s = print_diff(df, o->json, false, &o->table);
 	status = s != EXIT_OK ? s : status;
+	if (d->threshold && status <= EXIT_PARTIAL && !mm_diff_is_empty(df)) {
+		status = EXIT_CHANGED;
+	}
 out:
 	mm_diff_destroy(df);
 	mm_snapshot_destroy(before);

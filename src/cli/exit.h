@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* exit.h: memmap's exit statuses, as memmap(1) documents them under EXIT
  * STATUS and --help repeats.  Only the command line decides them. */
 #ifndef MEMMAP_EXIT_H
@@ -8,6 +9,8 @@ enum {
 	EXIT_PARTIAL = 1,	/* printed, but some part could not be read */
 	EXIT_TARGET = 2,	/* the target (or a snapshot file) could not be
 				 * read, or the input was bad */
+	EXIT_CHANGED = 3,	/* --diff --threshold: a change at or above it
+				 * (before 1: a script asks this first) */
 	EXIT_USAGE = 64,	/* as sysexits.h's EX_USAGE */
 	EXIT_OUTPUT = 74,	/* the output could not be written (EX_IOERR) */
 };

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* main.c: memmap's command line.  Phases: parse options → find the target →
  * read (smaps, status) → classify → emit (table or JSON) → free.  Only
  * src/cli/ and the printers talk to the user (through util/report.h). */
@@ -37,22 +38,25 @@ const char *argp_program_bug_address = NULL;
 static const struct argp_option argp_options[] = {
 	{ NULL, 0, NULL, 0, "Output:", 1 },
 	{ "json", 'J', NULL, 0, "print the complete snapshot as JSON (schema memmap/1)", 1 },
-	{ "summary", OPT_SUMMARY, NULL, 0, "print only the summary by label", 1 },
-	{ "mappings", OPT_MAPPINGS, NULL, 0, "print only the mapping tree", 1 },
+	{ "summary", OPT_SUMMARY, NULL, 0, "print only the summary by label, every label", 1 },
+	{ "mappings", OPT_MAPPINGS, NULL, 0, "print only the mapping tree (by default on a "
+	  "terminal the summary only; piped, the summary and the tree)", 1 },
 	{ "explain", OPT_EXPLAIN, NULL, 0, "explain each label under the summary", 1 },
 	{ "svg", OPT_SVG, "FILE", 0, "also draw the address space as SVG into FILE", 1 },
 
 	{ NULL, 0, NULL, 0, "Filters (tables only; JSON is always complete):", 4 },
 	{ "label", OPT_LABEL, "GLOB", 0, "only labels matching GLOB (comma-separated, e.g. 'go.*,heap')", 4 },
 	{ "min-size", OPT_MIN_SIZE, "SIZE", 0, "only rows of at least SIZE bytes of VSZ (e.g. 1M)", 4 },
-	{ "address", OPT_ADDRESS, "ADDR", 0, "which mapping and region hold ADDR (hex)", 4 },
+	{ "address", OPT_ADDRESS, "ADDR", 0, "which mapping and region hold ADDR (hex; "
+	  "repeat it or give a comma-separated list; exit 1 when one is not mapped)", 4 },
 
 	{ NULL, 0, NULL, 0, "Table format:", 2 },
 	{ "output", 'o', "LIST", 0, "columns to print (+LIST appends to the defaults)", 2 },
 	{ "list-columns", OPT_LIST_COLUMNS, NULL, 0, "list the columns and exit", 2 },
 	{ "list-labels", OPT_LIST_LABELS, NULL, 0, "list the labels (name, class, help) and exit", 2 },
 	{ "sort", 's', "COL", 0, "sort rows by COL (sizes largest first)", 2 },
-	{ "raw", 'r', NULL, 0, "raw output: no alignment, no tree, no header", 2 },
+	{ "raw", 'r', NULL, 0, "raw output: no alignment, no tree, no header; \"-\" for an empty cell", 2 },
+	{ "pairs", 'P', NULL, 0, "KEY=\"value\" pairs, one row a line, as lsblk -P (%RSS is RSS_PCT)", 2 },
 	{ "noheadings", 'n', NULL, 0, "don't print headings", 2 },
 	{ "bytes", 'b', NULL, 0, "print sizes in bytes", 2 },
 	{ "notruncate", 'u', NULL, 0, "don't truncate text in columns", 2 },
@@ -64,7 +68,8 @@ static const struct argp_option argp_options[] = {
 	{ "diff", OPT_DIFF, "A", 0, "compare A with B (each a snapshot file, a PID or a process name)", 3 },
 	{ "watch", OPT_WATCH, "SECONDS", 0, "sample every SECONDS and print the changes", 3 },
 	{ "watch-prev", OPT_WATCH_PREV, NULL, 0, "with --watch: against the previous sample", 3 },
-	{ "threshold", OPT_THRESHOLD, "SIZE", 0, "hide changes smaller than SIZE", 3 },
+	{ "threshold", OPT_THRESHOLD, "SIZE", 0, "hide changes smaller than SIZE; "
+	  "with --diff, exit 3 when a change is left", 3 },
 
 	{ NULL, 0, NULL, 0, "Reading:", 5 },
 	{ "no-mem", OPT_NO_MEM, NULL, 0,
@@ -93,6 +98,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case OPT_LIST_LABELS: o->list_labels = true; break;
 	case 's': o->table.sort = arg; break;
 	case 'r': o->table.raw = true; break;
+	case 'P': o->table.pairs = o->table.raw = true; break;
 	case 'n': o->table.noheadings = true; break;
 	case 'b': o->table.bytes = true; break;
 	case 'u': o->table.notruncate = true; break;
@@ -120,18 +126,26 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 			argp_error(state, "--min-size: '%s' is not a size (e.g. 4096, 64K, 1.5M)", arg);
 		}
 		break;
-	case OPT_ADDRESS: {
-		char *end;
-
-		/* strtoull would take "-1" as 0xffffffffffffffff. */
-		errno = 0;
-		o->table.address = strtoull(arg, &end, 16);
-		if (!isxdigit((unsigned char)arg[0]) || errno || end == arg || *end) {
-			argp_error(state, "--address: '%s' is not a hex address", arg);
+	case OPT_ADDRESS:
+		/* Several: "--address A --address B" or "--address A,B". */
+		for (char *p = arg, *end; ; p = end + 1) {
+			if (o->table.naddresses == MM_TABLE_MAX_ADDRESSES) {
+				argp_error(state, "--address: at most %d addresses",
+					   MM_TABLE_MAX_ADDRESSES);
+			}
+			/* strtoull would take "-1" as 0xffffffffffffffff. */
+			errno = 0;
+			o->table.address[o->table.naddresses++] = strtoull(p, &end, 16);
+			if (!isxdigit((unsigned char)p[0]) || errno || end == p ||
+			    (*end && *end != ',')) {
+				argp_error(state, "--address: '%s' is not a hex address", arg);
+			}
+			if (!*end) {
+				break;
+			}
 		}
 		o->table.has_address = true;
 		break;
-	}
 	case OPT_SAVE: o->diff.save = arg; break;
 	case OPT_DIFF: o->diff.against = arg; break;
 	case OPT_WATCH_PREV: o->diff.watch_prev = true; break;
@@ -164,10 +178,18 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		if (o->json && (o->table.has_address || o->table.explain)) {
 			argp_error(state, "--address and --explain print tables, not JSON");
 		}
-		if (!o->table.summary && !o->table.mappings) {
-			/* An address asks about one mapping, not the whole process. */
-			o->table.mappings = true;
+		/* --diff reads --summary as "the labels only". */
+		if (!o->table.summary && !o->table.mappings && !mm_diff_wanted(&o->diff)) {
+			/* An address asks about one mapping, not the whole process.
+			 * On a terminal the first screen answers (labels, totals),
+			 * unless -o or -s speak of the mapping tree; piped, the
+			 * tree follows for scripts and pagers. */
+			bool tty = isatty(STDOUT_FILENO);
+
+			o->table.mappings = o->table.has_address || !tty ||
+					    o->table.output || o->table.sort;
 			o->table.summary = !o->table.has_address;
+			o->table.first_screen = tty && !o->table.mappings;
 		}
 		if (o->table.explain) {
 			o->table.summary = true;
@@ -187,8 +209,9 @@ static const struct argp argp = {
 	"Show where a process's memory goes: every mapping labelled (program and "
 	"library sections, heap, stacks, runtime arenas, files), with VSZ, RSS, PSS "
 	"and swap by label and by mapping.  Read-only: the process is never stopped."
-	"\vExit status: 0 ok, 1 printed but partial (see warnings), 2 the process "
-	"could not be read, 64 usage error, 74 the output could not be written.  "
+	"\vExit status: 0 ok, 1 printed but partial (see warnings) or an --address "
+	"not mapped, 2 the process "
+	"could not be read, 3 --diff --threshold found a change at or above it, 64 usage error, 74 the output could not be written.  "
 	"NO_COLOR in the environment turns "
 	"colour off.  See memmap(1).",
 	NULL, NULL, NULL
@@ -251,6 +274,8 @@ static int show_one(const struct mm_options *o)
 		if (rc) {
 			mm_err("%s", strerror(-rc));
 			status = EXIT_TARGET;
+		} else if (mm_table_unmapped(snap, &o->table)) {
+			status = worse(status, EXIT_PARTIAL);
 		}
 		rc = mm_output_flush(stdout);
 	}

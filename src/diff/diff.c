@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* diff.c: compares two snapshots.  Per label, the sums; per region, what
  * appeared, vanished, grew, shrank or changed protection.  Regions of the
  * two sides are matched when they overlap and carry the same label and the
@@ -48,6 +49,16 @@ static bool same_kind(const struct ref *a, const struct ref *b)
 	return a->r->label == b->r->label && same_text(a->m->path, b->m->path) &&
 	       a->m->inode == b->m->inode && a->m->dev_major == b->m->dev_major &&
 	       a->m->dev_minor == b->m->dev_minor;
+}
+
+/* glibc's heaps for its non-main arenas are HEAP_MAX_SIZE (64 MiB on
+ * 64-bit) allocations aligned to their size: one that starts where another
+ * ends is a new arena (appeared), not the old one grown. */
+enum { GLIBC_HEAP_MAX = 64 << 20 };
+
+static bool arena_start(const struct ref *x)
+{
+	return x->r->label == MM_GLIBC_ARENA && x->r->start % GLIBC_HEAP_MAX == 0;
 }
 
 static size_t find(size_t *parent, size_t i)
@@ -302,7 +313,7 @@ static int compare_regions(struct mm_diff *d, const struct ref *bef, size_t nb,
 		for (size_t i = 0; i + 1 < nx; i++) {
 			if (x[i].m != x[i + 1].m && x[i].r->end == x[i + 1].r->start &&
 			    strncmp(x[i].m->perms, x[i + 1].m->perms, 4) != 0 &&
-			    same_kind(&x[i], &x[i + 1])) {
+			    same_kind(&x[i], &x[i + 1]) && !arena_start(&x[i + 1])) {
 				unite(parent, base + i, base + i + 1);
 			}
 		}

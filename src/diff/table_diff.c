@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* table_diff.c: the human view of a diff — which labels changed and which
  * regions appeared, vanished, grew, shrank or changed protection — printed
  * with table.c's table setup, like the snapshot tables. */
@@ -203,7 +204,8 @@ int mm_table_print_diff(FILE *out, const struct mm_diff *d,
 			return rc;
 		}
 	}
-	if (d->nchanges) {
+	/* --summary: the labels only, not the regions. */
+	if (d->nchanges && !o->summary) {
 		if (d->ncategories) {
 			putc('\n', out);
 		}

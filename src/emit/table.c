@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* table.c: the header line, the summary by label, and the mapping tree,
  * printed with libsmartcols.  One column table drives -o, -s, the help for
  * --list-columns and the cell contents. */
@@ -9,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 #include <wchar.h>
 
@@ -18,9 +20,9 @@
 #include "emit/table.h"
 
 enum {
-	COL_ADDRESS, COL_START, COL_END, COL_PERMS, COL_OFFSET, COL_DEV,
-	COL_INODE, COL_LABEL, COL_VSZ, COL_RESERVED, COL_RSS, COL_PSS,
-	COL_SWAP, COL_DIRTY, COL_ANON, COL_REGIONS, COL_HOW, COL_NAME,
+	COL_ADDRESS, COL_RANGE, COL_START, COL_END, COL_PERMS, COL_OFFSET, COL_DEV,
+	COL_INODE, COL_LABEL, COL_VSZ, COL_RESERVED, COL_RSS, COL_PRSS, COL_PSS,
+	COL_USS, COL_SWAP, COL_DIRTY, COL_ANON, COL_REGIONS, COL_HOW, COL_NAME,
 	COL_BAR, COL_COUNT
 };
 
@@ -35,7 +37,8 @@ static const struct colinfo {
 	enum kind kind;
 	const char *help;
 } infos[COL_COUNT] = {
-	[COL_ADDRESS] = { "ADDRESS", 0.1, MM_COL_TREE, IN_MAP, HEX, "start-end of the mapping or region" },
+	[COL_ADDRESS] = { "ADDRESS", 0.1, MM_COL_TREE, IN_MAP, HEX, "first address of the mapping or region, in the tree" },
+	[COL_RANGE] = { "RANGE", 0.1, MM_COL_TREE, IN_MAP, HEX, "start-end of the mapping or region, as /proc/PID/maps" },
 	[COL_START] = { "START", 0.1, MM_COL_RIGHT, IN_MAP, HEX, "first address" },
 	[COL_END] = { "END", 0.1, MM_COL_RIGHT, IN_MAP, HEX, "address after the last byte" },
 	[COL_PERMS] = { "PERMS", 4, 0, IN_MAP, TEXT, "protection and sharing: r w x, p(rivate) or s(hared)" },
@@ -46,27 +49,32 @@ static const struct colinfo {
 	[COL_VSZ] = { "VSZ", 5, MM_COL_RIGHT, IN_MAP | IN_SUM, SIZE, "virtual size: address space taken" },
 	[COL_RESERVED] = { "RESERVED", 5, MM_COL_RIGHT, IN_SUM, SIZE, "part of VSZ that is PROT_NONE: reserved, not usable" },
 	[COL_RSS] = { "RSS", 5, MM_COL_RIGHT, IN_MAP | IN_SUM, SIZE, "resident in RAM" },
+	[COL_PRSS] = { "%RSS", 5, MM_COL_RIGHT, IN_SUM, TEXT, "share of the process's RSS" },
 	[COL_PSS] = { "PSS", 5, MM_COL_RIGHT, IN_MAP | IN_SUM, SIZE, "resident, shared pages divided among their users" },
+	[COL_USS] = { "USS", 5, MM_COL_RIGHT, IN_MAP | IN_SUM, SIZE, "resident and private: what exiting would free" },
 	[COL_SWAP] = { "SWAP", 5, MM_COL_RIGHT, IN_MAP | IN_SUM, SIZE, "swapped out" },
 	[COL_DIRTY] = { "DIRTY", 5, MM_COL_RIGHT, IN_MAP | IN_SUM, SIZE, "resident and modified (private + shared)" },
 	[COL_ANON] = { "ANON", 5, MM_COL_RIGHT, IN_MAP, SIZE, "anonymous (not file-backed) resident pages" },
 	[COL_REGIONS] = { "COUNT", 3, MM_COL_RIGHT, IN_SUM, SIZE, "number of regions with this label" },
 	[COL_HOW] = { "HOW", 0.1, 0, IN_MAP, TEXT, "how the label was found: elf, kernel, runtime or heuristic" },
 	[COL_NAME] = { "NAME", 0.3, MM_COL_TRUNC, IN_MAP, TEXT, "mapped file or kernel name; for a region, its detail" },
-	[COL_BAR] = { "BAR", 0.2, 0, IN_SUM, TEXT, "RSS (solid) and reserved VSZ (light), each scaled to the largest label" },
+	[COL_BAR] = { "BAR", 0.2, 0, IN_SUM, TEXT, "RSS (solid) and reserved VSZ (light), each scaled to the largest label; fits the terminal" },
 };
 
 static const int map_defaults[] = {
 	COL_ADDRESS, COL_PERMS, COL_VSZ, COL_RSS, COL_PSS, COL_SWAP, COL_LABEL, COL_NAME,
 };
+/* Nine columns that fit 80 with the longest label; DIRTY and COUNT by -o. */
 static const int sum_defaults[] = {
-	COL_LABEL, COL_VSZ, COL_RESERVED, COL_RSS, COL_PSS, COL_SWAP, COL_DIRTY, COL_REGIONS,
+	COL_LABEL, COL_VSZ, COL_RESERVED, COL_RSS, COL_PRSS, COL_PSS, COL_USS, COL_SWAP,
 	COL_BAR,
 };
 
 struct columns {
 	int id[COL_COUNT * 2];
 	size_t n;
+	size_t name_width;	/* NAME cut from the left to this; 0: never */
+	size_t bar_width;	/* cells of BAR */
 };
 
 static int column_by_name(const char *name, size_t len)
@@ -193,16 +201,27 @@ static bool label_wanted(const struct mm_table_opts *o, enum mm_label label)
 	return false;
 }
 
+/* Whether one of the --address values lies in [start, end). */
+static bool holds_address(const struct mm_table_opts *o, uint64_t start, uint64_t end)
+{
+	for (size_t i = 0; i < o->naddresses; i++) {
+		if (o->address[i] >= start && o->address[i] < end) {
+			return true;
+		}
+	}
+	return false;
+}
+
 static bool region_wanted(const struct mm_table_opts *o, const struct mm_region *r)
 {
 	return label_wanted(o, r->label) &&
-	       (!o->has_address || (o->address >= r->start && o->address < r->end));
+	       (!o->has_address || holds_address(o, r->start, r->end));
 }
 
 static bool mapping_wanted(const struct mm_table_opts *o, const struct mm_mapping *m)
 {
 	if (mm_mapping_size(m) < o->min_size ||
-	    (o->has_address && (o->address < m->start || o->address >= m->end))) {
+	    (o->has_address && !holds_address(o, m->start, m->end))) {
 		return false;
 	}
 	for (size_t i = 0; i < m->nregions; i++) {
@@ -270,6 +289,17 @@ static const char *class_color(enum mm_class c)
 	return colors[c];
 }
 
+/* A raw row keeps its column count for awk: "-" stands for an empty cell.
+ * Returns text, or the "-" that replaces it (NULL on ENOMEM). */
+static char *raw_cell(const struct mm_table_opts *o, char *text)
+{
+	if (text && !*text && o->raw && !o->pairs) {
+		free(text);
+		return strdup("-");
+	}
+	return text;
+}
+
 int mm_table_set_cell(struct libscols_line *ln, size_t n, char *text)
 {
 	if (!text) {
@@ -329,8 +359,8 @@ static char *map_cell_text(const struct mm_table_opts *o, int col,
 	char *text = NULL;
 
 	switch (col) {
-	case COL_ADDRESS: return range_text(start, end);
-	case COL_START: return hex_text(start);
+	case COL_RANGE: return range_text(start, end);
+	case COL_ADDRESS: case COL_START: return hex_text(start);
 	case COL_END: return hex_text(end);
 	case COL_PERMS: return strdup(r ? "" : m->perms);
 	case COL_OFFSET: return r ? strdup("") : hex_text(m->offset);
@@ -344,6 +374,7 @@ static char *map_cell_text(const struct mm_table_opts *o, int col,
 	case COL_VSZ: return mm_table_size_text(o, end - start);
 	case COL_RSS: return mm_table_size_text(o, c->rss);
 	case COL_PSS: return mm_table_size_text(o, c->pss);
+	case COL_USS: return mm_table_size_text(o, c->private_clean + c->private_dirty);
 	case COL_SWAP: return mm_table_size_text(o, c->swap);
 	case COL_DIRTY: return mm_table_size_text(o, c->private_dirty + c->shared_dirty);
 	case COL_ANON: return mm_table_size_text(o, c->anonymous);
@@ -353,6 +384,72 @@ static char *map_cell_text(const struct mm_table_opts *o, int col,
 	}
 }
 
+/* The next character of s (len bytes left): its bytes, and its terminal
+ * cells in *cells.  Invalid bytes count one cell each, as smartcols does. */
+static size_t next_char(const char *s, size_t len, size_t *cells)
+{
+	mbstate_t st = { 0 };
+	wchar_t wc;
+	size_t n;
+
+	if ((unsigned char)s[0] < 0x80) {
+		*cells = 1;
+		return 1;
+	}
+	n = mbrtowc(&wc, s, len, &st);
+	if (n == (size_t)-1 || n == (size_t)-2 || n == 0) {
+		*cells = 1;
+		return 1;
+	}
+	*cells = wcwidth(wc) > 0 ? (size_t)wcwidth(wc) : 0;
+	return n;
+}
+
+/* Terminal cells of a cell's text, as smartcols counts them (the text is
+ * escaped already: no control characters). */
+static size_t text_width(const char *s)
+{
+	size_t width = 0, len = strlen(s);
+
+	for (size_t i = 0, w; i < len; width += w) {
+		i += next_char(s + i, len - i, &w);
+	}
+	return width;
+}
+
+static bool utf8_locale(void)
+{
+	return strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
+}
+
+/* text cut from the left to width cells, keeping its end (the basename):
+ * "…/libc.so.6".  Frees text; returns the new text, or NULL on ENOMEM. */
+static char *cut_left(char *text, size_t width)
+{
+	const char *dots = utf8_locale() ? "…" : "...";
+	size_t dots_w = utf8_locale() ? 1 : 3;
+	size_t len = strlen(text), total = text_width(text), i = 0, w;
+	char *slash, *cut;
+
+	if (total <= width || width <= dots_w) {
+		return text;
+	}
+	while (i < len && total > width - dots_w) {
+		i += next_char(text + i, len - i, &w);
+		total -= w;
+	}
+	/* Start at a directory boundary when one is left in the tail. */
+	slash = strchr(text + i, '/');
+	if (slash && slash[1] && text[i] != '/') {
+		i = (size_t)(slash - text);
+	}
+	if (asprintf(&cut, "%s%s", dots, text + i) < 0) {
+		cut = NULL;
+	}
+	free(text);
+	return cut;
+}
+
 static int fill_map_line(const struct mm_table_opts *o, const struct columns *cols,
 			 struct libscols_line *ln, const struct mm_mapping *m,
 			 const struct mm_region *r)
@@ -360,28 +457,37 @@ static int fill_map_line(const struct mm_table_opts *o, const struct columns *co
 	const struct mm_region *only = r ? r : (m->nregions == 1 ? &m->regions[0] : NULL);
 
 	for (size_t i = 0; i < cols->n; i++) {
+		char *text = map_cell_text(o, cols->id[i], m, r);
+
 		if (cols->id[i] == COL_LABEL && only) {
 			color_label(o, ln, i, only->label);
 		}
-		if (mm_table_set_cell(ln, i, map_cell_text(o, cols->id[i], m, r))) {
+		if (text && cols->id[i] == COL_NAME && cols->name_width) {
+			text = cut_left(text, cols->name_width);
+		}
+		if (mm_table_set_cell(ln, i, raw_cell(o, text))) {
 			return -ENOMEM;
 		}
 	}
 	return 0;
 }
 
-/* The largest RSS and reserved VSZ among the labels shown. */
+/* The largest RSS and reserved VSZ among the labels shown, and the cells
+ * each part of the bar may take (the two together fit the BAR column). */
 struct bar_scale {
 	uint64_t rss, reserved;
+	unsigned int rss_cells, reserved_cells;
+	uint64_t total_rss;	/* the process's, for %RSS */
 };
 
 enum { BAR_WIDTH = 16 };
 
-/* A bar of v/max in BAR_WIDTH cells; eighth blocks where UTF-8 allows. */
-static void append_bar(char **p, uint64_t v, uint64_t max, bool utf8, bool light)
+/* A bar of v/max in cells; eighth blocks where UTF-8 allows. */
+static void append_bar(char **p, uint64_t v, uint64_t max, unsigned int cells, bool utf8,
+		       bool light)
 {
 	static const char *const eighths[] = { "", "▏", "▎", "▍", "▌", "▋", "▊", "▉" };
-	unsigned int units = max ? (unsigned int)((unsigned __int128)v * BAR_WIDTH * 8 / max) : 0;
+	unsigned int units = max ? (unsigned int)((unsigned __int128)v * cells * 8 / max) : 0;
 
 	if (v && !units) {
 		units = 1;	/* present, however small */
@@ -396,50 +502,63 @@ static void append_bar(char **p, uint64_t v, uint64_t max, bool utf8, bool light
 
 static char *bar_text(const struct mm_category *cat, const struct bar_scale *scale)
 {
-	bool utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
-	char *buf = malloc(BAR_WIDTH * 2 * 4 + 8), *p = buf;
+	bool utf8 = utf8_locale();
+	char *buf = malloc((scale->rss_cells + scale->reserved_cells) * 4 + 8), *p = buf;
 
 	if (!buf) {
 		return NULL;
 	}
 	*p = '\0';
-	append_bar(&p, cat->rss, scale->rss, utf8, false);
-	if (cat->reserved) {
+	if (scale->rss_cells) {
+		append_bar(&p, cat->rss, scale->rss, scale->rss_cells, utf8, false);
+	}
+	if (cat->reserved && scale->reserved_cells) {
 		*p++ = ' ';
 		*p = '\0';
-		append_bar(&p, cat->reserved, scale->reserved, utf8, true);
+		append_bar(&p, cat->reserved, scale->reserved, scale->reserved_cells, utf8, true);
 	}
 	return buf;
 }
 
+/* Column col's text for a summary row named name (a label, or the row
+ * that adds up the labels not shown); NULL on ENOMEM. */
+static char *sum_cell_text(const struct mm_table_opts *o, int col, const char *name,
+			   const struct mm_category *cat, const struct bar_scale *scale)
+{
+	char *text = NULL;
+
+	switch (col) {
+	case COL_LABEL: return mm_escape_name(name);
+	case COL_VSZ: return mm_table_size_text(o, cat->vsz);
+	case COL_RESERVED: return mm_table_size_text(o, cat->reserved);
+	case COL_RSS: return mm_table_size_text(o, cat->rss);
+	case COL_PRSS:
+		/* Rounded down, so that a share never reads as more than it is. */
+		return asprintf(&text, "%.1f", scale->total_rss ?
+				(double)(cat->rss * 1000 / scale->total_rss) / 10 : 0.0) < 0
+		       ? NULL : text;
+	case COL_PSS: return mm_table_size_text(o, cat->pss);
+	case COL_USS: return mm_table_size_text(o, cat->uss);
+	case COL_SWAP: return mm_table_size_text(o, cat->swap);
+	case COL_DIRTY: return mm_table_size_text(o, cat->dirty);
+	case COL_REGIONS: return asprintf(&text, "%zu", cat->regions) < 0 ? NULL : text;
+	case COL_BAR: return bar_text(cat, scale);
+	default: return strdup("");
+	}
+}
+
+/* label < 0: the row of the labels not shown, uncoloured. */
 static int fill_sum_line(const struct mm_table_opts *o, const struct columns *cols,
-			 struct libscols_line *ln, enum mm_label label,
+			 struct libscols_line *ln, int label, const char *name,
 			 const struct mm_category *cat, const struct bar_scale *scale)
 {
 	for (size_t i = 0; i < cols->n; i++) {
-		char *text;
+		int col = cols->id[i];
 
-		switch (cols->id[i]) {
-		case COL_LABEL:
-			text = strdup(mm_label_name(label));
-			color_label(o, ln, i, label);
-			break;
-		case COL_VSZ: text = mm_table_size_text(o, cat->vsz); break;
-		case COL_RESERVED: text = mm_table_size_text(o, cat->reserved); break;
-		case COL_RSS: text = mm_table_size_text(o, cat->rss); break;
-		case COL_PSS: text = mm_table_size_text(o, cat->pss); break;
-		case COL_SWAP: text = mm_table_size_text(o, cat->swap); break;
-		case COL_DIRTY: text = mm_table_size_text(o, cat->dirty); break;
-		case COL_REGIONS:
-			text = asprintf(&text, "%zu", cat->regions) < 0 ? NULL : text;
-			break;
-		case COL_BAR:
-			text = bar_text(cat, scale);
-			color_label(o, ln, i, label);
-			break;
-		default: text = strdup(""); break;
+		if (label >= 0 && (col == COL_LABEL || col == COL_BAR)) {
+			color_label(o, ln, i, (enum mm_label)label);
 		}
-		if (mm_table_set_cell(ln, i, text)) {
+		if (mm_table_set_cell(ln, i, raw_cell(o, sum_cell_text(o, col, name, cat, scale)))) {
 			return -ENOMEM;
 		}
 	}
@@ -572,6 +691,11 @@ struct libscols_table *mm_table_new(const struct mm_table_opts *o,
 		scols_table_set_termforce(tb, SCOLS_TERMFORCE_NEVER);
 	}
 	scols_table_enable_raw(tb, o->raw);
+	if (o->pairs) {
+		/* After raw: the table has one format.  %RSS is PRSS. */
+		scols_table_enable_export(tb, 1);
+		scols_table_enable_shellvar(tb, 1);
+	}
 	scols_table_enable_noheadings(tb, o->noheadings);
 	scols_table_enable_colors(tb, o->colors);
 	/* Every cell is escaped already (mm_escape_name): spare smartcols a
@@ -585,13 +709,20 @@ struct libscols_table *mm_table_new(const struct mm_table_opts *o,
 		if (!tree) {
 			flags &= ~MM_COL_TREE;
 		}
+		tree = tree && !(flags & MM_COL_TREE);	/* the first such column */
 		if (o->notruncate) {
 			flags &= ~MM_COL_TRUNC;
 		}
 		if (widths && holds_width(&cols[i], i, n)) {
 			w = (int)widths[i];
 		}
-		if (asprintf(&name, flags & MM_COL_RIGHT ? "%*s" : "%-*s", w, cols[i].name) < 0) {
+		if (o->pairs && cols[i].name[0] == '%') {
+			/* A shell variable cannot start with %: as lsblk's FSUSE_PCT. */
+			if (asprintf(&name, "%s_PCT", cols[i].name + 1) < 0) {
+				name = NULL;
+			}
+		} else if (asprintf(&name, flags & MM_COL_RIGHT ? "%*s" : "%-*s", w,
+				    cols[i].name) < 0) {
 			name = NULL;
 		}
 		ok = name && scols_table_new_column(tb, name, cols[i].whint, scols_flags(flags));
@@ -640,66 +771,183 @@ static struct libscols_table *new_table(const struct mm_table_opts *o,
 	return mm_table_new(o, spec, cols->n, tree, widths);
 }
 
+/* The terminal out writes to, in cells: COLUMNS and LINES first, as
+ * util-linux does, then the tty's own size.  0 when out is no terminal. */
+static void term_size(FILE *out, size_t *width, size_t *height)
+{
+	const char *env[2] = { getenv("COLUMNS"), getenv("LINES") };
+	struct winsize ws = { 0 };
+	size_t *dim[2] = { width, height };
+
+	*width = *height = 0;
+	if (!isatty(fileno(out))) {
+		return;
+	}
+	if (ioctl(fileno(out), TIOCGWINSZ, &ws) == 0) {
+		*width = ws.ws_col;
+		*height = ws.ws_row;
+	}
+	for (int i = 0; i < 2; i++) {
+		char *end;
+		unsigned long v = env[i] ? strtoul(env[i], &end, 10) : 0;
+
+		if (env[i] && *env[i] && !*end && v > 0 && v < 100000) {
+			*dim[i] = v;
+		}
+	}
+	if (!*width) {
+		*width = 80;
+	}
+}
+
+/* The cells of BAR: what the other columns leave of the terminal's width
+ * (at most 25), else 16 for RSS and 8 for reserved. */
+static void fit_bar(const struct mm_table_opts *o, const struct mm_snapshot *snap,
+		    const struct columns *cols, const int *order, size_t n,
+		    const char *rest_name, const struct mm_category *rest,
+		    struct bar_scale *scale, size_t width)
+{
+	size_t used = 0, cells;
+
+	scale->rss_cells = BAR_WIDTH;
+	scale->reserved_cells = scale->reserved ? BAR_WIDTH / 2 : 0;
+	if (!width) {
+		return;
+	}
+	for (size_t i = 0; i < cols->n; i++) {
+		const struct colinfo *ci = &infos[cols->id[i]];
+		size_t w = strlen(ci->name);
+
+		if (cols->id[i] == COL_BAR) {
+			continue;
+		}
+		/* As smartcols widens a column: to an absolute hint. */
+		if (ci->whint >= 1 && (size_t)ci->whint > w) {
+			w = (size_t)ci->whint;
+		}
+		for (size_t k = 0; k <= n; k++) {
+			const struct mm_category *c = k < n ? &snap->categories[order[k]] : rest;
+			const char *name = k < n ? mm_label_name((enum mm_label)order[k]) : rest_name;
+			char *text;
+
+			if (!c) {
+				continue;
+			}
+			text = sum_cell_text(o, cols->id[i], name, c, scale);
+			if (text && text_width(text) > w) {
+				w = text_width(text);
+			}
+			free(text);
+		}
+		used += w + 1;
+	}
+	/* One cell spare: a line that fills the last column wraps on some
+	 * terminals. */
+	cells = width > used + 1 ? width - used - 1 : 0;
+	cells = cells > 25 ? 25 : cells;
+	if (cells < 4) {
+		scale->rss_cells = scale->reserved_cells = 0;
+	} else if (scale->reserved) {
+		scale->rss_cells = (unsigned int)(cells * 2 / 3);
+		scale->reserved_cells = (unsigned int)(cells - scale->rss_cells - 1);
+	} else {
+		scale->rss_cells = (unsigned int)cells;
+	}
+}
+
+/* A label's larger share: of the process's RSS or of its VSZ. */
+static double share(const struct mm_snapshot *snap, int label)
+{
+	const struct mm_category *c = &snap->categories[label];
+	double rss = snap->totals.rss ? (double)c->rss / (double)snap->totals.rss : 0;
+	double vsz = snap->total_vsz ? (double)c->vsz / (double)snap->total_vsz : 0;
+
+	return rss > vsz ? rss : vsz;
+}
+
+static int cmp_share(const void *a, const void *b, void *arg)
+{
+	double x = share(arg, *(const int *)a), y = share(arg, *(const int *)b);
+
+	return x < y ? 1 : x > y ? -1 : *(const int *)a - *(const int *)b;
+}
+
+static void add_category(struct mm_category *sum, const struct mm_category *c)
+{
+	sum->vsz += c->vsz;
+	sum->reserved += c->reserved;
+	sum->rss += c->rss;
+	sum->pss += c->pss;
+	sum->uss += c->uss;
+	sum->swap += c->swap;
+	sum->dirty += c->dirty;
+	sum->regions += c->regions;
+}
+
+/* The summary, one row a label; with max_rows, the rows beyond it are
+ * added up in a last row ("+7 more") so that the table fits a screen. */
 static int print_summary(FILE *out, const struct mm_snapshot *snap,
 			 const struct mm_table_opts *o, const struct columns *cols,
-			 int sort_col)
+			 int sort_col, size_t width, size_t max_rows)
 {
 	struct sort by = { .col = sort_col, .snap = snap };
-	int order[MM_LABEL_COUNT], n = 0, rc = 0;
+	int order[MM_LABEL_COUNT], rc = 0;
+	size_t n = 0, shown;
 	struct libscols_table *tb = new_table(o, cols, false, NULL);
-	struct bar_scale scale = { 0 };
+	struct bar_scale scale = { .total_rss = snap->totals.rss };
+	struct mm_category rest = { 0 };
+	char rest_name[32] = "";
 
 	if (!tb) {
 		return -ENOMEM;
 	}
 	for (int i = 0; i < MM_LABEL_COUNT; i++) {
-		const struct mm_category *c = &snap->categories[i];
-
 		if (category_wanted(o, snap, i)) {
 			order[n++] = i;
-			scale.rss = c->rss > scale.rss ? c->rss : scale.rss;
-			scale.reserved = c->reserved > scale.reserved ? c->reserved : scale.reserved;
 		}
 	}
-	qsort_r(order, (size_t)n, sizeof(int), cmp_labels, &by);
-	for (int i = 0; i < n && !rc; i++) {
+	shown = max_rows && n > max_rows ? (max_rows > 1 ? max_rows - 1 : 1) : n;
+	if (shown < n) {
+		/* The rows that answer: the biggest shares of RSS or of VSZ
+		 * (a Go server's 1.4G is reserved, in labels with no RSS). */
+		qsort_r(order, n, sizeof(int), cmp_share, (void *)snap);
+	}
+	qsort_r(order, shown, sizeof(int), cmp_labels, &by);
+	qsort_r(order + shown, n - shown, sizeof(int), cmp_labels, &by);
+	for (size_t i = 0; i < n; i++) {
+		const struct mm_category *c = &snap->categories[order[i]];
+
+		if (i >= shown) {
+			add_category(&rest, c);
+			continue;
+		}
+		scale.rss = c->rss > scale.rss ? c->rss : scale.rss;
+		scale.reserved = c->reserved > scale.reserved ? c->reserved : scale.reserved;
+	}
+	if (shown < n) {
+		snprintf(rest_name, sizeof(rest_name), "+%zu more", n - shown);
+	}
+	fit_bar(o, snap, cols, order, shown, shown < n ? rest_name : NULL,
+		shown < n ? &rest : NULL, &scale, width);
+	for (size_t i = 0; i < shown && !rc; i++) {
 		struct libscols_line *ln = scols_table_new_line(tb, NULL);
 
-		rc = ln ? fill_sum_line(o, cols, ln, (enum mm_label)order[i],
+		rc = ln ? fill_sum_line(o, cols, ln, order[i],
+					mm_label_name((enum mm_label)order[i]),
 					&snap->categories[order[i]], &scale) : -ENOMEM;
+	}
+	if (shown < n && !rc) {
+		struct libscols_line *ln = scols_table_new_line(tb, NULL);
+
+		/* Its bar would be scaled to the rows above: none. */
+		scale.rss_cells = scale.reserved_cells = 0;
+		rc = ln ? fill_sum_line(o, cols, ln, -1, rest_name, &rest, &scale) : -ENOMEM;
 	}
 	return mm_table_done(out, tb, rc);
 }
 
-/* Terminal cells of a cell's text, as smartcols counts them (the text is
- * escaped already: no control characters). */
-static size_t text_width(const char *s)
-{
-	size_t width = 0, len = strlen(s);
-	mbstate_t st = { 0 };
-
-	for (size_t i = 0; i < len;) {
-		wchar_t wc;
-		size_t n;
-
-		if ((unsigned char)s[i] < 0x80) {
-			width++;
-			i++;
-			continue;
-		}
-		n = mbrtowc(&wc, s + i, len - i, &st);
-		if (n == (size_t)-1 || n == (size_t)-2 || n == 0) {
-			memset(&st, 0, sizeof(st));
-			width++;
-			i++;
-			continue;
-		}
-		width += wcwidth(wc) > 0 ? (size_t)wcwidth(wc) : 0;
-		i += n;
-	}
-	return width;
-}
-
+/* The terminal out writes to, in cells: COLUMNS and LINES first, as
+ * util-linux does, then the tty's own size.  0 when out is no terminal. */
 static int measure_line(const struct mm_table_opts *o, const struct columns *cols,
 			const struct mm_mapping *m, const struct mm_region *r,
 			size_t *widths)
@@ -794,9 +1042,29 @@ static int print_map_table(FILE *out, const struct mm_table_opts *o,
  * needs its fitting and truncating of the whole table at once. */
 enum { MAP_CHUNK = 2048 };
 
+/* On a terminal, NAME (last) gets what the other columns leave, at least
+ * 12 cells, and longer names lose their beginning, not their basename. */
+static int fit_names(const struct mm_table_opts *o, struct columns *cols,
+		     const struct mm_mapping **order, size_t n, size_t width)
+{
+	size_t widths[COL_COUNT * 2], used = 0;
+	int rc;
+
+	cols->name_width = 0;
+	if (!width || o->raw || o->notruncate || cols->id[cols->n - 1] != COL_NAME) {
+		return 0;
+	}
+	rc = measure(o, cols, order, n, widths);
+	for (size_t i = 0; i + 1 < cols->n && !rc; i++) {
+		used += widths[i] + 1;
+	}
+	cols->name_width = width > used + 12 ? width - used : 12;
+	return rc;
+}
+
 static int print_mappings(FILE *out, const struct mm_snapshot *snap,
-			  const struct mm_table_opts *o, const struct columns *cols,
-			  int sort_col)
+			  const struct mm_table_opts *o, struct columns *cols,
+			  int sort_col, size_t width)
 {
 	struct sort by = { .col = sort_col, .snap = snap };
 	const struct mm_mapping **order = calloc(snap->nmappings + 1, sizeof(*order));
@@ -819,6 +1087,8 @@ static int print_mappings(FILE *out, const struct mm_snapshot *snap,
 	chunk = chunked ? MAP_CHUNK : n;
 	if (chunked) {
 		rc = measure(o, cols, order, n, widths);
+	} else {
+		rc = fit_names(o, cols, order, n, width);
 	}
 	for (size_t first = 0, last; !rc; first = last) {
 		last = n - first < chunk ? n : first + chunk;
@@ -857,19 +1127,105 @@ static void print_header(FILE *out, const struct mm_snapshot *snap)
 	free(version);
 }
 
-/* VSZ against VmSize (the kernel lists [vsyscall] but does not count it),
- * RSS against VmRSS, and how much is labelled. */
-static void print_reconciliation(FILE *out, const struct mm_snapshot *snap,
-				 const struct mm_table_opts *o)
+/* text as lines of at most width cells (0: one line), broken between
+ * words; the first line indented by first, the others by rest. */
+static void put_wrapped(FILE *out, const char *text, size_t first, size_t rest,
+			size_t width)
 {
-	char a[32], b[32], c[32], d[32], e[32];
-	uint64_t vsyscall = snap->categories[MM_KERNEL_VSYSCALL].vsz;
+	size_t col = first;
+	bool line_start = true;
+
+	fprintf(out, "%*s", (int)first, "");
+	for (const char *p = text; *p;) {
+		size_t len = strcspn(p, " "), w;
+		char word[512];
+
+		if (len == 0) {
+			p++;
+			continue;
+		}
+		snprintf(word, sizeof(word), "%.*s", (int)len, p);
+		w = text_width(word);
+		if (width && !line_start && col + 1 + w > width) {
+			fprintf(out, "\n%*s", (int)rest, "");
+			col = rest;
+			line_start = true;
+		}
+		if (!line_start) {
+			putc(' ', out);
+			col++;
+		}
+		fputs(word, out);
+		col += w;
+		line_start = false;
+		p += len;
+	}
+	putc('\n', out);
+}
 
 #define SZ(buf, v) (o->bytes ? (snprintf(buf, sizeof(buf), "%" PRIu64, (uint64_t)(v)), buf) \
 			     : (mm_format_size(buf, sizeof(buf), v), buf))
-	fprintf(out, "\ntotal VSZ %s (reserved %s), RSS %s, PSS %s, swap %s\n",
+
+/* The process's totals in one line, as pmap closes its listing. */
+static void print_total(FILE *out, const struct mm_snapshot *snap,
+			const struct mm_table_opts *o)
+{
+	char a[32], b[32], c[32], d[32], e[32], f[32];
+
+	fprintf(out, "total VSZ %s (reserved %s), RSS %s, PSS %s, USS %s, swap %s\n",
 		SZ(a, snap->total_vsz), SZ(b, snap->total_reserved), SZ(c, snap->totals.rss),
-		SZ(d, snap->totals.pss), SZ(e, snap->totals.swap));
+		SZ(d, snap->totals.pss),
+		SZ(e, snap->totals.private_clean + snap->totals.private_dirty),
+		SZ(f, snap->totals.swap));
+}
+
+/* RSS by the labels' classes, largest first, and the reserved VSZ. */
+static void print_classes(FILE *out, const struct mm_snapshot *snap,
+			  const struct mm_table_opts *o, size_t width)
+{
+	uint64_t rss[MM_CLASS_COUNT] = { 0 };
+	int order[MM_CLASS_COUNT];
+	char line[512], a[32];
+	size_t len;
+
+	for (int i = 0; i < MM_LABEL_COUNT; i++) {
+		rss[mm_label_class((enum mm_label)i)] += snap->categories[i].rss;
+	}
+	for (int i = 0; i < MM_CLASS_COUNT; i++) {
+		int k = i;
+
+		for (; k > 0 && rss[order[k - 1]] < rss[i]; k--) {
+			order[k] = order[k - 1];
+		}
+		order[k] = i;
+	}
+	len = (size_t)snprintf(line, sizeof(line), "RSS by class:");
+	for (int i = 0, n = 0; i < MM_CLASS_COUNT && len < sizeof(line); i++) {
+		if (rss[order[i]]) {
+			len += (size_t)snprintf(line + len, sizeof(line) - len, "%s %s %s",
+						n++ ? "," : "",
+						mm_class_name((enum mm_class)order[i]),
+						SZ(a, rss[order[i]]));
+		}
+	}
+	if (len < sizeof(line)) {
+		snprintf(line + len, sizeof(line) - len, "; reserved %s",
+			 SZ(a, snap->total_reserved));
+	}
+	/* Wrapped at 80 when piped too: it is prose, not a row to cut. */
+	put_wrapped(out, line, 0, 2, width ? width : 80);
+}
+
+/* VSZ against VmSize (the kernel lists [vsyscall] but does not count it),
+ * RSS against VmRSS, and how much is labelled. */
+static void print_reconciliation(FILE *out, const struct mm_snapshot *snap,
+				 const struct mm_table_opts *o, size_t width)
+{
+	char a[32], b[32], c[32], d[32];
+	uint64_t vsyscall = snap->categories[MM_KERNEL_VSYSCALL].vsz;
+
+	fputc('\n', out);
+	print_total(out, snap, o);
 	if (snap->status.has_status) {
 		uint64_t counted = snap->total_vsz - vsyscall;
 
@@ -885,27 +1241,108 @@ static void print_reconciliation(FILE *out, const struct mm_snapshot *snap,
 			fputs("  (the mappings changed between reading smaps and status)\n", out);
 		}
 	}
-#undef SZ
 	/* Rounded down: 100.0% means not one byte is anon. */
 	mm_format_percent_down(a, sizeof(a), snap->total_vsz - snap->categories[MM_ANON].vsz,
 			       snap->total_vsz);
 	mm_format_percent_down(b, sizeof(b), snap->totals.rss - snap->categories[MM_ANON].rss,
 			       snap->totals.rss);
 	fprintf(out, "labelled beyond anon: %s%% of VSZ, %s%% of RSS\n", a, b);
+	print_classes(out, snap, o, width);
+}
+#undef SZ
+
+/* What this process's regions of one label are, for --explain: how many,
+ * the largest, and how much of them lies in writable mappings. */
+struct label_facts {
+	size_t regions;
+	uint64_t largest, writable, bytes;
+};
+
+static struct label_facts label_facts(const struct mm_snapshot *snap, enum mm_label label)
+{
+	struct label_facts f = { 0 };
+
+	for (size_t i = 0; i < snap->nmappings; i++) {
+		const struct mm_mapping *m = &snap->mappings[i];
+
+		for (size_t r = 0; r < m->nregions; r++) {
+			uint64_t size = m->regions[r].end - m->regions[r].start;
+
+			if (m->regions[r].label != label) {
+				continue;
+			}
+			f.regions++;
+			f.bytes += size;
+			f.largest = size > f.largest ? size : f.largest;
+			f.writable += m->perms[1] == 'w' ? size : 0;
+		}
+	}
+	return f;
+}
+
+/* Guards are a page or a few (glibc: one page, musl: 8K, JVM: a few);
+ * beyond this an inaccessible region is reserved space, not a guard. */
+enum { GUARD_MAX = 64 * 1024 };
+
+/* The sentence for a label: the vocabulary's, unless this process's
+ * facts say otherwise; then one built from them. */
+static void put_explanation(FILE *f, const struct mm_snapshot *snap, enum mm_label label)
+{
+	const struct mm_category *c = &snap->categories[label];
+	struct label_facts facts = label_facts(snap, label);
+	char a[32], b[32];
+
+	switch (label) {
+	case MM_THREAD_GUARD:
+		if (facts.largest > GUARD_MAX) {
+			mm_format_size(a, sizeof(a), facts.largest);
+			fprintf(f, "inaccessible (PROT_NONE) address space below thread stacks, "
+				"%zu region%s, the largest an inaccessible region of %s: more "
+				"than a guard page, space kept back", facts.regions,
+				facts.regions == 1 ? "" : "s", a);
+			return;
+		}
+		break;
+	case MM_EXE_RELRO:
+	case MM_LIB_RELRO:
+		if (facts.writable) {
+			mm_format_size(a, sizeof(a), facts.writable);
+			mm_format_size(b, sizeof(b), facts.bytes);
+			fprintf(f, "data the loader relocates (GOT, vtables, .dynamic) to make "
+				"read-only afterwards; here %s of %s is still writable (a "
+				"static binary, or one linked without full RELRO)", a, b);
+			return;
+		}
+		break;
+	case MM_SHMEM:
+		mm_format_size(a, sizeof(a), c->rss);
+		mm_format_size(b, sizeof(b), c->pss);
+		fprintf(f, "%s; RSS counts each page of it this process touched, as it "
+			"does in every other process that maps it, while PSS divides each "
+			"page among them (PSS %s of RSS %s)", mm_label_explanation(label), b, a);
+		return;
+	default:
+		break;
+	}
+	fputs(mm_label_explanation(label), f);
 }
 
 /* --explain: one sentence per label shown, from the vocabulary and from
  * this process's own numbers (how much is reserved, how much resident). */
 static void print_explanations(FILE *out, const struct mm_snapshot *snap,
-			       const struct mm_table_opts *o)
+			       const struct mm_table_opts *o, size_t width)
 {
-	fputs("\nVSZ is address space, RSS is RAM in use now, PSS divides shared pages "
-	      "among the processes sharing them; RESERVED is address space made "
-	      "inaccessible (PROT_NONE) to keep it for later.\n", out);
+	fputc('\n', out);
+	put_wrapped(out, "VSZ is address space, RSS is RAM in use now, PSS divides shared "
+		    "pages among the processes sharing them, USS is what only this "
+		    "process holds; RESERVED is address space made inaccessible "
+		    "(PROT_NONE) to keep it for later.", 0, 0, width);
 	for (int i = 0; i < MM_LABEL_COUNT; i++) {
 		const struct mm_category *c = &snap->categories[i];
 		double resident = c->vsz ? (double)c->rss / (double)c->vsz : 0;
-		char vsz[32], rss[32], res[32];
+		char vsz[32], rss[32], res[32], *para = NULL;
+		size_t len = 0;
+		FILE *f;
 
 		if (!category_wanted(o, snap, i)) {
 			continue;
@@ -913,53 +1350,166 @@ static void print_explanations(FILE *out, const struct mm_snapshot *snap,
 		mm_format_size(vsz, sizeof(vsz), c->vsz);
 		mm_format_size(rss, sizeof(rss), c->rss);
 		mm_format_size(res, sizeof(res), c->reserved);
-		fprintf(out, "  %s: %s.  ", mm_label_name((enum mm_label)i),
-			mm_label_explanation((enum mm_label)i));
+		f = open_memstream(&para, &len);
+		if (!f) {
+			return;
+		}
+		fprintf(f, "%s: ", mm_label_name((enum mm_label)i));
+		put_explanation(f, snap, (enum mm_label)i);
+		fputs(".  ", f);
 		if (c->reserved * 2 > c->vsz) {
-			fprintf(out, "Here %s of address space, %s of it only reserved, "
-				"%s in RAM: mostly address space, not memory.\n", vsz, res, rss);
+			fprintf(f, "Here %s of address space, %s of it only reserved, "
+				"%s in RAM: mostly address space, not memory.", vsz, res, rss);
 		} else if (resident < 0.05 && c->vsz > 1024 * 1024) {
-			fprintf(out, "Here %s mapped but only %s in RAM: touched sparsely.\n",
+			fprintf(f, "Here %s mapped but only %s in RAM: touched sparsely.",
 				vsz, rss);
 		} else {
-			fprintf(out, "Here %s mapped, %s (%.0f%%) in RAM.\n", vsz, rss,
+			fprintf(f, "Here %s mapped, %s (%.0f%%) in RAM.", vsz, rss,
 				resident * 100);
 		}
+		if (fclose(f) == 0) {
+			put_wrapped(out, para, 2, 4, width);
+		}
+		free(para);
 	}
 }
 
-/* --address: which mapping and region hold the address. */
-static void print_address(FILE *out, const struct mm_snapshot *snap,
-			  const struct mm_table_opts *o)
+/* One line about mapping m, for an unmapped address's neighbours. */
+static void print_neighbour(FILE *out, const char *where, const struct mm_mapping *m,
+			    uint64_t addr)
 {
-	const struct mm_mapping *m = mm_snapshot_find(snap, o->address);
+	const struct mm_region *r = &m->regions[where[0] == 'b' ? m->nregions - 1 : 0];
+	char *name = mapping_name(m), dist[32];
+
+	mm_format_size(dist, sizeof(dist), where[0] == 'b' ? addr - m->end + 1 : m->start - addr);
+	fprintf(out, "  %s: %" PRIx64 "-%" PRIx64 " %s %s %s (%s away)\n", where, m->start,
+		m->end, m->perms, mm_label_name(r->label), name && *name ? name : "-", dist);
+	free(name);
+}
+
+/* --address: which mapping and region hold addr; for an address no mapping
+ * holds, the nearest mappings below and above it. */
+static void print_address(FILE *out, const struct mm_snapshot *snap, uint64_t addr)
+{
+	const struct mm_mapping *m = mm_snapshot_find(snap, addr);
+	const struct mm_mapping *below = NULL, *above = NULL;
 	char *name, *detail;
 
 	if (!m) {
-		fprintf(out, "0x%" PRIx64 ": not mapped\n", o->address);
+		for (size_t i = 0; i < snap->nmappings; i++) {
+			const struct mm_mapping *x = &snap->mappings[i];
+
+			if (x->end <= addr) {
+				below = x;
+			} else if (x->start > addr && !above) {
+				above = x;
+			}
+		}
+		fprintf(out, "0x%" PRIx64 ": not mapped\n", addr);
+		if (below) {
+			print_neighbour(out, "below", below, addr);
+		}
+		if (above) {
+			print_neighbour(out, "above", above, addr);
+		}
 		return;
 	}
 	for (size_t i = 0; i < m->nregions; i++) {
 		const struct mm_region *r = &m->regions[i];
 
-		if (o->address < r->start || o->address >= r->end) {
+		if (addr < r->start || addr >= r->end) {
 			continue;
 		}
 		detail = mm_escape_name(r->detail ? r->detail : "");
 		fprintf(out, "0x%" PRIx64 ": %s%s%s%s, +0x%" PRIx64 " into %" PRIx64 "-%" PRIx64
-			" (%s)", o->address, mm_label_name(r->label),
+			" (%s)", addr, mm_label_name(r->label),
 			detail && *detail ? " (" : "", detail ? detail : "",
-			detail && *detail ? ")" : "", o->address - r->start, r->start, r->end,
+			detail && *detail ? ")" : "", addr - r->start, r->start, r->end,
 			mm_how_name(r->how));
 		free(detail);
 	}
 	if (m->path && m->path[0] == '/') {
 		name = mm_escape_name(m->path);
 		fprintf(out, "; file %s offset 0x%" PRIx64, name ? name : "?",
-			m->offset + (o->address - m->start));
+			m->offset + (addr - m->start));
 		free(name);
 	}
-	fputs("\n\n", out);
+	fputc('\n', out);
+}
+
+size_t mm_table_unmapped(const struct mm_snapshot *snap, const struct mm_table_opts *o)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < o->naddresses; i++) {
+		n += !mm_snapshot_find(snap, o->address[i]);
+	}
+	return n;
+}
+
+/* Lines text takes (it ends with a newline). */
+static size_t count_lines(const char *text, size_t len)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < len; i++) {
+		n += text[i] == '\n';
+	}
+	return n;
+}
+
+/* What follows the summary: totals, reconciliation, classes, and on the
+ * first screen the way to the rest.  Allocated; NULL on ENOMEM. */
+static char *summary_footer(const struct mm_snapshot *snap, const struct mm_table_opts *o,
+			    size_t width, size_t *len)
+{
+	char *text = NULL;
+	FILE *f = open_memstream(&text, len);
+
+	if (!f) {
+		return NULL;
+	}
+	print_reconciliation(f, snap, o, width);
+	if (o->first_screen) {
+		put_wrapped(f, "(--mappings: every mapping; --explain: what each label is)",
+			    0, 1, width);
+	}
+	if (fclose(f)) {
+		free(text);
+		return NULL;
+	}
+	return text;
+}
+
+/* The summary, with its footer unless raw or headless; on the first
+ * screen cut to the rows that leave the footer in sight. */
+static int print_summary_part(FILE *out, const struct mm_snapshot *snap,
+			      const struct mm_table_opts *o, const struct columns *cols,
+			      int sort_col, size_t width, size_t height)
+{
+	bool decorate = !o->raw && !o->noheadings;
+	size_t len = 0, max_rows = 0;
+	char *foot = decorate ? summary_footer(snap, o, width, &len) : NULL;
+	int rc;
+
+	if (decorate && !foot) {
+		return -ENOMEM;
+	}
+	/* The header (3 lines), the table's heading and the prompt after. */
+	if (o->first_screen && height) {
+		size_t fixed = 3 + 1 + count_lines(foot, len) + 1;
+
+		max_rows = height > fixed + 4 ? height - fixed : 4;
+	}
+	rc = print_summary(out, snap, o, cols, sort_col, width, max_rows);
+	if (!rc && foot) {
+		fwrite(foot, 1, len, out);
+	}
+	free(foot);
+	if (!rc && o->explain) {
+		print_explanations(out, snap, o, width);
+	}
+	return rc;
 }
 
 int mm_table_print(FILE *out, const struct mm_snapshot *snap,
@@ -967,6 +1517,7 @@ int mm_table_print(FILE *out, const struct mm_snapshot *snap,
 {
 	struct columns map_cols, sum_cols;
 	bool decorate = !o->raw && !o->noheadings;
+	size_t width, height;
 	char err[128];
 	int sort_col, rc;
 
@@ -978,25 +1529,24 @@ int mm_table_print(FILE *out, const struct mm_snapshot *snap,
 		return -EINVAL;
 	}
 	sort_col = o->sort ? column_by_name(o->sort, strlen(o->sort)) : -1;
+	term_size(out, &width, &height);
 
 	if (decorate) {
 		print_header(out, snap);
 	}
-	if (o->has_address) {
-		print_address(out, snap, o);
+	for (size_t i = 0; i < o->naddresses; i++) {
+		print_address(out, snap, o->address[i]);
+	}
+	if (o->naddresses) {
+		fputc('\n', out);
 	}
 	if (o->summary) {
 		bool by_it = sort_col >= 0 && (infos[sort_col].tables & IN_SUM);
 
-		rc = print_summary(out, snap, o, &sum_cols, by_it ? sort_col : COL_RSS);
+		rc = print_summary_part(out, snap, o, &sum_cols, by_it ? sort_col : COL_RSS,
+					width, height);
 		if (rc) {
 			return rc;
-		}
-		if (decorate) {
-			print_reconciliation(out, snap, o);
-		}
-		if (o->explain) {
-			print_explanations(out, snap, o);
 		}
 	}
 	if (o->mappings) {
@@ -1006,9 +1556,13 @@ int mm_table_print(FILE *out, const struct mm_snapshot *snap,
 		if (sort_col >= 0 && !(infos[sort_col].tables & IN_MAP)) {
 			sort_col = -1;
 		}
-		rc = print_mappings(out, snap, o, &map_cols, sort_col);
+		rc = print_mappings(out, snap, o, &map_cols, sort_col, width);
 		if (rc) {
 			return rc;
+		}
+		if (decorate && !o->has_address) {
+			putc('\n', out);
+			print_total(out, snap, o);
 		}
 	}
 	return 0;

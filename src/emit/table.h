@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* table.h: the human views — header, summary by label, mapping tree —
  * printed with libsmartcols, util-linux style. */
 #ifndef MEMMAP_TABLE_H
@@ -10,18 +11,24 @@
 
 #include "model/model.h"
 
+enum { MM_TABLE_MAX_ADDRESSES = 64 };	/* --address given more often: an error */
+
 struct mm_table_opts {
 	const char *output;	/* -o LIST or +LIST; NULL: defaults */
 	const char *sort;	/* -s COL; NULL: defaults */
 	bool summary, mappings;	/* which tables (both by default) */
 	bool raw, noheadings, bytes, notruncate, colors;
+	bool pairs;		/* -P: KEY="value" pairs (raw is set too) */
 	bool explain;		/* a sentence per label under the summary */
+	bool first_screen;	/* the default view on a terminal: the summary
+				 * cut to fit the screen, and where to go next */
 
 	/* Filters: they narrow the tables, never the JSON snapshot. */
 	const char *labels;	/* comma-separated globs, e.g. "go.*,heap" */
 	uint64_t min_size;	/* hide rows whose VSZ is smaller */
 	bool has_address;
-	uint64_t address;	/* show only what holds this address */
+	uint64_t address[MM_TABLE_MAX_ADDRESSES];	/* show what holds these */
+	size_t naddresses;
 };
 
 struct libscols_line;
@@ -81,6 +88,9 @@ int mm_table_check(const struct mm_table_opts *o, char *err, size_t errlen);
 /* Prints the views o asks for.  Returns 0 or -ENOMEM. */
 int mm_table_print(FILE *out, const struct mm_snapshot *snap,
 		   const struct mm_table_opts *o);
+
+/* How many of o's --address values no mapping of snap holds. */
+size_t mm_table_unmapped(const struct mm_snapshot *snap, const struct mm_table_opts *o);
 
 /* --list-columns: every column, the tables it belongs to, what it shows.
  * raw: "NAME description" lines only. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* labels.c: the label vocabulary — name, class, colour, one-line help and
  * longer explanation of every label, the single source the printers, the
  * completions (through --list-labels) and the docs check derive from.
@@ -51,7 +52,7 @@ static const struct {
 		"shared libraries' zero-initialised globals" },
 	[MM_HEAP] = { "heap", MM_CLASS_HEAP, 0xe07b00,
 		"the brk heap ([heap])",
-		"the brk heap, grown by malloc's main arena; freed memory in its middle stays mapped" },
+		"the brk heap, grown with brk(2) by the process's allocator (which one, memmap does not tell); freed memory in its middle stays mapped" },
 	[MM_STACK] = { "stack", MM_CLASS_STACK, 0x2e8b3e,
 		"the main thread's stack ([stack])",
 		"the main thread's stack, grown by the kernel on demand" },
@@ -69,7 +70,7 @@ static const struct {
 		"other mapped files (data files, fonts, locale archives); clean pages can be dropped" },
 	[MM_SHMEM] = { "shmem", MM_CLASS_FILE, 0xc49a6c,
 		"shared memory (shared anonymous, memfd, /dev/shm, SysV)",
-		"shared memory: shared anonymous, memfd, /dev/shm or SysV; counted once per system" },
+		"shared memory: shared anonymous, memfd, /dev/shm or SysV" },
 	[MM_ANON_NAMED] = { "anon.named", MM_CLASS_ANON, 0xc2a634,
 		"anonymous memory the program named ([anon:NAME])",
 		"anonymous memory the program named itself (prctl PR_SET_VMA_ANON_NAME)" },

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* model.c: the snapshot's lifetime, relabelling of address ranges, and the
  * sums (region shares, categories, totals) computed once labelling is done. */
 #include <errno.h>
@@ -341,6 +342,7 @@ void mm_snapshot_finish(struct mm_snapshot *snap)
 			cat->pss += reg->c.pss;
 			cat->swap += reg->c.swap;
 			cat->dirty += reg->c.private_dirty + reg->c.shared_dirty;
+			cat->uss += reg->c.private_clean + reg->c.private_dirty;
 			cat->regions++;
 		}
 	}

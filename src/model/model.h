@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* model.h: the snapshot — process facts, every mapping with its smaps
  * counters, and the labelled regions that tile each mapping.  This is the
  * only thing the readers, labellers and printers share. */
@@ -101,6 +102,7 @@ struct mm_mapping {
 struct mm_category {
 	uint64_t vsz, reserved;		/* reserved: the PROT_NONE part of vsz */
 	uint64_t rss, pss, swap, dirty;
+	uint64_t uss;			/* private (clean + dirty): freed with the process */
 	size_t regions;
 };
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Keeps the documentation in step with the code: the man pages build with
 scdoc and format without warnings, and every option `memmap --help` prints,
 every column `memmap --list-columns` lists and every label `memmap
@@ -89,7 +90,7 @@ def list_columns():
         if re.match(r'\S.*columns:$', ln):
             table = 'sum' if ln.startswith('Summary') else 'map'
             continue
-        m = re.match(r'\s*([A-Z][A-Z0-9_-]*)\s', ln)
+        m = re.match(r'\s*(%?[A-Z][A-Z0-9_-]*)\s', ln)
         if m and table:
             tables[table].add(m.group(1))
     check(tables['map'] and tables['sum'],

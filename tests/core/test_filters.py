@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """core: the table filters and extras (--address, --label, --min-size,
 --explain, the BAR column) against what the factory made and /proc/PID/maps.
 
@@ -31,11 +32,24 @@ def address(t, fx):
         want = '0x%x: %s' % (addr, label)
         t.check(first[0].startswith(want), '--address %s: %r, want %r...' % (key, first[0], want))
         # The table below holds that mapping only.
-        tree = [r for r in rows(out) if re.match(r'^[0-9a-f]+-[0-9a-f]+$', r[0])]
-        t.eq([r[0] for r in tree], ['%x-%x' % (m[0]['start'], m[0]['end'])],
+        # ADDRESS is the mapping's start (RANGE has start-end).
+        tree = [r for r in rows(out) if re.match(r'^[0-9a-f]+$', r[0])]
+        t.eq([r[0] for r in tree], ['%x' % m[0]['start']],
              '--address %s: the mapping shown' % key)
+    # An unmapped address: exit 1, and the nearest mapping above it.
     rc, out, _ = mt.run_memmap('--address', '1000', fx.pid)
-    t.check(rc == 0 and '0x1000: not mapped' in out, 'page 1 is not mapped: %r' % out)
+    t.check(rc == 1 and '0x1000: not mapped' in out, 'page 1 is not mapped: %r' % out)
+    t.check(re.search(r'(?m)^  above: %x-%x ' % (maps[0]['start'], maps[0]['end']), out),
+            'page 1: the nearest mapping above is named: %r' % out)
+    # Several addresses: each answered, each mapping shown.
+    (s1, e1), (s2, e2) = fx.range('anon'), fx.range('heap')
+    rc, out, err = mt.run_memmap('--address', '%x,%x' % (s1, s2), '--address', '1000', fx.pid)
+    t.eq(rc, 1, 'three addresses, one unmapped: exit 1 (%s)' % err.strip())
+    answers = [line.split(':')[0] for line in out.splitlines() if line.startswith('0x')]
+    t.eq(answers, ['0x%x' % s1, '0x%x' % s2, '0x1000'], 'three addresses: three answers')
+    tree = [r[0] for r in rows(out) if re.match(r'^[0-9a-f]+$', r[0])]
+    t.eq(sorted(tree), sorted(['%x' % s1, '%x' % mt.mapping_start(maps, s2)]),
+         'three addresses: the two mappings shown')
     rc, _, err = mt.run_memmap('--address', 'zz', fx.pid)
     t.eq(rc, 64, '--address zz: usage error (%s)' % err.strip())
 
@@ -57,7 +71,8 @@ def labels(t, fx, snap):
     got = sorted({r[0] for r in rows(out)})
     t.check(set(want) <= set(got) and want,
             '--label exe.bss: mappings %s, want %s among them' % (got, want))
-    t.check(all(len(r) < 2 or r[1] == 'exe.bss' for r in rows(out)),
+    # A split mapping's LABEL is "-" in raw output (it holds several).
+    t.check(all(len(r) < 2 or r[1] in ('exe.bss', '-') for r in rows(out)),
             '--label exe.bss: only exe.bss labels shown: %r' % rows(out))
 
 
@@ -82,6 +97,17 @@ def explain(t, fx, snap):
     said = set(re.findall(r'^  ([a-z.-]+): ', out, re.M))
     t.eq(said, {c['label'] for c in snap['categories']},
          '--explain: one sentence per label present')
+    # Words this process's numbers could contradict are not said.
+    said = dict(re.findall(r'^  ([a-z.-]+): (.*)$', out, re.M))
+    t.check('main arena' not in said.get('heap', ''),
+            '--explain: the brk heap\'s allocator is not guessed: %r' % said.get('heap'))
+    t.check(re.search(r'PSS \S+ of RSS \S+', said.get('shmem', '')),
+            '--explain: shared memory against the PSS column: %r' % said.get('shmem'))
+    for lbl in ('exe.relro', 'lib.relro'):
+        if lbl in said and 'still writable' not in said[lbl]:
+            w = [m for m in snap['mappings'] if m['perms'][1] == 'w' and
+                 any(r['label'] == lbl for r in m['regions'])]
+            t.check(not w, '--explain: %s is writable here, yet said read-only' % lbl)
     rc, _, _ = mt.run_memmap('--explain', '-J', fx.pid)
     t.eq(rc, 64, '--explain with -J is a usage error')
 

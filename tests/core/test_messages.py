@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """core: messages and exit codes when the output fails or an argument is
 wrong, and hostile strings on every output path (issue 19, items 6 and 11).
 
@@ -69,8 +70,10 @@ def address(t, pid):
         rc, out, err = mt.run_memmap('--address=' + bad, pid)
         t.eq(rc, 64, '--address=%r: exit code (stdout %r)' % (bad, out[:100]))
         t.check('--address' in err, '--address=%r: stderr %r' % (bad, err))
+    # 0x10 parses; no mapping holds it, which is exit 1 (issue 15).
     rc, out, err = mt.run_memmap('--address=0x10', pid)
-    t.eq(rc, 0, '--address=0x10: exit code (stderr %r)' % err)
+    t.eq(rc, 1, '--address=0x10: exit code (stderr %r)' % err)
+    t.check('0x10: not mapped' in out, '--address=0x10: said not mapped: %r' % out[:300])
 
 
 # C1 CSI (U+009B), NEL (U+0085), bidi overrides and isolates, marks.

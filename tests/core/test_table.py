@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """core: the table output on the fixture factory.  The default output has
 a header, the summary and the mapping tree; raw rows are parseable and sum
 to /proc's totals; colour follows --color and NO_COLOR; a file name holding
@@ -163,10 +164,14 @@ def aligned(t, what, lines, right):
 
 
 def table_lines(out, head):
-    """The mapping table of out: from its header line on."""
+    """The mapping table of out: from its header line to the blank line
+    before the closing total."""
     lines = out.splitlines()
     at = [i for i, ln in enumerate(lines) if ln.startswith(head)]
-    return lines[at[0]:] if at else ['']
+    if not at:
+        return ['']
+    end = [i for i in range(at[0], len(lines)) if not lines[i].strip()]
+    return lines[at[0]:end[0] if end else len(lines)]
 
 
 def long_list(t, factory):
@@ -182,8 +187,9 @@ def long_list(t, factory):
             t.eq(rc, 0, 'long: exit (stderr %r)' % err)
             lines = table_lines(out, 'ADDRESS ')
             t.eq(sum(ln.startswith('ADDRESS ') for ln in lines), 1, 'long: one header')
+            # ADDRESS is the mapping's start.
             top = [ln.split()[0] for ln in lines[1:] if ln[:1] not in ('\u251c', '\u2514')]
-            t.eq(top, ['%x-%x' % (m['start'], m['end']) for m in maps],
+            t.eq(top, ['%x' % m['start'] for m in maps],
                  'long: the top-level lines are /proc/PID/maps, in order')
             t.check(any(ln.startswith('\u2514\u2500') for ln in lines),
                     'long: no region lines')
@@ -242,7 +248,7 @@ def main():
         t.check('mapped file.dat' in text, 'default: "mapped file.dat" not shown')
         # The factory's data mapping holds .got.plt/.data/.bss: its regions
         # are children in the tree.
-        t.check(re.search(r'(\u251c\u2500|\u2514\u2500|\|-|`-)\s*[0-9a-f]+-[0-9a-f]+',
+        t.check(re.search(r'(\u251c\u2500|\u2514\u2500|\|-|`-)\s*[0-9a-f]{6,}\s',
                           text), 'default: no region rows under a mapping')
         for name in ('.data', '.bss'):
             t.check(re.search(r'(?m)\s%s(\s|$)' % re.escape(name), text),
@@ -276,16 +282,33 @@ def main():
         rc, out, err = mt.run_memmap('-r', '-n', '-b', '--mappings', '-o',
                                      'START,END,VSZ,LABEL', pid, env=nocolor)
         t.eq(rc, 0, 'raw mappings: exit code (stderr %r)' % err)
-        # A mapping split into several regions has an empty LABEL; its
-        # regions follow it.
+        # A mapping split into several regions has LABEL "-" (no empty
+        # field: every row has its four); its regions follow it.
         rows = [line.split() for line in out.splitlines()]
         bad = [w for w in rows if not (
-            len(w) in (3, 4) and re.fullmatch(r'[0-9a-f]+', w[0]) and
+            len(w) == 4 and re.fullmatch(r'[0-9a-f]+', w[0]) and
             re.fullmatch(r'[0-9a-f]+', w[1]) and w[2].isdigit() and
             int(w[1], 16) - int(w[0], 16) == int(w[2]) and
-            (len(w) == 3 or w[3] in LABELS))]
+            (w[3] in LABELS or w[3] == '-'))]
         t.check(rows and not bad, 'raw mappings: rows not START END VSZ '
-                '[LABEL]: %r' % bad[:5])
+                'LABEL|-: %r' % bad[:5])
+        t.check(any(w[3] == '-' for w in rows), 'raw mappings: a split mapping has "-"')
+
+        # -P: KEY="value" pairs, every column on every row, empty ones too.
+        rc, out, err = mt.run_memmap('-P', '-b', '--mappings', '-o',
+                                     'START,END,VSZ,LABEL,NAME', pid, env=nocolor)
+        t.eq(rc, 0, '-P mappings: exit code (stderr %r)' % err)
+        pairs = [dict(re.findall(r'(\w+)="((?:[^"\\]|\\.)*)"', line))
+                 for line in out.splitlines()]
+        t.check(pairs and all(list(p) == ['START', 'END', 'VSZ', 'LABEL', 'NAME']
+                              for p in pairs), '-P: every row has the five keys: %r'
+                % [p for p in pairs if len(p) != 5][:3])
+        t.check(all(int(p['END'], 16) - int(p['START'], 16) == int(p['VSZ'])
+                    for p in pairs), '-P: START, END and VSZ agree')
+        t.check(any(p['LABEL'] == '' for p in pairs), '-P: a split mapping has LABEL=""')
+        rc, out, err = mt.run_memmap('-P', '--summary', pid, env=nocolor)
+        t.check(rc == 0 and re.search(r'(?m)^LABEL="heap" .*RSS_PCT="[0-9.]+"', out),
+                '-P summary: %%RSS as RSS_PCT: %r' % out[:200])
         spans = {(int(w[0], 16), int(w[1], 16)) for w in rows if len(w) >= 3}
         missing = [x for x in maps if (x['start'], x['end']) not in spans]
         t.check(not missing, 'raw mappings: /proc/PID/maps entries missing: %r'

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """memmap --diff against what the grow fixture says it did.
 
 Modes:
@@ -174,11 +175,22 @@ def mode_changes(t, tmp):
                 'decorated table: headings or header missing:\n%s' % out)
 
         # --threshold: the 4 KiB guard and the small noise go, the rest stays.
-        d, err = diff_json(before_f, after_f, '--threshold', '1M')
+        # A change left beyond the threshold is exit 3 (documented).
+        d, err = diff_json(before_f, after_f, '--threshold', '1M', ok_rcs=(3,))
         labels = sorted(c['label'] for c in d['changes'])
         t.eq(labels, ['anon', 'heap', 'thread.stack'], '--threshold 1M: changes left')
         t.check(d['hidden'] >= 1, '--threshold 1M: hidden %d' % d['hidden'])
         t.eq(d['threshold'], 1 << 20, 'threshold in JSON')
+        rc, out, err = mt.run_memmap('--diff', before_f, after_f, '--threshold', '1T')
+        t.check(rc == 0 and 'no changes' in out, '--threshold 1T: nothing left, exit 0: '
+                '%d %r' % (rc, err))
+
+        # --summary: the labels' changes, not the regions'.
+        rc, out, err = mt.run_memmap('--diff', before_f, after_f, '--summary')
+        t.eq(rc, 0, '--diff --summary: exit (%r)' % err)
+        t.check(re.search(r'^LABEL +RSS-BEFORE', out, re.M) and
+                not re.search(r'^CHANGE +LABEL', out, re.M),
+                '--diff --summary: labels, no regions:\n%s' % out)
 
 
 def mode_shrink(t, tmp):
@@ -423,11 +435,22 @@ def mode_name(t, tmp):
         if rc == 0:
             d = mt.json.loads(out)
             t.eq((d['after']['source'], d['after']['pid']), ('live', fx.pid), 'by name: live side')
-        with open(os.path.join(cwd, name), 'w') as f:
-            f.write('not a snapshot\n')
-        rc, out, err = run('--diff', snap_f, name)
-        t.check(rc == 2 and err.startswith('memmap: %s:1:' % name),
-                'a file of that name wins: %d %r' % (rc, err))
+        # A file of that name that is no memmap snapshot (the program's
+        # own binary, say) yields to the process, and memmap says so.
+        shutil.copy(exe, os.path.join(cwd, name))
+        rc, out, err = run('-J', '--diff', snap_f, name)
+        t.eq(rc, 0, 'a binary of that name: exit (%r)' % err)
+        if rc == 0:
+            d = mt.json.loads(out)
+            t.eq((d['after']['source'], d['after']['pid']), ('live', fx.pid),
+                 'a binary of that name: the process is used')
+        t.check('not a memmap snapshot; using the process %s (pid %d)' % (name, fx.pid)
+                in err, 'a binary of that name: which was used is said: %r' % err)
+        # A memmap snapshot of that name wins.
+        shutil.copy(snap_f, os.path.join(cwd, name))
+        rc, out, err = run('-J', '--diff', snap_f, name)
+        t.check(rc == 0 and mt.json.loads(out)['after']['source'] != 'live',
+                'a snapshot of that name wins: %d %r' % (rc, err))
         os.unlink(os.path.join(cwd, name))
         with mt.Fixture([exe]) as fx2:
             rc, out, err = run('--diff', snap_f, name)

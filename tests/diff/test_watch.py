@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """memmap --watch against the grow fixture: one JSON document per line when
 piped with -J, the fixture's change shows up (against the first sample, or
 only once with --watch-prev), SIGINT/SIGTERM end it with exit 0, so does the
@@ -200,7 +201,7 @@ def mode_usage(t):
                           (('--watch', '1', '--save', '/dev/null', pid), 'cannot be combined'),
                           (('--threshold', '1M', pid), '--threshold goes with'),
                           (('--diff', pid, pid, '--threshold', 'lots'), '--threshold takes a size'),
-                          (('--diff', pid, pid, '--summary'), 'apply to one snapshot'),
+                          (('--diff', pid, pid, '--mappings'), 'apply to one snapshot'),
                           (('--diff', pid), 'which process')):
             rc, out, err = mt.run_memmap(*args)
             t.eq(rc, 64, 'usage %r: exit' % (args,))
