@@ -114,6 +114,22 @@ struct mm_runtime {
 	bool cgo;
 };
 
+/* Who the process is, for views over many processes and for monitoring:
+ * from /proc/PID/{cmdline,status,stat,cgroup}, and the machine's name. */
+struct mm_identity {
+	char *cmdline;		/* arguments joined by spaces; NULL: none */
+	char *user;		/* the effective user's name, or its number */
+	long uid;		/* effective uid; -1: unknown */
+	uint64_t start_time;	/* seconds since the epoch; 0: unknown */
+	char *cgroup;		/* cgroup v2 path, "/system.slice/x.service" */
+	char *unit;		/* the systemd unit in that path, or NULL */
+	char *container_id;	/* the 64-hex id in that path, or NULL */
+	char *hostname;
+};
+
+/* Frees what id owns and zeroes it. */
+void mm_identity_finish(struct mm_identity *id);
+
 struct mm_snapshot {
 	pid_t pid;
 	char *comm, *exe;		/* owned; exe may be NULL */
@@ -123,6 +139,7 @@ struct mm_snapshot {
 	uint64_t page_size;
 	struct mm_status status;
 	struct mm_runtime runtime;
+	struct mm_identity identity;	/* filled by the CLI; may be empty */
 
 	struct mm_mapping *mappings;	/* sorted by address */
 	size_t nmappings, mappings_alloc;
