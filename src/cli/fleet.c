@@ -189,25 +189,46 @@ static int select_cgroup_dir(struct pidset *s, const char *dir, int depth)
 	return rc;
 }
 
-/* --cgroup PATH: a directory under /sys/fs/cgroup, or a path relative to
- * it ("/system.slice/foo.service", as /proc/PID/cgroup writes it). */
+/* Where cgroup v2 is mounted: /sys/fs/cgroup on a unified system,
+ * /sys/fs/cgroup/unified on a hybrid one. */
+static void cgroup2_root(char *buf, size_t len)
+{
+	FILE *f = fopen("/proc/mounts", "re");
+	char dev[256], dir[4096], type[64];
+
+	snprintf(buf, len, "%s", CGROUP_ROOT);
+	while (f && fscanf(f, "%255s %4095s %63s %*[^\n]", dev, dir, type) == 3) {
+		if (strcmp(type, "cgroup2") == 0) {
+			snprintf(buf, len, "%s", dir);
+			break;
+		}
+	}
+	if (f) {
+		fclose(f);
+	}
+}
+
+/* --cgroup PATH: a cgroup's directory (under /sys/fs/cgroup), or its path
+ * in the v2 hierarchy as /proc/PID/cgroup writes it
+ * ("/system.slice/foo.service"). */
 static int select_cgroup(struct pidset *s, const char *arg)
 {
-	char dir[4096];
+	char dir[8192], root[4096];
 	struct stat st;
+	int rc;
 
 	if (strncmp(arg, CGROUP_ROOT "/", sizeof(CGROUP_ROOT)) == 0 ||
 	    strcmp(arg, CGROUP_ROOT) == 0) {
 		snprintf(dir, sizeof(dir), "%s", arg);
 	} else {
-		snprintf(dir, sizeof(dir), CGROUP_ROOT "/%s", arg + (arg[0] == '/'));
+		cgroup2_root(root, sizeof(root));
+		snprintf(dir, sizeof(dir), "%s/%s", root, arg + (arg[0] == '/'));
 	}
 	if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
 		mm_err("%s: no such cgroup (looked for %s)", arg, dir);
 		return -ENOENT;
 	}
-	int rc = select_cgroup_dir(s, dir, 0);
-
+	rc = select_cgroup_dir(s, dir, 0);
 	if (rc) {
 		mm_err("%s: %s", dir, strerror(-rc));
 	}
@@ -244,11 +265,12 @@ static int select_name(struct pidset *s, const char *name)
 		return pidset_add(s, pid);
 	}
 	if (rc == -EEXIST) {
+		rc = 0;
 		for (size_t i = 0; !rc && i < n; i++) {
 			rc = pidset_add(s, pids[i]);
 		}
 		free(pids);
-		return rc == -EEXIST ? 0 : rc;
+		return rc;
 	}
 	if (rc == -ESRCH) {
 		mm_err("%s: no process with that name", name);
