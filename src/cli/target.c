@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli/exit.h"
+#include "cli/fleet.h"
 #include "cli/target.h"
 #include "read/identity.h"
 #include "read/proc.h"
@@ -88,7 +89,8 @@ int mm_take_target(const struct mm_options *o, pid_t pid, struct mm_elf_cache *e
 	if (rc < 0) {
 		return EXIT_TARGET;
 	}
-	if (mm_identity_read(o->proc_root, pid, &(*out)->identity)) {
+	/* A sweep reads the identity itself, on its own thread. */
+	if (!mm_fleet_wanted(o) && mm_identity_read(o->proc_root, pid, &(*out)->identity)) {
 		mm_err("%d: %s", (int)pid, strerror(ENOMEM));
 		mm_snapshot_destroy(*out);
 		*out = NULL;

@@ -101,14 +101,35 @@ char *mm_cgroup_container_id(const char *path)
 	return NULL;
 }
 
+/* btime from /proc/stat: the boot time, in seconds since the epoch.
+ * Read once: /proc/stat is costly (a line a CPU, every interrupt count)
+ * and a sweep over hundreds of processes needs it for each. */
+static unsigned long long boot_time(const char *proc_root)
+{
+	static unsigned long long cached;
+	static char cached_root[256];
+	char *sys, *b;
+	size_t len;
+
+	if (cached && strcmp(cached_root, proc_root) == 0) {
+		return cached;
+	}
+	sys = slurp(proc_root, "stat", &len);
+	b = sys ? strstr(sys, "\nbtime ") : NULL;
+	if (b) {
+		cached = strtoull(b + 7, NULL, 10);
+		snprintf(cached_root, sizeof(cached_root), "%s", proc_root);
+	}
+	free(sys);
+	return b ? cached : 0;
+}
+
 /* Seconds since the epoch the process started: its starttime (clock
- * ticks after boot, field 22 of stat) plus btime from /proc/stat. */
+ * ticks after boot, field 22 of stat) plus the boot time. */
 static uint64_t start_time(const char *proc_root, const char *stat)
 {
 	const char *p = strrchr(stat, ')');
-	unsigned long long ticks = 0, btime = 0;
-	char *sys, *b;
-	size_t len;
+	unsigned long long ticks = 0, btime;
 	long hz = sysconf(_SC_CLK_TCK);
 
 	if (!p || hz <= 0) {
@@ -123,12 +144,7 @@ static uint64_t start_time(const char *proc_root, const char *stat)
 	if (!p || sscanf(p, "%llu", &ticks) != 1) {
 		return 0;
 	}
-	sys = slurp(proc_root, "stat", &len);
-	b = sys ? strstr(sys, "\nbtime ") : NULL;
-	if (b) {
-		btime = strtoull(b + 7, NULL, 10);
-	}
-	free(sys);
+	btime = boot_time(proc_root);
 	return btime ? btime + ticks / (unsigned long long)hz : 0;
 }
 
@@ -177,15 +193,25 @@ static char *cgroup_path(const char *text)
 	return strndup(first, strcspn(first, "\n"));
 }
 
+/* The user's name; the last one looked up is kept, as most processes of
+ * a sweep in PID order share their neighbour's user. */
 static char *user_name(long uid)
 {
+	static long last_uid = -1;
+	static char last_name[256];
 	struct passwd pw, *res = NULL;
 	char buf[1024], *name;
 
 	if (uid < 0) {
 		return NULL;
 	}
-	if (getpwuid_r((uid_t)uid, &pw, buf, sizeof(buf), &res) == 0 && res) {
+	if (uid == last_uid) {
+		return strdup(last_name);
+	}
+	if (getpwuid_r((uid_t)uid, &pw, buf, sizeof(buf), &res) == 0 && res &&
+	    strlen(res->pw_name) < sizeof(last_name)) {
+		last_uid = uid;
+		snprintf(last_name, sizeof(last_name), "%s", res->pw_name);
 		return strdup(res->pw_name);
 	}
 	return asprintf(&name, "%ld", uid) < 0 ? NULL : name;

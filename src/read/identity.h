@@ -10,7 +10,8 @@
 
 /* Fills id for pid below proc_root (NULL: /proc).  What cannot be read
  * stays NULL (or -1, 0); the hostname is this machine's.  Returns 0, or
- * -ENOMEM. */
+ * -ENOMEM.  Not thread-safe: it keeps the boot time and the last user
+ * name looked up. */
 int mm_identity_read(const char *proc_root, pid_t pid, struct mm_identity *id);
 
 /* The systemd unit ("foo.service", "session-3.scope") that a cgroup path
