@@ -435,7 +435,9 @@ static int read_row(const struct mm_options *o, struct mm_fleet_row *row,
 	row->snap = j->snap;
 	j->snap = NULL;
 	if (row->gone) {
-		row->reason = strdup("the process exited");
+		/* its status unread before the snapshot: it was never there */
+		row->reason = strdup(row->identity.uid < 0 ? "no such process"
+							     : "the process exited");
 	} else if (row->snap && row->snap->nwarnings) {
 		row->reason = strdup(row->snap->warnings[0]);
 	} else {
