@@ -311,53 +311,105 @@ static int select_pids(const struct mm_fleet_opts *f, struct pidset *s)
 
 /* --- reading, within a time budget -------------------------------------- */
 
-/* One snapshot taken on a worker thread, so that a process whose files or
- * memory stall the reader (a hung FUSE or NFS server, a held mmap lock)
- * costs the sweep its budget and no more: the sweep abandons the job, and
- * the job, when the kernel lets it go, frees itself and the ELF cache it
- * was given. */
-struct job {
+/* The snapshots are taken on one worker thread, one process at a time,
+ * so that a process whose files or memory stall the reader (a hung FUSE or
+ * NFS server, a held mmap lock) costs the sweep its budget and no more:
+ * the sweep abandons that worker and starts another with an ELF cache of
+ * its own; the abandoned one, when the kernel lets it go, frees itself
+ * and its cache.  One worker for the whole sweep otherwise: libproc2
+ * keeps buffers per thread, and a thread a process would leak them. */
+struct worker {
 	const struct mm_options *o;
-	pid_t pid;
-	struct mm_elf_cache *elves;
-	struct mm_snapshot *snap;
-	char *reason;
-	int status;
-	bool gone;
-
+	struct mm_elf_cache *elves;	/* the worker's, freed with it */
 	pthread_mutex_t lock;
 	pthread_cond_t cv;
-	bool done, abandoned;
+	bool has_job, done, quit, abandoned;
+
+	/* the job: pid in; snap, reason, gone out */
+	pid_t pid;
+	struct mm_snapshot *snap;
+	char *reason;
+	bool gone;
 };
 
-static void job_free(struct job *j)
+static void worker_free(struct worker *w)
 {
-	mm_snapshot_destroy(j->snap);
-	free(j->reason);
-	pthread_mutex_destroy(&j->lock);
-	pthread_cond_destroy(&j->cv);
-	free(j);
+	mm_snapshot_destroy(w->snap);
+	free(w->reason);
+	mm_elf_cache_destroy(w->elves);
+	pthread_mutex_destroy(&w->lock);
+	pthread_cond_destroy(&w->cv);
+	free(w);
 }
 
-static void *job_run(void *arg)
+static void *worker_run(void *arg)
 {
-	struct job *j = arg;
-	bool abandoned;
+	struct worker *w = arg;
+	struct mm_snapshot *snap;
+	char *reason;
+	bool gone;
 
-	mm_report_capture(&j->reason);
-	j->status = mm_take_target(j->o, j->pid, j->elves, false, &j->gone, &j->snap);
-	mm_report_capture(NULL);
+	pthread_mutex_lock(&w->lock);
+	for (;;) {
+		while (!w->has_job && !w->quit) {
+			pthread_cond_wait(&w->cv, &w->lock);
+		}
+		if (!w->has_job) {
+			break;
+		}
+		pthread_mutex_unlock(&w->lock);
 
-	pthread_mutex_lock(&j->lock);
-	j->done = true;
-	abandoned = j->abandoned;
-	pthread_cond_signal(&j->cv);
-	pthread_mutex_unlock(&j->lock);
-	if (abandoned) {
-		mm_elf_cache_destroy(j->elves);
-		job_free(j);
+		snap = NULL;
+		reason = NULL;
+		gone = false;
+		mm_report_capture(&reason);
+		mm_take_target(w->o, w->pid, w->elves, false, &gone, &snap);
+		mm_report_capture(NULL);
+
+		pthread_mutex_lock(&w->lock);
+		w->snap = snap;
+		w->reason = reason;
+		w->gone = gone;
+		w->has_job = false;
+		w->done = true;
+		if (w->abandoned) {
+			pthread_mutex_unlock(&w->lock);
+			worker_free(w);
+			return NULL;
+		}
+		pthread_cond_broadcast(&w->cv);
 	}
+	pthread_mutex_unlock(&w->lock);
 	return NULL;
+}
+
+static struct worker *worker_start(const struct mm_options *o, pthread_t *th)
+{
+	struct worker *w = calloc(1, sizeof(*w));
+
+	if (!w) {
+		return NULL;
+	}
+	w->o = o;
+	w->elves = mm_elf_cache_create();
+	pthread_mutex_init(&w->lock, NULL);
+	pthread_cond_init(&w->cv, NULL);
+	if (!w->elves || pthread_create(th, NULL, worker_run, w)) {
+		worker_free(w);
+		return NULL;
+	}
+	return w;
+}
+
+/* Asks the idle worker to stop, and frees it. */
+static void worker_stop(struct worker *w, pthread_t th)
+{
+	pthread_mutex_lock(&w->lock);
+	w->quit = true;
+	pthread_cond_broadcast(&w->cv);
+	pthread_mutex_unlock(&w->lock);
+	pthread_join(th, NULL);
+	worker_free(w);
 }
 
 static uint64_t now_ms(void)
@@ -380,28 +432,16 @@ static char *strip_pid(char *msg, pid_t pid)
 	return msg;
 }
 
-/* Reads row's process with *elves (replaced by a new cache when the job is
- * abandoned).  Returns 0 or -ENOMEM. */
+/* Reads row's process on the worker *w within the budget; a worker that
+ * runs over it is abandoned and *w set to NULL (the caller starts another).
+ * Returns 0 or -ENOMEM. */
 static int read_row(const struct mm_options *o, struct mm_fleet_row *row,
-		    struct mm_elf_cache **elves)
+		    struct worker **wp)
 {
-	struct job *j = calloc(1, sizeof(*j));
+	struct worker *w = *wp;
 	uint64_t start = now_ms();
 	struct timespec deadline;
-	pthread_t th;
 	bool done;
-
-	if (!j) {
-		return -ENOMEM;
-	}
-	*j = (struct job){ .o = o, .pid = row->pid, .elves = *elves };
-	pthread_mutex_init(&j->lock, NULL);
-	pthread_cond_init(&j->cv, NULL);
-	if (pthread_create(&th, NULL, job_run, j)) {
-		job_free(j);
-		return -ENOMEM;
-	}
-	pthread_detach(th);
 
 	clock_gettime(CLOCK_REALTIME, &deadline);
 	deadline.tv_sec += o->fleet.budget_ms / 1000;
@@ -410,30 +450,33 @@ static int read_row(const struct mm_options *o, struct mm_fleet_row *row,
 		deadline.tv_sec++;
 		deadline.tv_nsec -= 1000000000;
 	}
-	pthread_mutex_lock(&j->lock);
-	while (!j->done) {
-		if (pthread_cond_timedwait(&j->cv, &j->lock, &deadline) == ETIMEDOUT) {
+	pthread_mutex_lock(&w->lock);
+	w->pid = row->pid;
+	w->has_job = true;
+	w->done = false;
+	pthread_cond_broadcast(&w->cv);
+	while (!w->done) {
+		if (pthread_cond_timedwait(&w->cv, &w->lock, &deadline) == ETIMEDOUT) {
 			break;
 		}
 	}
-	done = j->done;
-	j->abandoned = !done;
-	pthread_mutex_unlock(&j->lock);
+	done = w->done;
+	w->abandoned = !done;
+	pthread_mutex_unlock(&w->lock);
 	row->elapsed_ms = now_ms() - start;
 
 	if (!done) {
-		/* the job owns the old cache now */
-		*elves = mm_elf_cache_create();
+		*wp = NULL;	/* it frees itself when it returns */
 		row->timeout = true;
 		if (asprintf(&row->reason, "over the time budget of %u ms: "
 			     "skipped (see --budget)", o->fleet.budget_ms) < 0) {
 			row->reason = NULL;
 		}
-		return *elves ? 0 : -ENOMEM;
+		return 0;
 	}
-	row->gone = j->gone;
-	row->snap = j->snap;
-	j->snap = NULL;
+	row->gone = w->gone;
+	row->snap = w->snap;
+	w->snap = NULL;
 	if (row->gone) {
 		/* its status unread before the snapshot: it was never there */
 		row->reason = strdup(row->identity.uid < 0 ? "no such process"
@@ -441,16 +484,17 @@ static int read_row(const struct mm_options *o, struct mm_fleet_row *row,
 	} else if (row->snap && row->snap->nwarnings) {
 		row->reason = strdup(row->snap->warnings[0]);
 	} else {
-		row->reason = strip_pid(j->reason, row->pid);
-		j->reason = NULL;
+		row->reason = strip_pid(w->reason, row->pid);
+		w->reason = NULL;
 	}
+	free(w->reason);
+	w->reason = NULL;
 	if (row->snap) {
 		mm_identity_finish(&row->snap->identity);
 		row->snap->identity = row->identity;
 		row->identity = (struct mm_identity){ .uid = -1 };
 		row->uss = row->snap->totals.private_clean + row->snap->totals.private_dirty;
 	}
-	job_free(j);
 	return 0;
 }
 
@@ -479,8 +523,9 @@ static char *read_comm(pid_t pid)
 static int sweep(const struct mm_options *o, const struct pidset *s,
 		 struct mm_fleet *f, long uid)
 {
-	struct mm_elf_cache *elves = mm_elf_cache_create();
-	int rc = elves ? 0 : -ENOMEM;
+	struct worker *w = NULL;
+	pthread_t th;
+	int rc = 0;
 
 	for (size_t i = 0; !rc && i < s->n; i++) {
 		struct mm_identity id;
@@ -499,9 +544,18 @@ static int sweep(const struct mm_options *o, const struct pidset *s,
 		}
 		row->identity = id;
 		row->comm = read_comm(row->pid);
-		rc = read_row(o, row, &elves);
+		if (!w && !(w = worker_start(o, &th))) {
+			rc = -ENOMEM;
+			break;
+		}
+		rc = read_row(o, row, &w);
+		if (!w) {
+			pthread_detach(th);
+		}
 	}
-	mm_elf_cache_destroy(elves);
+	if (w) {
+		worker_stop(w, th);
+	}
 	return rc;
 }
 
