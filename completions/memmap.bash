@@ -114,7 +114,22 @@ _memmap()
 		_filedir -d
 		return
 		;;
-	--save | --svg)
+	--user)
+		mapfile -t COMPREPLY < <(compgen -u -- "$cur")
+		return
+		;;
+	--cgroup)
+		_filedir -d
+		return
+		;;
+	--format)
+		mapfile -t COMPREPLY < <(compgen -W 'prometheus openmetrics' -- "$cur")
+		return
+		;;
+	--budget)
+		return
+		;;
+	--save | --svg | --output-file)
 		_filedir
 		return
 		;;
@@ -152,7 +167,8 @@ _memmap()
 			--output= --list-columns --list-labels -s --sort= -r --raw -P --pairs -n --noheadings
 			-b --bytes -u --notruncate --color --color= --label= --min-size=
 			--address= --save= --diff= --watch= --watch-prev --threshold=
-			--no-mem --open-remote --proc-root= --help --usage -V --version'
+			--no-mem --open-remote --proc-root= --all --user= --cgroup= --budget= --format=
+			--prometheus --per-pid --output-file= --help --usage -V --version'
 		mapfile -t COMPREPLY < <(compgen -W "$opts" -- "$cur")
 		[[ ${#COMPREPLY[@]} == 1 && ${COMPREPLY[0]} == *= ]] &&
 			compopt -o nospace

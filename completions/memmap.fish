@@ -171,6 +171,14 @@ complete -c memmap -l threshold -x -d 'With --diff or --watch: hide changes smal
 complete -c memmap -l no-mem -d "Never read the target's memory: runtime labels by heuristics only"
 complete -c memmap -l open-remote -d 'Also open mapped files on FUSE, NFS and other network file systems'
 complete -c memmap -l proc-root -x -a '(__fish_complete_directories)' -d 'Read a captured /proc tree'
+complete -c memmap -l all -d 'Every process (kernel threads aside)'
+complete -c memmap -l user -x -a '(__fish_complete_users)' -d 'The processes of USER'
+complete -c memmap -l cgroup -x -a '(__fish_complete_directories /sys/fs/cgroup/)' -d 'The processes of a cgroup and those below it'
+complete -c memmap -l budget -x -d 'Give up on a process after SECONDS (default 5)'
+complete -c memmap -l format -x -a 'prometheus openmetrics' -d 'Metrics for node_exporter'
+complete -c memmap -l prometheus -d 'Metrics for node_exporter (--format=prometheus)'
+complete -c memmap -l per-pid -d 'Metrics: a series per process, not per group'
+complete -c memmap -l output-file -r -F -d 'Write to FILE atomically'
 # -? is left out: fish would take "?" for a wildcard.
 complete -c memmap -l help -d 'Print help and exit'
 complete -c memmap -l usage -d 'Print a short usage message and exit'

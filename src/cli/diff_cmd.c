@@ -258,10 +258,10 @@ static bool wait_until(const struct timespec *deadline, const sigset_t *sigs)
 
 /* Whether cur is still the process first sampled: not another one under
  * a reused PID, not another program after an execve.  Says why not. */
-static bool same_process(pid_t pid, const struct mm_identity *first,
+static bool same_process(pid_t pid, const struct mm_liveness *first,
 			 const struct mm_snapshot *cur)
 {
-	int rc = mm_identity_compare(first, &cur->identity);
+	int rc = mm_liveness_compare(first, &cur->liveness);
 
 	if (rc == -ESRCH) {
 		mm_err("%d: the process exited; the PID now belongs to another process",
@@ -278,7 +278,7 @@ static int run_watch(const struct mm_options *o)
 	bool json = o->json;
 	struct mm_elf_cache *elves = mm_elf_cache_create();
 	struct mm_snapshot *base = NULL, *cur = NULL;
-	struct mm_identity first;
+	struct mm_liveness first;
 	bool redraw = !json && isatty(STDOUT_FILENO);
 	bool gone = false;
 	struct timespec next;
@@ -307,7 +307,7 @@ static int run_watch(const struct mm_options *o)
 		goto out;
 	}
 	status = EXIT_OK;
-	first = base->identity;
+	first = base->liveness;
 	if (!json) {
 		/* Something to look at until the first diff. */
 		printf("memmap --watch: first sample of pid %d taken at %s; the "

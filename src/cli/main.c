@@ -13,6 +13,7 @@
 
 #include "cli/diff_cmd.h"
 #include "cli/exit.h"
+#include "cli/fleet.h"
 #include "cli/options.h"
 #include "cli/save.h"
 #include "cli/target.h"
@@ -29,7 +30,9 @@ enum {
 	OPT_SUMMARY = 0x100, OPT_MAPPINGS, OPT_LIST_COLUMNS, OPT_COLOR,
 	OPT_PROC_ROOT, OPT_SAVE, OPT_DIFF, OPT_WATCH, OPT_WATCH_PREV, OPT_THRESHOLD,
 	OPT_NO_MEM, OPT_EXPLAIN, OPT_LABEL, OPT_MIN_SIZE, OPT_ADDRESS,
-	OPT_SVG, OPT_LIST_LABELS, OPT_DEBUG, OPT_OPEN_REMOTE,
+	OPT_SVG, OPT_LIST_LABELS, OPT_DEBUG, OPT_OPEN_REMOTE, OPT_ALL, OPT_USER,
+	OPT_CGROUP, OPT_BUDGET, OPT_FORMAT, OPT_PROMETHEUS, OPT_PER_PID,
+	OPT_OUTPUT_FILE,
 };
 
 const char *argp_program_version = "memmap " MEMMAP_VERSION;
@@ -43,6 +46,20 @@ static const struct argp_option argp_options[] = {
 	  "terminal the summary only; piped, the summary and the tree)", 1 },
 	{ "explain", OPT_EXPLAIN, NULL, 0, "explain each label under the summary", 1 },
 	{ "svg", OPT_SVG, "FILE", 0, "also draw the address space as SVG into FILE", 1 },
+
+	{ NULL, 0, NULL, 0, "Many processes (a list, label totals, metrics):", 6 },
+	{ "all", OPT_ALL, NULL, 0, "every process (kernel threads aside)", 6 },
+	{ "user", OPT_USER, "USER", 0, "the processes of USER (a name or a uid)", 6 },
+	{ "cgroup", OPT_CGROUP, "PATH", 0,
+	  "the processes of a cgroup and those below it (/sys/fs/cgroup/... or /system.slice/...)", 6 },
+	{ "budget", OPT_BUDGET, "SECONDS", 0,
+	  "give up on a process after SECONDS (default 5): it becomes a row with the reason", 6 },
+	{ "format", OPT_FORMAT, "FORMAT", 0,
+	  "prometheus or openmetrics: metrics for node_exporter's textfile collector", 6 },
+	{ "prometheus", OPT_PROMETHEUS, NULL, 0, "the same as --format=prometheus", 6 },
+	{ "per-pid", OPT_PER_PID, NULL, 0, "metrics: a series per process, not per group", 6 },
+	{ "output-file", OPT_OUTPUT_FILE, "FILE", 0,
+	  "write to FILE atomically (a temporary file renamed over it)", 6 },
 
 	{ NULL, 0, NULL, 0, "Filters (tables only; JSON is always complete):", 4 },
 	{ "label", OPT_LABEL, "GLOB", 0, "only labels matching GLOB (comma-separated, e.g. 'go.*,heap')", 4 },
@@ -159,15 +176,54 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 			argp_error(state, "--threshold takes a size like 64K or 1M, not '%s'", arg);
 		}
 		break;
-	case ARGP_KEY_ARG:
-		if (o->target) {
-			argp_error(state, "one PID or process name, please");
+	case OPT_ALL: o->fleet.all = true; break;
+	case OPT_USER: o->fleet.user = arg; break;
+	case OPT_CGROUP: o->fleet.cgroup = arg; break;
+	case OPT_PER_PID: o->fleet.per_pid = true; break;
+	case OPT_OUTPUT_FILE: o->fleet.output_file = arg; break;
+	case OPT_PROMETHEUS: o->fleet.metrics = true; break;
+	case OPT_FORMAT:
+		if (strcmp(arg, "prometheus") && strcmp(arg, "openmetrics")) {
+			argp_error(state, "--format takes prometheus or openmetrics, not '%s'", arg);
 		}
-		o->target = arg;
+		o->fleet.metrics = true;
 		break;
+	case OPT_BUDGET:
+		if (mm_diff_parse_interval(arg, &o->fleet.budget_ms)) {
+			argp_error(state, "--budget takes seconds (0.1 to 86400), not '%s'", arg);
+		}
+		break;
+	case ARGP_KEY_ARG: {
+		const char **more = reallocarray(o->fleet.targets, o->fleet.ntargets + 1,
+						 sizeof(*more));
+
+		if (!more) {
+			argp_failure(state, EXIT_TARGET, ENOMEM, "arguments");
+		}
+		o->fleet.targets = more;
+		more[o->fleet.ntargets++] = arg;
+		if (!o->target) {
+			o->target = arg;
+		}
+		break;
+	}
 	case ARGP_KEY_END:
 		if (o->list_columns || o->list_labels) {
 			break;
+		}
+		if (!o->fleet.budget_ms) {
+			o->fleet.budget_ms = MM_FLEET_BUDGET_MS;
+		}
+		if (mm_fleet_wanted(o)) {
+			if (mm_fleet_check(o, err, sizeof(err))) {
+				argp_error(state, "%s", err);
+			}
+			break;
+		}
+		if (o->fleet.output_file || o->fleet.per_pid) {
+			argp_error(state, "--output-file and --per-pid are for the "
+				   "many-process views (several PIDs, --all, --user, "
+				   "--cgroup, --prometheus)");
 		}
 		if (!o->target) {
 			argp_error(state, "which process? give a PID or a process name");
@@ -205,13 +261,16 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 }
 
 static const struct argp argp = {
-	argp_options, parse_opt, "PID|NAME",
+	argp_options, parse_opt, "PID|NAME...",
 	"Show where a process's memory goes: every mapping labelled (program and "
 	"library sections, heap, stacks, runtime arenas, files), with VSZ, RSS, PSS "
-	"and swap by label and by mapping.  Read-only: the process is never stopped."
-	"\vExit status: 0 ok, 1 printed but partial (see warnings) or an --address "
-	"not mapped, 2 the process "
-	"could not be read, 3 --diff --threshold found a change at or above it, 64 usage error, 74 the output could not be written.  "
+	"and swap by label and by mapping.  Given several processes (or --all, "
+	"--user, --cgroup), a list of them and the label totals across them.  "
+	"Read-only: the process is never stopped."
+	"\vExit status: 0 ok, 1 printed but partial (see warnings; over many "
+	"processes: some could not be read) or an --address not mapped, 2 the "
+	"process (every process) could not be read, 3 --diff --threshold found a "
+	"change at or above it, 64 usage error, 74 the output could not be written.  "
 	"NO_COLOR in the environment turns "
 	"colour off.  See memmap(1).",
 	NULL, NULL, NULL
@@ -313,8 +372,13 @@ int main(int argc, char **argv)
 		return EXIT_OK;
 	}
 	o.table.colors = !o.json && !o.table.raw && use_colors(o.color);
-	if (mm_diff_wanted(&o.diff)) {
-		return mm_diff_main(&o);
+	if (mm_fleet_wanted(&o)) {
+		rc = mm_fleet_main(&o);
+	} else if (mm_diff_wanted(&o.diff)) {
+		rc = mm_diff_main(&o);
+	} else {
+		rc = show_one(&o);
 	}
-	return show_one(&o);
+	free(o.fleet.targets);
+	return rc;
 }

@@ -18,6 +18,20 @@ struct mm_diff_opts {
 	uint64_t threshold;	/* --threshold SIZE */
 };
 
+/* Many processes: several PIDs or names, --all, --user, --cgroup, and
+ * the monitoring output. */
+struct mm_fleet_opts {
+	const char **targets;	/* every PID or NAME given */
+	size_t ntargets;
+	bool all;		/* --all */
+	const char *user;	/* --user USER */
+	const char *cgroup;	/* --cgroup PATH */
+	unsigned int budget_ms;	/* --budget SECONDS, in ms */
+	bool metrics;		/* --format=prometheus|openmetrics */
+	bool per_pid;		/* --per-pid: a series per process */
+	const char *output_file; /* --output-file FILE: temp file + rename */
+};
+
 struct mm_options {
 	const char *target;	/* PID or NAME; for --diff, the after side */
 	const char *proc_root;	/* --proc-root DIR; NULL: /proc */
@@ -28,6 +42,7 @@ struct mm_options {
 	const char *color, *svg;
 	struct mm_table_opts table;
 	struct mm_diff_opts diff;
+	struct mm_fleet_opts fleet;
 };
 
 #endif

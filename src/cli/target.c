@@ -7,7 +7,9 @@
 #include <string.h>
 
 #include "cli/exit.h"
+#include "cli/fleet.h"
 #include "cli/target.h"
+#include "read/identity.h"
 #include "read/proc.h"
 #include "snapshot/take.h"
 #include "util/report.h"
@@ -87,6 +89,13 @@ int mm_take_target(const struct mm_options *o, pid_t pid, struct mm_elf_cache *e
 	int rc = mm_snapshot_take(&take, pid, elves, out, gone);
 
 	if (rc < 0) {
+		return EXIT_TARGET;
+	}
+	/* A sweep reads the identity itself, on its own thread. */
+	if (!mm_fleet_wanted(o) && mm_identity_read(o->proc_root, pid, &(*out)->identity)) {
+		mm_err("%d: %s", (int)pid, strerror(ENOMEM));
+		mm_snapshot_destroy(*out);
+		*out = NULL;
 		return EXIT_TARGET;
 	}
 	if (warn) {

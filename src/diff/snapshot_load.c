@@ -763,11 +763,59 @@ static int load_runtime(struct loader *ld, const json_t *rt, struct mm_runtime *
 	return 0;
 }
 
+/* An integer member that may be null or absent (then *out stays). */
+static int get_nullable_int(struct loader *ld, const json_t *obj, const char *where,
+			    const char *key, long long min, long long *out)
+{
+	const json_t *v = json_object_get(obj, key);
+	char w[128];
+
+	if (!v || json_is_null(v)) {
+		return 0;
+	}
+	if (!json_is_integer(v) || json_integer_value(v) < min) {
+		return bad(ld, sub(w, sizeof(w), where, key),
+			   "expected an integer of at least %lld or null, found %s",
+			   min, type_name(v));
+	}
+	*out = json_integer_value(v);
+	return 0;
+}
+
+static int load_identity(struct loader *ld, const json_t *id, struct mm_identity *i)
+{
+	const char *w = "identity";
+	const char *cmdline = NULL, *user = NULL, *cgroup = NULL, *unit = NULL;
+	const char *container = NULL, *host = NULL;
+	long long uid = -1, start = 0;
+	int rc;
+
+	if ((rc = get_str(ld, id, w, "cmdline", false, true, &cmdline)) ||
+	    (rc = get_str(ld, id, w, "user", false, true, &user)) ||
+	    (rc = get_str(ld, id, w, "cgroup", false, true, &cgroup)) ||
+	    (rc = get_str(ld, id, w, "unit", false, true, &unit)) ||
+	    (rc = get_str(ld, id, w, "container_id", false, true, &container)) ||
+	    (rc = get_str(ld, id, w, "hostname", false, true, &host)) ||
+	    (rc = get_nullable_int(ld, id, w, "uid", 0, &uid)) ||
+	    (rc = get_nullable_int(ld, id, w, "start_time", 1, &start))) {
+		return rc;
+	}
+	i->uid = (long)uid;
+	i->start_time = (uint64_t)start;
+	if ((rc = dup_str(cmdline, &i->cmdline)) || (rc = dup_str(user, &i->user)) ||
+	    (rc = dup_str(cgroup, &i->cgroup)) || (rc = dup_str(unit, &i->unit)) ||
+	    (rc = dup_str(container, &i->container_id)) ||
+	    (rc = dup_str(host, &i->hostname))) {
+		return rc;
+	}
+	return 0;
+}
+
 static int load_top(struct loader *ld, const json_t *root, struct mm_snapshot *snap)
 {
 	const char *schema = NULL, *comm = NULL, *exe = NULL, *time = NULL;
 	const char *kernel = NULL;
-	json_t *st, *rt, *maps, *warns;
+	json_t *st, *rt, *id, *maps, *warns;
 	uint64_t pid = 0, prev_end = 0;
 	char where[64];
 	int rc;
@@ -794,6 +842,7 @@ static int load_top(struct loader *ld, const json_t *root, struct mm_snapshot *s
 	    (rc = get_u64(ld, root, "", "page_size", false, &snap->page_size)) ||
 	    (rc = get_obj(ld, root, "", "status", false, true, &st)) ||
 	    (rc = get_obj(ld, root, "", "runtime", false, true, &rt)) ||
+	    (rc = get_obj(ld, root, "", "identity", false, false, &id)) ||
 	    (rc = get_array(ld, root, "", "mappings", true, &maps)) ||
 	    (rc = get_array(ld, root, "", "warnings", false, &warns))) {
 		return rc;
@@ -810,6 +859,9 @@ static int load_top(struct loader *ld, const json_t *root, struct mm_snapshot *s
 		return rc;
 	}
 	if (rt && (rc = load_runtime(ld, rt, &snap->runtime))) {
+		return rc;
+	}
+	if (id && (rc = load_identity(ld, id, &snap->identity))) {
 		return rc;
 	}
 	for (size_t i = 0; i < json_array_size(maps); i++) {

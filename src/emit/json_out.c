@@ -431,54 +431,155 @@ static void write_mapping(struct mm_json *j, const struct mm_mapping *m)
 	mm_json_object_close(j);
 }
 
+static void write_identity(struct mm_json *j, const struct mm_identity *id)
+{
+	mm_json_object_open(j, "identity");
+	mm_json_untrusted(j, "cmdline", id->cmdline);
+	mm_json_untrusted(j, "user", id->user);
+	if (id->uid >= 0 && id->user) {
+		mm_json_i64(j, "uid", id->uid);
+	} else {
+		mm_json_null(j, "uid");
+	}
+	if (id->start_time) {
+		mm_json_u64(j, "start_time", id->start_time);
+	} else {
+		mm_json_null(j, "start_time");
+	}
+	mm_json_untrusted(j, "cgroup", id->cgroup);
+	mm_json_untrusted(j, "unit", id->unit);
+	mm_json_string(j, "container_id", id->container_id);
+	mm_json_untrusted(j, "hostname", id->hostname);
+	mm_json_object_close(j);
+}
+
+/* The snapshot's members, inside an object the caller opened; mappings
+ * false leaves the mappings out (--summary over many processes). */
+static void write_snapshot_members(struct mm_json *j, const struct mm_snapshot *snap,
+				   bool mappings)
+{
+	double cov_vsz, cov_rss;
+
+	mm_json_i64(j, "pid", snap->pid);
+	mm_json_untrusted(j, "comm", snap->comm);
+	mm_json_untrusted(j, "exe", snap->exe);
+	mm_json_string(j, "time", snap->time);
+	mm_json_string(j, "kernel", snap->kernel);
+	mm_json_u64(j, "page_size", snap->page_size);
+	write_identity(j, &snap->identity);
+	write_status(j, &snap->status);
+	write_runtime(j, &snap->runtime);
+
+	mm_json_object_open(j, "totals");
+	mm_json_u64(j, "vsz", snap->total_vsz);
+	mm_json_u64(j, "reserved", snap->total_reserved);
+	mm_json_u64(j, "rss", snap->totals.rss);
+	mm_json_u64(j, "pss", snap->totals.pss);
+	mm_json_u64(j, "swap", snap->totals.swap);
+	mm_json_u64(j, "private_dirty", snap->totals.private_dirty);
+	mm_json_u64(j, "shared_dirty", snap->totals.shared_dirty);
+	mm_json_object_close(j);
+
+	mm_snapshot_coverage(snap, &cov_vsz, &cov_rss);
+	mm_json_object_open(j, "coverage");
+	mm_json_double(j, "vsz", cov_vsz);
+	mm_json_double(j, "rss", cov_rss);
+	mm_json_object_close(j);
+
+	write_categories(j, snap);
+	if (mappings) {
+		mm_json_array_open(j, "mappings");
+		for (size_t i = 0; i < snap->nmappings; i++) {
+			write_mapping(j, &snap->mappings[i]);
+		}
+		mm_json_array_close(j);
+	}
+
+	mm_json_array_open(j, "warnings");
+	for (size_t i = 0; i < snap->nwarnings; i++) {
+		mm_json_untrusted(j, NULL, snap->warnings[i]);
+	}
+	mm_json_array_close(j);
+}
+
 int mm_json_write_snapshot(FILE *f, const struct mm_snapshot *snap)
 {
 	struct mm_json j;
-	double cov_vsz, cov_rss;
 
 	mm_json_init(&j, f);
 	mm_json_object_open(&j, NULL);
 	mm_json_string(&j, "schema", "memmap/1");
 	mm_json_string(&j, "tool", "memmap " MEMMAP_VERSION);
-	mm_json_i64(&j, "pid", snap->pid);
-	mm_json_untrusted(&j, "comm", snap->comm);
-	mm_json_untrusted(&j, "exe", snap->exe);
-	mm_json_string(&j, "time", snap->time);
-	mm_json_string(&j, "kernel", snap->kernel);
-	mm_json_u64(&j, "page_size", snap->page_size);
-	write_status(&j, &snap->status);
-	write_runtime(&j, &snap->runtime);
+	write_snapshot_members(&j, snap, true);
+	mm_json_object_close(&j);
+	putc('\n', f);
+	return mm_output_flush(f);
+}
 
+static void write_fleet_row(struct mm_json *j, const struct mm_fleet_row *r, bool summary)
+{
+	mm_json_object_open(j, NULL);
+	mm_json_i64(j, "pid", r->pid);
+	mm_json_untrusted(j, "comm", r->comm);
+	mm_json_bool(j, "read", r->snap != NULL);
+	mm_json_untrusted(j, "reason", r->reason);
+	mm_json_bool(j, "gone", r->gone);
+	mm_json_bool(j, "timeout", r->timeout);
+	mm_json_u64(j, "elapsed_ms", r->elapsed_ms);
+	if (r->snap) {
+		mm_json_u64(j, "uss", r->uss);
+		mm_json_object_open(j, "snapshot");
+		write_snapshot_members(j, r->snap, !summary);
+		mm_json_object_close(j);
+	} else {
+		write_identity(j, &r->identity);
+		mm_json_null(j, "snapshot");
+	}
+	mm_json_object_close(j);
+}
+
+int mm_json_write_fleet(FILE *f, const struct mm_fleet *fl, bool summary)
+{
+	struct mm_json j;
+
+	mm_json_init(&j, f);
+	mm_json_object_open(&j, NULL);
+	mm_json_string(&j, "schema", "memmap-fleet/1");
+	mm_json_string(&j, "tool", "memmap " MEMMAP_VERSION);
+	mm_json_untrusted(&j, "hostname", fl->hostname);
+	mm_json_string(&j, "time", fl->time);
+	mm_json_u64(&j, "budget_ms", fl->budget_ms);
 	mm_json_object_open(&j, "totals");
-	mm_json_u64(&j, "vsz", snap->total_vsz);
-	mm_json_u64(&j, "reserved", snap->total_reserved);
-	mm_json_u64(&j, "rss", snap->totals.rss);
-	mm_json_u64(&j, "pss", snap->totals.pss);
-	mm_json_u64(&j, "swap", snap->totals.swap);
-	mm_json_u64(&j, "private_dirty", snap->totals.private_dirty);
-	mm_json_u64(&j, "shared_dirty", snap->totals.shared_dirty);
+	mm_json_u64(&j, "processes", fl->nrows);
+	mm_json_u64(&j, "read", fl->read);
+	mm_json_u64(&j, "unread", fl->unread);
+	mm_json_u64(&j, "rss", fl->rss);
+	mm_json_u64(&j, "pss", fl->pss);
+	mm_json_u64(&j, "uss", fl->uss);
+	mm_json_u64(&j, "swap", fl->swap);
 	mm_json_object_close(&j);
+	mm_json_array_open(&j, "label_totals");
+	for (int l = 0; l < MM_LABEL_COUNT; l++) {
+		const struct mm_fleet_label *t = &fl->labels[l];
 
-	mm_snapshot_coverage(snap, &cov_vsz, &cov_rss);
-	mm_json_object_open(&j, "coverage");
-	mm_json_double(&j, "vsz", cov_vsz);
-	mm_json_double(&j, "rss", cov_rss);
-	mm_json_object_close(&j);
-
-	write_categories(&j, snap);
-	mm_json_array_open(&j, "mappings");
-	for (size_t i = 0; i < snap->nmappings; i++) {
-		write_mapping(&j, &snap->mappings[i]);
+		if (!t->processes) {
+			continue;
+		}
+		mm_json_object_open(&j, NULL);
+		mm_json_string(&j, "label", mm_label_name((enum mm_label)l));
+		mm_json_u64(&j, "processes", t->processes);
+		mm_json_u64(&j, "rss", t->rss);
+		mm_json_u64(&j, "pss", t->pss);
+		mm_json_u64(&j, "swap", t->swap);
+		mm_json_object_close(&j);
 	}
 	mm_json_array_close(&j);
-
-	mm_json_array_open(&j, "warnings");
-	for (size_t i = 0; i < snap->nwarnings; i++) {
-		mm_json_untrusted(&j, NULL, snap->warnings[i]);
+	mm_json_array_open(&j, "processes");
+	for (size_t i = 0; i < fl->nrows; i++) {
+		write_fleet_row(&j, &fl->rows[i], summary);
 	}
 	mm_json_array_close(&j);
 	mm_json_object_close(&j);
 	putc('\n', f);
 	return mm_output_flush(f);
 }
-

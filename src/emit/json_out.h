@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "model/fleet.h"
 #include "model/model.h"
 
 #define MM_JSON_MAX_DEPTH 16
@@ -43,5 +44,10 @@ void mm_json_untrusted(struct mm_json *j, const char *key, const char *value);
 /* The snapshot writer: the whole snapshot as one document, followed by a
  * newline, flushed.  Returns 0 or -errno when writing to f failed. */
 int mm_json_write_snapshot(FILE *f, const struct mm_snapshot *snap);
+
+/* Many processes as one document (schema memmap-fleet/1): the label
+ * totals and a member a process, its snapshot without mappings when
+ * summary.  Returns 0 or -errno when writing to f failed. */
+int mm_json_write_fleet(FILE *f, const struct mm_fleet *fl, bool summary);
 
 #endif

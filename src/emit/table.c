@@ -11,6 +11,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/ioctl.h>
+#include <time.h>
 #include <unistd.h>
 #include <wchar.h>
 
@@ -1101,6 +1102,45 @@ static int print_mappings(FILE *out, const struct mm_snapshot *snap,
 	return rc;
 }
 
+/* "user root, started 2026-12-07 15:48 UTC, cgroup /system.slice/x.service,
+ * container 0123456789ab, host vm" on its own line, when known. */
+static void print_identity(FILE *out, const struct mm_identity *id)
+{
+	char *user = id->user ? mm_escape_name(id->user) : NULL;
+	char *cgroup = id->cgroup ? mm_escape_name(id->cgroup) : NULL;
+	char *host = id->hostname ? mm_escape_name(id->hostname) : NULL;
+	const char *sep = "\n";
+
+	if (user) {
+		fprintf(out, "%suser %s", sep, user);
+		sep = ", ";
+	}
+	if (id->start_time) {
+		time_t t = (time_t)id->start_time;
+		struct tm tm;
+		char when[32];
+
+		gmtime_r(&t, &tm);
+		strftime(when, sizeof(when), "%Y-%m-%d %H:%M UTC", &tm);
+		fprintf(out, "%sstarted %s", sep, when);
+		sep = ", ";
+	}
+	if (cgroup && strcmp(cgroup, "/") != 0) {
+		fprintf(out, "%scgroup %s", sep, cgroup);
+		sep = ", ";
+	}
+	if (id->container_id) {
+		fprintf(out, "%scontainer %.12s", sep, id->container_id);
+		sep = ", ";
+	}
+	if (host) {
+		fprintf(out, "%shost %s", sep, host);
+	}
+	free(user);
+	free(cgroup);
+	free(host);
+}
+
 static void print_header(FILE *out, const struct mm_snapshot *snap)
 {
 	char *comm = mm_escape_name(snap->comm ? snap->comm : "");
@@ -1121,6 +1161,7 @@ static void print_header(FILE *out, const struct mm_snapshot *snap)
 		fprintf(out, ", %lu thread%s", snap->status.threads,
 			snap->status.threads == 1 ? "" : "s");
 	}
+	print_identity(out, &snap->identity);
 	fputs("\n\n", out);
 	free(comm);
 	free(exe);

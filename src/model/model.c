@@ -60,7 +60,19 @@ void mm_snapshot_destroy(struct mm_snapshot *snap)
 	free(snap->runtime.lang);
 	free(snap->runtime.version);
 	free(snap->runtime.module);
+	mm_identity_finish(&snap->identity);
 	free(snap);
+}
+
+void mm_identity_finish(struct mm_identity *id)
+{
+	free(id->cmdline);
+	free(id->user);
+	free(id->cgroup);
+	free(id->unit);
+	free(id->container_id);
+	free(id->hostname);
+	*id = (struct mm_identity){ .uid = -1 };
 }
 
 struct mm_mapping *mm_snapshot_add_mapping(struct mm_snapshot *snap)

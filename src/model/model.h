@@ -119,8 +119,8 @@ struct mm_status {
 
 /* Who the process is, read before and after the rest: a PID reused by
  * another process changes the start time, an execve the exe and the
- * addresses of the new image (read/proc.h, mm_proc_identity). */
-struct mm_identity {
+ * addresses of the new image (read/proc.h, mm_proc_liveness). */
+struct mm_liveness {
 	bool known;			/* false: a captured tree without stat */
 	char state;			/* R, S, D, Z... */
 	uint64_t start_time;		/* clock ticks after boot: stat field 22 */
@@ -136,6 +136,22 @@ struct mm_runtime {
 	bool stripped;			/* Go: no symbol table in the binary */
 };
 
+/* Who the process is, for views over many processes and for monitoring:
+ * from /proc/PID/{cmdline,status,stat,cgroup}, and the machine's name. */
+struct mm_identity {
+	char *cmdline;		/* arguments joined by spaces; NULL: none */
+	char *user;		/* the effective user's name, or its number */
+	long uid;		/* effective uid; -1: unknown */
+	uint64_t start_time;	/* seconds since the epoch; 0: unknown */
+	char *cgroup;		/* cgroup v2 path, "/system.slice/x.service" */
+	char *unit;		/* the systemd unit in that path, or NULL */
+	char *container_id;	/* the 64-hex id in that path, or NULL */
+	char *hostname;
+};
+
+/* Frees what id owns and zeroes it. */
+void mm_identity_finish(struct mm_identity *id);
+
 struct mm_snapshot {
 	pid_t pid;
 	char *comm, *exe;		/* owned; exe may be NULL */
@@ -144,8 +160,9 @@ struct mm_snapshot {
 	char *kernel;			/* uname -r, owned */
 	uint64_t page_size;
 	struct mm_status status;
-	struct mm_identity identity;	/* not in JSON: for liveness checks */
+	struct mm_liveness liveness;	/* not in JSON: for liveness checks */
 	struct mm_runtime runtime;
+	struct mm_identity identity;	/* filled by the CLI; may be empty */
 
 	struct mm_mapping *mappings;	/* sorted by address */
 	size_t nmappings, mappings_alloc;

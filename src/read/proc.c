@@ -313,7 +313,7 @@ enum { STAT_STATE = 3, STAT_START_TIME = 22, STAT_START_CODE = 26,
        STAT_END_CODE = 27, STAT_START_STACK = 28, STAT_START_BRK = 47,
        STAT_ARG_START = 48, STAT_ENV_START = 50, STAT_LAST = 52 };
 
-static int parse_stat(char *text, struct mm_identity *id)
+static int parse_stat(char *text, struct mm_liveness *id)
 {
 	static const int image[] = { STAT_START_CODE, STAT_END_CODE, STAT_START_STACK,
 				     STAT_START_BRK, STAT_ARG_START, STAT_ENV_START };
@@ -344,14 +344,14 @@ static int parse_stat(char *text, struct mm_identity *id)
 	return 0;
 }
 
-int mm_proc_identity(const struct mm_target *t, struct mm_identity *id)
+int mm_proc_liveness(const struct mm_target *t, struct mm_liveness *id)
 {
 	char buf[2048], *link;
 	struct statx stx;
 	ssize_t n;
 	int fd, rc;
 
-	*id = (struct mm_identity){ 0 };
+	*id = (struct mm_liveness){ 0 };
 	fd = mm_target_open(t, "stat", O_RDONLY);
 	if (fd < 0) {
 		return fd == -ENOENT && t->captured ? -ENOENT : -ESRCH;
@@ -379,7 +379,7 @@ int mm_proc_identity(const struct mm_target *t, struct mm_identity *id)
 	return 0;
 }
 
-static bool has_image(const struct mm_identity *id)
+static bool has_image(const struct mm_liveness *id)
 {
 	for (size_t i = 0; i < sizeof(id->image) / sizeof(id->image[0]); i++) {
 		if (id->image[i]) {
@@ -389,7 +389,7 @@ static bool has_image(const struct mm_identity *id)
 	return id->exe_inode != 0;
 }
 
-int mm_identity_compare(const struct mm_identity *before, const struct mm_identity *now)
+int mm_liveness_compare(const struct mm_liveness *before, const struct mm_liveness *now)
 {
 	if (!before->known || !now->known) {
 		return 0;
@@ -412,19 +412,19 @@ int mm_identity_compare(const struct mm_identity *before, const struct mm_identi
 	return 0;
 }
 
-int mm_proc_same(const struct mm_target *t, const struct mm_identity *before)
+int mm_proc_same(const struct mm_target *t, const struct mm_liveness *before)
 {
-	struct mm_identity now;
+	struct mm_liveness now;
 	int rc;
 
 	if (!before->known) {
 		return mm_target_alive(t) ? 0 : -ESRCH;
 	}
-	rc = mm_proc_identity(t, &now);
+	rc = mm_proc_liveness(t, &now);
 	if (rc) {
 		return rc == -ENOMEM ? rc : -ESRCH;
 	}
-	return mm_identity_compare(before, &now);
+	return mm_liveness_compare(before, &now);
 }
 
 int mm_proc_read(struct mm_target *t, struct mm_snapshot *snap,
@@ -433,7 +433,7 @@ int mm_proc_read(struct mm_target *t, struct mm_snapshot *snap,
 	int rc;
 
 	snap->pid = t->pid;
-	rc = mm_proc_identity(t, &snap->identity);
+	rc = mm_proc_liveness(t, &snap->liveness);
 	if (rc == -ENOENT || rc == -EBADMSG) {
 		rc = 0;		/* a captured tree without (a usable) stat */
 	}

@@ -13,20 +13,20 @@
  * frees) or -ENOMEM. */
 int mm_proc_find(const char *name, pid_t *pid, pid_t **pids, size_t *npids);
 
-/* Reads who the process is now (mm_identity: stat's state, start time and
+/* Reads who the process is now (mm_liveness: stat's state, start time and
  * image addresses; the exe's device and inode, from cached attributes).
  * Returns 0, -ESRCH (no such process), or -ENOENT (a captured tree without
  * stat: id->known is false). */
-int mm_proc_identity(const struct mm_target *t, struct mm_identity *id);
+int mm_proc_liveness(const struct mm_target *t, struct mm_liveness *id);
 
 /* Whether the process is still the one before describes, alive.  Returns
  * 0, -ESRCH (it exited: gone, a zombie or exiting, or its PID now another
  * process's) or -ESTALE (it exec'd another program). */
-int mm_proc_same(const struct mm_target *t, const struct mm_identity *before);
+int mm_proc_same(const struct mm_target *t, const struct mm_liveness *before);
 
 /* The same test between two identities read at different times (0 when
  * either is unknown). */
-int mm_identity_compare(const struct mm_identity *before, const struct mm_identity *now);
+int mm_liveness_compare(const struct mm_liveness *before, const struct mm_liveness *now);
 
 /* Fills snap from the target: facts, status, and every mapping.  Returns 0,
  * -ESRCH (gone), -ESTALE (it exec'd meanwhile), -EACCES/-EPERM, -ENOENT (no address space: a kernel thread

@@ -95,7 +95,7 @@ int mm_snapshot_take(const struct mm_take *o, pid_t pid, struct mm_elf_cache *el
 	/* Files it mapped, its memory, its threads: all gone with it, or
 	 * another program's after an execve. */
 	if (rc >= 0) {
-		int same = mm_proc_same(&target, &snap->identity);
+		int same = mm_proc_same(&target, &snap->liveness);
 
 		rc = same ? same : rc;
 	}

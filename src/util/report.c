@@ -7,6 +7,13 @@
 #include "util/format.h"
 #include "util/report.h"
 
+static __thread char **capture;
+
+void mm_report_capture(char **buf)
+{
+	capture = buf;
+}
+
 __attribute__((format(printf, 2, 0)))
 static void say(const char *prefix, const char *fmt, va_list ap)
 {
@@ -14,6 +21,15 @@ static void say(const char *prefix, const char *fmt, va_list ap)
 
 	if (vasprintf(&msg, fmt, ap) >= 0) {
 		esc = mm_escape_name(msg);
+	}
+	if (capture) {
+		if (!*capture && esc) {
+			*capture = esc;
+			esc = NULL;
+		}
+		free(esc);
+		free(msg);
+		return;
 	}
 	fprintf(stderr, "memmap: %s%s\n", prefix, esc ? esc : "out of memory");
 	free(esc);

@@ -15,6 +15,12 @@ void mm_err(const char *fmt, ...);
 __attribute__((format(printf, 1, 2)))
 void mm_warn(const char *fmt, ...);
 
+/* While buf is set (per thread; NULL ends it), the first message of
+ * mm_err or mm_warn goes to *buf (allocated, escaped, without "memmap: ")
+ * instead of stderr and the rest are dropped: a sweep over many processes
+ * makes them rows.  The caller frees *buf. */
+void mm_report_capture(char **buf);
+
 /* mm_warn for each of n messages (a snapshot's or a diff's warnings). */
 void mm_warn_all(char *const *warnings, size_t n);
 

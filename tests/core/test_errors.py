@@ -68,7 +68,9 @@ def main():
         t.eq(rc, 2, 'kernel thread %d: exit code' % kt)
         one_line(t, err, 'kernel thread', kt)
 
-    for args in (['--no-such-option', '1'], ['-Z', '1'], [], ['1', '2'],
+    # Several PIDs are the process list now (tests/fleet); --address still
+    # takes one process.
+    for args in (['--no-such-option', '1'], ['-Z', '1'], [], ['--address', '1000', '1', '2'],
                  ['--color=sometimes', '1'], ['-o', 'NOSUCHCOLUMN', '1']):
         rc, out, err = mt.run_memmap(*args)
         t.eq(rc, 64, 'usage %r: exit code (stderr %r)' % (args, err))
