@@ -28,17 +28,21 @@ _memmap_columns()
 	printf '%s\n' "$names"
 }
 
-# The label vocabulary (memmap(1), LABELS: appended to, never renamed) and
-# globs for its families, for --label.
-_memmap_labels='exe.text exe.rodata exe.data exe.relro exe.bss
-	lib.text lib.rodata lib.data lib.relro lib.bss
-	heap stack kernel.vdso kernel.vvar kernel.vsyscall
-	file shmem anon.named anon thread.stack
-	thread.guard glibc.arena glibc.mmap-chunk ld.tls ld.malloc
-	go.heap go.heap-index go.heap-metadata go.page-summary go.page-alloc
-	go.scavenge-index go.immortal-metadata go.gc-bits go.allspans go.other
-	python.arena python.datastack
-	exe.* lib.* kernel.* anon* thread.* glibc.* ld.* go.* python.*'
+# The label vocabulary, one per line, asked of memmap ($1) so it follows the
+# binary: `memmap --list-labels --raw` prints "NAME CLASS help" lines.  Then
+# a glob for each family: "go.*" for go.heap ..., "anon*" when the family's
+# own name is a label too.
+_memmap_labels()
+{
+	"${1:-memmap}" --list-labels --raw 2>/dev/null | awk '
+		$1 ~ /^[a-z][a-z0-9._-]*$/ {
+			print $1
+			label[$1] = 1
+			if ((i = index($1, ".")) > 0)
+				family[substr($1, 1, i - 1)] = 1
+		}
+		END { for (f in family) print f ((f in label) ? "*" : ".*") }'
+}
 
 # Sets COMPREPLY to the PIDs and process names starting with $1.  Kernel
 # threads and zombies (empty cmdline) have no address space to show.  A
@@ -120,7 +124,9 @@ _memmap()
 		local last=${cur##*,}
 		local prefix=${cur%"$last"}
 		last=${last//\\/}
-		mapfile -t COMPREPLY < <(compgen -P "$prefix" -W "$_memmap_labels" -- "$last")
+		local labels
+		labels=$(_memmap_labels "${words[0]}")
+		mapfile -t COMPREPLY < <(compgen -P "$prefix" -W "$labels" -- "$last")
 		COMPREPLY=("${COMPREPLY[@]//\*/\\*}")
 		compopt -o nospace
 		return
@@ -143,7 +149,7 @@ _memmap()
 
 	if [[ $cur == -* ]]; then
 		local opts='-J --json --summary --mappings --explain --svg= -o
-			--output= --list-columns -s --sort= -r --raw -n --noheadings
+			--output= --list-columns --list-labels -s --sort= -r --raw -n --noheadings
 			-b --bytes -u --notruncate --color --color= --label= --min-size=
 			--address= --save= --diff= --watch= --watch-prev --threshold=
 			--no-mem --proc-root= --help --usage -V --version'

@@ -81,24 +81,37 @@ function __memmap_column_list
     end
 end
 
-# --label GLOB,...: the label vocabulary (memmap(1), LABELS: appended to,
-# never renamed) and globs for its families, after the items already given.
+# --label GLOB,...: the label vocabulary with its help, after the items
+# already given, asked of memmap so it follows the binary (`memmap
+# --list-labels --raw` prints "NAME CLASS help" lines); then a glob for each
+# family: "go.*" for go.heap ..., "anon*" when the family's own name is a
+# label too.
 function __memmap_labels
     set -l tok (string replace -r -- '^--label=' '' (commandline -ct))
     set -l prefix (string match -r -- '^.*,' $tok)
-    for label in \
-        exe.text exe.rodata exe.data exe.relro exe.bss \
-        lib.text lib.rodata lib.data lib.relro lib.bss \
-        heap stack kernel.vdso kernel.vvar kernel.vsyscall \
-        file shmem anon.named anon thread.stack \
-        thread.guard glibc.arena glibc.mmap-chunk ld.tls ld.malloc \
-        go.heap go.heap-index go.heap-metadata go.page-summary go.page-alloc \
-        go.scavenge-index go.immortal-metadata go.gc-bits go.allspans go.other \
-        python.arena python.datastack
-        printf '%s%s\tlabel\n' "$prefix" $label
+    set -l cmd (commandline -opc)[1]
+    set -q cmd[1]; or set cmd memmap
+    set -l lines
+    command -q -- $cmd; and set lines (command $cmd --list-labels --raw 2>/dev/null)
+    set -l labels
+    for line in $lines
+        set -l parts (string match -r -- '^([a-z][a-z0-9._-]*) \S+ (.*)$' $line)
+        or continue
+        set -a labels $parts[2]
+        printf '%s%s\t%s\n' "$prefix" $parts[2] $parts[3]
     end
-    for glob in 'exe.*' 'lib.*' 'kernel.*' 'anon*' 'thread.*' 'glibc.*' 'ld.*' 'go.*' 'python.*'
-        printf '%s%s\tlabel family\n' "$prefix" $glob
+    set -l families
+    for label in $labels
+        string match -q -- '*.*' $label; or continue
+        set -l fam (string split -m 1 . -- $label)[1]
+        if contains -- $fam $labels
+            set fam "$fam*"
+        else
+            set fam "$fam.*"
+        end
+        contains -- $fam $families; and continue
+        set -a families $fam
+        printf '%s%s\tlabel family\n' "$prefix" $fam
     end
 end
 
@@ -136,6 +149,7 @@ complete -c memmap -l explain -d 'Explain each label under the summary'
 complete -c memmap -l svg -r -F -d 'Also draw the address space as SVG into FILE'
 complete -c memmap -s o -l output -x -a '(__memmap_column_list)' -d 'Columns of the table printed (+LIST appends)'
 complete -c memmap -l list-columns -d 'List the columns of both tables and exit'
+complete -c memmap -l list-labels -d 'List the labels (name, class, help) and exit'
 complete -c memmap -s s -l sort -x -a '(__memmap_columns any)' -d 'Sort rows by a column'
 complete -c memmap -s r -l raw -d 'Raw output (no alignment, no tree)'
 complete -c memmap -s n -l noheadings -d "Don't print headings"

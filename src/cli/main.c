@@ -1,7 +1,8 @@
 /* main.c: memmap's command line.  Phases: parse options → find the target →
- * read (smaps, status) → classify → emit (table or JSON) → free.  Only this
- * file and the printers talk to the user. */
+ * read (smaps, status) → classify → emit (table or JSON) → free.  Only
+ * src/cli/ and the printers talk to the user (through util/report.h). */
 #include <argp.h>
+#include <ctype.h>
 #include <errno.h>
 #include <locale.h>
 #include <stdio.h>
@@ -9,30 +10,25 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "label/classify.h"
-#include "diff/diff_cmd.h"
-#include "util/format.h"
+#include "cli/diff_cmd.h"
+#include "cli/exit.h"
+#include "cli/options.h"
+#include "cli/save.h"
+#include "cli/target.h"
 #include "emit/json_out.h"
-#include "memmap-config.h"
-#include "read/residency.h"
+#include "emit/labels_out.h"
 #include "emit/svg.h"
 #include "emit/table.h"
-#include "snapshot/take.h"
+#include "memmap-config.h"
+#include "util/format.h"
+#include "util/output.h"
+#include "util/report.h"
 
 enum {
 	OPT_SUMMARY = 0x100, OPT_MAPPINGS, OPT_LIST_COLUMNS, OPT_COLOR,
 	OPT_PROC_ROOT, OPT_SAVE, OPT_DIFF, OPT_WATCH, OPT_WATCH_PREV, OPT_THRESHOLD,
 	OPT_NO_MEM, OPT_EXPLAIN, OPT_LABEL, OPT_MIN_SIZE, OPT_ADDRESS,
-	OPT_SVG,
-};
-
-struct options {
-	const char *target;
-	const char *proc_root;
-	bool json, list_columns, no_mem;
-	const char *color, *svg;
-	struct mm_table_opts table;
-	struct mm_diff_opts diff;
+	OPT_SVG, OPT_LIST_LABELS, OPT_DEBUG,
 };
 
 const char *argp_program_version = "memmap " MEMMAP_VERSION;
@@ -54,6 +50,7 @@ static const struct argp_option argp_options[] = {
 	{ NULL, 0, NULL, 0, "Table format:", 2 },
 	{ "output", 'o', "LIST", 0, "columns to print (+LIST appends to the defaults)", 2 },
 	{ "list-columns", OPT_LIST_COLUMNS, NULL, 0, "list the columns and exit", 2 },
+	{ "list-labels", OPT_LIST_LABELS, NULL, 0, "list the labels (name, class, help) and exit", 2 },
 	{ "sort", 's', "COL", 0, "sort rows by COL (sizes largest first)", 2 },
 	{ "raw", 'r', NULL, 0, "raw output: no alignment, no tree, no header", 2 },
 	{ "noheadings", 'n', NULL, 0, "don't print headings", 2 },
@@ -74,13 +71,15 @@ static const struct argp_option argp_options[] = {
 	  "never read the target's memory: runtime labels by heuristics only", 5 },
 	{ "proc-root", OPT_PROC_ROOT, "DIR", OPTION_HIDDEN,
 	  "read a captured /proc tree under DIR", 3 },
+	{ "debug", OPT_DEBUG, NULL, OPTION_HIDDEN,
+	  "say on stderr what each probe and labeller found and declined", 3 },
 	{ NULL, 0, NULL, 0, "Help:", -1 },
 	{ 0 }
 };
 
 static error_t parse_opt(int key, char *arg, struct argp_state *state)
 {
-	struct options *o = state->input;
+	struct mm_options *o = state->input;
 	char err[160];
 
 	switch (key) {
@@ -89,6 +88,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case OPT_MAPPINGS: o->table.mappings = true; break;
 	case 'o': o->table.output = arg; break;
 	case OPT_LIST_COLUMNS: o->list_columns = true; break;
+	case OPT_LIST_LABELS: o->list_labels = true; break;
 	case 's': o->table.sort = arg; break;
 	case 'r': o->table.raw = true; break;
 	case 'n': o->table.noheadings = true; break;
@@ -103,6 +103,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		break;
 	case OPT_PROC_ROOT: o->proc_root = arg; break;
 	case OPT_NO_MEM: o->no_mem = true; break;
+	case OPT_DEBUG: o->debug = true; break;
 	case OPT_EXPLAIN: o->table.explain = true; break;
 	case OPT_SVG:
 		if (strcmp(arg, "-") == 0) {
@@ -119,9 +120,10 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case OPT_ADDRESS: {
 		char *end;
 
+		/* strtoull would take "-1" as 0xffffffffffffffff. */
 		errno = 0;
 		o->table.address = strtoull(arg, &end, 16);
-		if (errno || end == arg || *end) {
+		if (!isxdigit((unsigned char)arg[0]) || errno || end == arg || *end) {
 			argp_error(state, "--address: '%s' is not a hex address", arg);
 		}
 		o->table.has_address = true;
@@ -147,13 +149,13 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		o->target = arg;
 		break;
 	case ARGP_KEY_END:
-		if (o->list_columns) {
+		if (o->list_columns || o->list_labels) {
 			break;
 		}
 		if (!o->target) {
 			argp_error(state, "which process? give a PID or a process name");
 		}
-		if (mm_diff_check(&o->diff, &o->table, err, sizeof(err))) {
+		if (mm_diff_check(o, err, sizeof(err))) {
 			argp_error(state, "%s", err);
 		}
 		if (o->json && (o->table.has_address || o->table.explain)) {
@@ -183,7 +185,8 @@ static const struct argp argp = {
 	"library sections, heap, stacks, runtime arenas, files), with VSZ, RSS, PSS "
 	"and swap by label and by mapping.  Read-only: the process is never stopped."
 	"\vExit status: 0 ok, 1 printed but partial (see warnings), 2 the process "
-	"could not be read, 64 usage error.  NO_COLOR in the environment turns "
+	"could not be read, 64 usage error, 74 the output could not be written.  "
+	"NO_COLOR in the environment turns "
 	"colour off.  See memmap(1).",
 	NULL, NULL, NULL
 };
@@ -200,69 +203,90 @@ static bool use_colors(const char *when)
 }
 
 
-int main(int argc, char **argv)
+/* The more serious of two exit statuses: usage, output, target, partial. */
+static int worse(int a, int b)
 {
-	struct options o = { 0 };
+	return a > b ? a : b;
+}
+
+/* The single view: one snapshot, printed. */
+static int show_one(const struct mm_options *o)
+{
 	struct mm_snapshot *snap = NULL;
-	struct mm_take take;
 	int status, rc;
 	pid_t pid;
 
-	setlocale(LC_ALL, "");
-	argp_err_exit_status = EXIT_USAGE;
-	argp_parse(&argp, argc, argv, 0, NULL, &o);
-
-	if (o.list_columns) {
-		mm_table_list_columns(stdout, o.table.raw);
-		return EXIT_OK;
-	}
-	o.table.colors = !o.json && !o.table.raw && use_colors(o.color);
-	if (mm_diff_wanted(&o.diff)) {
-		o.diff.proc_root = o.proc_root;
-		o.diff.no_mem = o.no_mem;
-		return mm_diff_main(&o.diff, o.target, o.json, &o.table);
-	}
-
-	status = mm_resolve_target(o.target, o.proc_root, &pid);
+	status = mm_resolve_target(o->target, o->proc_root, &pid);
 	if (status != EXIT_OK) {
 		return status;
 	}
 
 	/* read, classify, measure */
-	take = (struct mm_take){ .proc_root = o.proc_root, .no_mem = o.no_mem };
-	status = mm_snapshot_take(&take, pid, NULL, &snap, NULL);
+	status = mm_take_target(o, pid, NULL, false, NULL, &snap);
 	if (!snap) {
 		return status;
 	}
-	if (o.diff.save && mm_snapshot_save(snap, o.diff.save)) {
-		status = EXIT_TARGET;
+	if (o->diff.save) {
+		status = worse(status, mm_save(o->diff.save, mm_json_write_snapshot, snap));
 	}
-	if (o.svg && (rc = mm_svg_save(o.svg, snap))) {
-		char *p = mm_escape_name(o.svg);
-
-		fprintf(stderr, "memmap: %s: %s\n", p ? p : "?", strerror(-rc));
-		free(p);
-		status = EXIT_TARGET;
+	if (o->svg) {
+		status = worse(status, mm_save(o->svg, mm_svg_write, snap));
 	}
 
 	/* emit: in big writes unless to a terminal (-J of 60,000 mappings is
 	 * 40 MB, 10,000 writes with stdio's 4 KiB) */
-	mm_print_warnings(snap->warnings, snap->nwarnings);
+	mm_warn_all(snap->warnings, snap->nwarnings);
 	if (!isatty(STDOUT_FILENO)) {
 		static char outbuf[256 * 1024];	/* glibc ignores the size without one */
 
 		setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
 	}
-	if (o.json) {
-		mm_json_write_snapshot(stdout, snap);
-	} else if ((rc = mm_table_print(stdout, snap, &o.table))) {
-		fprintf(stderr, "memmap: %s\n", strerror(-rc));
-		status = EXIT_TARGET;
+	if (o->json) {
+		rc = mm_json_write_snapshot(stdout, snap);
+	} else {
+		rc = mm_table_print(stdout, snap, &o->table);
+		if (rc) {
+			mm_err("%s", strerror(-rc));
+			status = EXIT_TARGET;
+		}
+		rc = mm_output_flush(stdout);
 	}
-	if (fflush(stdout) != 0 || ferror(stdout)) {
-		fprintf(stderr, "memmap: write error: %s\n", strerror(errno));
-		status = EXIT_TARGET;
+	if (rc) {
+		mm_err("write error: %s", strerror(-rc));
+		status = EXIT_OUTPUT;
 	}
 	mm_snapshot_destroy(snap);
 	return status;
+}
+
+int main(int argc, char **argv)
+{
+	struct mm_options o = { 0 };
+	int rc;
+
+	setlocale(LC_ALL, "");
+	argp_err_exit_status = EXIT_USAGE;
+	argp_parse(&argp, argc, argv, 0, NULL, &o);
+
+	if (o.list_labels) {
+		mm_list_labels(stdout, o.table.raw, o.json);
+		if ((rc = mm_output_flush(stdout))) {
+			mm_err("write error: %s", strerror(-rc));
+			return EXIT_OUTPUT;
+		}
+		return EXIT_OK;
+	}
+	if (o.list_columns) {
+		mm_table_list_columns(stdout, o.table.raw);
+		if ((rc = mm_output_flush(stdout))) {
+			mm_err("write error: %s", strerror(-rc));
+			return EXIT_OUTPUT;
+		}
+		return EXIT_OK;
+	}
+	o.table.colors = !o.json && !o.table.raw && use_colors(o.color);
+	if (mm_diff_wanted(&o.diff)) {
+		return mm_diff_main(&o);
+	}
+	return show_one(&o);
 }

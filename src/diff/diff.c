@@ -13,6 +13,8 @@
 
 #include "diff/diff.h"
 #include "util/format.h"
+#include "util/output.h"
+#include "util/report.h"
 #include "emit/json_out.h"
 #include "memmap-config.h"
 
@@ -203,7 +205,7 @@ static uint64_t classify_change(struct mm_diff_change *c)
 static bool apportioning_noise(const struct mm_diff *d, const struct mm_diff_change *c,
 			       bool inexact)
 {
-	uint64_t page = d->after->page_size ? d->after->page_size : 4096;
+	uint64_t page = mm_snapshot_page_size(d->after);
 
 	return inexact && c->has_before && c->has_after && c->dvsz == 0 &&
 	       c->dreserved == 0 && c->protection == 0 && mag(c->drss) < page &&
@@ -411,23 +413,13 @@ static int compare_categories(struct mm_diff *d)
 __attribute__((format(printf, 2, 3)))
 static int warn(struct mm_diff *d, const char *fmt, ...)
 {
-	char **p = reallocarray(d->warnings, d->nwarnings + 1, sizeof(*p));
 	va_list ap;
-	char *msg;
 	int rc;
 
-	if (!p) {
-		return -ENOMEM;
-	}
-	d->warnings = p;
 	va_start(ap, fmt);
-	rc = vasprintf(&msg, fmt, ap);
+	rc = mm_strv_vappendf(&d->warnings, &d->nwarnings, fmt, ap);
 	va_end(ap);
-	if (rc < 0) {
-		return -ENOMEM;
-	}
-	d->warnings[d->nwarnings++] = msg;
-	return 0;
+	return rc;
 }
 
 int mm_diff_compute(const struct mm_snapshot *before,
@@ -494,38 +486,6 @@ void mm_diff_destroy(struct mm_diff *d)
 
 /* ---------------------------------------------------------------- JSON */
 
-/* A path that may not be UTF-8: the text, and its raw bytes under
- * "path_hex" when the text had to replace some (as in memmap/1). */
-static void json_path(struct mm_json *j, const char *path)
-{
-	const unsigned char *p = (const unsigned char *)path;
-	size_t len = path ? strlen(path) : 0;
-	bool valid = true;
-	char *hex;
-
-	mm_json_string(j, "path", path);
-	for (size_t i = 0; i < len;) {
-		size_t n = mm_utf8_seq(p + i, len - i);
-
-		if (n == 0) {
-			valid = false;
-			break;
-		}
-		i += n;
-	}
-	if (valid) {
-		return;
-	}
-	hex = malloc(2 * len + 1);
-	if (hex) {
-		for (size_t i = 0; i < len; i++) {
-			snprintf(hex + 2 * i, 3, "%02x", p[i]);
-		}
-		mm_json_string(j, "path_hex", hex);
-		free(hex);
-	}
-}
-
 static void json_side(struct mm_json *j, const char *key,
 		      const struct mm_snapshot *s, const char *source,
 		      const struct mm_diff_totals *t)
@@ -534,8 +494,8 @@ static void json_side(struct mm_json *j, const char *key,
 	mm_json_string(j, "source", source ? "file" : "live");
 	mm_json_string(j, "file", source);
 	mm_json_i64(j, "pid", s->pid);
-	mm_json_string(j, "comm", s->comm);
-	mm_json_string(j, "exe", s->exe);
+	mm_json_untrusted(j, "comm", s->comm);
+	mm_json_untrusted(j, "exe", s->exe);
 	mm_json_string(j, "time", s->time);
 	mm_json_object_open(j, "totals");
 	mm_json_u64(j, "vsz", t->vsz);
@@ -621,7 +581,7 @@ int mm_diff_print_json(const struct mm_diff *d, FILE *f, bool compact)
 		mm_json_string(&j, "label", mm_label_name(c->label));
 		mm_json_hex(&j, "start", c->start);
 		mm_json_hex(&j, "end", c->end);
-		json_path(&j, c->path);
+		mm_json_untrusted(&j, "path", c->path);
 		mm_json_bool(&j, "deleted", c->deleted);
 		json_range(&j, "before", c->has_before, &c->before);
 		json_range(&j, "after", c->has_after, &c->after);
@@ -640,13 +600,10 @@ int mm_diff_print_json(const struct mm_diff *d, FILE *f, bool compact)
 
 	mm_json_array_open(&j, "warnings");
 	for (size_t i = 0; i < d->nwarnings; i++) {
-		mm_json_string(&j, NULL, d->warnings[i]);
+		mm_json_untrusted(&j, NULL, d->warnings[i]);
 	}
 	mm_json_array_close(&j);
 	mm_json_object_close(&j);
 	putc('\n', f);
-	if (fflush(f) == EOF || ferror(f)) {
-		return errno ? -errno : -EIO;
-	}
-	return 0;
+	return mm_output_flush(f);
 }

@@ -97,7 +97,7 @@ static inline bool mm_diff_is_empty(const struct mm_diff *d)
  * write. */
 int mm_diff_print_json(const struct mm_diff *d, FILE *f, bool compact);
 
-/* The diff as tables (table_diff.c, libsmartcols): the labels that changed,
+/* The diff as tables (table_diff.c, set up by table.c): the labels that changed,
  * then the changes, then what was hidden.  Of o, only raw, noheadings,
  * bytes, notruncate and colors apply.  Returns 0 or -ENOMEM. */
 struct mm_table_opts;

@@ -18,6 +18,7 @@
 
 #include "util/format.h"
 #include "diff/snapshot_load.h"
+#include "util/grow.h"
 
 #define SCHEMA "memmap/1"
 
@@ -883,15 +884,9 @@ static int read_all(struct loader *ld, const char *path, char **text, size_t *le
 	for (;;) {
 		ssize_t got;
 
-		if (n == cap) {
-			char *p;
-
-			cap = cap ? cap * 2 : 1 << 16;
-			if (cap > SIZE_MAX / 2 || !(p = realloc(buf, cap))) {
-				rc = -ENOMEM;
-				goto fail;
-			}
-			buf = p;
+		if (mm_grow(&buf, &cap, n + 1, 1)) {
+			rc = -ENOMEM;
+			goto fail;
 		}
 		got = read(fd, buf + n, cap - n);
 		if (got < 0 && errno == EINTR) {

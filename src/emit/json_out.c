@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "util/format.h"
+#include "util/output.h"
 #include "emit/json_out.h"
 #include "memmap-config.h"
 
@@ -56,6 +57,20 @@ static bool plain_byte(unsigned char c)
 	return c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
 }
 
+/* A C1 control, bidi control or zero-width character (2 or 3 bytes of
+ * UTF-8) as \uXXXX: valid JSON either way, but a reader who prints the
+ * value must not have the terminal or the text reordered by it. */
+static void put_hidden(struct mm_json *j, const unsigned char *s, size_t n)
+{
+	uint32_t cp = n == 2 ? ((uint32_t)(s[0] & 0x1f) << 6) | (s[1] & 0x3f)
+			     : ((uint32_t)(s[0] & 0x0f) << 12) |
+			       ((uint32_t)(s[1] & 0x3f) << 6) | (s[2] & 0x3f);
+	char esc[8];
+
+	snprintf(esc, sizeof(esc), "\\u%04x", (unsigned int)cp);
+	put_str(j, esc);
+}
+
 /* Writes str as a JSON string; invalid UTF-8 becomes U+FFFD.  Returns
  * false when something was replaced, so the caller can add the raw bytes. */
 static bool write_string(struct mm_json *j, const char *str)
@@ -86,7 +101,9 @@ static bool write_string(struct mm_json *j, const char *str)
 			i++;
 			continue;
 		}
-		if (n > 1) {
+		if (n > 1 && mm_utf8_invisible(s + i, n)) {
+			put_hidden(j, s + i, n);
+		} else if (n > 1) {
 			put(j, s + i, n);
 		} else if (c == '"' || c == '\\') {
 			put_char(j, '\\');
@@ -271,9 +288,7 @@ void mm_json_null(struct mm_json *j, const char *key)
 	put_str(j, "null");
 }
 
-/* A string that may not be UTF-8: the text, and the raw bytes beside it
- * under KEY_hex when the text had to replace some. */
-static void untrusted_string(struct mm_json *j, const char *key, const char *value)
+void mm_json_untrusted(struct mm_json *j, const char *key, const char *value)
 {
 	char hexkey[64];
 	bool exact;
@@ -371,7 +386,7 @@ static void write_region(struct mm_json *j, const struct mm_region *r)
 	mm_json_hex(j, "start", r->start);
 	mm_json_hex(j, "end", r->end);
 	mm_json_string(j, "label", mm_label_name(r->label));
-	untrusted_string(j, "detail", r->detail);
+	mm_json_untrusted(j, "detail", r->detail);
 	mm_json_string(j, "how", mm_how_name(r->how));
 	mm_json_u64(j, "vsz", r->end - r->start);
 	mm_json_u64(j, "rss", r->c.rss);
@@ -395,7 +410,7 @@ static void write_mapping(struct mm_json *j, const struct mm_mapping *m)
 	snprintf(dev, sizeof(dev), "%02x:%02x", m->dev_major, m->dev_minor);
 	mm_json_string(j, "dev", dev);
 	mm_json_u64(j, "inode", m->inode);
-	untrusted_string(j, "path", m->path);
+	mm_json_untrusted(j, "path", m->path);
 	mm_json_bool(j, "deleted", m->deleted);
 	mm_json_string(j, "vm_flags", m->vm_flags);
 	mm_json_u64(j, "vsz", mm_mapping_size(m));
@@ -415,7 +430,7 @@ static void write_mapping(struct mm_json *j, const struct mm_mapping *m)
 	mm_json_object_close(j);
 }
 
-void mm_json_write_snapshot(FILE *f, const struct mm_snapshot *snap)
+int mm_json_write_snapshot(FILE *f, const struct mm_snapshot *snap)
 {
 	struct mm_json j;
 	double cov_vsz, cov_rss;
@@ -425,8 +440,8 @@ void mm_json_write_snapshot(FILE *f, const struct mm_snapshot *snap)
 	mm_json_string(&j, "schema", "memmap/1");
 	mm_json_string(&j, "tool", "memmap " MEMMAP_VERSION);
 	mm_json_i64(&j, "pid", snap->pid);
-	untrusted_string(&j, "comm", snap->comm);
-	untrusted_string(&j, "exe", snap->exe);
+	mm_json_untrusted(&j, "comm", snap->comm);
+	mm_json_untrusted(&j, "exe", snap->exe);
 	mm_json_string(&j, "time", snap->time);
 	mm_json_string(&j, "kernel", snap->kernel);
 	mm_json_u64(&j, "page_size", snap->page_size);
@@ -458,9 +473,11 @@ void mm_json_write_snapshot(FILE *f, const struct mm_snapshot *snap)
 
 	mm_json_array_open(&j, "warnings");
 	for (size_t i = 0; i < snap->nwarnings; i++) {
-		untrusted_string(&j, NULL, snap->warnings[i]);
+		mm_json_untrusted(&j, NULL, snap->warnings[i]);
 	}
 	mm_json_array_close(&j);
 	mm_json_object_close(&j);
 	putc('\n', f);
+	return mm_output_flush(f);
 }
+

@@ -35,8 +35,13 @@ void mm_json_hex(struct mm_json *j, const char *key, uint64_t value);	/* "0x1f" 
 void mm_json_double(struct mm_json *j, const char *key, double value);
 void mm_json_bool(struct mm_json *j, const char *key, bool value);
 void mm_json_null(struct mm_json *j, const char *key);
+/* A string from the target (a name, a path) that may not be UTF-8: the
+ * text, and when invalid bytes had to become U+FFFD, the raw bytes beside
+ * it as hex under KEY_hex (none without a key).  NULL: null. */
+void mm_json_untrusted(struct mm_json *j, const char *key, const char *value);
 
-/* The whole snapshot as one document, followed by a newline. */
-void mm_json_write_snapshot(FILE *f, const struct mm_snapshot *snap);
+/* The snapshot writer: the whole snapshot as one document, followed by a
+ * newline, flushed.  Returns 0 or -errno when writing to f failed. */
+int mm_json_write_snapshot(FILE *f, const struct mm_snapshot *snap);
 
 #endif

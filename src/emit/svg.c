@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "util/format.h"
+#include "util/output.h"
 #include "memmap-config.h"
 #include "emit/svg.h"
 
@@ -34,31 +35,6 @@
 #define FONT		"DejaVu Sans, Liberation Sans, Arial, sans-serif"
 #define MONO		"DejaVu Sans Mono, Liberation Mono, monospace"
 
-/* Hues by class (image blue and teal, heap orange, stacks green, runtime
- * purple, kernel grey, files brown, anonymous sand), shades by label. */
-static const uint32_t colors[MM_LABEL_COUNT] = {
-	[MM_EXE_TEXT] = 0x1d3f8f, [MM_EXE_RODATA] = 0x5a7fd6,
-	[MM_EXE_DATA] = 0x3659b8, [MM_EXE_RELRO] = 0x8aa4e3,
-	[MM_EXE_BSS] = 0xb4c5f0,
-	[MM_LIB_TEXT] = 0x0b6e8a, [MM_LIB_RODATA] = 0x3aa0bf,
-	[MM_LIB_DATA] = 0x1f86a6, [MM_LIB_RELRO] = 0x74c3da,
-	[MM_LIB_BSS] = 0xa8dcea,
-	[MM_HEAP] = 0xe07b00, [MM_STACK] = 0x2e8b3e,
-	[MM_KERNEL_VDSO] = 0x555555, [MM_KERNEL_VVAR] = 0x8a8a8a,
-	[MM_KERNEL_VSYSCALL] = 0xb5b5b5,
-	[MM_FILE] = 0x8d6e4c, [MM_SHMEM] = 0xc49a6c,
-	[MM_ANON_NAMED] = 0xc2a634, [MM_ANON] = 0xe3d27a,
-	[MM_THREAD_STACK] = 0x5cb85c, [MM_THREAD_GUARD] = 0xa6d8a6,
-	[MM_GLIBC_ARENA] = 0xf0a040, [MM_GLIBC_MMAP_CHUNK] = 0xf6c583,
-	[MM_LD_TLS] = 0x8e44ad, [MM_LD_MALLOC] = 0xb57edc,
-	[MM_GO_HEAP] = 0xc8500a, [MM_GO_HEAP_INDEX] = 0x6a1b9a,
-	[MM_GO_HEAP_METADATA] = 0x9c27b0, [MM_GO_PAGE_SUMMARY] = 0xc2185b,
-	[MM_GO_PAGE_ALLOC] = 0xe05297, [MM_GO_SCAVENGE_INDEX] = 0xad1457,
-	[MM_GO_IMMORTAL_METADATA] = 0xce93d8, [MM_GO_GC_BITS] = 0x7b1fa2,
-	[MM_GO_ALLSPANS] = 0xf48fb1, [MM_GO_OTHER] = 0xd9b3e6,
-	[MM_PYTHON_ARENA] = 0xd98c1a, [MM_PYTHON_DATASTACK] = 0x7fbf7f,
-};
-
 static const struct {
 	const char *name;
 	enum mm_label sample;
@@ -79,9 +55,10 @@ struct svg {
 	int err;
 };
 
+/* Colours are the vocabulary's (labels.c): one per label, hue by class. */
 static uint32_t color(enum mm_label label)
 {
-	return (unsigned int)label < MM_LABEL_COUNT ? colors[label] : 0x999999;
+	return mm_label_color(label);
 }
 
 /* Black or white, whichever reads better on c. */
@@ -507,20 +484,5 @@ int mm_svg_write(FILE *f, const struct mm_snapshot *snap)
 	if (s.err) {
 		return s.err;
 	}
-	return fflush(f) || ferror(f) ? -EIO : 0;
-}
-
-int mm_svg_save(const char *path, const struct mm_snapshot *snap)
-{
-	FILE *f = fopen(path, "w");
-	int rc;
-
-	if (!f) {
-		return -errno;
-	}
-	rc = mm_svg_write(f, snap);
-	if (fclose(f) && !rc) {
-		rc = -errno;
-	}
-	return rc;
+	return mm_output_flush(f);
 }

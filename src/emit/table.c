@@ -35,24 +35,24 @@ static const struct colinfo {
 	enum kind kind;
 	const char *help;
 } infos[COL_COUNT] = {
-	[COL_ADDRESS] = { "ADDRESS", 0.1, SCOLS_FL_TREE, IN_MAP, HEX, "start-end of the mapping or region" },
-	[COL_START] = { "START", 0.1, SCOLS_FL_RIGHT, IN_MAP, HEX, "first address" },
-	[COL_END] = { "END", 0.1, SCOLS_FL_RIGHT, IN_MAP, HEX, "address after the last byte" },
+	[COL_ADDRESS] = { "ADDRESS", 0.1, MM_COL_TREE, IN_MAP, HEX, "start-end of the mapping or region" },
+	[COL_START] = { "START", 0.1, MM_COL_RIGHT, IN_MAP, HEX, "first address" },
+	[COL_END] = { "END", 0.1, MM_COL_RIGHT, IN_MAP, HEX, "address after the last byte" },
 	[COL_PERMS] = { "PERMS", 4, 0, IN_MAP, TEXT, "protection and sharing: r w x, p(rivate) or s(hared)" },
-	[COL_OFFSET] = { "OFFSET", 0.1, SCOLS_FL_RIGHT, IN_MAP, HEX, "offset into the mapped file" },
+	[COL_OFFSET] = { "OFFSET", 0.1, MM_COL_RIGHT, IN_MAP, HEX, "offset into the mapped file" },
 	[COL_DEV] = { "DEV", 5, 0, IN_MAP, TEXT, "device of the mapped file (major:minor, hex)" },
-	[COL_INODE] = { "INODE", 0.1, SCOLS_FL_RIGHT, IN_MAP, SIZE, "inode of the mapped file" },
+	[COL_INODE] = { "INODE", 0.1, MM_COL_RIGHT, IN_MAP, SIZE, "inode of the mapped file" },
 	[COL_LABEL] = { "LABEL", 0.1, 0, IN_MAP | IN_SUM, TEXT, "what the memory is (see LABELS in memmap(1))" },
-	[COL_VSZ] = { "VSZ", 5, SCOLS_FL_RIGHT, IN_MAP | IN_SUM, SIZE, "virtual size: address space taken" },
-	[COL_RESERVED] = { "RESERVED", 5, SCOLS_FL_RIGHT, IN_SUM, SIZE, "part of VSZ that is PROT_NONE: reserved, not usable" },
-	[COL_RSS] = { "RSS", 5, SCOLS_FL_RIGHT, IN_MAP | IN_SUM, SIZE, "resident in RAM" },
-	[COL_PSS] = { "PSS", 5, SCOLS_FL_RIGHT, IN_MAP | IN_SUM, SIZE, "resident, shared pages divided among their users" },
-	[COL_SWAP] = { "SWAP", 5, SCOLS_FL_RIGHT, IN_MAP | IN_SUM, SIZE, "swapped out" },
-	[COL_DIRTY] = { "DIRTY", 5, SCOLS_FL_RIGHT, IN_MAP | IN_SUM, SIZE, "resident and modified (private + shared)" },
-	[COL_ANON] = { "ANON", 5, SCOLS_FL_RIGHT, IN_MAP, SIZE, "anonymous (not file-backed) resident pages" },
-	[COL_REGIONS] = { "COUNT", 3, SCOLS_FL_RIGHT, IN_SUM, SIZE, "number of regions with this label" },
+	[COL_VSZ] = { "VSZ", 5, MM_COL_RIGHT, IN_MAP | IN_SUM, SIZE, "virtual size: address space taken" },
+	[COL_RESERVED] = { "RESERVED", 5, MM_COL_RIGHT, IN_SUM, SIZE, "part of VSZ that is PROT_NONE: reserved, not usable" },
+	[COL_RSS] = { "RSS", 5, MM_COL_RIGHT, IN_MAP | IN_SUM, SIZE, "resident in RAM" },
+	[COL_PSS] = { "PSS", 5, MM_COL_RIGHT, IN_MAP | IN_SUM, SIZE, "resident, shared pages divided among their users" },
+	[COL_SWAP] = { "SWAP", 5, MM_COL_RIGHT, IN_MAP | IN_SUM, SIZE, "swapped out" },
+	[COL_DIRTY] = { "DIRTY", 5, MM_COL_RIGHT, IN_MAP | IN_SUM, SIZE, "resident and modified (private + shared)" },
+	[COL_ANON] = { "ANON", 5, MM_COL_RIGHT, IN_MAP, SIZE, "anonymous (not file-backed) resident pages" },
+	[COL_REGIONS] = { "COUNT", 3, MM_COL_RIGHT, IN_SUM, SIZE, "number of regions with this label" },
 	[COL_HOW] = { "HOW", 0.1, 0, IN_MAP, TEXT, "how the label was found: elf, kernel, runtime or heuristic" },
-	[COL_NAME] = { "NAME", 0.3, SCOLS_FL_TRUNC, IN_MAP, TEXT, "mapped file or kernel name; for a region, its detail" },
+	[COL_NAME] = { "NAME", 0.3, MM_COL_TRUNC, IN_MAP, TEXT, "mapped file or kernel name; for a region, its detail" },
 	[COL_BAR] = { "BAR", 0.2, 0, IN_SUM, TEXT, "RSS (solid) and reserved VSZ (light), each scaled to the largest label" },
 };
 
@@ -232,7 +232,7 @@ void mm_table_size(char *buf, size_t len, const struct mm_table_opts *o, uint64_
 	}
 }
 
-static char *size_text(const struct mm_table_opts *o, uint64_t v)
+char *mm_table_size_text(const struct mm_table_opts *o, uint64_t v)
 {
 	char buf[32];
 
@@ -341,12 +341,12 @@ static char *map_cell_text(const struct mm_table_opts *o, int col,
 		return r ? strdup("") : (asprintf(&text, "%" PRIu64, m->inode) < 0 ? NULL : text);
 	case COL_LABEL: return strdup(only ? mm_label_name(only->label) : "");
 	case COL_HOW: return strdup(only ? mm_how_name(only->how) : "");
-	case COL_VSZ: return size_text(o, end - start);
-	case COL_RSS: return size_text(o, c->rss);
-	case COL_PSS: return size_text(o, c->pss);
-	case COL_SWAP: return size_text(o, c->swap);
-	case COL_DIRTY: return size_text(o, c->private_dirty + c->shared_dirty);
-	case COL_ANON: return size_text(o, c->anonymous);
+	case COL_VSZ: return mm_table_size_text(o, end - start);
+	case COL_RSS: return mm_table_size_text(o, c->rss);
+	case COL_PSS: return mm_table_size_text(o, c->pss);
+	case COL_SWAP: return mm_table_size_text(o, c->swap);
+	case COL_DIRTY: return mm_table_size_text(o, c->private_dirty + c->shared_dirty);
+	case COL_ANON: return mm_table_size_text(o, c->anonymous);
 	case COL_NAME:
 		return r ? mm_escape_name(r->detail ? r->detail : "") : mapping_name(m);
 	default: return strdup("");
@@ -424,12 +424,12 @@ static int fill_sum_line(const struct mm_table_opts *o, const struct columns *co
 			text = strdup(mm_label_name(label));
 			color_label(o, ln, i, label);
 			break;
-		case COL_VSZ: text = size_text(o, cat->vsz); break;
-		case COL_RESERVED: text = size_text(o, cat->reserved); break;
-		case COL_RSS: text = size_text(o, cat->rss); break;
-		case COL_PSS: text = size_text(o, cat->pss); break;
-		case COL_SWAP: text = size_text(o, cat->swap); break;
-		case COL_DIRTY: text = size_text(o, cat->dirty); break;
+		case COL_VSZ: text = mm_table_size_text(o, cat->vsz); break;
+		case COL_RESERVED: text = mm_table_size_text(o, cat->reserved); break;
+		case COL_RSS: text = mm_table_size_text(o, cat->rss); break;
+		case COL_PSS: text = mm_table_size_text(o, cat->pss); break;
+		case COL_SWAP: text = mm_table_size_text(o, cat->swap); break;
+		case COL_DIRTY: text = mm_table_size_text(o, cat->dirty); break;
 		case COL_REGIONS:
 			text = asprintf(&text, "%zu", cat->regions) < 0 ? NULL : text;
 			break;
@@ -448,8 +448,12 @@ static int fill_sum_line(const struct mm_table_opts *o, const struct columns *co
 
 /* ---- sorting -------------------------------------------------------- */
 
-static int sort_col = -1;
-static const struct mm_snapshot *sort_snap;
+/* What qsort_r's comparisons sort by: a column (-1: address order) and,
+ * for the summary, whose categories. */
+struct sort {
+	int col;
+	const struct mm_snapshot *snap;
+};
 
 static uint64_t map_key(const struct mm_mapping *m, int col)
 {
@@ -472,10 +476,11 @@ static int cmp_u64_desc(uint64_t a, uint64_t b)
 	return a < b ? 1 : a > b ? -1 : 0;
 }
 
-static int cmp_mappings(const void *a, const void *b)
+static int cmp_mappings(const void *a, const void *b, void *arg)
 {
 	const struct mm_mapping *x = *(const struct mm_mapping *const *)a;
 	const struct mm_mapping *y = *(const struct mm_mapping *const *)b;
+	int sort_col = ((const struct sort *)arg)->col;
 	int rc;
 
 	switch (sort_col) {
@@ -516,34 +521,47 @@ static uint64_t cat_key(const struct mm_category *c, int col)
 	}
 }
 
-static int cmp_labels(const void *a, const void *b)
+static int cmp_labels(const void *a, const void *b, void *arg)
 {
+	const struct sort *by = arg;
 	int x = *(const int *)a, y = *(const int *)b;
 	int rc;
 
-	if (sort_col == COL_LABEL) {
+	if (by->col == COL_LABEL) {
 		return strcmp(mm_label_name((enum mm_label)x), mm_label_name((enum mm_label)y));
 	}
-	rc = cmp_u64_desc(cat_key(&sort_snap->categories[x], sort_col),
-			  cat_key(&sort_snap->categories[y], sort_col));
+	rc = cmp_u64_desc(cat_key(&by->snap->categories[x], by->col),
+			  cat_key(&by->snap->categories[y], by->col));
 	return rc ? rc : x - y;
 }
 
 /* ---- tables --------------------------------------------------------- */
 
-/* Whether column i's width matters to the lines' look: not for the last
+/* Whether column i of n holds its width in the lines' look: not the last
  * one, unless aligned right. */
-static bool held_width(const struct columns *cols, size_t i)
+static bool holds_width(const struct mm_column *c, size_t i, size_t n)
 {
-	return i + 1 < cols->n || (infos[cols->id[i]].flags & SCOLS_FL_RIGHT);
+	return i + 1 < n || (c->flags & MM_COL_RIGHT);
 }
 
-/* widths, when given, holds the columns at those widths: the header is
- * padded to it, and smartcols widens a column to its header even when the
- * header is not printed. */
-static struct libscols_table *new_table(const struct mm_table_opts *o,
-					const struct columns *cols, bool tree,
-					const size_t *widths)
+static bool held_width(const struct columns *cols, size_t i)
+{
+	const struct colinfo *ci = &infos[cols->id[i]];
+	const struct mm_column c = { ci->name, ci->whint, ci->flags };
+
+	return holds_width(&c, i, cols->n);
+}
+
+static int scols_flags(int flags)
+{
+	return (flags & MM_COL_RIGHT ? SCOLS_FL_RIGHT : 0) |
+	       (flags & MM_COL_TRUNC ? SCOLS_FL_TRUNC : 0) |
+	       (flags & MM_COL_TREE ? SCOLS_FL_TREE : 0);
+}
+
+struct libscols_table *mm_table_new(const struct mm_table_opts *o,
+				    const struct mm_column *cols, size_t n, bool tree,
+				    const size_t *widths)
 {
 	struct libscols_table *tb = scols_new_table();
 
@@ -557,27 +575,26 @@ static struct libscols_table *new_table(const struct mm_table_opts *o,
 	scols_table_enable_noheadings(tb, o->noheadings);
 	scols_table_enable_colors(tb, o->colors);
 	/* Every cell is escaped already (mm_escape_name): spare smartcols a
-	 * second pass over each byte. */
+	 * second pass over each byte, which would escape the escapes. */
 	scols_table_enable_noencoding(tb, 1);
-	for (size_t i = 0; i < cols->n; i++) {
-		const struct colinfo *ci = &infos[cols->id[i]];
-		int flags = ci->flags, w = 0;
+	for (size_t i = 0; i < n; i++) {
+		int flags = cols[i].flags, w = 0;
 		char *name;
 		bool ok;
 
 		if (!tree) {
-			flags &= ~SCOLS_FL_TREE;
+			flags &= ~MM_COL_TREE;
 		}
 		if (o->notruncate) {
-			flags &= ~SCOLS_FL_TRUNC;
+			flags &= ~MM_COL_TRUNC;
 		}
-		if (widths && held_width(cols, i)) {
+		if (widths && holds_width(&cols[i], i, n)) {
 			w = (int)widths[i];
 		}
-		if (asprintf(&name, flags & SCOLS_FL_RIGHT ? "%*s" : "%-*s", w, ci->name) < 0) {
+		if (asprintf(&name, flags & MM_COL_RIGHT ? "%*s" : "%-*s", w, cols[i].name) < 0) {
 			name = NULL;
 		}
-		ok = name && scols_table_new_column(tb, name, ci->whint, flags);
+		ok = name && scols_table_new_column(tb, name, cols[i].whint, scols_flags(flags));
 		free(name);
 		if (!ok) {
 			scols_unref_table(tb);
@@ -587,9 +604,47 @@ static struct libscols_table *new_table(const struct mm_table_opts *o,
 	return tb;
 }
 
-static int print_summary(FILE *out, const struct mm_snapshot *snap,
-			 const struct mm_table_opts *o, const struct columns *cols)
+struct libscols_line *mm_table_new_line(struct libscols_table *tb,
+					struct libscols_line *parent)
 {
+	return scols_table_new_line(tb, parent);
+}
+
+void mm_table_color(struct libscols_line *ln, size_t n, const char *color)
+{
+	scols_cell_set_color(scols_line_get_cell(ln, n), color);
+}
+
+int mm_table_done(FILE *out, struct libscols_table *tb, int rc)
+{
+	if (!rc) {
+		scols_table_set_stream(tb, out);
+		scols_print_table(tb);
+	}
+	scols_unref_table(tb);
+	return rc;
+}
+
+/* The table of the columns cols picked from infos[]. */
+static struct libscols_table *new_table(const struct mm_table_opts *o,
+					const struct columns *cols, bool tree,
+					const size_t *widths)
+{
+	struct mm_column spec[COL_COUNT * 2];
+
+	for (size_t i = 0; i < cols->n; i++) {
+		const struct colinfo *ci = &infos[cols->id[i]];
+
+		spec[i] = (struct mm_column){ ci->name, ci->whint, ci->flags };
+	}
+	return mm_table_new(o, spec, cols->n, tree, widths);
+}
+
+static int print_summary(FILE *out, const struct mm_snapshot *snap,
+			 const struct mm_table_opts *o, const struct columns *cols,
+			 int sort_col)
+{
+	struct sort by = { .col = sort_col, .snap = snap };
 	int order[MM_LABEL_COUNT], n = 0, rc = 0;
 	struct libscols_table *tb = new_table(o, cols, false, NULL);
 	struct bar_scale scale = { 0 };
@@ -606,20 +661,14 @@ static int print_summary(FILE *out, const struct mm_snapshot *snap,
 			scale.reserved = c->reserved > scale.reserved ? c->reserved : scale.reserved;
 		}
 	}
-	sort_snap = snap;
-	qsort(order, (size_t)n, sizeof(int), cmp_labels);
+	qsort_r(order, (size_t)n, sizeof(int), cmp_labels, &by);
 	for (int i = 0; i < n && !rc; i++) {
 		struct libscols_line *ln = scols_table_new_line(tb, NULL);
 
 		rc = ln ? fill_sum_line(o, cols, ln, (enum mm_label)order[i],
 					&snap->categories[order[i]], &scale) : -ENOMEM;
 	}
-	if (!rc) {
-		scols_table_set_stream(tb, out);
-		scols_print_table(tb);
-	}
-	scols_unref_table(tb);
-	return rc;
+	return mm_table_done(out, tb, rc);
 }
 
 /* Terminal cells of a cell's text, as smartcols counts them (the text is
@@ -667,7 +716,7 @@ static int measure_line(const struct mm_table_opts *o, const struct columns *col
 			return -ENOMEM;
 		}
 		/* A region line's tree art ("├─") takes two cells. */
-		w = text_width(text) + (r && (infos[cols->id[i]].flags & SCOLS_FL_TREE) ? 2 : 0);
+		w = text_width(text) + (r && (infos[cols->id[i]].flags & MM_COL_TREE) ? 2 : 0);
 		widths[i] = w > widths[i] ? w : widths[i];
 		free(text);
 	}
@@ -736,12 +785,7 @@ static int print_map_table(FILE *out, const struct mm_table_opts *o,
 			rc = child ? fill_map_line(o, cols, child, m, &m->regions[r]) : -ENOMEM;
 		}
 	}
-	if (!rc) {
-		scols_table_set_stream(tb, out);
-		scols_print_table(tb);
-	}
-	scols_unref_table(tb);
-	return rc;
+	return mm_table_done(out, tb, rc);
 }
 
 /* A list longer than this, not to a terminal, is printed MAP_CHUNK mappings
@@ -751,8 +795,10 @@ static int print_map_table(FILE *out, const struct mm_table_opts *o,
 enum { MAP_CHUNK = 2048 };
 
 static int print_mappings(FILE *out, const struct mm_snapshot *snap,
-			  const struct mm_table_opts *o, const struct columns *cols)
+			  const struct mm_table_opts *o, const struct columns *cols,
+			  int sort_col)
 {
+	struct sort by = { .col = sort_col, .snap = snap };
 	const struct mm_mapping **order = calloc(snap->nmappings + 1, sizeof(*order));
 	size_t widths[COL_COUNT * 2], n = 0, chunk;
 	bool chunked;
@@ -767,7 +813,7 @@ static int print_mappings(FILE *out, const struct mm_snapshot *snap,
 		}
 	}
 	if (sort_col >= 0) {
-		qsort(order, n, sizeof(*order), cmp_mappings);
+		qsort_r(order, n, sizeof(*order), cmp_mappings, &by);
 	}
 	chunked = n > MAP_CHUNK && !o->raw && !isatty(fileno(out));
 	chunk = chunked ? MAP_CHUNK : n;
@@ -789,11 +835,13 @@ static void print_header(FILE *out, const struct mm_snapshot *snap)
 {
 	char *comm = mm_escape_name(snap->comm ? snap->comm : "");
 	char *exe = mm_escape_name(snap->exe ? snap->exe : "?");
+	/* The version comes from the target's own .go.buildinfo. */
+	char *version = mm_escape_name(snap->runtime.version ? snap->runtime.version : "");
 
 	fprintf(out, "pid %d (%s)  %s", (int)snap->pid, comm ? comm : "", exe ? exe : "");
 	if (snap->runtime.lang) {
 		fprintf(out, "  %s %s%s%s", snap->runtime.lang,
-			snap->runtime.version ? snap->runtime.version : "(version unknown)",
+			version && version[0] ? version : "(version unknown)",
 			snap->runtime.cgo ? " cgo" : "",
 			snap->runtime.stripped ? " stripped" : "");
 	}
@@ -806,6 +854,7 @@ static void print_header(FILE *out, const struct mm_snapshot *snap)
 	fputs("\n\n", out);
 	free(comm);
 	free(exe);
+	free(version);
 }
 
 /* VSZ against VmSize (the kernel lists [vsyscall] but does not count it),
@@ -915,7 +964,7 @@ int mm_table_print(FILE *out, const struct mm_snapshot *snap,
 	struct columns map_cols, sum_cols;
 	bool decorate = !o->raw && !o->noheadings;
 	char err[128];
-	int rc;
+	int sort_col, rc;
 
 	/* -o belongs to the mapping tree, or to the summary when alone. */
 	if (parse_columns(o->mappings ? o->output : NULL, IN_MAP, o->raw, &map_cols, err,
@@ -933,13 +982,9 @@ int mm_table_print(FILE *out, const struct mm_snapshot *snap,
 		print_address(out, snap, o);
 	}
 	if (o->summary) {
-		int saved = sort_col;
+		bool by_it = sort_col >= 0 && (infos[sort_col].tables & IN_SUM);
 
-		if (sort_col < 0 || !(infos[sort_col].tables & IN_SUM)) {
-			sort_col = COL_RSS;
-		}
-		rc = print_summary(out, snap, o, &sum_cols);
-		sort_col = saved;
+		rc = print_summary(out, snap, o, &sum_cols, by_it ? sort_col : COL_RSS);
 		if (rc) {
 			return rc;
 		}
@@ -957,7 +1002,7 @@ int mm_table_print(FILE *out, const struct mm_snapshot *snap,
 		if (sort_col >= 0 && !(infos[sort_col].tables & IN_MAP)) {
 			sort_col = -1;
 		}
-		rc = print_mappings(out, snap, o, &map_cols);
+		rc = print_mappings(out, snap, o, &map_cols, sort_col);
 		if (rc) {
 			return rc;
 		}

@@ -29,6 +29,9 @@ struct libscols_line;
 /* A size as the tables print it: bytes with -b, else "4K", "1.5M". */
 void mm_table_size(char *buf, size_t len, const struct mm_table_opts *o, uint64_t v);
 
+/* The same, allocated (NULL on ENOMEM), for a cell. */
+char *mm_table_size_text(const struct mm_table_opts *o, uint64_t v);
+
 /* A mapped path for a terminal: escaped, " (deleted)" added when it was
  * deleted; "" for none.  Allocated; NULL on ENOMEM. */
 char *mm_table_path_text(const char *path, bool deleted);
@@ -36,6 +39,40 @@ char *mm_table_path_text(const char *path, bool deleted);
 /* Gives text (allocated; NULL means ENOMEM) to cell n of a libsmartcols
  * line, for the printers.  Returns 0 or -ENOMEM. */
 int mm_table_set_cell(struct libscols_line *ln, size_t n, char *text);
+
+/* A column's flags: aligned right, truncated to fit, holding the tree. */
+enum { MM_COL_RIGHT = 1 << 0, MM_COL_TRUNC = 1 << 1, MM_COL_TREE = 1 << 2 };
+
+/* A column of a printed table: header, width hint (a fraction of the
+ * terminal below 1, else columns) and MM_COL_* flags. */
+struct mm_column {
+	const char *name;
+	double whint;
+	int flags;
+};
+
+struct libscols_table;
+
+/* A libsmartcols table set up as o says (raw, headings, colours,
+ * truncation; cells are escaped already) with the n columns cols; tree
+ * keeps MM_COL_TREE.  widths, when given, holds the columns at those
+ * widths (printing in chunks).  NULL on ENOMEM.  The one table setup of
+ * the snapshot and the diff views. */
+struct libscols_table *mm_table_new(const struct mm_table_opts *o,
+				    const struct mm_column *cols, size_t n, bool tree,
+				    const size_t *widths);
+
+/* A new line of tb (a child of parent, or top-level for NULL); NULL on
+ * ENOMEM. */
+struct libscols_line *mm_table_new_line(struct libscols_table *tb,
+					struct libscols_line *parent);
+
+/* Colours cell n of ln (a libsmartcols colour name). */
+void mm_table_color(struct libscols_line *ln, size_t n, const char *color);
+
+/* Prints tb to out unless rc (an error while filling it), frees it, and
+ * returns rc. */
+int mm_table_done(FILE *out, struct libscols_table *tb, int rc);
 
 /* Checks -o and -s against the tables to be printed.  Returns 0, or -EINVAL
  * with a message in err. */

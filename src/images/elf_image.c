@@ -31,6 +31,16 @@ struct mm_elf {
 	size_t nsegments;
 	bool has_relro;
 	uint64_t relro_vaddr, relro_memsz;
+	unsigned int elf_class, machine;	/* from the ELF header */
+	/* The dynamic symbols, read on the first lookup. */
+	bool syms_read;
+	struct mm_elf_symbol *syms;
+	size_t nsyms;
+	struct mm_elf_symbol **by_addr;	/* defined ones with a value, sorted */
+	size_t nby_addr;
+	/* The GNU build-id in hex, read on the first request. */
+	bool build_id_read;
+	char build_id[2 * 64 + 1];
 };
 
 struct mm_elf_cache {
@@ -63,6 +73,8 @@ static void free_elf(void *p)
 
 	free(e->sections);
 	free(e->segments);
+	free(e->syms);
+	free(e->by_addr);
 	if (e->elf) {
 		elf_end(e->elf);
 	}
@@ -196,6 +208,8 @@ static int load_sections(struct mm_elf *e)
 	    elf_getshdrnum(e->elf, &n) < 0) {
 		return -EBADMSG;
 	}
+	e->elf_class = eh.e_ident[EI_CLASS];
+	e->machine = eh.e_machine;
 	if (n == 0) {
 		/* libelf says "none" when the table is out of bounds too. */
 		if (eh.e_shoff || eh.e_shnum) {
@@ -363,4 +377,200 @@ int mm_elf_fd(const struct mm_elf *e)
 int mm_elf_pread(const struct mm_elf *e, void *buf, size_t len, uint64_t off)
 {
 	return mm_pread_full(e->fd, buf, len, off);
+}
+
+bool mm_elf_is_x86_64(const struct mm_elf *e)
+{
+	return e->elf_class == ELFCLASS64 && e->machine == EM_X86_64;
+}
+
+/* Symbol tables larger than this are not a program's (a hostile file). */
+#define SYMTAB_MAX	(8u << 20)
+
+static int compare_sym_addr(const void *a, const void *b)
+{
+	const struct mm_elf_symbol *x = *(const struct mm_elf_symbol *const *)a;
+	const struct mm_elf_symbol *y = *(const struct mm_elf_symbol *const *)b;
+
+	if (x->value != y->value) {
+		return x->value < y->value ? -1 : 1;
+	}
+	return x < y ? -1 : x > y;
+}
+
+/* Reads .dynsym (SHT_DYNSYM) and its string table through libelf: only
+ * those two sections are read from the file.  No table is no symbols. */
+static int read_symbols(struct mm_elf *e)
+{
+	Elf_Scn *scn = NULL;
+	GElf_Shdr sh;
+	Elf_Data *data;
+	size_t n;
+
+	e->syms_read = true;
+	while ((scn = elf_nextscn(e->elf, scn))) {
+		if (gelf_getshdr(scn, &sh) && sh.sh_type == SHT_DYNSYM) {
+			break;
+		}
+	}
+	if (!scn || sh.sh_size > SYMTAB_MAX || sh.sh_entsize == 0 ||
+	    !(data = elf_getdata(scn, NULL))) {
+		return 0;
+	}
+	n = data->d_size / sh.sh_entsize;
+	e->syms = calloc(n ? n : 1, sizeof(*e->syms));
+	e->by_addr = calloc(n ? n : 1, sizeof(*e->by_addr));
+	if (!e->syms || !e->by_addr) {
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < n; i++) {
+		GElf_Sym sym;
+		const char *name;
+
+		if (!gelf_getsym(data, (int)i, &sym) ||
+		    !(name = elf_strptr(e->elf, sh.sh_link, sym.st_name))) {
+			continue;
+		}
+		e->syms[e->nsyms] = (struct mm_elf_symbol){
+			.name = name, .value = sym.st_value, .size = sym.st_size,
+			.type = GELF_ST_TYPE(sym.st_info),
+			.defined = sym.st_shndx != SHN_UNDEF,
+		};
+		if (e->syms[e->nsyms].defined && sym.st_value) {
+			e->by_addr[e->nby_addr++] = &e->syms[e->nsyms];
+		}
+		e->nsyms++;
+	}
+	qsort(e->by_addr, e->nby_addr, sizeof(*e->by_addr), compare_sym_addr);
+	return 0;
+}
+
+static int need_symbols(struct mm_elf *e)
+{
+	return e->syms_read ? 0 : read_symbols(e);
+}
+
+int mm_elf_symbol_by_name(struct mm_elf *e, const char *name, int type,
+			  struct mm_elf_symbol *out)
+{
+	const struct mm_elf_symbol *found = NULL;
+	int rc = need_symbols(e);
+
+	if (rc) {
+		return rc;
+	}
+	/* The last definition wins, as ld.so's lookup of a versioned name
+	 * would not tell; tables hold each name once in practice. */
+	for (size_t i = 0; i < e->nsyms; i++) {
+		const struct mm_elf_symbol *s = &e->syms[i];
+
+		if (s->defined && (type < 0 || s->type == (unsigned int)type) &&
+		    strcmp(s->name, name) == 0) {
+			found = s;
+		}
+	}
+	if (!found) {
+		return -ENOENT;
+	}
+	*out = *found;
+	return 0;
+}
+
+int mm_elf_symbol_at(struct mm_elf *e, uint64_t vaddr, struct mm_elf_symbol *out)
+{
+	size_t lo = 0, hi;
+	int rc = need_symbols(e);
+
+	if (rc) {
+		return rc;
+	}
+	hi = e->nby_addr;
+	while (lo < hi) {		/* the first symbol above vaddr */
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (e->by_addr[mid]->value <= vaddr) {
+			lo = mid + 1;
+		} else {
+			hi = mid;
+		}
+	}
+	while (lo-- > 0) {
+		const struct mm_elf_symbol *s = e->by_addr[lo];
+
+		if (vaddr < s->value + (s->size ? s->size : 1)) {
+			*out = *s;
+			return 0;
+		}
+		if (s->size) {
+			break;
+		}
+	}
+	return -ENOENT;
+}
+
+const char *mm_elf_build_id(struct mm_elf *e)
+{
+	Elf_Scn *scn = NULL;
+	GElf_Shdr sh;
+
+	if (e->build_id_read) {
+		return e->build_id[0] ? e->build_id : NULL;
+	}
+	e->build_id_read = true;
+	while ((scn = elf_nextscn(e->elf, scn))) {
+		Elf_Data *data;
+		GElf_Nhdr nh;
+		size_t off = 0, name_off, desc_off;
+
+		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_NOTE ||
+		    sh.sh_size > 4096 || !(data = elf_getdata(scn, NULL))) {
+			continue;
+		}
+		while ((off = gelf_getnote(data, off, &nh, &name_off, &desc_off)) > 0) {
+			const unsigned char *d = (const unsigned char *)data->d_buf + desc_off;
+
+			if (nh.n_type != NT_GNU_BUILD_ID || nh.n_namesz != 4 ||
+			    memcmp((const char *)data->d_buf + name_off, "GNU", 4) != 0 ||
+			    nh.n_descsz == 0 || nh.n_descsz > 64) {
+				continue;
+			}
+			for (size_t i = 0; i < nh.n_descsz; i++) {
+				snprintf(e->build_id + 2 * i, 3, "%02x", d[i]);
+			}
+			return e->build_id;
+		}
+	}
+	return NULL;
+}
+
+bool mm_elf_has_section(const struct mm_elf *e, const char *name)
+{
+	Elf_Scn *scn = NULL;
+	size_t strndx;
+
+	if (elf_getshdrstrndx(e->elf, &strndx) < 0) {
+		return false;
+	}
+	while ((scn = elf_nextscn(e->elf, scn))) {
+		GElf_Shdr sh;
+		const char *n;
+
+		if (gelf_getshdr(scn, &sh) && (n = elf_strptr(e->elf, strndx, sh.sh_name)) &&
+		    strcmp(n, name) == 0) {
+			return true;
+		}
+	}
+	return false;
+}
+
+int mm_elf_read_vaddr(const struct mm_elf *e, uint64_t vaddr, void *buf, size_t len)
+{
+	for (size_t i = 0; i < e->nsegments; i++) {
+		const struct mm_elf_segment *s = &e->segments[i];
+
+		if (vaddr >= s->vaddr && vaddr + len <= s->vaddr + s->filesz) {
+			return mm_pread_full(e->fd, buf, len, vaddr - s->vaddr + s->offset);
+		}
+	}
+	return -ENOENT;
 }

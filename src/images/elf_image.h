@@ -25,6 +25,14 @@ struct mm_elf_segment {			/* a PT_LOAD */
 	uint32_t flags;			/* PF_* */
 };
 
+/* A dynamic symbol (.dynsym), through gelf_getsym. */
+struct mm_elf_symbol {
+	const char *name;		/* owned by the file's libelf handle */
+	uint64_t value, size;
+	unsigned int type;		/* STT_* */
+	bool defined;			/* st_shndx is not SHN_UNDEF */
+};
+
 struct mm_elf_cache *mm_elf_cache_create(void);
 void mm_elf_cache_destroy(struct mm_elf_cache *cache);	/* NULL: no-op */
 
@@ -43,6 +51,28 @@ const struct mm_elf_segment *mm_elf_segments(const struct mm_elf *e, size_t *n);
 bool mm_elf_relro(const struct mm_elf *e, uint64_t *vaddr, uint64_t *memsz);
 const struct mm_elf_section *mm_elf_section_by_name(const struct mm_elf *e,
 						    const char *name);
+/* ELFCLASS64 and EM_X86_64: the Go and glibc constants are amd64's. */
+bool mm_elf_is_x86_64(const struct mm_elf *e);
+
+/* Symbol lookups read the dynamic symbols on the first call (only .dynsym
+ * and its strings; a file without .dynsym has none).
+ *
+ * The defined symbol called name, of STT_* type (-1: any).  Returns 0,
+ * -ENOENT or -ENOMEM. */
+int mm_elf_symbol_by_name(struct mm_elf *e, const char *name, int type,
+			  struct mm_elf_symbol *out);
+/* The defined symbol whose [value, value + size) holds vaddr (a sizeless
+ * one holds its own address only).  Returns 0, -ENOENT or -ENOMEM. */
+int mm_elf_symbol_at(struct mm_elf *e, uint64_t vaddr, struct mm_elf_symbol *out);
+/* The GNU build-id as hex (read on the first call), or NULL. */
+const char *mm_elf_build_id(struct mm_elf *e);
+
+/* Whether a section of that name is there, loaded or not (.debug_info). */
+bool mm_elf_has_section(const struct mm_elf *e, const char *name);
+/* Reads len bytes the file holds at link address vaddr (inside one
+ * PT_LOAD's file part).  Returns 0, -ENOENT when no segment holds them, or
+ * the read's -errno. */
+int mm_elf_read_vaddr(const struct mm_elf *e, uint64_t vaddr, void *buf, size_t len);
 /* An fd of the opened file, for the DWARF reader. */
 int mm_elf_fd(const struct mm_elf *e);
 /* Reads len bytes at a file offset.  Returns 0 or -errno. */

@@ -1,23 +1,53 @@
-/* classify.c: runs the labellers in order, from the most general (the
- * kernel's names) to the most specific; each refines what came before. */
+/* classify.c: the orchestrator.  The probe stage builds the facts once a
+ * snapshot (image table, pagemap reader, runtime probes); then each
+ * labeller of the registry runs in order, from the most general (the
+ * kernel's names) to the most specific, each refining what came before.
+ * Nothing here knows what a labeller does inside. */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "label/classify.h"
 
-typedef int labeller(struct mm_classify *ctx);
+#define L(x)	(1ULL << (x))
+_Static_assert(MM_LABEL_COUNT <= 64, "a registry row's labels fit in 64 bits");
+#define RANGE(a, b)	((L(b) - L(a)) | L(b))	/* labels a..b of enum mm_label */
 
-/* Each returns 0, 1 when part could not be read (it warned), or -errno. */
-static labeller *const labellers[] = {
-	mm_label_kernel,
-	mm_label_elf,
-	mm_label_go,
-	mm_label_threads,
+/* A row of the registry.  --debug says when a labeller made a label its
+ * row does not name. */
+struct labeller {
+	const char *name;
+	uint64_t labels;		/* 1 << enum mm_label, each it may produce */
+	int needs;			/* MM_RT_*, or -1: runs whatever the process */
+	int (*run)(struct mm_classify *ctx);
+};
+
+/* The registry: one row a labeller, in the order they run. */
+static const struct labeller labellers[] = {
+	{ "kernel", RANGE(MM_HEAP, MM_ANON) | L(MM_THREAD_STACK), -1, mm_label_kernel },
+	{ "elf", RANGE(MM_EXE_TEXT, MM_LIB_BSS), -1, mm_label_elf },
+	{ "go", RANGE(MM_GO_HEAP, MM_GO_OTHER), MM_RT_GO, mm_label_go },
+	{ "threads", L(MM_THREAD_STACK) | L(MM_THREAD_GUARD), -1, mm_label_threads },
 	/* Before glibc: its mmap'd chunks are found in runs of anon that
 	 * python's arenas no longer merge into. */
-	mm_label_python,
-	mm_label_glibc,
+	{ "python", L(MM_PYTHON_ARENA) | L(MM_PYTHON_DATASTACK), MM_RT_PYTHON,
+	  mm_label_python },
+	/* Arenas and chunks go by shape too (static and musl programs have
+	 * no ld.so to probe): it runs whatever the process. */
+	{ "glibc", RANGE(MM_GLIBC_ARENA, MM_LD_MALLOC), -1, mm_label_glibc },
+};
+
+#define NLABELLERS (sizeof(labellers) / sizeof(labellers[0]))
+
+/* The runtime probes, in order: python's declines in a Go process. */
+static int (*const probes[])(struct mm_classify *ctx) = {
+	mm_probe_go, mm_probe_glibc, mm_probe_python,
+};
+
+static const char *const runtime_names[MM_RT_COUNT] = {
+	[MM_RT_GO] = "go", [MM_RT_GLIBC] = "glibc", [MM_RT_PYTHON] = "python",
 };
 
 /* The kernel's ptrace_scope (Yama), or -1 where there is none. */
@@ -43,6 +73,12 @@ static int warn_memory_closed(struct mm_classify *ctx)
 	if (err != -EPERM && err != -EACCES) {
 		return 0;
 	}
+	if (geteuid() == 0) {	/* no use telling root to run as root */
+		return mm_snapshot_warn(ctx->snap, "%d: cannot read its memory (%s) even as "
+					"root (a security module, ptrace_scope 3 or a missing "
+					"CAP_SYS_PTRACE): runtime labels are heuristic or absent",
+					(int)ctx->target->pid, strerror(-err));
+	}
 	scope = yama_ptrace_scope();
 	return mm_snapshot_warn(ctx->snap, "%d: cannot read its memory (%s): runtime labels are "
 				"heuristic or absent; run as root%s%s", (int)ctx->target->pid,
@@ -52,17 +88,161 @@ static int warn_memory_closed(struct mm_classify *ctx)
 					  : " or as the process's user");
 }
 
-int mm_classify(struct mm_classify *ctx)
+static const char *const kind_names[] = {
+	[MM_IMAGE_EXECUTABLE] = "executable", [MM_IMAGE_LIBRARY] = "library",
+	[MM_IMAGE_LOADER] = "loader",
+};
+
+static void debug_images(struct mm_classify *ctx)
 {
-	int partial = 0;
+	if (!ctx->debug) {
+		return;
+	}
+	for (size_t i = 0; i < ctx->images.n; i++) {
+		const struct mm_image *img = &ctx->images.v[i];
+		const char *id = mm_elf_build_id(img->elf);
 
-	for (size_t i = 0; i < sizeof(labellers) / sizeof(labellers[0]); i++) {
-		int rc = labellers[i](ctx);
+		mm_debug(ctx, "images", "%s: %s at %#llx, bias %#llx, build-id %s", img->path,
+			 kind_names[img->kind], (unsigned long long)img->start,
+			 (unsigned long long)img->bias, id ? id : "none");
+	}
+	if (!ctx->images.n) {
+		mm_debug(ctx, "images", "no ELF object could be placed");
+	}
+}
 
+/* The probe stage: facts every labeller may read, built once. */
+static int probe(struct mm_classify *ctx)
+{
+	int rc, partial = 0;
+
+	rc = mm_target_undo_deleted_spoofs(ctx->target, ctx->snap);
+	if (rc) {
+		return rc;
+	}
+	if (ctx->elves) {
+		rc = mm_images_build(&ctx->images, ctx->snap, ctx->target, ctx->elves);
+		if (rc < 0) {
+			return rc;
+		}
+		partial |= rc;
+		debug_images(ctx);
+	}
+	for (size_t i = 0; i < sizeof(probes) / sizeof(probes[0]); i++) {
+		rc = probes[i](ctx);
 		if (rc < 0) {
 			return rc;
 		}
 		partial |= rc;
 	}
-	return warn_memory_closed(ctx) < 0 ? -ENOMEM : partial;
+	for (int r = 0; r < MM_RT_COUNT; r++) {
+		mm_debug(ctx, "probe", "%s: %s", runtime_names[r],
+			 ctx->runtimes & (1u << r) ? "present" : "absent");
+	}
+	return partial;
+}
+
+/* Regions per label, for --debug. */
+static void count_regions(const struct mm_snapshot *snap, size_t n[MM_LABEL_COUNT])
+{
+	memset(n, 0, MM_LABEL_COUNT * sizeof(*n));
+	for (size_t i = 0; i < snap->nmappings; i++) {
+		for (size_t j = 0; j < snap->mappings[i].nregions; j++) {
+			n[snap->mappings[i].regions[j].label]++;
+		}
+	}
+}
+
+/* What a labeller did, and whether it kept to the labels its row names:
+ * a region gained with another label is a registry row to fix. */
+static void debug_labeller(struct mm_classify *ctx, const struct labeller *l,
+			   const size_t before[MM_LABEL_COUNT], int rc)
+{
+	size_t after[MM_LABEL_COUNT], mine = 0;
+
+	count_regions(ctx->snap, after);
+	for (int k = 0; k < MM_LABEL_COUNT; k++) {
+		if (l->labels & L(k)) {
+			mine += after[k];
+		} else if (after[k] > before[k] && k != MM_ANON) {
+			mm_debug(ctx, l->name, "made %s regions, not in its registry row",
+				 mm_label_name((enum mm_label)k));
+		}
+	}
+	mm_debug(ctx, l->name, "done: %zu regions carry its labels%s", mine,
+		 rc ? " (part could not be read)" : "");
+}
+
+static int run_labellers(struct mm_classify *ctx)
+{
+	int partial = 0;
+
+	for (size_t i = 0; i < NLABELLERS; i++) {
+		const struct labeller *l = &labellers[i];
+		size_t before[MM_LABEL_COUNT];
+		int rc;
+
+		if (l->needs >= 0 && !(ctx->runtimes & (1u << l->needs))) {
+			mm_debug(ctx, l->name, "skipped: no %s runtime",
+				 runtime_names[l->needs]);
+			continue;
+		}
+		if (ctx->debug) {
+			count_regions(ctx->snap, before);
+		}
+		rc = l->run(ctx);
+		if (rc < 0) {
+			return rc;
+		}
+		partial |= rc;
+		if (ctx->debug) {
+			debug_labeller(ctx, l, before, rc);
+		}
+	}
+	return partial;
+}
+
+static void forget_facts(struct mm_classify *ctx)
+{
+	mm_go_facts_free(ctx->go);
+	mm_glibc_facts_free(ctx->glibc);
+	mm_python_facts_free(ctx->python);
+	ctx->go = NULL;
+	ctx->glibc = NULL;
+	ctx->python = NULL;
+	ctx->runtimes = 0;
+	free(ctx->stacks);
+	ctx->stacks = NULL;
+	ctx->nstacks = 0;
+	ctx->stacks_known = false;
+	mm_images_finish(&ctx->images);
+}
+
+int mm_classify(struct mm_classify *ctx)
+{
+	struct mm_pagemap own = { .fd = -1 }, *shared = ctx->pm;
+	int rc, partial;
+
+	ctx->page = mm_snapshot_page_size(ctx->snap);
+	if (!ctx->pm) {
+		rc = mm_pagemap_open(&own, ctx->target, ctx->page);
+		if (rc) {
+			return rc;
+		}
+		ctx->pm = &own;
+	}
+	rc = partial = probe(ctx);
+	if (rc >= 0) {
+		rc = run_labellers(ctx);
+		partial |= rc;
+	}
+	if (rc >= 0) {
+		rc = warn_memory_closed(ctx) < 0 ? -ENOMEM : partial;
+	}
+	forget_facts(ctx);
+	if (!shared) {
+		mm_pagemap_close(&own);
+	}
+	ctx->pm = shared;
+	return rc;
 }

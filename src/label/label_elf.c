@@ -1,11 +1,11 @@
 /* label_elf.c: splits the mappings of the executable and each shared
- * library into regions by ELF section (text, rodata, relro, data, bss), and
- * finds the anonymous mapping that holds the rest of .bss. */
+ * library into regions by ELF section (text, rodata, relro, data, bss),
+ * and the anonymous mapping that holds the rest of .bss, as the image
+ * table placed them. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/sysmacros.h>
 
 #include <elf.h>
 
@@ -13,27 +13,6 @@
 
 /* Offsets from MM_EXE_TEXT and from MM_LIB_TEXT alike. */
 enum part { TEXT, RODATA, DATA, RELRO, BSS };
-
-/* The image being labelled: where the loader put it (bias, and the end of
- * its address span), so its later mappings are placed by address and the
- * anonymous mapping after its last file mapping is known as .bss. */
-struct image {
-	const struct mm_elf *elf;
-	uint64_t bias, span_end;
-	uint64_t end;		/* end of its last file mapping so far */
-	bool exe;
-	const char *name;
-};
-
-static uint64_t page_down(uint64_t v, uint64_t ps)
-{
-	return v & ~(ps - 1);
-}
-
-static uint64_t page_up(uint64_t v, uint64_t ps)
-{
-	return (v + ps - 1) & ~(ps - 1);
-}
 
 /* addr is where the section's part in this mapping starts: a section can
  * straddle the end of PT_GNU_RELRO (.got.plt often does). */
@@ -59,74 +38,6 @@ static enum mm_label part_label(bool exe, enum part part)
 	return (enum mm_label)((exe ? MM_EXE_TEXT : MM_LIB_TEXT) + part);
 }
 
-static bool perms_fit(const struct mm_elf_segment *s, const struct mm_mapping *m)
-{
-	bool x = s->flags & PF_X, w = s->flags & PF_W;
-
-	/* The loader maps privately; relro is a writable segment made r--. */
-	return m->perms[3] == 'p' && x == (m->perms[2] == 'x') && (m->perms[1] != 'w' || w);
-}
-
-/* The file offset the loader maps at vaddr of segment s. */
-static uint64_t file_offset_at(const struct mm_elf_segment *s, uint64_t vaddr, uint64_t ps)
-{
-	return page_down(s->offset, ps) + (page_down(vaddr, ps) - page_down(s->vaddr, ps));
-}
-
-/* The first mapping of an image: among the PT_LOADs whose file pages hold
- * m->offset, the lowest in memory, since mappings come in address order
- * (two segments can share a file page: rodata's last, relro's first). */
-static const struct mm_elf_segment *first_segment(const struct mm_elf *e,
-						  const struct mm_mapping *m, uint64_t ps)
-{
-	size_t n;
-	const struct mm_elf_segment *segs = mm_elf_segments(e, &n), *best = NULL;
-
-	for (size_t i = 0; i < n; i++) {
-		const struct mm_elf_segment *s = &segs[i];
-
-		if (m->offset >= page_down(s->offset, ps) &&
-		    m->offset < s->offset + s->filesz && perms_fit(s, m) &&
-		    (!best || s->vaddr < best->vaddr)) {
-			best = s;
-		}
-	}
-	return best;
-}
-
-/* A later mapping of a placed image: the PT_LOAD at its address, if the
- * file offset is the one the loader would have mapped there. */
-static const struct mm_elf_segment *segment_at(const struct image *img,
-					       const struct mm_mapping *m, uint64_t ps)
-{
-	size_t n;
-	const struct mm_elf_segment *segs = mm_elf_segments(img->elf, &n);
-	uint64_t vaddr = m->start - img->bias;
-
-	for (size_t i = 0; i < n; i++) {
-		const struct mm_elf_segment *s = &segs[i];
-
-		if (vaddr >= page_down(s->vaddr, ps) && vaddr < s->vaddr + s->memsz) {
-			return perms_fit(s, m) && m->offset == file_offset_at(s, vaddr, ps) ? s : NULL;
-		}
-	}
-	return NULL;
-}
-
-static uint64_t span_end(const struct mm_elf *e, uint64_t bias, uint64_t ps)
-{
-	size_t n;
-	const struct mm_elf_segment *segs = mm_elf_segments(e, &n);
-	uint64_t end = 0;
-
-	for (size_t i = 0; i < n; i++) {
-		uint64_t x = page_up(bias + segs[i].vaddr + segs[i].memsz, ps);
-
-		end = x > end ? x : end;
-	}
-	return end;
-}
-
 /* Section names joined by spaces, after "NAME: " for a library. */
 struct names {
 	char *buf;
@@ -134,13 +45,13 @@ struct names {
 	FILE *f;
 };
 
-static int names_start(struct names *n, const struct image *img)
+static int names_start(struct names *n, const struct mm_image *img)
 {
 	n->f = open_memstream(&n->buf, &n->len);
 	if (!n->f) {
 		return -ENOMEM;
 	}
-	if (!img->exe) {
+	if (img->kind != MM_IMAGE_EXECUTABLE) {
 		fprintf(n->f, "%s:", img->name);
 	}
 	return 0;
@@ -155,7 +66,7 @@ static void names_add(struct names *n, const char *name)
 }
 
 static int emit(struct mm_mapping *m, uint64_t start, uint64_t end,
-		const struct image *img, enum part part, struct names *n)
+		const struct mm_image *img, enum part part, struct names *n)
 {
 	int rc;
 
@@ -163,7 +74,8 @@ static int emit(struct mm_mapping *m, uint64_t start, uint64_t end,
 		free(n->buf);
 		return -ENOMEM;
 	}
-	rc = mm_mapping_label(m, start, end, part_label(img->exe, part),
+	rc = mm_mapping_label(m, start, end,
+			      part_label(img->kind == MM_IMAGE_EXECUTABLE, part),
 			      MM_HOW_ELF, n->buf, 0);
 	free(n->buf);
 	return rc;
@@ -171,7 +83,7 @@ static int emit(struct mm_mapping *m, uint64_t start, uint64_t end,
 
 /* Tiles m with one region per run of sections of the same part; bytes
  * between sections (headers, padding) join the region before them. */
-static int label_sections(struct mm_mapping *m, const struct image *img,
+static int label_sections(struct mm_mapping *m, const struct mm_image *img,
 			  const struct mm_elf_segment *seg)
 {
 	size_t ns;
@@ -227,7 +139,7 @@ static int label_sections(struct mm_mapping *m, const struct image *img,
 
 /* The anonymous mapping right after an image's last file mapping holds
  * the part of .bss beyond the file's last page. */
-static int label_bss(struct mm_mapping *m, const struct image *img, uint64_t ps)
+static int label_bss(struct mm_mapping *m, const struct mm_image *img)
 {
 	size_t ns;
 	const struct mm_elf_section *secs = mm_elf_sections(img->elf, &ns);
@@ -251,91 +163,27 @@ static int label_bss(struct mm_mapping *m, const struct image *img, uint64_t ps)
 	return emit(m, m->start, vend + img->bias, img, BSS, &n);
 }
 
-static bool is_exe(const struct mm_snapshot *snap, const struct mm_mapping *m)
-{
-	return snap->exe_inode && m->inode == snap->exe_inode &&
-	       ((major(snap->exe_dev) == m->dev_major && minor(snap->exe_dev) == m->dev_minor) ||
-		(snap->exe && m->path && strcmp(snap->exe, m->path) == 0));
-}
-
-static const char *base_name(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-
-	return slash ? slash + 1 : path;
-}
-
-/* Returns 1 when an ELF file could not be read (a warning says which). */
-static int label_file_mapping(struct mm_classify *ctx, struct mm_mapping *m,
-			      struct image *img)
-{
-	struct mm_snapshot *snap = ctx->snap;
-	uint64_t ps = snap->page_size;
-	const struct mm_elf_segment *seg;
-	const char *why = NULL;
-	struct mm_elf *e;
-	int err;
-
-	e = mm_elf_cache_get(ctx->elves, ctx->target, m, &err, &why);
-	if (!e) {
-		if (err == -ENOMEM) {
-			return err;
-		}
-		if (err == -ENOEXEC || m->offset != 0) {
-			return 0;	/* a data file, or a file already warned about */
-		}
-		if (err == -EBADMSG) {
-			mm_snapshot_warn(snap, "%s: corrupt ELF file (%s): labelled file",
-					 m->path, why ? why : "bad headers");
-		} else {
-			mm_snapshot_warn(snap, "%s: cannot open (%s): labelled file",
-					 m->path, err == -ESTALE ? "not the file that was mapped"
-								 : strerror(-err));
-		}
-		return 1;
-	}
-	if (img->elf == e && m->start < img->span_end) {
-		seg = segment_at(img, m, ps);
-	} else {
-		seg = first_segment(e, m, ps);
-		if (seg) {
-			*img = (struct image){
-				.elf = e,
-				.bias = m->start - (page_down(seg->vaddr, ps) +
-						    (m->offset - page_down(seg->offset, ps))),
-				.exe = is_exe(snap, m),
-				.name = base_name(m->path),
-			};
-			img->span_end = span_end(e, img->bias, ps);
-		}
-	}
-	if (!seg) {
-		return 0;	/* the file mapped some other way: stays `file` */
-	}
-	img->end = m->end;
-	return label_sections(m, img, seg);
-}
-
 int mm_label_elf(struct mm_classify *ctx)
 {
+	const struct mm_images *t = &ctx->images;
 	struct mm_snapshot *snap = ctx->snap;
-	struct image img = { 0 };
-	int partial = 0;
 
-	for (size_t i = 0; i < snap->nmappings; i++) {
+	for (size_t i = 0; i < snap->nmappings && i < t->nat; i++) {
+		const struct mm_image_place *at = &t->at[i];
 		struct mm_mapping *m = &snap->mappings[i];
-		enum mm_label label = m->regions[0].label;
-		int rc = 0;
+		int rc;
 
-		if (label == MM_FILE && m->inode) {
-			rc = label_file_mapping(ctx, m, &img);
-		} else if (label == MM_ANON && !m->path && img.elf && m->start == img.end) {
-			rc = label_bss(m, &img, snap->page_size);
+		if (at->image < 0) {
+			continue;
+		}
+		if (at->seg) {
+			rc = label_sections(m, &t->v[at->image], at->seg);
+		} else {
+			rc = label_bss(m, &t->v[at->image]);
 		}
 		if (rc < 0) {
 			return rc;
 		}
-		partial |= rc;
 	}
-	return partial;
+	return 0;
 }

@@ -1,88 +1,145 @@
-/* labels.c: the label vocabulary — names, classes and one-line explanations.
+/* labels.c: the label vocabulary — name, class, colour, one-line help and
+ * longer explanation of every label, the single source the printers, the
+ * completions (through --list-labels) and the docs check derive from.
  * Names are a contract with JSON consumers: append, never rename. */
 #include <string.h>
 
 #include "model/model.h"
 
+/* One row a label: adding a label is its enum value in model.h, its row
+ * here, the labeller that produces it, its test and its entry in memmap(1);
+ * --list-labels, the completions, the SVG and --explain follow from here.
+ * Colours: hues by class (image blue and teal, heap orange, stacks green,
+ * runtime purple, kernel grey, files brown, anonymous sand), shades by
+ * label. */
 static const struct {
 	const char *name;
 	enum mm_class class;
-	const char *explanation;
+	uint32_t color;			/* 0xRRGGBB */
+	const char *help;		/* a few words: --list-labels */
+	const char *explanation;	/* a sentence: --explain, SVG tooltips */
 } labels[MM_LABEL_COUNT] = {
-	[MM_EXE_TEXT] = { "exe.text", MM_CLASS_IMAGE,
+	[MM_EXE_TEXT] = { "exe.text", MM_CLASS_IMAGE, 0x1d3f8f,
+		"the executable's code",
 		"the program's machine code, shared with every process running the same file" },
-	[MM_EXE_RODATA] = { "exe.rodata", MM_CLASS_IMAGE,
+	[MM_EXE_RODATA] = { "exe.rodata", MM_CLASS_IMAGE, 0x5a7fd6,
+		"the executable's read-only data and ELF headers",
 		"the program's read-only data, ELF headers and symbol tables; file-backed and shareable" },
-	[MM_EXE_DATA] = { "exe.data", MM_CLASS_IMAGE,
+	[MM_EXE_DATA] = { "exe.data", MM_CLASS_IMAGE, 0x3659b8,
+		"the executable's initialised writable data",
 		"the program's initialised writable globals; private copies of pages once written" },
-	[MM_EXE_RELRO] = { "exe.relro", MM_CLASS_IMAGE,
+	[MM_EXE_RELRO] = { "exe.relro", MM_CLASS_IMAGE, 0x8aa4e3,
+		"the executable's data made read-only after relocation",
 		"data the loader relocated and then made read-only (GOT, vtables, .dynamic)" },
-	[MM_EXE_BSS] = { "exe.bss", MM_CLASS_IMAGE,
+	[MM_EXE_BSS] = { "exe.bss", MM_CLASS_IMAGE, 0xb4c5f0,
+		"the executable's zero-initialised data",
 		"the program's zero-initialised globals; only pages written are resident" },
-	[MM_LIB_TEXT] = { "lib.text", MM_CLASS_IMAGE,
+	[MM_LIB_TEXT] = { "lib.text", MM_CLASS_IMAGE, 0x0b6e8a,
+		"a shared library's code",
 		"shared libraries' machine code, shared between processes" },
-	[MM_LIB_RODATA] = { "lib.rodata", MM_CLASS_IMAGE,
+	[MM_LIB_RODATA] = { "lib.rodata", MM_CLASS_IMAGE, 0x3aa0bf,
+		"a shared library's read-only data",
 		"shared libraries' read-only data, headers and symbol tables" },
-	[MM_LIB_DATA] = { "lib.data", MM_CLASS_IMAGE,
+	[MM_LIB_DATA] = { "lib.data", MM_CLASS_IMAGE, 0x1f86a6,
+		"a shared library's initialised writable data",
 		"shared libraries' initialised writable globals" },
-	[MM_LIB_RELRO] = { "lib.relro", MM_CLASS_IMAGE,
+	[MM_LIB_RELRO] = { "lib.relro", MM_CLASS_IMAGE, 0x74c3da,
+		"a shared library's data made read-only after relocation",
 		"shared libraries' relocated-then-read-only data (GOT, vtables)" },
-	[MM_LIB_BSS] = { "lib.bss", MM_CLASS_IMAGE,
+	[MM_LIB_BSS] = { "lib.bss", MM_CLASS_IMAGE, 0xa8dcea,
+		"a shared library's zero-initialised data",
 		"shared libraries' zero-initialised globals" },
-	[MM_HEAP] = { "heap", MM_CLASS_HEAP,
+	[MM_HEAP] = { "heap", MM_CLASS_HEAP, 0xe07b00,
+		"the brk heap ([heap])",
 		"the brk heap, grown by malloc's main arena; freed memory in its middle stays mapped" },
-	[MM_STACK] = { "stack", MM_CLASS_STACK,
+	[MM_STACK] = { "stack", MM_CLASS_STACK, 0x2e8b3e,
+		"the main thread's stack ([stack])",
 		"the main thread's stack, grown by the kernel on demand" },
-	[MM_KERNEL_VDSO] = { "kernel.vdso", MM_CLASS_KERNEL,
+	[MM_KERNEL_VDSO] = { "kernel.vdso", MM_CLASS_KERNEL, 0x555555,
+		"the vDSO, kernel code in every process ([vdso])",
 		"code the kernel maps into every process for fast system calls" },
-	[MM_KERNEL_VVAR] = { "kernel.vvar", MM_CLASS_KERNEL,
+	[MM_KERNEL_VVAR] = { "kernel.vvar", MM_CLASS_KERNEL, 0x8a8a8a,
+		"the vDSO's data pages ([vvar])",
 		"kernel data the vdso reads (clocks); not the process's memory" },
-	[MM_KERNEL_VSYSCALL] = { "kernel.vsyscall", MM_CLASS_KERNEL,
+	[MM_KERNEL_VSYSCALL] = { "kernel.vsyscall", MM_CLASS_KERNEL, 0xb5b5b5,
+		"the legacy vsyscall page ([vsyscall])",
 		"the legacy vsyscall page; listed by the kernel but not counted in VmSize" },
-	[MM_FILE] = { "file", MM_CLASS_FILE,
+	[MM_FILE] = { "file", MM_CLASS_FILE, 0x8d6e4c,
+		"other file mappings",
 		"other mapped files (data files, fonts, locale archives); clean pages can be dropped" },
-	[MM_SHMEM] = { "shmem", MM_CLASS_FILE,
+	[MM_SHMEM] = { "shmem", MM_CLASS_FILE, 0xc49a6c,
+		"shared memory (shared anonymous, memfd, /dev/shm, SysV)",
 		"shared memory: shared anonymous, memfd, /dev/shm or SysV; counted once per system" },
-	[MM_ANON_NAMED] = { "anon.named", MM_CLASS_ANON,
+	[MM_ANON_NAMED] = { "anon.named", MM_CLASS_ANON, 0xc2a634,
+		"anonymous memory the program named ([anon:NAME])",
 		"anonymous memory the program named itself (prctl PR_SET_VMA_ANON_NAME)" },
-	[MM_ANON] = { "anon", MM_CLASS_ANON,
+	[MM_ANON] = { "anon", MM_CLASS_ANON, 0xe3d27a,
+		"anonymous memory nothing identified",
 		"anonymous memory nothing identified (mmap'd by the program or a library)" },
-	[MM_THREAD_STACK] = { "thread.stack", MM_CLASS_STACK,
+	[MM_THREAD_STACK] = { "thread.stack", MM_CLASS_STACK, 0x5cb85c,
+		"a thread's stack",
 		"a thread's stack: reserved at its full size, resident only as deep as it ran" },
-	[MM_THREAD_GUARD] = { "thread.guard", MM_CLASS_STACK,
+	[MM_THREAD_GUARD] = { "thread.guard", MM_CLASS_STACK, 0xa6d8a6,
+		"the guard page(s) below a thread's stack",
 		"the inaccessible page below a thread stack that turns an overflow into a crash" },
-	[MM_GLIBC_ARENA] = { "glibc.arena", MM_CLASS_HEAP,
+	[MM_GLIBC_ARENA] = { "glibc.arena", MM_CLASS_HEAP, 0xf0a040,
+		"a glibc malloc arena of a non-main thread",
 		"a glibc malloc arena for threads: 64 MiB of address space reserved, committed as it grows" },
-	[MM_GLIBC_MMAP_CHUNK] = { "glibc.mmap-chunk", MM_CLASS_HEAP,
+	[MM_GLIBC_MMAP_CHUNK] = { "glibc.mmap-chunk", MM_CLASS_HEAP, 0xf6c583,
+		"a large malloc in a mapping of its own",
 		"one large malloc (above the mmap threshold) with a mapping of its own" },
-	[MM_LD_TLS] = { "ld.tls", MM_CLASS_RUNTIME,
+	[MM_LD_TLS] = { "ld.tls", MM_CLASS_RUNTIME, 0x8e44ad,
+		"the loader's static TLS block for the main thread",
 		"the dynamic loader's static TLS block and thread control block for the main thread" },
-	[MM_LD_MALLOC] = { "ld.malloc", MM_CLASS_RUNTIME,
+	[MM_LD_MALLOC] = { "ld.malloc", MM_CLASS_RUNTIME, 0xb57edc,
+		"the dynamic loader's early malloc pages",
 		"memory the dynamic loader allocated before malloc was ready" },
-	[MM_GO_HEAP] = { "go.heap", MM_CLASS_HEAP,
+	[MM_GO_HEAP] = { "go.heap", MM_CLASS_HEAP, 0xc8500a,
+		"Go heap arenas",
 		"Go heap arenas: 64 MiB each, reserved up front and committed as the heap grows" },
-	[MM_GO_HEAP_INDEX] = { "go.heap-index", MM_CLASS_RUNTIME,
+	[MM_GO_HEAP_INDEX] = { "go.heap-index", MM_CLASS_RUNTIME, 0x6a1b9a,
+		"Go's L2 arena map (heap index)",
 		"Go's L2 arena map: 32 MiB mapped read-write once, touched only where arenas exist" },
-	[MM_GO_HEAP_METADATA] = { "go.heap-metadata", MM_CLASS_RUNTIME,
+	[MM_GO_HEAP_METADATA] = { "go.heap-metadata", MM_CLASS_RUNTIME, 0x9c27b0,
+		"Go heapArena structures, one per heap arena",
 		"one heapArena struct per Go heap arena (bitmaps and span pointers)" },
-	[MM_GO_PAGE_SUMMARY] = { "go.page-summary", MM_CLASS_RUNTIME,
+	[MM_GO_PAGE_SUMMARY] = { "go.page-summary", MM_CLASS_RUNTIME, 0xc2185b,
+		"Go page-allocator summaries",
 		"the Go page allocator's summary levels: large reservations, committed page by page" },
-	[MM_GO_PAGE_ALLOC] = { "go.page-alloc", MM_CLASS_RUNTIME,
+	[MM_GO_PAGE_ALLOC] = { "go.page-alloc", MM_CLASS_RUNTIME, 0xe05297,
+		"Go page-allocator bitmap chunks",
 		"the Go page allocator's bitmap chunks" },
-	[MM_GO_SCAVENGE_INDEX] = { "go.scavenge-index", MM_CLASS_RUNTIME,
+	[MM_GO_SCAVENGE_INDEX] = { "go.scavenge-index", MM_CLASS_RUNTIME, 0xad1457,
+		"Go scavenger index",
 		"the Go scavenger's index of which heap memory to return to the OS; mostly reserved" },
-	[MM_GO_IMMORTAL_METADATA] = { "go.immortal-metadata", MM_CLASS_RUNTIME,
+	[MM_GO_IMMORTAL_METADATA] = { "go.immortal-metadata", MM_CLASS_RUNTIME, 0xce93d8,
+		"Go persistentalloc chunks (never freed)",
 		"Go persistentalloc chunks (256 KiB): runtime metadata that is never freed" },
-	[MM_GO_GC_BITS] = { "go.gc-bits", MM_CLASS_RUNTIME,
+	[MM_GO_GC_BITS] = { "go.gc-bits", MM_CLASS_RUNTIME, 0x7b1fa2,
+		"Go garbage collector mark and allocation bitmaps",
 		"Go garbage collector mark and allocation bitmaps (64 KiB arenas)" },
-	[MM_GO_ALLSPANS] = { "go.allspans", MM_CLASS_RUNTIME,
+	[MM_GO_ALLSPANS] = { "go.allspans", MM_CLASS_RUNTIME, 0xf48fb1,
+		"the array of every Go heap span",
 		"the array of every span the Go heap ever made" },
-	[MM_GO_OTHER] = { "go.other", MM_CLASS_RUNTIME,
+	[MM_GO_OTHER] = { "go.other", MM_CLASS_RUNTIME, 0xd9b3e6,
+		"other memory the Go runtime mapped",
 		"other memory the Go runtime allocated for itself" },
-	[MM_PYTHON_ARENA] = { "python.arena", MM_CLASS_HEAP,
+	[MM_PYTHON_ARENA] = { "python.arena", MM_CLASS_HEAP, 0xd98c1a,
+		"CPython pymalloc arenas",
 		"CPython's small-object allocator (pymalloc): 1 MiB arenas of 16 KiB pools" },
-	[MM_PYTHON_DATASTACK] = { "python.datastack", MM_CLASS_STACK,
+	[MM_PYTHON_DATASTACK] = { "python.datastack", MM_CLASS_STACK, 0x7fbf7f,
+		"CPython per-thread frame stack chunks",
 		"CPython's per-thread frame stack chunks (the interpreter's own call stack)" },
+};
+
+static const char *const class_names[MM_CLASS_COUNT] = {
+	[MM_CLASS_IMAGE] = "image",
+	[MM_CLASS_HEAP] = "heap",
+	[MM_CLASS_STACK] = "stack",
+	[MM_CLASS_RUNTIME] = "runtime",
+	[MM_CLASS_KERNEL] = "kernel",
+	[MM_CLASS_FILE] = "file",
+	[MM_CLASS_ANON] = "anon",
 };
 
 static const char *const how_names[MM_HOW_COUNT] = {
@@ -115,6 +172,21 @@ enum mm_class mm_label_class(enum mm_label label)
 const char *mm_label_explanation(enum mm_label label)
 {
 	return (unsigned int)label < MM_LABEL_COUNT ? labels[label].explanation : "";
+}
+
+uint32_t mm_label_color(enum mm_label label)
+{
+	return (unsigned int)label < MM_LABEL_COUNT ? labels[label].color : 0x999999;
+}
+
+const char *mm_label_help(enum mm_label label)
+{
+	return (unsigned int)label < MM_LABEL_COUNT ? labels[label].help : "";
+}
+
+const char *mm_class_name(enum mm_class class)
+{
+	return (unsigned int)class < MM_CLASS_COUNT ? class_names[class] : "?";
 }
 
 const char *mm_how_name(enum mm_how how)

@@ -7,6 +7,8 @@
 #include <string.h>
 
 #include "model/model.h"
+#include "util/grow.h"
+#include "util/report.h"
 
 #define COUNTER_FIELDS (sizeof(struct mm_counters) / sizeof(uint64_t))
 _Static_assert(sizeof(struct mm_counters) % sizeof(uint64_t) == 0,
@@ -62,15 +64,9 @@ void mm_snapshot_destroy(struct mm_snapshot *snap)
 
 struct mm_mapping *mm_snapshot_add_mapping(struct mm_snapshot *snap)
 {
-	if (snap->nmappings == snap->mappings_alloc) {
-		size_t n = snap->mappings_alloc ? snap->mappings_alloc * 2 : 64;
-		struct mm_mapping *p = reallocarray(snap->mappings, n, sizeof(*p));
-
-		if (!p) {
-			return NULL;
-		}
-		snap->mappings = p;
-		snap->mappings_alloc = n;
+	if (mm_grow(&snap->mappings, &snap->mappings_alloc, snap->nmappings + 1,
+		    sizeof(*snap->mappings))) {
+		return NULL;
 	}
 	struct mm_mapping *m = &snap->mappings[snap->nmappings++];
 
@@ -239,23 +235,13 @@ struct mm_mapping *mm_snapshot_find(const struct mm_snapshot *snap, uint64_t add
 
 int mm_snapshot_warn(struct mm_snapshot *snap, const char *fmt, ...)
 {
-	char **p = reallocarray(snap->warnings, snap->nwarnings + 1, sizeof(*p));
-	char *msg;
 	va_list ap;
 	int rc;
 
-	if (!p) {
-		return -ENOMEM;
-	}
-	snap->warnings = p;
 	va_start(ap, fmt);
-	rc = vasprintf(&msg, fmt, ap);
+	rc = mm_strv_vappendf(&snap->warnings, &snap->nwarnings, fmt, ap);
 	va_end(ap);
-	if (rc < 0) {
-		return -ENOMEM;
-	}
-	snap->warnings[snap->nwarnings++] = msg;
-	return 0;
+	return rc;
 }
 
 static void add_counters(struct mm_counters *sum, const struct mm_counters *c)

@@ -7,10 +7,14 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include <sys/types.h>
 
+#include "util/page.h"
+
 /* The label vocabulary is a contract with JSON consumers: append, never
- * rename.  Names and explanations live in labels.c. */
+ * rename.  Everything else about a label (name, class, colour, help,
+ * explanation) is its row in labels.c. */
 enum mm_label {
 	MM_EXE_TEXT, MM_EXE_RODATA, MM_EXE_DATA, MM_EXE_RELRO, MM_EXE_BSS,
 	MM_LIB_TEXT, MM_LIB_RODATA, MM_LIB_DATA, MM_LIB_RELRO, MM_LIB_BSS,
@@ -45,6 +49,9 @@ const char *mm_label_name(enum mm_label label);
 int mm_label_from_name(const char *name);		/* -1 when unknown */
 enum mm_class mm_label_class(enum mm_label label);
 const char *mm_label_explanation(enum mm_label label);
+const char *mm_label_help(enum mm_label label);		/* a few words */
+uint32_t mm_label_color(enum mm_label label);		/* 0xRRGGBB */
+const char *mm_class_name(enum mm_class class);		/* "image", "heap" ... */
 const char *mm_how_name(enum mm_how how);
 
 /* The smaps counters of one mapping, or one region's share of them. */
@@ -183,6 +190,22 @@ bool mm_mapping_has_flag(const struct mm_mapping *m, const char *flag);
 static inline bool mm_mapping_is_anon_private(const struct mm_mapping *m)
 {
 	return !m->path && m->perms[3] == 'p';
+}
+
+/* Shared memory named like a file: memfd, SysV, POSIX (/dev/shm), and
+ * shared /dev/zero. */
+static inline bool mm_mapping_is_shmem(const struct mm_mapping *m)
+{
+	return m->path && (!strncmp(m->path, "/memfd:", 7) || !strncmp(m->path, "/SYSV", 5) ||
+			   !strncmp(m->path, "/dev/shm/", 9) ||
+			   (m->deleted && m->perms[3] == 's' && !strcmp(m->path, "/dev/zero")));
+}
+
+/* The page size the snapshot was read with (see mm_page_size when it did
+ * not say). */
+static inline uint64_t mm_snapshot_page_size(const struct mm_snapshot *snap)
+{
+	return mm_page_size(snap->page_size);
 }
 
 static inline uint64_t mm_mapping_size(const struct mm_mapping *m)

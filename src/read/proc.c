@@ -16,6 +16,7 @@
 
 #include "read/proc.h"
 #include "read/smaps.h"
+#include "util/page.h"
 
 #define PF_KTHREAD 0x00200000	/* include/linux/sched.h */
 
@@ -159,7 +160,7 @@ static int read_system(struct mm_snapshot *snap)
 	time_t now = time(NULL);
 	char buf[32];
 
-	snap->page_size = (uint64_t)sysconf(_SC_PAGESIZE);
+	snap->page_size = mm_page_size(0);
 	strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&now, &tm));
 	snap->time = strdup(buf);
 	snap->kernel = strdup(uname(&u) == 0 ? u.release : "");

@@ -8,12 +8,13 @@
 #include <unistd.h>
 
 #include "read/residency.h"
+#include "util/page.h"
 
 enum { WINDOW = 8192 };	/* entries per pread: 64 KiB, 32 MiB of memory */
 
 int mm_pagemap_open(struct mm_pagemap *pm, struct mm_target *t, uint64_t page_size)
 {
-	*pm = (struct mm_pagemap){ .fd = -1, .page_size = page_size ? page_size : 4096 };
+	*pm = (struct mm_pagemap){ .fd = -1, .page_size = mm_page_size(page_size) };
 	if (t->captured) {
 		return 0;
 	}
@@ -32,6 +33,12 @@ void mm_pagemap_close(struct mm_pagemap *pm)
 	}
 	free(pm->win);
 	*pm = (struct mm_pagemap){ .fd = -1 };
+}
+
+void mm_pagemap_forget(struct mm_pagemap *pm)
+{
+	pm->win_n = 0;
+	pm->limit = 0;
 }
 
 int mm_pagemap_entry(struct mm_pagemap *pm, uint64_t addr, uint64_t *entry)
@@ -114,26 +121,20 @@ static int measure_mapping(struct mm_pagemap *pm, struct mm_mapping *m)
 	return 0;
 }
 
-int mm_residency_measure(struct mm_target *t, struct mm_snapshot *snap)
+void mm_residency_measure(struct mm_pagemap *pm, struct mm_snapshot *snap)
 {
-	struct mm_pagemap pm;
-	int rc = mm_pagemap_open(&pm, t, snap->page_size);
-
-	if (rc) {
-		return rc;
-	}
-	for (size_t i = 0; pm.fd >= 0 && i < snap->nmappings; i++) {
+	/* Pages the labellers looked at may have come and gone since. */
+	mm_pagemap_forget(pm);
+	for (size_t i = 0; pm->fd >= 0 && i < snap->nmappings; i++) {
 		struct mm_mapping *m = &snap->mappings[i];
 		bool ok;
 
 		if (m->nregions < 2 || (m->c.rss == 0 && m->c.swap == 0)) {
 			continue;
 		}
-		ok = measure_mapping(&pm, m) == 0;
+		ok = measure_mapping(pm, m) == 0;
 		for (size_t k = 0; k < m->nregions; k++) {
 			m->regions[k].measured = ok;
 		}
 	}
-	mm_pagemap_close(&pm);
-	return 0;
 }

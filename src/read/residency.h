@@ -1,6 +1,7 @@
 /* residency.h: which pages are in RAM or swap, from /proc/PID/pagemap:
- * a windowed reader for labellers that must not touch absent pages, and
- * per-region residency for sharing a mapping's counters out. */
+ * one windowed reader per snapshot, shared by the labellers that must not
+ * touch absent pages and by the per-region residency that shares a
+ * mapping's counters out. */
 #ifndef MEMMAP_RESIDENCY_H
 #define MEMMAP_RESIDENCY_H
 
@@ -24,12 +25,15 @@ struct mm_pagemap {
 	uint64_t limit;		/* if above the page read: read no further */
 };
 
-/* Opens the target's pagemap; pm->fd stays -1 where it cannot be read
- * (captured trees, permission).  pagemap is the kernel's bookkeeping, not
+/* Opens the target's pagemap (page_size: mm_snapshot_page_size); pm->fd
+ * stays -1 where it cannot be read (captured trees, permission).  pagemap is the kernel's bookkeeping, not
  * the target's memory, so --no-mem does not forbid it.  Returns 0 or
  * -ENOMEM. */
 int mm_pagemap_open(struct mm_pagemap *pm, struct mm_target *t, uint64_t page_size);
 void mm_pagemap_close(struct mm_pagemap *pm);
+
+/* Drops the window and the limit: the next read sees pagemap as it is. */
+void mm_pagemap_forget(struct mm_pagemap *pm);
 
 /* The pagemap entry of the page holding addr.  Returns 0, or -errno when
  * it cannot be read (then *entry is 0).  A window read stops at pm->limit
@@ -42,9 +46,9 @@ int mm_pagemap_entry(struct mm_pagemap *pm, uint64_t addr, uint64_t *entry);
 bool mm_pagemap_present(struct mm_pagemap *pm, uint64_t addr, bool unknown);
 
 /* Measures the present and swapped bytes of each region of every mapping
- * that has several regions and something resident or swapped; mappings it
- * could not read stay unmeasured (shared out by size).  Returns 0 or
- * -ENOMEM. */
-int mm_residency_measure(struct mm_target *t, struct mm_snapshot *snap);
+ * that has several regions and something resident or swapped, through the
+ * snapshot's one pagemap reader; mappings it could not read stay
+ * unmeasured (shared out by size). */
+void mm_residency_measure(struct mm_pagemap *pm, struct mm_snapshot *snap);
 
 #endif

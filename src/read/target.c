@@ -76,3 +76,47 @@ int mm_target_read(struct mm_target *t, uint64_t addr, void *buf, size_t len)
 	}
 	return mm_pread_full(t->mem_fd, buf, len, addr);
 }
+
+int mm_target_read_word(struct mm_target *t, uint64_t addr, uint64_t *v)
+{
+	return mm_target_read(t, addr, v, sizeof(*v));
+}
+
+/* A file really named "x (deleted)" looks like a deleted "x".  Believe
+ * the suffix only when no file of that full name has the mapped inode. */
+static int undo_deleted_spoof(const struct mm_target *t, struct mm_mapping *m)
+{
+	struct stat st;
+	char *full, *path;
+
+	if (asprintf(&full, "%s (deleted)", m->path) < 0) {
+		return -ENOMEM;
+	}
+	if (t->captured) {
+		path = strdup(full);
+	} else if (asprintf(&path, "%s/root%s", t->dir, full) < 0) {
+		path = NULL;
+	}
+	if (path && stat(path, &st) == 0 && st.st_ino == m->inode) {
+		free(m->path);
+		m->path = full;
+		m->deleted = false;
+		full = NULL;
+	}
+	free(path);
+	free(full);
+	return 0;
+}
+
+int mm_target_undo_deleted_spoofs(const struct mm_target *t, struct mm_snapshot *snap)
+{
+	for (size_t i = 0; i < snap->nmappings; i++) {
+		struct mm_mapping *m = &snap->mappings[i];
+		int rc;
+
+		if (m->deleted && m->inode && (rc = undo_deleted_spoof(t, m))) {
+			return rc;
+		}
+	}
+	return 0;
+}

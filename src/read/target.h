@@ -9,6 +9,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "model/model.h"
+
 struct mm_target {
 	pid_t pid;
 	char *dir;		/* "/proc/4242", or DIR/4242 with --proc-root */
@@ -34,5 +36,13 @@ int mm_target_open(const struct mm_target *t, const char *rel, int flags);
  * /proc/PID/mem.  Returns 0, -EPERM/-EACCES where not permitted, -EIO for
  * an unmapped address, -ENOTSUP when no_mem or captured. */
 int mm_target_read(struct mm_target *t, uint64_t addr, void *buf, size_t len);
+
+/* One little-endian word of the target's memory.  Returns as above. */
+int mm_target_read_word(struct mm_target *t, uint64_t addr, uint64_t *v);
+
+/* A file really named "x (deleted)" reads in maps as a deleted "x": gives
+ * such mappings their full name back (checked by inode).  Before anything
+ * opens files by path.  Returns 0 or -ENOMEM. */
+int mm_target_undo_deleted_spoofs(const struct mm_target *t, struct mm_snapshot *snap);
 
 #endif

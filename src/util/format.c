@@ -176,9 +176,7 @@ static bool locale_is_utf8(void)
 	return utf8;
 }
 
-/* Characters that are valid and printable yet hide or reorder the text
- * around them: bidi controls, zero-width marks, line separators. */
-static bool is_invisible(const unsigned char *s, size_t n)
+bool mm_utf8_invisible(const unsigned char *s, size_t n)
 {
 	uint32_t cp;
 
@@ -213,7 +211,7 @@ char *mm_escape_name(const char *str)
 			out[o++] = '\\';
 			out[o++] = '\\';
 		} else if (n == 0 || (n == 1 && (s[i] < 0x20 || s[i] == 0x7f)) ||
-			   (n > 1 && (!utf8 || is_invisible(s + i, n)))) {
+			   (n > 1 && (!utf8 || mm_utf8_invisible(s + i, n)))) {
 			/* invalid, C0 and DEL, C1 and invisible characters, and any
 			 * non-ASCII byte outside a UTF-8 locale */
 			size_t k = n ? n : 1;

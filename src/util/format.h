@@ -49,4 +49,9 @@ static inline int mm_hex_digit(char c)
 /* Length of the valid UTF-8 sequence at s (1 for ASCII), or 0 if invalid. */
 size_t mm_utf8_seq(const unsigned char *s, size_t avail);
 
+/* Whether the valid n-byte sequence at s is a character that hides or
+ * reorders the text around it: C1 controls, soft hyphen, bidi controls,
+ * zero-width marks, line separators.  Terminal and JSON escape them. */
+bool mm_utf8_invisible(const unsigned char *s, size_t n);
+
 #endif

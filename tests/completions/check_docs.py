@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
 """Keeps the documentation in step with the code: the man pages build with
 scdoc and format without warnings, and every option `memmap --help` prints,
-every column `memmap --list-columns` lists and every label in src/model/labels.c
-is documented in memmap(1) (labels also in memmap-json(5)) and offered by
-each shell's completion; every member of a real `memmap -J` document is
-described in memmap-json(5).  A failure names what is missing and where to add it."""
+every column `memmap --list-columns` lists and every label `memmap
+--list-labels` lists is documented in memmap(1); each shell's completion
+offers the options and asks memmap for the labels; every member of a real
+`memmap -J` document is described in memmap-json(5).  A failure names what
+is missing and where to add it."""
 
 import os
 import re
@@ -96,11 +97,47 @@ def list_columns():
     return tables
 
 
-def source_labels():
-    text = read(os.path.join(SOURCE, 'src', 'model', 'labels.c'))
-    labels = re.findall(r'\[MM_[A-Z_]+\]\s*=\s*\{\s*"([^"]+)"', text)
-    check(len(labels) >= 30, 'src/model/labels.c names the labels (%d found)'
-          % len(labels))
+# The labels memmap/1 shipped with.  Names are a contract with JSON
+# consumers (appended to, never renamed), so every one must stay listed; a
+# new label is not added here.
+MEMMAP1_LABELS = frozenset('''exe.text exe.rodata exe.data exe.relro exe.bss
+lib.text lib.rodata lib.data lib.relro lib.bss heap stack kernel.vdso
+kernel.vvar kernel.vsyscall file shmem anon.named anon thread.stack
+thread.guard glibc.arena glibc.mmap-chunk ld.tls ld.malloc go.heap
+go.heap-index go.heap-metadata go.page-summary go.page-alloc
+go.scavenge-index go.immortal-metadata go.gc-bits go.allspans go.other
+python.arena python.datastack'''.split())
+
+CLASSES = {'image', 'heap', 'stack', 'runtime', 'kernel', 'file', 'anon'}
+
+
+def list_labels():
+    """The vocabulary as the binary prints it (`--list-labels --raw`: "NAME
+    CLASS help" lines), checked against its `-J` form."""
+    r = subprocess.run([MEMMAP, '--list-labels', '--raw'], capture_output=True,
+                       text=True, timeout=30)
+    check(r.returncode == 0, 'memmap --list-labels --raw exits 0')
+    rows = [ln.split(' ', 2) for ln in r.stdout.splitlines()]
+    check(all(len(row) == 3 and re.fullmatch(r'[a-z][a-z0-9._-]*', row[0])
+              and row[1] in CLASSES and row[2].strip() for row in rows),
+          '--list-labels --raw: every line is NAME CLASS help')
+    labels = [row[0] for row in rows]
+    check(len(labels) >= 30 and len(set(labels)) == len(labels),
+          'memmap --list-labels lists the labels, each once (%d)' % len(labels))
+    check(MEMMAP1_LABELS <= set(labels),
+          'memmap --list-labels still lists every memmap/1 label (gone: %s)'
+          % sorted(MEMMAP1_LABELS - set(labels)))
+    j = subprocess.run([MEMMAP, '--list-labels', '-J'], capture_output=True,
+                       text=True, timeout=30)
+    try:
+        doc = json.loads(j.stdout)['labels']
+    except (ValueError, KeyError, TypeError):
+        doc = []
+    check([d.get('name') for d in doc] == labels,
+          'memmap --list-labels -J lists the same labels in the same order')
+    check(all(re.fullmatch(r'#[0-9a-f]{6}', d.get('color', '')) and
+              d.get('explanation') for d in doc),
+          'memmap --list-labels -J: every label has a colour and an explanation')
     return labels
 
 
@@ -182,15 +219,23 @@ def main():
 
     labels_doc = section(man1, 'LABELS')
     region_doc = section(man5, 'REGION')
-    for label in source_labels():
+    labels = list_labels()
+    for label in labels:
         check(re.search(r'^\*%s\*$' % re.escape(label), labels_doc, re.M)
               is not None, 'memmap.1.scd LABELS documents %s' % label)
-        check('_%s_' % label in region_doc,
-              'memmap-json.5.scd REGION lists %s' % label)
-        for name, text in comp.items():
-            check(re.search(r'(?<![\w.-])%s(?![\w.-])' % re.escape(label), text)
-                  is not None, 'completions/%s offers label %s for --label'
-                  % (name, label))
+    own = re.split(r'^## ', labels_doc, flags=re.M)[0]   # not "How ..."
+    documented = re.findall(r'^\*([a-z][a-z0-9._-]*)\*$', own, re.M)
+    for label in sorted(set(documented) - set(labels)):
+        check(False, 'memmap.1.scd LABELS documents %s, which memmap '
+              '--list-labels does not list' % label)
+    # The label lists derive from the binary, so no file but memmap(1) has
+    # to spell a new label: the JSON page points at it, the completions ask.
+    check('--list-labels' in region_doc and 'memmap*(1), *LABELS*' in region_doc,
+          'memmap-json.5.scd REGION points to memmap(1) LABELS and --list-labels')
+    for name, text in comp.items():
+        check('--list-labels --raw' in text,
+              'completions/%s asks `memmap --list-labels --raw` for --label'
+              % name)
 
     for key in sorted(snapshot_keys()):
         check('*%s*' % key in man5,

@@ -156,6 +156,12 @@ def main():
                 print('%-24s -> %s' % (line, (got[line] or [])[:12]))
         finally:
             z.close()
+    # Whatever a completion function complains about lands on the terminal.
+    errors = [ln for ln in z.transcript.decode(errors='replace').splitlines()
+              if 'bad option' in ln or 'bad pattern' in ln or
+              'command not found' in ln or ('_' in ln and ':' in ln and
+                                            'error' in ln.lower())]
+    check(not errors, 'zsh printed no completion errors (%r)' % errors[:3])
 
     def matches(line):
         return [m for m, _ in got[line] or []]

@@ -21,6 +21,7 @@ Modes:
 
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -320,6 +321,36 @@ def mode_names(t, tmp):
     t.check(b'\x1b' not in out and b'\xff' not in out, 'no raw escape or invalid byte in the table')
 
 
+def mode_process_names(t, tmp):
+    """A process whose comm and exe are not UTF-8: the JSON diff is valid
+    JSON and carries the raw bytes in exe_hex (and comm_hex), exactly as
+    the snapshot (-J) does."""
+    factory = os.environ.get('MEMMAP_FACTORY') or mt.die('MEMMAP_FACTORY unset')
+    raw = b'mm\xff\xfe\x1b[7m'
+    exe = os.fsencode(tmp) + b'/' + raw
+    shutil.copy(factory, exe)
+    os.chmod(exe, 0o755)
+    with mt.Fixture([os.fsdecode(exe)]) as fx:
+        snap, _, _ = mt.memmap_json(fx.pid)
+        rc, out, err = mt.run_memmap('-J', '--diff', fx.pid, fx.pid, binary=True)
+    t.eq(rc, 0, 'diff exit (stderr %r)' % err)
+    try:
+        d = mt.json.loads(out.decode('utf-8'))
+    except ValueError as ex:
+        t.fail('the diff is not valid UTF-8 JSON (%s): %r' % (ex, out[:300]))
+        return
+    t.check(b'\x1b' not in out, 'raw ESC in the JSON diff')
+    # libproc2 hands comm over with its bad bytes as '?': comm_hex appears
+    # only when a comm is invalid, and the diff must follow the snapshot.
+    t.eq(snap.get('exe_hex'), exe.hex(), 'snapshot exe_hex')
+    for side in ('before', 'after'):
+        s = d[side]
+        t.eq((s['comm'], s.get('comm_hex')), (snap['comm'], snap.get('comm_hex')),
+             '%s: comm and comm_hex as in the snapshot' % side)
+        t.eq((s['exe'], s.get('exe_hex')), (snap['exe'], snap.get('exe_hex')),
+             '%s: exe and exe_hex as in the snapshot' % side)
+
+
 def differences(a, b, path=''):
     """Paths where two JSON values differ."""
     if type(a) is not type(b):
@@ -410,7 +441,7 @@ def main():
     with tempfile.TemporaryDirectory(prefix='memmap-diff-') as tmp:
         {'changes': mode_changes, 'shrink': mode_shrink, 'self': mode_self,
          'pids': mode_pids, 'roundtrip': mode_roundtrip, 'names': mode_names,
-         'name': mode_name}[mode](t, tmp)
+         'name': mode_name, 'process-names': mode_process_names}[mode](t, tmp)
     t.done()
 
 

@@ -2,7 +2,6 @@
  * .go.buildinfo parser (src/go_buildinfo.h) fed well-formed and broken
  * blobs, and the Go 1.25 mapping names (src/label_go.h). */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,27 +9,7 @@
 #include "runtimes/go/go_buildinfo.h"
 #include "runtimes/go/label_go.h"
 #include "model/model.h"
-
-static int checks, failures;
-
-__attribute__((format(printf, 3, 4)))
-static void check(int ok, int line, const char *fmt, ...)
-{
-	va_list ap;
-
-	checks++;
-	if (ok) {
-		return;
-	}
-	failures++;
-	fprintf(stderr, "%s:%d: FAIL: ", __FILE__, line);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
-
-#define CHECK(cond, ...) check(!!(cond), __LINE__, __VA_ARGS__)
+#include "harness.h"
 
 static int str_eq(const char *a, const char *b)
 {
@@ -91,13 +70,13 @@ static void expect(const unsigned char *buf, size_t len, int err, const char *ve
 	struct mm_go_buildinfo bi;
 	int got = mm_go_buildinfo_parse(buf, len, &bi);
 
-	check(got == err, line, "parse: got %d, want %d", got, err);
+	CHECK_AT(line, got == err, "parse: got %d, want %d", got, err);
 	if (got == 0 && err == 0) {
-		check(str_eq(bi.version, version), line, "version %s, want %s", bi.version, version);
-		check(str_eq(bi.module, module), line, "module %s, want %s",
-		      bi.module ? bi.module : "NULL", module ? module : "NULL");
-		check(bi.cgo_enabled == cgo, line, "cgo %d, want %d", bi.cgo_enabled, cgo);
-		check(bi.ptr_size == 8, line, "ptr_size %u", bi.ptr_size);
+		CHECK_AT(line, str_eq(bi.version, version), "version %s, want %s", bi.version, version);
+		CHECK_AT(line, str_eq(bi.module, module), "module %s, want %s",
+			 bi.module ? bi.module : "NULL", module ? module : "NULL");
+		CHECK_AT(line, bi.cgo_enabled == cgo, "cgo %d, want %d", bi.cgo_enabled, cgo);
+		CHECK_AT(line, bi.ptr_size == 8, "ptr_size %u", bi.ptr_size);
 	}
 	if (got == 0) {
 		mm_go_buildinfo_finish(&bi);
@@ -202,6 +181,5 @@ int main(void)
 {
 	test_buildinfo();
 	test_names();
-	printf("%d checks, %d failures\n", checks, failures);
-	return failures ? 1 : 0;
+	return mm_test_done("test_go_units");
 }

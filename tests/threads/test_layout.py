@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The glibc layout table in src/runtimes/glibc/label_glibc.c against glibc's own debug
+"""The glibc layout table in src/runtimes/glibc/probe.c against glibc's own debug
 information: each offset and size is asked of gdb (ptype arithmetic on
 libc.so.6 and ld.so with libc6-dbg's DWARF).  Catches a Debian glibc update
 that moves a field.  Skipped without gdb or glibc's debug symbols, or when
@@ -47,8 +47,8 @@ EXPR = {
 
 
 def table():
-    """The first layouts[] entry of src/runtimes/glibc/label_glibc.c: {field: int}."""
-    src = os.path.join(os.environ.get('MEMMAP_SOURCE', '.'), 'src', 'runtimes', 'glibc', 'label_glibc.c')
+    """The first layouts[] entry of src/runtimes/glibc/probe.c: {field: int}."""
+    src = os.path.join(os.environ.get('MEMMAP_SOURCE', '.'), 'src', 'runtimes', 'glibc', 'probe.c')
     with open(src) as f:
         text = f.read()
     body = text[text.index('layouts[] = {'):]

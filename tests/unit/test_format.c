@@ -8,20 +8,15 @@
 #include <string.h>
 
 #include "util/format.h"
-
-static int checks, failures;
+#include "harness.h"
 
 static void expect_size(uint64_t bytes, const char *want)
 {
 	char got[32];
 
 	mm_format_size(got, sizeof(got), bytes);
-	checks++;
-	if (strcmp(got, want) != 0) {
-		failures++;
-		fprintf(stderr, "FAIL: size %" PRIu64 ": got \"%s\", want \"%s\"\n",
-			bytes, got, want);
-	}
+	CHECK(strcmp(got, want) == 0, "size %" PRIu64 ": got \"%s\", want \"%s\"",
+	      bytes, got, want);
 }
 
 /* The rule as memmap(1) states it, in floating point throughout. */
@@ -52,12 +47,8 @@ static void expect_reference(uint64_t bytes)
 
 	mm_format_size(got, sizeof(got), bytes);
 	reference(want, sizeof(want), bytes);
-	checks++;
-	if (strcmp(got, want) != 0) {
-		failures++;
-		fprintf(stderr, "FAIL: size %" PRIu64 ": got \"%s\", reference \"%s\"\n",
-			bytes, got, want);
-	}
+	CHECK(strcmp(got, want) == 0, "size %" PRIu64 ": got \"%s\", reference \"%s\"",
+	      bytes, got, want);
 }
 
 static void expect_hex(uint64_t v)
@@ -66,11 +57,8 @@ static void expect_hex(uint64_t v)
 	size_t n = mm_format_hex(got, v);
 
 	snprintf(want, sizeof(want), "%" PRIx64, v);
-	checks++;
-	if (strcmp(got, want) != 0 || n != strlen(want)) {
-		failures++;
-		fprintf(stderr, "FAIL: hex %#" PRIx64 ": got \"%s\" (%zu)\n", v, got, n);
-	}
+	CHECK(strcmp(got, want) == 0 && n == strlen(want), "hex %#" PRIx64 ": got \"%s\" (%zu)",
+	      v, got, n);
 }
 
 static void expect_percent(uint64_t part, uint64_t total, const char *want)
@@ -78,12 +66,8 @@ static void expect_percent(uint64_t part, uint64_t total, const char *want)
 	char got[32];
 
 	mm_format_percent_down(got, sizeof(got), part, total);
-	checks++;
-	if (strcmp(got, want) != 0) {
-		failures++;
-		fprintf(stderr, "FAIL: percent %" PRIu64 "/%" PRIu64 ": got \"%s\", want \"%s\"\n",
-			part, total, got, want);
-	}
+	CHECK(strcmp(got, want) == 0, "percent %" PRIu64 "/%" PRIu64 ": got \"%s\", want \"%s\"",
+	      part, total, got, want);
 }
 
 int main(void)
@@ -136,6 +120,5 @@ int main(void)
 	expect_hex(0);
 	expect_hex(UINT64_MAX);
 
-	printf("test_format: %d checks, %d failed\n", checks, failures);
-	return failures ? 1 : 0;
+	return mm_test_done("test_format");
 }

@@ -4,54 +4,13 @@
  * fields, new kernels' unknown ones, malformed lines and huge values. */
 #include <errno.h>
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "model/model.h"
 #include "read/smaps.h"
-
-static int checks, failures;
-
-#define CHECK(cond, ...) check(!!(cond), __FILE__, __LINE__, __VA_ARGS__)
-
-__attribute__((format(printf, 4, 5)))
-static void check(int ok, const char *file, int line, const char *fmt, ...)
-{
-	va_list ap;
-
-	checks++;
-	if (ok) {
-		return;
-	}
-	failures++;
-	fprintf(stderr, "%s:%d: FAIL: ", file, line);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
-
-static void check_u64(uint64_t got, uint64_t want, const char *what, int line)
-{
-	check(got == want, __FILE__, line, "%s: got %" PRIu64 " (%#" PRIx64
-	      "), want %" PRIu64 " (%#" PRIx64 ")", what, got, got, want, want);
-}
-
-#define CHECK_U64(got, want) check_u64((got), (want), #got, __LINE__)
-
-static void check_str(const char *got, const char *want, const char *what,
-		      int line)
-{
-	int ok = (!got && !want) || (got && want && strcmp(got, want) == 0);
-
-	check(ok, __FILE__, line, "%s: got %s%s%s, want %s%s%s", what,
-	      got ? "\"" : "", got ? got : "NULL", got ? "\"" : "",
-	      want ? "\"" : "", want ? want : "NULL", want ? "\"" : "");
-}
-
-#define CHECK_STR(got, want) check_str((got), (want), #got, __LINE__)
+#include "harness.h"
 
 /* Feeds text (lines separated by '\n') to a fresh parser and snapshot.
  * Returns the first nonzero result of mm_smaps_feed, or 0; *lineno gets the
@@ -137,28 +96,28 @@ static void test_full_entry(void)
 	if (s->nmappings == 1) {
 		struct mm_mapping *m = &s->mappings[0];
 
-		CHECK_U64(m->start, 0x56525ede1000);
-		CHECK_U64(m->end, 0x56525ede3000);
-		CHECK_U64(m->offset, 0x2000);
-		CHECK_STR(m->perms, "r--p");
-		CHECK_U64(m->dev_major, 0xfd);
-		CHECK_U64(m->dev_minor, 0x01);
-		CHECK_U64(m->inode, 247498);
-		CHECK_STR(m->path, "/usr/bin/head");
+		EQ_U64(m->start, 0x56525ede1000);
+		EQ_U64(m->end, 0x56525ede3000);
+		EQ_U64(m->offset, 0x2000);
+		EQ_STR(m->perms, "r--p");
+		EQ_U64(m->dev_major, 0xfd);
+		EQ_U64(m->dev_minor, 0x01);
+		EQ_U64(m->inode, 247498);
+		EQ_STR(m->path, "/usr/bin/head");
 		CHECK(!m->deleted, "full entry: deleted set");
-		CHECK_U64(m->kernel_page_size, 4096);
-		CHECK_U64(m->mmu_page_size, 4096);
-		CHECK_U64(m->c.rss, 8192);
-		CHECK_U64(m->c.pss, 6144);
-		CHECK_U64(m->c.pss_dirty, 2048);
-		CHECK_U64(m->c.shared_clean, 4096);
-		CHECK_U64(m->c.shared_dirty, 0);
-		CHECK_U64(m->c.private_clean, 2048);
-		CHECK_U64(m->c.private_dirty, 2048);
-		CHECK_U64(m->c.referenced, 8192);
-		CHECK_U64(m->c.anonymous, 2048);
-		CHECK_U64(m->c.swap, 12288);
-		CHECK_U64(m->c.swap_pss, 10240);
+		EQ_U64(m->kernel_page_size, 4096);
+		EQ_U64(m->mmu_page_size, 4096);
+		EQ_U64(m->c.rss, 8192);
+		EQ_U64(m->c.pss, 6144);
+		EQ_U64(m->c.pss_dirty, 2048);
+		EQ_U64(m->c.shared_clean, 4096);
+		EQ_U64(m->c.shared_dirty, 0);
+		EQ_U64(m->c.private_clean, 2048);
+		EQ_U64(m->c.private_dirty, 2048);
+		EQ_U64(m->c.referenced, 8192);
+		EQ_U64(m->c.anonymous, 2048);
+		EQ_U64(m->c.swap, 12288);
+		EQ_U64(m->c.swap_pss, 10240);
 		CHECK(m->thp_eligible, "full entry: THPeligible 1 not read");
 		CHECK(flags_are(m->vm_flags, "rd mr mw me"),
 		      "full entry: vm_flags \"%s\"", m->vm_flags ? m->vm_flags : "NULL");
@@ -183,13 +142,13 @@ static void test_vsyscall(void)
 	if (s->nmappings == 2) {
 		struct mm_mapping *m = &s->mappings[1];
 
-		CHECK_U64(s->mappings[0].c.rss, 12288);
-		CHECK_STR(s->mappings[0].path, "[stack]");
-		CHECK_U64(m->start, 0xffffffffff600000ULL);
-		CHECK_U64(m->end, 0xffffffffff601000ULL);
-		CHECK_U64(mm_mapping_size(m), 4096);
-		CHECK_STR(m->perms, "--xp");
-		CHECK_STR(m->path, "[vsyscall]");
+		EQ_U64(s->mappings[0].c.rss, 12288);
+		EQ_STR(s->mappings[0].path, "[stack]");
+		EQ_U64(m->start, 0xffffffffff600000ULL);
+		EQ_U64(m->end, 0xffffffffff601000ULL);
+		EQ_U64(mm_mapping_size(m), 4096);
+		EQ_STR(m->perms, "--xp");
+		EQ_STR(m->path, "[vsyscall]");
 		CHECK(flags_are(m->vm_flags, "ex"), "vsyscall: vm_flags \"%s\"",
 		      m->vm_flags ? m->vm_flags : "NULL");
 	}
@@ -234,11 +193,11 @@ static void test_paths(void)
 		memset(&m, 0, sizeof(m));
 		r = mm_smaps_parse_header(cases[i].line, len, &m);
 		CHECK(r == 0, "path case %zu: parse_header returned %d", i, r);
-		check_str(m.path, cases[i].path, cases[i].line, __LINE__);
+		mm_test_eq_str(m.path, cases[i].path, cases[i].line, __FILE__, __LINE__);
 		CHECK(m.deleted == !!cases[i].deleted, "path case %zu: deleted %d",
 		      i, m.deleted);
-		CHECK_U64(m.start, strtoull(cases[i].line, NULL, 16));
-		CHECK_U64(m.end, strtoull(strchr(cases[i].line, '-') + 1, NULL, 16));
+		EQ_U64(m.start, strtoull(cases[i].line, NULL, 16));
+		EQ_U64(m.end, strtoull(strchr(cases[i].line, '-') + 1, NULL, 16));
 		free(m.path);
 		free(m.vm_flags);
 
@@ -248,8 +207,8 @@ static void test_paths(void)
 		CHECK(r == 0 && s->nmappings == 1, "path case %zu: feed %d, %zu mappings",
 		      i, r, s->nmappings);
 		if (s->nmappings == 1) {
-			check_str(s->mappings[0].path, cases[i].path, cases[i].line,
-				  __LINE__);
+			mm_test_eq_str(s->mappings[0].path, cases[i].path, cases[i].line,
+				       __FILE__, __LINE__);
 			CHECK(s->mappings[0].deleted == !!cases[i].deleted,
 			      "path case %zu (feed): deleted %d", i,
 			      s->mappings[0].deleted);
@@ -287,17 +246,17 @@ static void test_old_kernel(void)
 	if (s->nmappings == 2) {
 		struct mm_mapping *m = &s->mappings[0];
 
-		CHECK_U64(m->c.rss, 40960);
-		CHECK_U64(m->c.pss, 20480);
-		CHECK_U64(m->c.pss_dirty, 0);
-		CHECK_U64(m->c.shared_clean, 40960);
+		EQ_U64(m->c.rss, 40960);
+		EQ_U64(m->c.pss, 20480);
+		EQ_U64(m->c.pss_dirty, 0);
+		EQ_U64(m->c.shared_clean, 40960);
 		CHECK(!m->thp_eligible, "old kernel: thp_eligible set");
 		CHECK(m->vm_flags == NULL, "old kernel: vm_flags \"%s\"", m->vm_flags);
-		CHECK_U64(m->dev_major, 8);
-		CHECK_U64(m->dev_minor, 1);
-		CHECK_U64(s->mappings[1].start, 0x60a000);
-		CHECK_U64(s->mappings[1].offset, 0xa000);
-		CHECK_U64(s->mappings[1].c.rss, 4096);
+		EQ_U64(m->dev_major, 8);
+		EQ_U64(m->dev_minor, 1);
+		EQ_U64(s->mappings[1].start, 0x60a000);
+		EQ_U64(s->mappings[1].offset, 0xa000);
+		EQ_U64(s->mappings[1].c.rss, 4096);
 		CHECK(s->mappings[1].vm_flags == NULL, "old kernel: 2nd vm_flags set");
 	}
 	mm_snapshot_destroy(s);
@@ -320,8 +279,8 @@ static void test_unknown_fields(void)
 	CHECK(ret == 0, "unknown fields: feed returned %d", ret);
 	CHECK(s->nmappings == 1, "unknown fields: %zu mappings", s->nmappings);
 	if (s->nmappings == 1) {
-		CHECK_U64(s->mappings[0].c.rss, 16384);
-		CHECK_U64(s->mappings[0].c.private_dirty, 16384);
+		EQ_U64(s->mappings[0].c.rss, 16384);
+		EQ_U64(s->mappings[0].c.private_dirty, 16384);
 		CHECK(s->mappings[0].path == NULL, "unknown fields: path \"%s\"",
 		      s->mappings[0].path);
 		CHECK(flags_are(s->mappings[0].vm_flags, "rd wr mr mw me ac zz"),
@@ -344,12 +303,12 @@ static void test_huge_values(void)
 
 	CHECK(ret == 0, "huge values: feed returned %d", ret);
 	if (s->nmappings == 1) {
-		CHECK_U64(s->mappings[0].offset, 0x7ffffffff000ULL);
-		CHECK_U64(s->mappings[0].inode, 18446744073709551615ULL);
-		CHECK_U64(s->mappings[0].c.rss, 18014398509481983ULL * 1024);
-		CHECK_U64(s->mappings[0].c.swap, 18014398509481982ULL * 1024);
+		EQ_U64(s->mappings[0].offset, 0x7ffffffff000ULL);
+		EQ_U64(s->mappings[0].inode, 18446744073709551615ULL);
+		EQ_U64(s->mappings[0].c.rss, 18014398509481983ULL * 1024);
+		EQ_U64(s->mappings[0].c.swap, 18014398509481982ULL * 1024);
 		/* 2^53 + 1 kB: not representable as a double. */
-		CHECK_U64(s->mappings[0].c.pss, 9007199254740993ULL * 1024);
+		EQ_U64(s->mappings[0].c.pss, 9007199254740993ULL * 1024);
 	} else {
 		CHECK(0, "huge values: %zu mappings", s->nmappings);
 	}
@@ -409,6 +368,5 @@ int main(void)
 	test_huge_values();
 	test_malformed();
 
-	printf("test_smaps: %d checks, %d failed\n", checks, failures);
-	return failures ? 1 : 0;
+	return mm_test_done("test_smaps");
 }

@@ -1,154 +1,17 @@
 /* label_glibc.c: glibc malloc's memory (non-main arena heaps, chunks with
  * their own mmap) and the dynamic loader's (the main thread's static TLS,
- * its minimal-malloc pages), plus the lookups of ld.so's private structures
- * that the thread labeller shares (glibc_layout.h). */
-#include <elf.h>
+ * its minimal-malloc pages), from the glibc probe's facts. */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "runtimes/glibc/glibc_layout.h"
-#include "read/residency.h"
-
-/* Offsets measured with gdb and libc6-dbg (ptype /o) on Debian 12's glibc
- * 2.36-9+deb12u14, x86_64. */
-static const struct mm_glibc_layout layouts[] = {
-	{
-		.name = "glibc 2.36 x86_64",
-		.rtld_global_size = 4336, .rtld_global_ro_size = 896,
-		.stack_used = 4264, .stack_user = 4280, .stack_cache = 4296,
-		.tls_static_size = 672, .tls_static_align = 680,
-		.pd_size = 2368, .pd_tcb = 0, .pd_dtv = 8, .pd_self = 16,
-		.pd_list = 704, .pd_tid = 720, .pd_user_stack = 1554,
-		.pd_stackblock = 1680, .pd_stackblock_size = 1688,
-		.pd_guardsize = 1696,
-		.lm_name = 8, .lm_next = 24, .lm_libname = 56,
-		.lm_searchlist_list = 728, .lm_versions = 768, .lm_initfini = 1000,
-	},
-};
+#include "util/grow.h"
 
 #define HEAP_MAX	(64ULL << 20)	/* 2 × DEFAULT_MMAP_THRESHOLD_MAX on 64-bit */
 #define IS_MMAPPED	0x2ULL
 #define SIZE_BITS	0x7ULL
-
-int mm_read_word(struct mm_classify *ctx, uint64_t addr, uint64_t *v)
-{
-	return mm_target_read(ctx->target, addr, v, sizeof(*v));
-}
-
-const char *mm_anon_name(const struct mm_mapping *m, size_t *len)
-{
-	const char *p;
-	size_t l;
-
-	if (!m->path || strncmp(m->path, "[anon:", 6) != 0 || m->nregions != 1 ||
-	    m->regions[0].label != MM_ANON_NAMED) {
-		return NULL;
-	}
-	p = m->path + 6;
-	while (*p == ' ') {
-		p++;
-	}
-	l = strlen(p);
-	if (!l || p[l - 1] != ']') {
-		return NULL;
-	}
-	*len = l - 1;
-	return p;
-}
-
-static bool is_ld_so(const char *path)
-{
-	const char *base = strrchr(path, '/');
-
-	base = base ? base + 1 : path;
-	return strncmp(base, "ld-", 3) == 0 && strstr(base, ".so");
-}
-
-int mm_rtld_find(struct mm_classify *ctx, struct mm_rtld *r)
-{
-	struct mm_snapshot *snap = ctx->snap;
-	const struct mm_elf_section *dynsym, *dynstr;
-	const struct mm_elf_segment *seg;
-	const struct mm_mapping *m = NULL;
-	uint64_t size_global = 0, size_ro = 0, bias = 0, page;
-	Elf64_Sym *syms = NULL;
-	char *strs = NULL;
-	struct mm_elf *e;
-	const char *why;
-	size_t nseg;
-	int err = 0;
-
-	*r = (struct mm_rtld){ 0 };
-	for (size_t i = 0; i < snap->nmappings && !m; i++) {
-		const struct mm_mapping *c = &snap->mappings[i];
-
-		if (c->path && c->path[0] == '/' && c->offset == 0 && c->inode &&
-		    is_ld_so(c->path)) {
-			m = c;
-		}
-	}
-	if (!m || !ctx->elves ||
-	    !(e = mm_elf_cache_get(ctx->elves, ctx->target, m, &err, &why))) {
-		return err == -ENOMEM ? -ENOMEM : -ENOENT;
-	}
-	dynsym = mm_elf_section_by_name(e, ".dynsym");
-	dynstr = mm_elf_section_by_name(e, ".dynstr");
-	seg = mm_elf_segments(e, &nseg);
-	if (!dynsym || !dynstr || !nseg || dynsym->size > (1 << 20) ||
-	    dynstr->size > (1 << 20) || dynstr->size == 0) {
-		return -ENOENT;
-	}
-	/* The mapping at file offset 0 holds the first PT_LOAD. */
-	page = snap->page_size ? snap->page_size : 4096;
-	bias = m->start - (seg[0].vaddr & ~(page - 1));
-	syms = malloc(dynsym->size);
-	strs = malloc(dynstr->size + 1);
-	if (!syms || !strs) {
-		free(syms);
-		free(strs);
-		return -ENOMEM;
-	}
-	if (mm_elf_pread(e, syms, dynsym->size, dynsym->offset) ||
-	    mm_elf_pread(e, strs, dynstr->size, dynstr->offset)) {
-		free(syms);
-		free(strs);
-		return -ENOENT;
-	}
-	strs[dynstr->size] = '\0';
-	for (size_t i = 0; i < dynsym->size / sizeof(*syms); i++) {
-		const Elf64_Sym *s = &syms[i];
-		const char *name;
-
-		if (s->st_name >= dynstr->size || s->st_shndx == SHN_UNDEF ||
-		    ELF64_ST_TYPE(s->st_info) != STT_OBJECT) {
-			continue;
-		}
-		name = strs + s->st_name;
-		if (strcmp(name, "_rtld_global") == 0) {
-			r->global = bias + s->st_value;
-			size_global = s->st_size;
-		} else if (strcmp(name, "_rtld_global_ro") == 0) {
-			r->global_ro = bias + s->st_value;
-			size_ro = s->st_size;
-		} else if (strcmp(name, "_r_debug") == 0) {
-			r->r_debug = bias + s->st_value;
-		}
-	}
-	free(syms);
-	free(strs);
-	for (size_t i = 0; i < sizeof(layouts) / sizeof(layouts[0]); i++) {
-		if (r->global && r->global_ro &&
-		    layouts[i].rtld_global_size == size_global &&
-		    layouts[i].rtld_global_ro_size == size_ro) {
-			r->lay = &layouts[i];
-		}
-	}
-	return 0;
-}
 
 /* Relabels the parts of [start, end) whose label is anon or `also`. */
 static int relabel(struct mm_snapshot *snap, uint64_t start, uint64_t end,
@@ -243,12 +106,12 @@ static bool region_is_anon(const struct mm_mapping *m, uint64_t addr)
 struct scan {
 	struct mm_classify *ctx;
 	uint64_t page;
-	struct mm_pagemap pm;	/* without it (no permission): read anyway */
+	struct mm_pagemap *pm;	/* without it (no permission): read anyway */
 };
 
 static bool present(struct scan *s, uint64_t addr)
 {
-	return mm_pagemap_present(&s->pm, addr, true);
+	return mm_pagemap_present(s->pm, addr, true);
 }
 
 /* A non-main arena heap: HEAP_MAX bytes at a HEAP_MAX-aligned address,
@@ -257,15 +120,10 @@ static bool present(struct scan *s, uint64_t addr)
 static int label_arenas(struct mm_classify *ctx)
 {
 	struct mm_snapshot *snap = ctx->snap;
-	uint64_t page = snap->page_size ? snap->page_size : 4096;
-	struct scan s = { .ctx = ctx, .page = page };
+	uint64_t page = ctx->page;
+	struct scan s = { .ctx = ctx, .page = page, .pm = ctx->pm };
 	int rc = 0;
 
-	if (ctx->target->no_mem || ctx->target->captured) {
-		s.pm.fd = -1;
-	} else if ((rc = mm_pagemap_open(&s.pm, ctx->target, page))) {
-		return rc;
-	}
 	for (size_t i = 0; !rc && i < snap->nmappings; i++) {
 		struct mm_mapping *m = &snap->mappings[i];
 		uint64_t hi[5], block = m->start, committed;
@@ -278,7 +136,7 @@ static int label_arenas(struct mm_classify *ctx)
 			continue;
 		}
 		/* glibc wrote heap_info: a page not in RAM is read by shape. */
-		s.pm.limit = m->end;
+		s.pm->limit = m->end;
 		if (present(&s, block) &&
 		    mm_target_read(ctx->target, block, hi, sizeof(hi)) == 0) {
 			uint64_t ar = hi[0], prev = hi[1], size = hi[2], mprot = hi[3];
@@ -325,7 +183,6 @@ static int label_arenas(struct mm_classify *ctx)
 		rc = mm_snapshot_label(snap, block, block + HEAP_MAX, MM_GLIBC_ARENA,
 				       how, detail, MM_ONLY_ANON);
 	}
-	mm_pagemap_close(&s.pm);
 	return rc;
 }
 
@@ -390,15 +247,12 @@ static int label_chain(struct scan *s, uint64_t p, uint64_t end)
 static int label_chunks(struct mm_classify *ctx)
 {
 	struct mm_snapshot *snap = ctx->snap;
-	struct scan s = { .ctx = ctx };
+	struct scan s = { .ctx = ctx, .page = ctx->page, .pm = ctx->pm };
 	int rc = 0;
 
-	s.page = snap->page_size ? snap->page_size : 4096;
 	if (ctx->target->no_mem || ctx->target->captured) {
+		mm_debug(ctx, "glibc", "memory not to be read: no mmap'd chunks");
 		return 0;
-	}
-	if ((rc = mm_pagemap_open(&s.pm, ctx->target, s.page))) {
-		return rc;
 	}
 	for (size_t i = 0; !rc && i < snap->nmappings; i++) {
 		struct mm_mapping *m = &snap->mappings[i];
@@ -419,7 +273,7 @@ static int label_chunks(struct mm_classify *ctx)
 			    b - a < MMAP_THRESHOLD_MIN) {
 				continue;
 			}
-			s.pm.limit = b;
+			s.pm->limit = b;
 			if (chunk_chain(&s, a, b)) {
 				p = a;
 			} else if (b - a <= (64ULL << 20)) {
@@ -443,7 +297,6 @@ static int label_chunks(struct mm_classify *ctx)
 			}
 		}
 	}
-	mm_pagemap_close(&s.pm);
 	return rc;
 }
 
@@ -451,28 +304,30 @@ static int label_chunks(struct mm_classify *ctx)
  * static_size + static_align + 8 bytes from its minimal malloc and keeps the
  * allocation's address right after the TCB (struct pthread, at the thread
  * pointer); the TCB must sit where that allocation puts it. */
-static int label_tls(struct mm_classify *ctx, const struct mm_rtld *r,
-		     const struct mm_pthread *pt, size_t npt)
+static int label_tls(struct mm_classify *ctx, const struct mm_glibc_facts *f)
 {
-	const struct mm_glibc_layout *L = r->lay;
+	const struct mm_glibc_layout *L = f->lay;
 	struct mm_snapshot *snap = ctx->snap;
-	uint64_t page = snap->page_size ? snap->page_size : 4096;
+	uint64_t page = ctx->page;
 	uint64_t ssize, salign, alloc, n, aligned, tls_end, block_end;
 	const struct mm_pthread *main_pd = NULL;
 	char detail[96];
 	int rc;
 
-	for (size_t i = 0; i < npt; i++) {
+	for (size_t i = 0; i < f->npt; i++) {
 		/* The main thread's descriptor has no stack block of its own
 		 * (its tid may be another pid namespace's). */
-		if (pt[i].list == MM_PT_USER && !pt[i].stackblock) {
-			main_pd = &pt[i];
+		if (f->pt[i].list == MM_PT_USER && !f->pt[i].stackblock) {
+			main_pd = &f->pt[i];
 		}
 	}
-	if (!main_pd ||
-	    mm_read_word(ctx, r->global_ro + L->tls_static_size, &ssize) ||
-	    mm_read_word(ctx, r->global_ro + L->tls_static_align, &salign) ||
-	    mm_read_word(ctx, main_pd->pd + L->pd_size, &alloc) ||
+	if (!main_pd) {
+		mm_debug(ctx, "glibc", "no main thread descriptor: no static TLS");
+		return 0;
+	}
+	if (mm_target_read_word(ctx->target, f->global_ro + L->tls_static_size, &ssize) ||
+	    mm_target_read_word(ctx->target, f->global_ro + L->tls_static_align, &salign) ||
+	    mm_target_read_word(ctx->target, main_pd->pd + L->pd_size, &alloc) ||
 	    !salign || (salign & (salign - 1)) || salign > (1 << 20) ||
 	    ssize > (64 << 20)) {
 		return 0;
@@ -480,7 +335,8 @@ static int label_tls(struct mm_classify *ctx, const struct mm_rtld *r,
 	n = ssize + salign + 8;
 	aligned = (alloc + salign - 1) & ~(salign - 1);
 	if (aligned + ssize - L->pd_size != main_pd->pd) {
-		return 0;	/* the TCB is not where this allocation puts it */
+		mm_debug(ctx, "glibc", "the TCB is not where the TLS allocation puts it");
+		return 0;
 	}
 	/* Byte-exact: the rest of the pages around it is the minimal
 	 * malloc's block too (blocks are whole pages), so ld.malloc. */
@@ -528,31 +384,25 @@ static int add_span(struct span **v, size_t *n, size_t *alloc, uint64_t p,
 	if (!p) {
 		return 0;
 	}
-	if (*n == *alloc) {
-		size_t na = *alloc ? *alloc * 2 : 64;
-		struct span *nv = reallocarray(*v, na, sizeof(**v));
-
-		if (!nv) {
-			return -ENOMEM;
-		}
-		*v = nv;
-		*alloc = na;
+	if (mm_grow(v, alloc, *n + 1, sizeof(**v))) {
+		return -ENOMEM;
 	}
 	(*v)[(*n)++] = (struct span){ p, len };
 	return 0;
 }
 
-static int label_ld_malloc(struct mm_classify *ctx, const struct mm_rtld *r)
+static int label_ld_malloc(struct mm_classify *ctx, const struct mm_glibc_facts *f)
 {
-	const struct mm_glibc_layout *L = r->lay;
+	const struct mm_glibc_layout *L = f->lay;
 	struct mm_snapshot *snap = ctx->snap;
-	uint64_t page = snap->page_size ? snap->page_size : 4096;
+	uint64_t page = ctx->page;
 	struct span *v = NULL;
 	size_t n = 0, alloc = 0;
 	uint64_t lm;
 	int rc = 0;
 
-	if (!r->r_debug || mm_read_word(ctx, r->r_debug + 8, &lm)) {
+	if (!f->r_debug || mm_target_read_word(ctx->target, f->r_debug + 8, &lm)) {
+		mm_debug(ctx, "glibc", "_r_debug absent or unreadable: no link maps");
 		return 0;
 	}
 	for (int steps = 0; lm && steps < 4096 && !rc; steps++) {
@@ -563,12 +413,12 @@ static int label_ld_malloc(struct mm_classify *ctx, const struct mm_rtld *r)
 
 		/* A link_map reaches at least past its l_initfini. */
 		rc = add_span(&v, &n, &alloc, lm, L->lm_initfini + 8);
-		for (size_t f = 0; !rc && f < sizeof(offs) / sizeof(offs[0]); f++) {
-			if (!mm_read_word(ctx, lm + offs[f], &w)) {
+		for (size_t k = 0; !rc && k < sizeof(offs) / sizeof(offs[0]); k++) {
+			if (!mm_target_read_word(ctx->target, lm + offs[k], &w)) {
 				rc = add_span(&v, &n, &alloc, w, 1);
 			}
 		}
-		if (rc || mm_read_word(ctx, lm + L->lm_next, &lm)) {
+		if (rc || mm_target_read_word(ctx->target, lm + L->lm_next, &lm)) {
 			break;
 		}
 	}
@@ -595,32 +445,21 @@ static int label_ld_malloc(struct mm_classify *ctx, const struct mm_rtld *r)
 
 int mm_label_glibc(struct mm_classify *ctx)
 {
-	struct mm_pthread *pt = NULL;
-	struct mm_rtld r;
-	size_t npt = 0;
+	const struct mm_glibc_facts *f = ctx->glibc;
 	int rc;
 
 	rc = label_named(ctx);
-	if (rc) {
-		return rc;
+	if (!rc) {
+		rc = label_arenas(ctx);
 	}
-	rc = mm_rtld_find(ctx, &r);
-	if (rc == -ENOMEM) {
-		return rc;
+	if (!rc && f && f->lay && f->list_ok[MM_PT_USER]) {
+		rc = label_tls(ctx, f);
 	}
-	if (rc) {
-		r = (struct mm_rtld){ 0 };
-	}
-	rc = label_arenas(ctx);
-	if (!rc && r.lay && mm_glibc_pthreads(ctx, &r, 1u << MM_PT_USER, &pt, &npt) == 0) {
-		rc = label_tls(ctx, &r, pt, npt);
-	}
-	free(pt);
 	if (!rc) {
 		rc = label_chunks(ctx);
 	}
-	if (!rc && r.lay) {
-		rc = label_ld_malloc(ctx, &r);
+	if (!rc && f && f->lay) {
+		rc = label_ld_malloc(ctx, f);
 	}
 	return rc;
 }

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "runtimes/go/go_dwarf.h"
+#include "util/grow.h"
 
 struct entry {
 	const char *name;		/* owned by libdw */
@@ -56,15 +57,8 @@ static bool indexed_tag(int tag)
 static int add_entry(struct mm_go_dwarf *d, size_t *alloc, const char *name,
 		     Dwarf_Off off, bool is_var)
 {
-	if (d->nentries == *alloc) {
-		size_t n = *alloc ? *alloc * 2 : 4096;
-		struct entry *e = realloc(d->entries, n * sizeof(*e));
-
-		if (!e) {
-			return -ENOMEM;
-		}
-		d->entries = e;
-		*alloc = n;
+	if (mm_grow(&d->entries, alloc, d->nentries + 1, sizeof(*d->entries))) {
+		return -ENOMEM;
 	}
 	d->entries[d->nentries++] = (struct entry){ name, off, is_var };
 	return 0;

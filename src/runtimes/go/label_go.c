@@ -4,18 +4,17 @@
  * (symbols and member offsets from DWARF, values by pread on
  * /proc/PID/mem), and, for stripped binaries or unreadable memory, the
  * arena hint addresses alone. */
-#include <elf.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/sysmacros.h>
 
 #include "label/classify.h"
 #include "util/format.h"
 #include "runtimes/go/go_buildinfo.h"
 #include "runtimes/go/go_dwarf.h"
+#include "runtimes/go/go_probe.h"
 #include "runtimes/go/label_go.h"
 
 /* Constants of the Go runtime on linux/amd64 that DWARF does not carry
@@ -31,6 +30,7 @@
 #define MAX_ARENAS		(1u << 22)
 
 struct go_labeller {
+	struct mm_classify *ctx;
 	struct mm_snapshot *snap;
 	struct mm_target *target;
 	struct mm_go_dwarf *dw;
@@ -45,7 +45,7 @@ struct go_labeller {
 
 static uint64_t page_up(const struct go_labeller *g, uint64_t x)
 {
-	uint64_t ps = g->snap->page_size ? g->snap->page_size : 4096;
+	uint64_t ps = g->ctx->page;
 
 	return (x + ps - 1) & ~(ps - 1);
 }
@@ -123,22 +123,18 @@ static const struct {
 	{ "allspans array", MM_GO_ALLSPANS },
 };
 
-#define GO_NAME_PREFIX "[anon: Go: "
+#define GO_NAME_PREFIX " Go: "	/* after "[anon:" */
 
 int mm_go_label_for_name(const char *path)
 {
 	size_t plen = strlen(GO_NAME_PREFIX), len;
-	const char *name;
+	const char *name = mm_anon_name_of(path, false, &len);
 
-	if (!path || strncmp(path, GO_NAME_PREFIX, plen)) {
+	if (!name || len <= plen || strncmp(name, GO_NAME_PREFIX, plen)) {
 		return -1;
 	}
-	name = path + plen;
-	len = strlen(name);
-	if (len < 2 || name[len - 1] != ']') {
-		return -1;
-	}
-	len--;
+	name += plen;
+	len -= plen;
 	for (size_t i = 0; i < sizeof(go_names) / sizeof(go_names[0]); i++) {
 		if (strlen(go_names[i].name) == len && !strncmp(go_names[i].name, name, len)) {
 			return go_names[i].label;
@@ -592,9 +588,9 @@ static void label_random_base(struct go_labeller *g)
  * unnamed anonymous memory, starting exactly at a hint, is the heap.  Runs
  * at two hints mean something else took one of them: which is unknown,
  * and neither is labelled. */
-static void label_heuristic(struct go_labeller *g)
+static void label_heuristic(struct go_labeller *g, const char *version)
 {
-	unsigned int nhints = heap_hints(g->snap->runtime.version), found = 0;
+	unsigned int nhints = heap_hints(version), found = 0;
 	uint64_t base = 0, end = 0;
 
 	/* 1.26+: the hints are random (or, with the experiment off, the old
@@ -624,64 +620,20 @@ static void label_heuristic(struct go_labeller *g)
 
 /* ---- entry */
 
-/* The constants above are linux/amd64's; elsewhere only names label. */
-static bool is_amd64(const struct mm_elf *e)
-{
-	Elf64_Ehdr h;
-
-	return mm_elf_pread(e, &h, sizeof(h), 0) == 0 && h.e_ident[EI_CLASS] == ELFCLASS64 &&
-	       h.e_machine == EM_X86_64;
-}
-
-/* Where the executable was loaded relative to its link addresses (a
- * PIE's bias): from the PT_LOAD segment holding mapping m's offset. */
-static uint64_t load_bias(const struct mm_elf *e, const struct mm_mapping *m,
-			  uint64_t page)
-{
-	const struct mm_elf_segment *segs;
-	size_t n;
-
-	segs = mm_elf_segments(e, &n);
-	for (size_t i = 0; i < n; i++) {
-		uint64_t off = segs[i].offset & ~(page - 1);
-
-		if (m->offset >= off && m->offset < segs[i].offset + segs[i].filesz) {
-			return m->start - ((segs[i].vaddr & ~(page - 1)) + (m->offset - off));
-		}
-	}
-	return 0;
-}
-
-/* The executable's first mapping: the same file by inode, and by device
- * or path (overlay filesystems show another device in maps than stat). */
-static struct mm_mapping *exe_mapping(const struct mm_snapshot *snap)
-{
-	for (size_t i = 0; i < snap->nmappings; i++) {
-		struct mm_mapping *m = &snap->mappings[i];
-
-		if (snap->exe_inode && m->inode == snap->exe_inode &&
-		    ((major(snap->exe_dev) == m->dev_major && minor(snap->exe_dev) == m->dev_minor) ||
-		     (snap->exe && m->path && !strcmp(snap->exe, m->path)))) {
-			return m;
-		}
-	}
-	return NULL;
-}
-
 /* Labels what one Go runtime image (the executable, or a c-shared
  * library) says through its DWARF and the target's memory.  Returns 0,
  * -ENOMEM, or why exact labelling was not possible. */
-static int label_image(struct go_labeller *g, const struct mm_elf *e,
-		       const struct mm_mapping *m)
+static int label_image(struct go_labeller *g, const struct mm_image *img)
 {
 	int err;
 
-	g->bias = load_bias(e, m, g->snap->page_size ? g->snap->page_size : 4096);
+	g->bias = img->bias;
 	/* Without the target's memory DWARF is no use: don't pay for it. */
 	if (g->target->no_mem || g->target->captured) {
+		mm_debug(g->ctx, "go", "%s: memory not to be read: arenas by hint", img->path);
 		return -ENOTSUP;
 	}
-	err = mm_go_dwarf_open(e, &g->dw);
+	err = mm_go_dwarf_open(img->elf, &g->dw);
 	if (!err) {
 		err = label_exact(g);
 	}
@@ -698,34 +650,13 @@ static int label_image(struct go_labeller *g, const struct mm_elf *e,
 			 g->stale);
 	}
 	if (g->why[0] && !g->why_path) {
-		g->why_path = m->path;
+		g->why_path = img->path;
+	}
+	if (err && err != -ENOMEM) {
+		mm_debug(g->ctx, "go", "%s: no exact labels (%s): arenas by hint", img->path,
+			 strerror(-err));
 	}
 	return err;
-}
-
-/* The Go image behind mapping m, or NULL: an x86-64 ELF file that is Go
- * (mm_go_image_is_go). */
-static struct mm_elf *go_image(struct mm_classify *ctx, const struct mm_mapping *m)
-{
-	const char *why = NULL;
-	struct mm_elf *e;
-	int err;
-
-	e = mm_elf_cache_get(ctx->elves, ctx->target, m, &err, &why);
-	if (!e || !is_amd64(e) || !mm_go_image_is_go(e)) {
-		return NULL;
-	}
-	return e;
-}
-
-/* The first mapping of a file other than the executable. */
-static bool library_candidate(const struct mm_mapping *m, const struct mm_mapping *exe)
-{
-	if (m == exe || m->offset || !m->path || m->path[0] != '/') {
-		return false;
-	}
-	return !exe || m->inode != exe->inode || m->dev_major != exe->dev_major ||
-	       m->dev_minor != exe->dev_minor;
 }
 
 /* Bytes of private anonymous memory still labelled anon. */
@@ -761,8 +692,8 @@ static int warn_unread(struct go_labeller *g)
 
 int mm_label_go(struct mm_classify *ctx)
 {
-	struct go_labeller g = { .snap = ctx->snap, .target = ctx->target };
-	struct mm_mapping *exe;
+	struct go_labeller g = { .ctx = ctx, .snap = ctx->snap, .target = ctx->target };
+	const struct mm_go_facts *f = ctx->go;
 	bool heuristic = false;
 	int err;
 
@@ -770,34 +701,17 @@ int mm_label_go(struct mm_classify *ctx)
 	if (err) {
 		return err;
 	}
-	/* The executable first, then c-shared libraries (each has its own
-	 * runtime); the first Go image found describes the process. */
-	exe = exe_mapping(g.snap);
-	for (size_t i = 0; i <= g.snap->nmappings; i++) {
-		struct mm_mapping *m = i ? &g.snap->mappings[i - 1] : exe;
-		struct mm_elf *e;
-
-		if (!m || (i && !library_candidate(m, exe))) {
-			continue;
-		}
-		e = go_image(ctx, m);
-		if (!e) {
-			continue;
-		}
-		if (!g.snap->runtime.lang) {
-			err = mm_go_buildinfo_detect(e, g.snap);
-			if (err) {
-				return err;
-			}
-		}
-		err = label_image(&g, e, m);
+	/* The executable first, then c-shared libraries, as the probe found
+	 * them. */
+	for (size_t i = 0; f && i < f->n; i++) {
+		err = label_image(&g, f->images[i]);
 		if (err == -ENOMEM || g.err) {
 			return -ENOMEM;
 		}
 		heuristic |= err != 0;
 	}
 	if (heuristic) {
-		label_heuristic(&g);
+		label_heuristic(&g, f->version);
 	}
 	if (!g.err && g.why_path && warn_unread(&g)) {
 		return -ENOMEM;

@@ -2,15 +2,13 @@
  * the per-thread frame stacks (python.datastack) — proven from the target's
  * memory: pool headers, the arena table they index, and the chunk chains of
  * every thread state reachable from _PyRuntime. */
-#include <elf.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/sysmacros.h>
 
-#include "label/classify.h"
-#include "read/residency.h"
+#include "runtimes/python/python_probe.h"
+#include "util/grow.h"
 
 /* pymalloc on 64-bit: arenas carved into pools of one size class each,
  * classes ALIGNMENT apart up to 512 bytes.  The pool header and the arena
@@ -59,7 +57,7 @@ static const struct py_layout layouts[] = {
 
 struct python {
 	struct mm_classify *ctx;
-	struct mm_pagemap pm;
+	struct mm_pagemap *pm;
 	uint64_t page;
 	int minor;
 	uint64_t runtime, runtime_size;	/* _PyRuntime in the target */
@@ -95,9 +93,9 @@ static int peek(struct python *py, uint64_t addr, void *buf, size_t len)
 	}
 	/* pagemap windows end with the mapping: a probe into a pointer's
 	 * mapping then costs its page tables, not 32 MiB of others'. */
-	py->pm.limit = m ? m->end : 0;
+	py->pm->limit = m ? m->end : 0;
 	for (uint64_t p = addr & ~(py->page - 1); p < addr + len; p += py->page) {
-		if (!mm_pagemap_present(&py->pm, p, false)) {
+		if (!mm_pagemap_present(py->pm, p, false)) {
 			return -EFAULT;
 		}
 	}
@@ -107,177 +105,6 @@ static int peek(struct python *py, uint64_t addr, void *buf, size_t len)
 static int peek_word(struct python *py, uint64_t addr, uint64_t *v)
 {
 	return peek(py, addr, v, sizeof(*v));
-}
-
-static const char *base_name(const char *path)
-{
-	const char *b = strrchr(path, '/');
-
-	return b ? b + 1 : path;
-}
-
-/* "python3.11", "libpython3.11.so.1.0", "python3.11d": the minor version,
- * or -1; "python3" alone says nothing. */
-static int minor_from_name(const char *path)
-{
-	const char *b = base_name(path);
-	char *end;
-	long v;
-
-	if (strncmp(b, "lib", 3) == 0) {
-		b += 3;
-	}
-	if (strncmp(b, "python3.", 8) != 0) {
-		return -1;
-	}
-	v = strtol(b + 8, &end, 10);
-	return end == b + 8 || v < 0 || v > 99 ? -1 : (int)v;
-}
-
-static bool named_python(const char *path)
-{
-	const char *b = base_name(path);
-
-	return strncmp(b, "python3", 7) == 0 || strncmp(b, "libpython3", 10) == 0;
-}
-
-/* The file offset of vaddr, inside some PT_LOAD's file part; false if none. */
-static bool file_offset(const struct mm_elf *e, uint64_t vaddr, size_t len,
-			uint64_t *off)
-{
-	const struct mm_elf_segment *seg;
-	size_t n;
-
-	seg = mm_elf_segments(e, &n);
-	for (size_t i = 0; i < n; i++) {
-		if (vaddr >= seg[i].vaddr && vaddr + len <= seg[i].vaddr + seg[i].filesz) {
-			*off = vaddr - seg[i].vaddr + seg[i].offset;
-			return true;
-		}
-	}
-	return false;
-}
-
-/* Looks for _PyRuntime and Py_Version (3.11+) in m's ELF.  Returns 0 when
- * it is CPython (py filled), -ENOENT when not, -ENOMEM. */
-static int probe_image(struct python *py, const struct mm_mapping *m)
-{
-	const struct mm_elf_section *dynsym, *dynstr;
-	const struct mm_elf_segment *seg;
-	uint64_t bias, rt = 0, rt_size = 0, ver_addr = 0, ver = 0, off;
-	Elf64_Sym *syms = NULL;
-	char *strs = NULL;
-	struct mm_elf *e;
-	const char *why;
-	size_t nseg;
-	int err = 0, rc = -ENOENT;
-	bool has_malloc = false;
-
-	e = mm_elf_cache_get(py->ctx->elves, py->ctx->target, m, &err, &why);
-	if (!e) {
-		return err == -ENOMEM ? -ENOMEM : -ENOENT;
-	}
-	dynsym = mm_elf_section_by_name(e, ".dynsym");
-	dynstr = mm_elf_section_by_name(e, ".dynstr");
-	seg = mm_elf_segments(e, &nseg);
-	if (!dynsym || !dynstr || !nseg || dynsym->size > (8 << 20) ||
-	    dynstr->size > (8 << 20) || !dynstr->size) {
-		return -ENOENT;
-	}
-	syms = malloc(dynsym->size);
-	strs = malloc(dynstr->size + 1);
-	if (!syms || !strs) {
-		rc = -ENOMEM;
-		goto out;
-	}
-	if (mm_elf_pread(e, syms, dynsym->size, dynsym->offset) ||
-	    mm_elf_pread(e, strs, dynstr->size, dynstr->offset)) {
-		goto out;
-	}
-	strs[dynstr->size] = '\0';
-	for (size_t i = 0; i < dynsym->size / sizeof(*syms); i++) {
-		const Elf64_Sym *s = &syms[i];
-
-		if (s->st_name >= dynstr->size || s->st_shndx == SHN_UNDEF) {
-			continue;
-		}
-		if (ELF64_ST_TYPE(s->st_info) == STT_FUNC) {
-			has_malloc |= strcmp(strs + s->st_name, "PyObject_Malloc") == 0;
-			continue;
-		}
-		if (ELF64_ST_TYPE(s->st_info) != STT_OBJECT) {
-			continue;
-		}
-		if (strcmp(strs + s->st_name, "_PyRuntime") == 0) {
-			rt = s->st_value;
-			rt_size = s->st_size;
-		} else if (strcmp(strs + s->st_name, "Py_Version") == 0 &&
-			   s->st_size == 8) {
-			ver_addr = s->st_value;
-		}
-	}
-	/* 3.6 has no _PyRuntime: there its name says it is Python, and it
-	 * must hold pymalloc (not import it, as the exe of a libpython build). */
-	if (!rt && (!has_malloc || minor_from_name(m->path) != 6)) {
-		goto out;
-	}
-	/* Py_Version is PY_VERSION_HEX, a constant in the file itself. */
-	if (ver_addr && file_offset(e, ver_addr, 8, &off) &&
-	    mm_elf_pread(e, &ver, 8, off) == 0 && (ver >> 24) == 3) {
-		py->minor = (int)((ver >> 16) & 0xff);
-	} else {
-		py->minor = minor_from_name(m->path);
-	}
-	if (py->minor < 0) {
-		goto out;
-	}
-	/* The mapping at file offset 0 holds the first PT_LOAD. */
-	bias = m->start - (seg[0].vaddr & ~(py->page - 1));
-	py->runtime = bias + rt;
-	py->runtime_size = rt_size;
-	py->nrw = 0;
-	for (size_t i = 0; i < nseg && py->nrw < 4; i++) {
-		if (seg[i].flags & PF_W) {
-			py->rw[py->nrw][0] = bias + seg[i].vaddr;
-			py->rw[py->nrw][1] = bias + seg[i].vaddr + seg[i].memsz;
-			py->nrw++;
-		}
-	}
-	for (size_t i = 0; i < sizeof(layouts) / sizeof(layouts[0]); i++) {
-		if (layouts[i].minor == py->minor && layouts[i].runtime_size == rt_size) {
-			py->lay = &layouts[i];
-		}
-	}
-	rc = 0;
-out:
-	free(syms);
-	free(strs);
-	return rc;
-}
-
-/* The exe, or a libpython3.X.so: the first whose ELF has _PyRuntime. */
-static int find_python(struct python *py)
-{
-	struct mm_snapshot *snap = py->ctx->snap;
-
-	for (size_t i = 0; i < snap->nmappings; i++) {
-		const struct mm_mapping *m = &snap->mappings[i];
-		bool exe = snap->exe_inode && m->inode == snap->exe_inode &&
-			   ((major(snap->exe_dev) == m->dev_major &&
-			     minor(snap->exe_dev) == m->dev_minor) ||
-			    (snap->exe && m->path && strcmp(snap->exe, m->path) == 0));
-		int rc;
-
-		if (!m->path || m->path[0] != '/' || m->offset != 0 || !m->inode ||
-		    !(named_python(m->path) || exe)) {
-			continue;
-		}
-		rc = probe_image(py, m);
-		if (rc != -ENOENT) {
-			return rc;
-		}
-	}
-	return -ENOENT;
 }
 
 static bool in_image_rw(const struct python *py, uint64_t addr)
@@ -374,16 +201,9 @@ static int collect_pools(struct python *py, size_t max_runs, struct pool **out,
 						break;
 					}
 				}
-				if (n == alloc) {
-					struct pool *nv;
-
-					alloc = alloc ? 2 * alloc : 256;
-					nv = reallocarray(v, alloc, sizeof(*v));
-					if (!nv) {
-						free(v);
-						return -ENOMEM;
-					}
-					v = nv;
+				if (mm_grow(&v, &alloc, n + 1, sizeof(*v))) {
+					free(v);
+					return -ENOMEM;
 				}
 				v[n++] = (struct pool){ p, (uint32_t)(h[4] & 0xffffffff) };
 			}
@@ -422,16 +242,9 @@ static int group_pools(const struct python *py, const struct pool *v, size_t n,
 			a[na - 1].hi = v[i].addr;
 			continue;
 		}
-		if (na == alloc) {
-			struct arena *nv;
-
-			alloc = alloc ? 2 * alloc : 64;
-			nv = reallocarray(a, alloc, sizeof(*a));
-			if (!nv) {
-				free(a);
-				return -ENOMEM;
-			}
-			a = nv;
+		if (mm_grow(&a, &alloc, na + 1, sizeof(*a))) {
+			free(a);
+			return -ENOMEM;
 		}
 		a[na++] = (struct arena){ v[i].arenaindex, v[i].addr, v[i].addr, 0, false };
 	}
@@ -587,7 +400,7 @@ static bool first_slot(struct python *py, const struct arena *a)
 	if (!anon_rw(mm_snapshot_find(snap, below))) {
 		return true;
 	}
-	if (mm_snapshot_find(snap, below)->c.swap || mm_pagemap_entry(&py->pm, below, &e)) {
+	if (mm_snapshot_find(snap, below)->c.swap || mm_pagemap_entry(py->pm, below, &e)) {
 		return false;
 	}
 	if (!(e & MM_PAGEMAP_PRESENT)) {
@@ -737,26 +550,21 @@ static int label_datastacks(struct python *py)
 
 int mm_label_python(struct mm_classify *ctx)
 {
-	struct python py = { .ctx = ctx };
-	int rc;
+	const struct mm_python_facts *f = ctx->python;
+	struct python py = { .ctx = ctx, .pm = ctx->pm, .page = ctx->page };
+	int rc = 0;
 
-	/* Nothing here is certain by shape alone. */
-	if (ctx->target->no_mem || ctx->target->captured || !ctx->elves ||
-	    (ctx->snap->runtime.lang && strcmp(ctx->snap->runtime.lang, "go") == 0)) {
+	if (!f || !f->img) {
 		return 0;
 	}
-	py.page = ctx->snap->page_size ? ctx->snap->page_size : 4096;
-	rc = find_python(&py);
-	if (rc) {
-		return rc == -ENOMEM ? rc : 0;
-	}
-	if (!ctx->snap->runtime.lang) {	/* the header and JSON say what runs */
-		struct mm_runtime *rt = &ctx->snap->runtime;
-
-		if (!(rt->lang = strdup("python")) ||
-		    asprintf(&rt->version, "3.%d", py.minor) < 0) {
-			rt->version = NULL;
-			return -ENOMEM;
+	py.minor = f->minor;
+	py.runtime = f->runtime;
+	py.runtime_size = f->runtime_size;
+	py.nrw = f->nrw;
+	memcpy(py.rw, f->rw, sizeof(py.rw));
+	for (size_t i = 0; i < sizeof(layouts) / sizeof(layouts[0]); i++) {
+		if (layouts[i].minor == py.minor && layouts[i].runtime_size == py.runtime_size) {
+			py.lay = &layouts[i];
 		}
 	}
 	/* Pool layouts checked for these versions only. */
@@ -771,19 +579,22 @@ int mm_label_python(struct mm_classify *ctx)
 		}
 	}
 	if (!py.arena_size) {
+		mm_debug(ctx, "python", "3.%d: pool layout unknown: no arenas", py.minor);
 		return 0;
 	}
-	rc = mm_pagemap_open(&py.pm, ctx->target, py.page);
-	if (rc || py.pm.fd < 0) {
-		mm_pagemap_close(&py.pm);
-		return rc;
+	if (py.pm->fd < 0) {
+		mm_debug(ctx, "python", "pagemap not readable: nothing proven");
+		return 0;
 	}
 	if (py.lay) {
 		rc = label_datastacks(&py);
+	} else {
+		mm_debug(ctx, "python", "3.%d: thread state layout unknown (_PyRuntime %llu "
+			 "bytes): no frame stacks", py.minor,
+			 (unsigned long long)py.runtime_size);
 	}
 	if (!rc) {
 		rc = label_arenas(&py);
 	}
-	mm_pagemap_close(&py.pm);
 	return rc;
 }

@@ -1,8 +1,9 @@
-/* label_threads.c: thread stacks and their guard pages.  Three sources, the
- * strongest first: glibc's names for stack mappings (glibc 2.39+ with
- * decorate_maps), glibc's own list of thread descriptors read from the
- * target, and each thread's stack pointer from /proc/PID/task/TID matched
- * with the shape glibc gives a stack (a PROT_NONE guard right below). */
+/* label_threads.c: thread stacks and their guard pages, whatever the
+ * runtime.  Four sources, the strongest first: glibc's names for stack
+ * mappings (glibc 2.39+ with decorate_maps), the thread stacks a runtime
+ * probe read from its own lists (ctx->stacks), each thread's stack pointer
+ * from /proc/PID/task/TID matched with the shape a stack has (a PROT_NONE
+ * guard right below), and that shape alone at the default size. */
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
@@ -12,7 +13,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "runtimes/glibc/glibc_layout.h"
+#include "label/classify.h"
+#include "util/grow.h"
 
 struct task {
 	pid_t tid;
@@ -176,16 +178,9 @@ static int read_tasks(struct mm_target *t, struct tasks *ts)
 		if (end == de->d_name || *end || tid <= 0) {
 			continue;
 		}
-		if (ts->n == alloc) {
-			size_t na = alloc ? alloc * 2 : 16;
-			struct task *nv = reallocarray(ts->v, na, sizeof(*nv));
-
-			if (!nv) {
-				closedir(d);
-				return -ENOMEM;
-			}
-			ts->v = nv;
-			alloc = na;
+		if (mm_grow(&ts->v, &alloc, ts->n + 1, sizeof(*ts->v))) {
+			closedir(d);
+			return -ENOMEM;
 		}
 		k = &ts->v[ts->n++];
 		*k = (struct task){ .tid = (pid_t)tid };
@@ -321,32 +316,23 @@ static int label_named(struct mm_classify *ctx, struct tasks *ts)
 
 static int label_descriptors(struct mm_classify *ctx, struct tasks *ts)
 {
-	struct mm_rtld r;
-	struct mm_pthread *pt = NULL;
-	size_t n = 0;
-	int rc;
+	int rc = 0;
 
-	rc = mm_rtld_find(ctx, &r);
-	if (rc == -ENOENT || (!rc && !r.lay)) {
+	if (!ctx->stacks_known) {
+		mm_debug(ctx, "threads", "no thread descriptors: by names, stack pointers "
+			 "and shape");
 		return 0;
 	}
-	if (rc) {
-		return rc;
-	}
-	rc = mm_glibc_pthreads(ctx, &r, MM_PT_ALL, &pt, &n);
-	if (rc == -ENOMEM) {
-		return rc;
-	}
-	for (size_t i = 0; !rc && i < n; i++) {
-		const struct mm_pthread *p = &pt[i];
+	for (size_t i = 0; !rc && i < ctx->nstacks; i++) {
+		const struct mm_thread_stack *p = &ctx->stacks[i];
 		struct task *k = p->tid > 0 ? find_nstask(ts, p->tid) : NULL;
 		char detail[96];
 
 		/* The main thread's stack is the kernel's [stack]. */
-		if (!p->stackblock || !p->stackblock_size) {
+		if (!p->block || !p->size) {
 			continue;
 		}
-		if (p->list == MM_PT_CACHE) {
+		if (p->cached) {
 			snprintf(detail, sizeof(detail), "unused (cached) stack");
 		} else if (p->tid <= 0 || !k) {
 			snprintf(detail, sizeof(detail), "exited thread, not joined");
@@ -354,10 +340,8 @@ static int label_descriptors(struct mm_classify *ctx, struct tasks *ts)
 			task_detail(k, k->tid, detail, sizeof(detail));
 			k->placed = true;
 		}
-		rc = label_stack(ctx->snap, p->stackblock, p->stackblock_size,
-				 p->guardsize, MM_HOW_RUNTIME, detail);
+		rc = label_stack(ctx->snap, p->block, p->size, p->guard, MM_HOW_RUNTIME, detail);
 	}
-	free(pt);
 	return rc == -ENOMEM ? rc : 0;
 }
 
@@ -486,7 +470,7 @@ static int label_by_sp(struct mm_classify *ctx, struct tasks *ts)
 static int label_by_shape(struct mm_classify *ctx, struct tasks *ts)
 {
 	struct mm_snapshot *snap = ctx->snap;
-	uint64_t page = snap->page_size ? snap->page_size : 4096;
+	uint64_t page = ctx->page;
 	uint64_t want = default_stack_size(ctx->target, page);
 	size_t unplaced = 0;
 
@@ -542,100 +526,4 @@ int mm_label_threads(struct mm_classify *ctx)
 	}
 	free(ts.v);
 	return rc;
-}
-
-/* ld.so keeps every struct pthread on one of three lists (list_t, linked
- * through pd->list); the head lives in _rtld_global.  Each descriptor is
- * read with one pread: /proc/PID/mem costs a lock per read. */
-static uint64_t word_at(const uint8_t *b, uint32_t off)
-{
-	uint64_t w;
-
-	memcpy(&w, b + off, sizeof(w));
-	return w;
-}
-
-int mm_glibc_pthreads(struct mm_classify *ctx, const struct mm_rtld *r,
-		      unsigned int lists, struct mm_pthread **out, size_t *n)
-{
-	const struct mm_glibc_layout *L = r->lay;
-	const uint32_t heads[] = { L->stack_used, L->stack_user, L->stack_cache };
-	const enum mm_pthread_list kinds[] = { MM_PT_USED, MM_PT_USER, MM_PT_CACHE };
-	const uint32_t offs[] = { L->pd_tcb, L->pd_dtv, L->pd_self, L->pd_list + 8,
-				  L->pd_tid, L->pd_user_stack, L->pd_stackblock,
-				  L->pd_stackblock_size, L->pd_guardsize };
-	struct mm_pthread *v = NULL;
-	size_t nv = 0, alloc = 0, len = 0;
-	uint8_t buf[4096];
-
-	*out = NULL;
-	*n = 0;
-	for (size_t i = 0; i < sizeof(offs) / sizeof(offs[0]); i++) {
-		len = offs[i] + 8 > len ? offs[i] + 8 : len;
-	}
-	if (len > sizeof(buf)) {
-		return -ENOENT;
-	}
-	for (size_t h = 0; h < 3; h++) {
-		uint64_t head = r->global + heads[h], prev = head, node;
-		int rc;
-
-		if (!(lists & (1u << kinds[h]))) {
-			continue;
-		}
-		rc = mm_read_word(ctx, head, &node);
-
-		for (int steps = 0; !rc && node != head; steps++) {
-			uint64_t pd = node - L->pd_list;
-			struct mm_pthread p = { .pd = pd, .list = kinds[h] };
-			uint32_t tid;
-
-			if (steps > 100000) {
-				rc = -ENOENT;
-				break;
-			}
-			if ((rc = mm_target_read(ctx->target, pd, buf, len))) {
-				break;
-			}
-			/* A list that does not link back, or a descriptor that
-			 * does not point at itself, means the layout is wrong. */
-			if (word_at(buf, L->pd_list + 8) != prev ||
-			    word_at(buf, L->pd_self) != pd || word_at(buf, L->pd_tcb) != pd) {
-				rc = -ENOENT;
-				break;
-			}
-			memcpy(&tid, buf + L->pd_tid, sizeof(tid));
-			p.tid = (int32_t)tid;
-			p.user_stack = buf[L->pd_user_stack] != 0;
-			p.stackblock = word_at(buf, L->pd_stackblock);
-			p.stackblock_size = word_at(buf, L->pd_stackblock_size);
-			p.guardsize = word_at(buf, L->pd_guardsize);
-			p.dtv = word_at(buf, L->pd_dtv);
-			if (p.guardsize > p.stackblock_size) {
-				rc = -ENOENT;
-				break;
-			}
-			if (nv == alloc) {
-				size_t na = alloc ? alloc * 2 : 16;
-				struct mm_pthread *nvv = reallocarray(v, na, sizeof(*v));
-
-				if (!nvv) {
-					free(v);
-					return -ENOMEM;
-				}
-				v = nvv;
-				alloc = na;
-			}
-			v[nv++] = p;
-			prev = node;
-			node = word_at(buf, L->pd_list);
-		}
-		if (rc) {
-			free(v);
-			return rc == -ENOTSUP || rc == -EPERM || rc == -EACCES ? -ENOTSUP : -ENOENT;
-		}
-	}
-	*out = v;
-	*n = nv;
-	return 0;
 }

@@ -1,7 +1,7 @@
-/* diff_cmd.c: --save, --diff A B and --watch SECONDS.  Each side of a diff
- * is a snapshot file (read by snapshot_load.c) or a live PID (read and
- * classified here exactly as main.c does for one snapshot); the diff is
- * printed as tables (table_diff.c) or memmap-diff/1 JSON (diff.c). */
+/* diff_cmd.c: --diff A B and --watch SECONDS (and --save beside --diff).
+ * Each side of a diff is a snapshot file (read by diff/snapshot_load.c) or
+ * a live PID (taken by target.c, as the single view takes it); the diff is
+ * printed as tables (diff/table_diff.c) or memmap-diff/1 JSON (diff/diff.c). */
 #include <errno.h>
 #include <math.h>
 #include <signal.h>
@@ -11,13 +11,16 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cli/diff_cmd.h"
+#include "cli/exit.h"
+#include "cli/save.h"
+#include "cli/target.h"
 #include "diff/diff.h"
-#include "diff/diff_cmd.h"
-#include "util/format.h"
+#include "diff/snapshot_load.h"
 #include "emit/json_out.h"
 #include "read/proc.h"
-#include "diff/snapshot_load.h"
-#include "snapshot/take.h"
+#include "util/output.h"
+#include "util/report.h"
 
 int mm_diff_parse_interval(const char *arg, unsigned int *ms)
 {
@@ -33,9 +36,11 @@ int mm_diff_parse_interval(const char *arg, unsigned int *ms)
 	return 0;
 }
 
-int mm_diff_check(const struct mm_diff_opts *d, const struct mm_table_opts *t,
-		  char *err, size_t errlen)
+int mm_diff_check(const struct mm_options *o, char *err, size_t errlen)
 {
+	const struct mm_diff_opts *d = &o->diff;
+	const struct mm_table_opts *t = &o->table;
+
 	if (d->watch_prev && !d->watch_ms) {
 		snprintf(err, errlen, "--watch-prev goes with --watch");
 		return -EINVAL;
@@ -64,27 +69,9 @@ int mm_diff_check(const struct mm_diff_opts *d, const struct mm_table_opts *t,
 	return 0;
 }
 
-/* Reads and classifies pid: main.c's read and classify phases.  Returns
- * EXIT_OK or EXIT_PARTIAL with *out set, or EXIT_TARGET (reported, unless
- * the process is gone and gone_ok: then *gone is set). */
-static int take_live(const struct mm_diff_opts *d, struct mm_elf_cache *elves,
-		     pid_t pid, bool warn, bool gone_ok, bool *gone,
-		     struct mm_snapshot **out)
-{
-	struct mm_take take = {
-		.proc_root = d->proc_root, .no_mem = d->no_mem, .quiet_gone = gone_ok,
-	};
-	int status = mm_snapshot_take(&take, pid, elves, out, gone);
-
-	if (*out && warn) {
-		mm_print_warnings((*out)->warnings, (*out)->nwarnings);
-	}
-	return status;
-}
-
 /* One side of --diff: a PID, or a snapshot file.  *source is the file name,
  * or NULL for a live snapshot. */
-static int take_side(const struct mm_diff_opts *d, struct mm_elf_cache *elves,
+static int take_side(const struct mm_options *o, struct mm_elf_cache *elves,
 		     const char *arg, struct mm_snapshot **out, const char **source)
 {
 	pid_t pid;
@@ -93,11 +80,11 @@ static int take_side(const struct mm_diff_opts *d, struct mm_elf_cache *elves,
 
 	if (mm_parse_pid(arg, &pid)) {
 		*source = NULL;
-		return take_live(d, elves, pid, true, false, NULL, out);
+		return mm_take_target(o, pid, elves, true, NULL, out);
 	}
 	/* A process name, as memmap NAME takes one, when no such file is
 	 * there: a file always wins, and ./NAME forces one. */
-	if (!d->proc_root && !strchr(arg, '/') && access(arg, F_OK) != 0 &&
+	if (!o->proc_root && !strchr(arg, '/') && access(arg, F_OK) != 0 &&
 	    errno == ENOENT) {
 		pid_t *pids = NULL;
 		size_t n = 0;
@@ -106,21 +93,18 @@ static int take_side(const struct mm_diff_opts *d, struct mm_elf_cache *elves,
 		free(pids);
 		if (rc == 0) {
 			*source = NULL;
-			return take_live(d, elves, pid, true, false, NULL, out);
+			return mm_take_target(o, pid, elves, true, NULL, out);
 		}
 		if (rc == -EEXIST) {
-			fprintf(stderr, "memmap: %s: no such file, and %zu processes have "
-				"that name; give a PID\n", arg, n);
+			mm_err("%s: no such file, and %zu processes have that name; "
+			       "give a PID", arg, n);
 			return EXIT_TARGET;
 		}
 	}
 	*source = arg;
 	rc = mm_snapshot_load(arg, out, &msg);
 	if (rc) {
-		char *esc = msg ? mm_escape_name(msg) : NULL;
-
-		fprintf(stderr, "memmap: %s\n", esc ? esc : strerror(-rc));
-		free(esc);
+		mm_err("%s", msg ? msg : strerror(-rc));
 		free(msg);
 		return EXIT_TARGET;
 	}
@@ -136,21 +120,22 @@ static int print_diff(const struct mm_diff *df, bool json, bool compact,
 		rc = mm_diff_print_json(df, stdout, compact);
 	} else {
 		rc = mm_table_print_diff(stdout, df, t);
+		if (rc == -ENOMEM) {
+			mm_err("%s", strerror(ENOMEM));
+			return EXIT_TARGET;
+		}
+		rc = mm_output_flush(stdout);
 	}
-	if (rc == -ENOMEM) {
-		fprintf(stderr, "memmap: %s\n", strerror(ENOMEM));
-		return EXIT_TARGET;
-	}
-	if (fflush(stdout) != 0 || ferror(stdout)) {
-		fprintf(stderr, "memmap: write error: %s\n", strerror(errno));
-		return EXIT_TARGET;
+	if (rc) {
+		mm_err("write error: %s", strerror(-rc));
+		return EXIT_OUTPUT;
 	}
 	return EXIT_OK;
 }
 
-static int run_diff(const struct mm_diff_opts *d, const char *target, bool json,
-		    const struct mm_table_opts *t)
+static int run_diff(const struct mm_options *o)
 {
+	const struct mm_diff_opts *d = &o->diff;
 	struct mm_elf_cache *elves = mm_elf_cache_create();
 	struct mm_snapshot *before = NULL, *after = NULL;
 	struct mm_diff *df = NULL;
@@ -158,14 +143,14 @@ static int run_diff(const struct mm_diff_opts *d, const char *target, bool json,
 	int status, s;
 
 	if (!elves) {
-		fprintf(stderr, "memmap: %s\n", strerror(ENOMEM));
+		mm_err("%s", strerror(ENOMEM));
 		return EXIT_TARGET;
 	}
-	status = take_side(d, elves, d->against, &before, &src_before);
+	status = take_side(o, elves, d->against, &before, &src_before);
 	if (status == EXIT_TARGET) {
 		goto out;
 	}
-	s = take_side(d, elves, target, &after, &src_after);
+	s = take_side(o, elves, o->target, &after, &src_after);
 	if (s == EXIT_TARGET) {
 		status = s;
 		goto out;
@@ -173,26 +158,27 @@ static int run_diff(const struct mm_diff_opts *d, const char *target, bool json,
 	status = s > status ? s : status;
 	if (d->save) {
 		if (src_after) {
-			fprintf(stderr, "memmap: --save: %s is a file, not a live "
-				"snapshot to save\n", target);
+			mm_err("--save: %s is a file, not a live snapshot to save",
+			       o->target);
 			status = EXIT_USAGE;
 			goto out;
 		}
-		if (mm_snapshot_save(after, d->save)) {
-			status = EXIT_TARGET;
+		s = mm_save(d->save, mm_json_write_snapshot, after);
+		if (s != EXIT_OK) {
+			status = s;
 			goto out;
 		}
 	}
 	if (mm_diff_compute(before, after, d->threshold, &df)) {
-		fprintf(stderr, "memmap: %s\n", strerror(ENOMEM));
+		mm_err("%s", strerror(ENOMEM));
 		status = EXIT_TARGET;
 		goto out;
 	}
 	df->before_source = src_before;
 	df->after_source = src_after;
-	mm_print_warnings(df->warnings, df->nwarnings);
-	s = print_diff(df, json, false, t);
-	status = s > status ? s : status;
+	mm_warn_all(df->warnings, df->nwarnings);
+	s = print_diff(df, o->json, false, &o->table);
+	status = s != EXIT_OK ? s : status;
 out:
 	mm_diff_destroy(df);
 	mm_snapshot_destroy(before);
@@ -240,9 +226,10 @@ static bool wait_until(const struct timespec *deadline, const sigset_t *sigs)
 	}
 }
 
-static int run_watch(const struct mm_diff_opts *d, const char *target, bool json,
-		     const struct mm_table_opts *t)
+static int run_watch(const struct mm_options *o)
 {
+	const struct mm_diff_opts *d = &o->diff;
+	bool json = o->json;
 	struct mm_elf_cache *elves = mm_elf_cache_create();
 	struct mm_snapshot *base = NULL, *cur = NULL;
 	bool redraw = !json && isatty(STDOUT_FILENO);
@@ -254,10 +241,10 @@ static int run_watch(const struct mm_diff_opts *d, const char *target, bool json
 	int status;
 
 	if (!elves) {
-		fprintf(stderr, "memmap: %s\n", strerror(ENOMEM));
+		mm_err("%s", strerror(ENOMEM));
 		return EXIT_TARGET;
 	}
-	status = mm_resolve_target(target, d->proc_root, &pid);
+	status = mm_resolve_target(o->target, o->proc_root, &pid);
 	if (status != EXIT_OK) {
 		goto out;
 	}
@@ -268,7 +255,7 @@ static int run_watch(const struct mm_diff_opts *d, const char *target, bool json
 	sigaddset(&sigs, SIGHUP);
 	sigprocmask(SIG_BLOCK, &sigs, NULL);
 
-	status = take_live(d, elves, pid, true, false, NULL, &base);
+	status = mm_take_target(o, pid, elves, true, NULL, &base);
 	if (status == EXIT_TARGET) {
 		goto out;
 	}
@@ -296,9 +283,9 @@ static int run_watch(const struct mm_diff_opts *d, const char *target, bool json
 		if (wait_until(&next, &sigs)) {
 			break;
 		}
-		s = take_live(d, elves, pid, false, true, &gone, &cur);
+		s = mm_take_target(o, pid, elves, false, &gone, &cur);
 		if (gone) {
-			fprintf(stderr, "memmap: %d: the process exited\n", (int)pid);
+			mm_err("%d: the process exited", (int)pid);
 			break;
 		}
 		if (s == EXIT_TARGET) {
@@ -307,7 +294,7 @@ static int run_watch(const struct mm_diff_opts *d, const char *target, bool json
 		}
 		sample++;
 		if (mm_diff_compute(base, cur, d->threshold, &df)) {
-			fprintf(stderr, "memmap: %s\n", strerror(ENOMEM));
+			mm_err("%s", strerror(ENOMEM));
 			status = EXIT_TARGET;
 			break;
 		}
@@ -320,7 +307,7 @@ static int run_watch(const struct mm_diff_opts *d, const char *target, bool json
 			       "sample (Ctrl-C ends)\n\n", sample, d->watch_ms / 1000.0,
 			       d->watch_prev ? "previous" : "first");
 		}
-		s = print_diff(df, json, true, t);
+		s = print_diff(df, json, true, &o->table);
 		if (!json && !redraw) {
 			putc('\n', stdout);
 			fflush(stdout);
@@ -345,34 +332,10 @@ out:
 	return status;
 }
 
-int mm_diff_main(const struct mm_diff_opts *d, const char *target, bool json,
-		 const struct mm_table_opts *t)
+int mm_diff_main(const struct mm_options *o)
 {
-	if (d->watch_ms) {
-		return run_watch(d, target, json, t);
+	if (o->diff.watch_ms) {
+		return run_watch(o);
 	}
-	return run_diff(d, target, json, t);
-}
-
-int mm_snapshot_save(const struct mm_snapshot *snap, const char *path)
-{
-	FILE *f = fopen(path, "we");
-	int rc = 0;
-
-	if (!f) {
-		rc = -errno;
-		fprintf(stderr, "memmap: %s: %s\n", path, strerror(errno));
-		return rc;
-	}
-	mm_json_write_snapshot(f, snap);
-	if (fflush(f) != 0 || ferror(f)) {
-		rc = errno ? -errno : -EIO;
-	}
-	if (fclose(f) != 0 && !rc) {
-		rc = -errno;
-	}
-	if (rc) {
-		fprintf(stderr, "memmap: %s: write error: %s\n", path, strerror(-rc));
-	}
-	return rc;
+	return run_diff(o);
 }
