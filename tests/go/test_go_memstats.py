@@ -1,0 +1,55 @@
+#!/usr/bin/env python3
+"""The Go runtime's own accounting, read from outside: memmap's
+runtime.memstats against runtime.ReadMemStats printed by the same
+process (fixtures/memstats, at a steady state with GC off).
+
+    test_go_memstats.py TAG BUILDDIR
+
+The fields a waiting process cannot change must be equal; HeapAlloc and
+NextGC are only noted (ReadMemStats flushes the mcaches first, memmap
+cannot).  A stripped build has no DWARF: memstats null and a warning
+that says so.
+"""
+
+import json
+import os
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..'))
+import memmaptest as mt  # noqa: E402
+
+EQUAL = ('Sys', 'HeapSys', 'HeapInuse', 'HeapIdle', 'HeapReleased', 'StackInuse',
+         'StackSys', 'MSpanSys', 'MCacheSys', 'GCSys', 'OtherSys', 'BuckHashSys', 'NumGC')
+NOTED = ('HeapAlloc', 'NextGC', 'MSpanInuse', 'MCacheInuse')
+
+
+def truth_of(fx):
+    return json.loads(fx.info['memstats'][0])
+
+
+def main():
+    tag, fixdir = sys.argv[1:3]
+    t = mt.Checker(tag + '-memstats')
+    with mt.Fixture([os.path.join(fixdir, tag + '-memstats')], timeout=60) as fx:
+        want = truth_of(fx)
+        snap, rc, err = mt.memmap_json(fx.pid)
+        got = (snap.get('runtime') or {}).get('memstats')
+        if not t.check(got is not None, '%s-memstats: no runtime.memstats (%r)' % (tag, err)):
+            t.done()
+        for k in EQUAL:
+            t.eq(got.get(k), want.get(k), '%s-memstats %s' % (tag, k))
+        for k in NOTED:
+            t.note('%s: memmap %s, ReadMemStats %s' % (k, got.get(k), want.get(k)))
+        t.check(set(got) == set(EQUAL + NOTED), 'memstats members %s' % sorted(got))
+        t.check('go runtime' not in err, 'warned although read: %r' % err)
+
+    with mt.Fixture([os.path.join(fixdir, tag + '-memstats-stripped')], timeout=60) as fx:
+        snap, rc, err = mt.memmap_json(fx.pid)
+        t.eq((snap.get('runtime') or {}).get('memstats', 'absent'), None,
+             tag + '-memstats-stripped: memstats')
+        t.check('no memstats' in err, tag + '-memstats-stripped: warning %r' % err)
+    t.done()
+
+
+if __name__ == '__main__':
+    main()
