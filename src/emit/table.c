@@ -16,6 +16,7 @@
 
 #include "util/format.h"
 #include "emit/table.h"
+#include "emit/table_go.h"
 
 enum {
 	COL_ADDRESS, COL_START, COL_END, COL_PERMS, COL_OFFSET, COL_DEV,
@@ -990,6 +991,7 @@ int mm_table_print(FILE *out, const struct mm_snapshot *snap,
 		}
 		if (decorate) {
 			print_reconciliation(out, snap, o);
+			mm_table_go_runtime(out, snap, o);
 		}
 		if (o->explain) {
 			print_explanations(out, snap, o);
