@@ -995,6 +995,7 @@ int mm_table_print(FILE *out, const struct mm_snapshot *snap,
 		}
 		if (o->explain) {
 			print_explanations(out, snap, o);
+			mm_table_go_explain(out, snap, o);
 		}
 	}
 	if (o->mappings) {

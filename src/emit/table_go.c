@@ -119,3 +119,40 @@ void mm_table_go_runtime(FILE *out, const struct mm_snapshot *snap,
 	fprintf(out, "HeapAlloc approximate (per-P caches not flushed); "
 		"NextGC without the memory limit\n");
 }
+
+void mm_table_go_explain(FILE *out, const struct mm_snapshot *snap,
+			 const struct mm_table_opts *o)
+{
+	const struct mm_go_memstats *ms = &snap->runtime.memstats;
+	struct sums go = { 0 };
+	char a[32], b[32], c[32], d[32];
+
+	if (!ms->valid) {
+		return;
+	}
+	for (int i = MM_GO_HEAP; i <= MM_GO_OTHER; i++) {
+		enum mm_label l = (enum mm_label)i;
+
+		go = (struct sums){ go.vsz + snap->categories[l].vsz,
+				    go.reserved + snap->categories[l].reserved,
+				    go.rss + snap->categories[l].rss };
+	}
+	mm_table_size(a, sizeof(a), o, snap->total_vsz);
+	mm_table_size(b, sizeof(b), o, go.reserved);
+	mm_table_size(c, sizeof(c), o, ms->v[MM_MS_SYS]);
+	fprintf(out, "\nWhy ps and runtime.MemStats disagree here: VSZ %s counts every "
+		"reservation, and the Go runtime reserved %s (PROT_NONE) that it counts "
+		"nowhere; its Sys %s is what it mapped for use.", a, b, c);
+	mm_table_size(a, sizeof(a), o, go.rss);
+	mm_table_size(b, sizeof(b), o, ms->v[MM_MS_HEAP_RELEASED]);
+	fprintf(out, "  Of that only what was touched is in RAM: the go.* labels hold %s "
+		"RSS; HeapReleased %s counts in HeapSys yet holds nothing, and objects "
+		"never written hold nothing either.", a, b);
+	mm_table_size(a, sizeof(a), o, snap->categories[MM_GO_HEAP_INDEX].vsz);
+	mm_table_size(b, sizeof(b), o, snap->totals.rss);
+	mm_table_size(c, sizeof(c), o, snap->totals.rss > go.rss ? snap->totals.rss - go.rss : 0);
+	mm_table_size(d, sizeof(d), o, snap->categories[MM_GO_HEAP_INDEX].rss);
+	fprintf(out, "  The L2 arena map (%s mapped, %s RSS) is in no MemStats field.  "
+		"RSS %s in all: %s of it (the executable's pages, stacks, libraries) is "
+		"outside the runtime's accounting.\n", a, d, b, c);
+}

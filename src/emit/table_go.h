@@ -12,4 +12,9 @@
 void mm_table_go_runtime(FILE *out, const struct mm_snapshot *snap,
 			 const struct mm_table_opts *o);
 
+/* --explain: the seeds' question (why ps and MemStats disagree) answered
+ * for this process in these terms; nothing when memstats were not read. */
+void mm_table_go_explain(FILE *out, const struct mm_snapshot *snap,
+			 const struct mm_table_opts *o);
+
 #endif

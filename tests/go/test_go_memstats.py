@@ -44,12 +44,17 @@ def main():
         t.check('go runtime' not in err, 'warned although read: %r' % err)
         # The summary's section says the same numbers, and the labels.
         rc, out, err = mt.run_memmap('-b', str(fx.pid))
-        rows = {l.split()[0]: l.split()[1:] for l in out.splitlines()
-                if l.split()[:1] and l.split()[0] in EQUAL + NOTED}
+        rows = {}
+        for line in out.splitlines():
+            w = line.split()
+            if w[:1] and w[0] in EQUAL + NOTED and w[0] not in rows:
+                rows[w[0]] = w[1:]
         for k in EQUAL:
             t.eq((rows.get(k) or [None])[0], str(want[k]), 'summary row ' + k)
         t.eq(rows.get('HeapSys', [])[1:2], ['go.heap'], 'summary HeapSys labels')
         t.check('is in no MemStats field' in out, 'summary: no word on the L2 arena map')
+        rc, out, err = mt.run_memmap('--summary', '--explain', str(fx.pid))
+        t.check('Why ps and runtime.MemStats disagree here' in out, '--explain: no answer')
 
     with mt.Fixture([os.path.join(fixdir, tag + '-memstats-stripped')], timeout=60) as fx:
         snap, rc, err = mt.memmap_json(fx.pid)
