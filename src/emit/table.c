@@ -836,13 +836,13 @@ static void print_header(FILE *out, const struct mm_snapshot *snap)
 {
 	char *comm = mm_escape_name(snap->comm ? snap->comm : "");
 	char *exe = mm_escape_name(snap->exe ? snap->exe : "?");
-	/* The version comes from the target's own .go.buildinfo. */
+	/* The version comes from the target's own build info. */
 	char *version = mm_escape_name(snap->runtime.version ? snap->runtime.version : "");
 
 	fprintf(out, "pid %d (%s)  %s", (int)snap->pid, comm ? comm : "", exe ? exe : "");
 	if (snap->runtime.lang) {
 		fprintf(out, "  %s %s%s%s", snap->runtime.lang,
-			version && version[0] ? version : "(version unknown)",
+			version && *version ? version : "(version unknown)",
 			snap->runtime.cgo ? " cgo" : "",
 			snap->runtime.stripped ? " stripped" : "");
 	}

@@ -12,7 +12,6 @@
 
 #include "label/classify.h"
 #include "util/format.h"
-#include "runtimes/go/go_buildinfo.h"
 #include "runtimes/go/go_dwarf.h"
 #include "runtimes/go/go_memstats.h"
 #include "runtimes/go/go_probe.h"

@@ -1,4 +1,5 @@
-/* probe.c (go): which images carry a Go runtime (.go.buildinfo, x86-64),
+/* probe.c (go): which images carry a Go runtime (build info, .go.module or
+ * .gopclntab; x86-64),
  * the toolchain version, cgo, whether the runtime's symbols and DWARF are
  * there, and whether the runtime names its mappings.  Writes
  * snap->runtime from the first Go image's build info. */
@@ -18,8 +19,8 @@ void mm_go_facts_free(struct mm_go_facts *f)
 }
 
 /* The Go image img is, or false: an x86-64 ELF file that is Go
- * (mm_go_image_is_go: .go.buildinfo, or a stripped 1.26+ binary without
- * it); the runtime constants the labeller knows are amd64's. */
+ * (mm_go_image_is_go: .go.buildinfo, .go.module or a .gopclntab header;
+ * the runtime constants the labeller knows are amd64's). */
 static bool go_image(const struct mm_image *img)
 {
 	return mm_elf_is_x86_64(img->elf) && mm_go_image_is_go(img->elf);
@@ -79,7 +80,7 @@ int mm_probe_go(struct mm_classify *ctx)
 		ctx->runtimes |= 1u << MM_RT_GO;
 	}
 	if (!f->n) {
-		mm_debug(ctx, "go", "no image has .go.buildinfo on x86-64%s",
+		mm_debug(ctx, "go", "no Go image on x86-64%s",
 			 f->names ? "; its names label" : "");
 	}
 	return 0;
