@@ -56,6 +56,20 @@ def main():
         rc, out, err = mt.run_memmap('--summary', '--explain', str(fx.pid))
         t.check('Why ps and runtime.MemStats disagree here' in out, '--explain: no answer')
 
+    # Counters moving under the reads: a consistent answer or a warning.
+    with mt.Fixture([os.path.join(fixdir, tag + '-memstats'), 'race'], timeout=60) as fx:
+        for i in range(5):
+            snap, rc, err = mt.memmap_json(fx.pid)
+            got = (snap.get('runtime') or {}).get('memstats')
+            if got is None:
+                t.check('no memstats' in err, 'race %d: no memstats and no warning' % i)
+                continue
+            t.check(got['HeapSys'] == got['HeapInuse'] + got['HeapIdle'] and
+                    got['HeapReleased'] <= got['HeapIdle'] and
+                    got['StackSys'] >= got['StackInuse'] and
+                    got['Sys'] >= got['HeapSys'] + got['StackSys'] and
+                    got['Sys'] < 1 << 40, 'race %d: inconsistent %r' % (i, got))
+
     with mt.Fixture([os.path.join(fixdir, tag + '-memstats-stripped')], timeout=60) as fx:
         snap, rc, err = mt.memmap_json(fx.pid)
         t.eq((snap.get('runtime') or {}).get('memstats', 'absent'), None,
