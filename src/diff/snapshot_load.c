@@ -743,6 +743,25 @@ static int load_status(struct loader *ld, const json_t *st, struct mm_status *s)
 	return 0;
 }
 
+/* "memstats": absent or null (not read), or every MemStats member. */
+static int load_memstats(struct loader *ld, const json_t *rt, struct mm_go_memstats *ms)
+{
+	json_t *o = NULL;
+	int rc;
+
+	if ((rc = get_obj(ld, rt, "runtime", "memstats", false, true, &o)) || !o) {
+		return rc;
+	}
+	for (int i = 0; i < MM_MS_COUNT; i++) {
+		if ((rc = get_u64(ld, o, "runtime.memstats", mm_go_memstat_names[i], true,
+				  &ms->v[i]))) {
+			return rc;
+		}
+	}
+	ms->valid = true;
+	return 0;
+}
+
 static int load_runtime(struct loader *ld, const json_t *rt, struct mm_runtime *r)
 {
 	const char *w = "runtime";
@@ -760,7 +779,7 @@ static int load_runtime(struct loader *ld, const json_t *rt, struct mm_runtime *
 	    (rc = dup_str(module, &r->module))) {
 		return rc;
 	}
-	return 0;
+	return load_memstats(ld, rt, &r->memstats);
 }
 
 /* An integer member that may be null or absent (then *out stays). */

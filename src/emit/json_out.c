@@ -329,6 +329,21 @@ static void write_status(struct mm_json *j, const struct mm_status *st)
 	mm_json_object_close(j);
 }
 
+/* Under MemStats's own names, so a program's json.Marshal of
+ * runtime.MemStats compares member by member. */
+static void write_memstats(struct mm_json *j, const struct mm_go_memstats *ms)
+{
+	if (!ms->valid) {
+		mm_json_null(j, "memstats");
+		return;
+	}
+	mm_json_object_open(j, "memstats");
+	for (int i = 0; i < MM_MS_COUNT; i++) {
+		mm_json_u64(j, mm_go_memstat_names[i], ms->v[i]);
+	}
+	mm_json_object_close(j);
+}
+
 static void write_runtime(struct mm_json *j, const struct mm_runtime *rt)
 {
 	if (!rt->lang) {
@@ -341,6 +356,7 @@ static void write_runtime(struct mm_json *j, const struct mm_runtime *rt)
 	mm_json_string(j, "module", rt->module);
 	mm_json_bool(j, "cgo", rt->cgo);
 	mm_json_bool(j, "stripped", rt->stripped);
+	write_memstats(j, &rt->memstats);
 	mm_json_object_close(j);
 }
 

@@ -19,6 +19,7 @@
 
 #include "util/format.h"
 #include "emit/table.h"
+#include "emit/table_go.h"
 
 enum {
 	COL_ADDRESS, COL_RANGE, COL_START, COL_END, COL_PERMS, COL_OFFSET, COL_DEV,
@@ -1511,6 +1512,11 @@ static char *summary_footer(const struct mm_snapshot *snap, const struct mm_tabl
 		return NULL;
 	}
 	print_reconciliation(f, snap, o, width);
+	/* The Go runtime's own accounting: beyond the first screen, which
+	 * keeps its rows for the labels. */
+	if (!o->first_screen) {
+		mm_table_go_runtime(f, snap, o);
+	}
 	if (o->first_screen) {
 		put_wrapped(f, "(--mappings: every mapping; --explain: what each label is)",
 			    0, 1, width);
@@ -1549,6 +1555,7 @@ static int print_summary_part(FILE *out, const struct mm_snapshot *snap,
 	free(foot);
 	if (!rc && o->explain) {
 		print_explanations(out, snap, o, width);
+		mm_table_go_explain(out, snap, o);
 	}
 	return rc;
 }

@@ -11,6 +11,12 @@
 #include "util/grow.h"
 #include "util/report.h"
 
+const char *const mm_go_memstat_names[MM_MS_COUNT] = {
+	"Sys", "HeapSys", "HeapInuse", "HeapIdle", "HeapReleased", "HeapAlloc",
+	"StackInuse", "StackSys", "MSpanInuse", "MSpanSys", "MCacheInuse", "MCacheSys",
+	"BuckHashSys", "GCSys", "OtherSys", "NextGC", "NumGC",
+};
+
 #define COUNTER_FIELDS (sizeof(struct mm_counters) / sizeof(uint64_t))
 _Static_assert(sizeof(struct mm_counters) % sizeof(uint64_t) == 0,
 	       "mm_counters must hold only uint64_t fields");

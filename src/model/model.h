@@ -129,11 +129,31 @@ struct mm_liveness {
 					 * start_brk, arg_start, env_start */
 };
 
+/* What runtime.ReadMemStats would report, computed from the runtime's
+ * own counters (runtimes/go/go_memstats.c); the names are MemStats's. */
+enum mm_go_memstat {
+	MM_MS_SYS, MM_MS_HEAP_SYS, MM_MS_HEAP_INUSE, MM_MS_HEAP_IDLE,
+	MM_MS_HEAP_RELEASED, MM_MS_HEAP_ALLOC, MM_MS_STACK_INUSE, MM_MS_STACK_SYS,
+	MM_MS_MSPAN_INUSE, MM_MS_MSPAN_SYS, MM_MS_MCACHE_INUSE, MM_MS_MCACHE_SYS,
+	MM_MS_BUCKHASH_SYS, MM_MS_GC_SYS, MM_MS_OTHER_SYS, MM_MS_NEXT_GC,
+	MM_MS_NUM_GC,
+	MM_MS_COUNT
+};
+
+extern const char *const mm_go_memstat_names[MM_MS_COUNT];	/* "HeapSys" */
+
+struct mm_go_memstats {
+	bool valid;			/* read and consistent */
+	uint64_t v[MM_MS_COUNT];
+	unsigned int retries;		/* reads repeated because the counters moved */
+};
+
 struct mm_runtime {
 	char *lang;			/* "go", or NULL */
 	char *version, *module;
 	bool cgo;
 	bool stripped;			/* Go: no symbol table in the binary */
+	struct mm_go_memstats memstats;
 };
 
 /* Who the process is, for views over many processes and for monitoring:

@@ -4,7 +4,8 @@
     build_fixtures.py GO SRCDIR OUTDIR TAG
 
 Writes OUTDIR/TAG-idle, -bigheap, -cgo (unstripped, with DWARF),
-TAG-stripped (idle with -ldflags='-s -w'), TAG-pie (idle, -buildmode=pie),
+TAG-stripped (idle with -ldflags='-s -w'), TAG-memstats and
+TAG-memstats-stripped (runtime.ReadMemStats's truth), TAG-pie (idle, -buildmode=pie),
 TAG-cgostatic (cgo linked statically)
 and TAG-cshared.so (a Go runtime for a C program, -buildmode=c-shared);
 from Go 1.26 also TAG-nobuildinfo: the stripped build with its
@@ -36,6 +37,8 @@ def main():
         ('idle', 'idle', []),
         ('bigheap', 'bigheap', []),
         ('cgo', 'cgo', []),
+        ('memstats', 'memstats', []),
+        ('memstats-stripped', 'memstats', ['-ldflags=-s -w']),
         ('stripped', 'idle', ['-ldflags=-s -w']),
         ('pie', 'idle', ['-buildmode=pie']),
         ('cshared.so', 'cshared', ['-buildmode=c-shared']),

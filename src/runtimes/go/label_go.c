@@ -13,6 +13,7 @@
 #include "label/classify.h"
 #include "util/format.h"
 #include "runtimes/go/go_dwarf.h"
+#include "runtimes/go/go_memstats.h"
 #include "runtimes/go/go_probe.h"
 #include "runtimes/go/label_go.h"
 
@@ -619,6 +620,27 @@ static void label_heuristic(struct go_labeller *g, const char *version)
 
 /* ---- entry */
 
+/* runtime.ReadMemStats's numbers from the first image read exactly; a
+ * failure is a warning (the labels stand), -ENOMEM the only error. */
+static int read_memstats(struct go_labeller *g, const struct mm_image *img)
+{
+	int err = mm_go_memstats_read(g->dw, g->target, g->bias, &g->snap->runtime.memstats);
+
+	if (err == -ENOMEM) {
+		return err;
+	}
+	if (err) {
+		mm_debug(g->ctx, "go", "%s: memstats not read: %s", img->path, strerror(-err));
+		g->partial = true;
+		return mm_snapshot_warn(g->snap, "%s: go runtime statistics not read (%s): "
+					"no memstats", img->path,
+					err == -EAGAIN ? "they kept changing" : strerror(-err));
+	}
+	mm_debug(g->ctx, "go", "%s: memstats read (%u retries)", img->path,
+		 g->snap->runtime.memstats.retries);
+	return 0;
+}
+
 /* Labels what one Go runtime image (the executable, or a c-shared
  * library) says through its DWARF and the target's memory.  Returns 0,
  * -ENOMEM, or why exact labelling was not possible. */
@@ -635,6 +657,9 @@ static int label_image(struct go_labeller *g, const struct mm_image *img)
 	err = mm_go_dwarf_open(img->elf, &g->dw);
 	if (!err) {
 		err = label_exact(g);
+	}
+	if (!err && !g->snap->runtime.memstats.valid) {
+		err = read_memstats(g, img);
 	}
 	mm_go_dwarf_close(g->dw);
 	g->dw = NULL;
@@ -684,7 +709,7 @@ static int warn_unread(struct go_labeller *g)
 	mm_format_size(size, sizeof(size), anon_left(g->snap));
 	g->partial = true;
 	return mm_snapshot_warn(g->snap, "%s: go runtime %s not read (%s): %s of anonymous "
-				"memory left unlabelled, go.* labels by heuristics",
+				"memory left unlabelled, go.* labels by heuristics, no memstats",
 				g->why_path, g->snap->runtime.version ? g->snap->runtime.version :
 				"of unknown version", g->why, size);
 }

@@ -1,0 +1,82 @@
+#!/usr/bin/env python3
+"""The Go runtime's own accounting, read from outside: memmap's
+runtime.memstats against runtime.ReadMemStats printed by the same
+process (fixtures/memstats, at a steady state with GC off).
+
+    test_go_memstats.py TAG BUILDDIR
+
+The fields a waiting process cannot change must be equal; HeapAlloc and
+NextGC are only noted (ReadMemStats flushes the mcaches first, memmap
+cannot).  A stripped build has no DWARF: memstats null and a warning
+that says so.
+"""
+
+import json
+import os
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..'))
+import memmaptest as mt  # noqa: E402
+
+EQUAL = ('Sys', 'HeapSys', 'HeapInuse', 'HeapIdle', 'HeapReleased', 'StackInuse',
+         'StackSys', 'MSpanSys', 'MCacheSys', 'GCSys', 'OtherSys', 'BuckHashSys', 'NumGC')
+NOTED = ('HeapAlloc', 'NextGC', 'MSpanInuse', 'MCacheInuse')
+
+
+def truth_of(fx):
+    return json.loads(fx.info['memstats'][0])
+
+
+def main():
+    tag, fixdir = sys.argv[1:3]
+    t = mt.Checker(tag + '-memstats')
+    with mt.Fixture([os.path.join(fixdir, tag + '-memstats')], timeout=60) as fx:
+        want = truth_of(fx)
+        snap, rc, err = mt.memmap_json(fx.pid)
+        got = (snap.get('runtime') or {}).get('memstats')
+        if not t.check(got is not None, '%s-memstats: no runtime.memstats (%r)' % (tag, err)):
+            t.done()
+        for k in EQUAL:
+            t.eq(got.get(k), want.get(k), '%s-memstats %s' % (tag, k))
+        for k in NOTED:
+            t.note('%s: memmap %s, ReadMemStats %s' % (k, got.get(k), want.get(k)))
+        t.check(set(got) == set(EQUAL + NOTED), 'memstats members %s' % sorted(got))
+        t.check('go runtime' not in err, 'warned although read: %r' % err)
+        # The summary's section says the same numbers, and the labels.
+        rc, out, err = mt.run_memmap('-b', str(fx.pid))
+        rows = {}
+        for line in out.splitlines():
+            w = line.split()
+            if w[:1] and w[0] in EQUAL + NOTED and w[0] not in rows:
+                rows[w[0]] = w[1:]
+        for k in EQUAL:
+            t.eq((rows.get(k) or [None])[0], str(want[k]), 'summary row ' + k)
+        t.eq(rows.get('HeapSys', [])[1:2], ['go.heap'], 'summary HeapSys labels')
+        t.check('is in no MemStats field' in out, 'summary: no word on the L2 arena map')
+        rc, out, err = mt.run_memmap('--summary', '--explain', str(fx.pid))
+        t.check('Why ps and runtime.MemStats disagree here' in out, '--explain: no answer')
+
+    # Counters moving under the reads: a consistent answer or a warning.
+    with mt.Fixture([os.path.join(fixdir, tag + '-memstats'), 'race'], timeout=60) as fx:
+        for i in range(5):
+            snap, rc, err = mt.memmap_json(fx.pid)
+            got = (snap.get('runtime') or {}).get('memstats')
+            if got is None:
+                t.check('no memstats' in err, 'race %d: no memstats and no warning' % i)
+                continue
+            t.check(got['HeapSys'] == got['HeapInuse'] + got['HeapIdle'] and
+                    got['HeapReleased'] <= got['HeapIdle'] and
+                    got['StackSys'] >= got['StackInuse'] and
+                    got['Sys'] >= got['HeapSys'] + got['StackSys'] and
+                    got['Sys'] < 1 << 40, 'race %d: inconsistent %r' % (i, got))
+
+    with mt.Fixture([os.path.join(fixdir, tag + '-memstats-stripped')], timeout=60) as fx:
+        snap, rc, err = mt.memmap_json(fx.pid)
+        t.eq((snap.get('runtime') or {}).get('memstats', 'absent'), None,
+             tag + '-memstats-stripped: memstats')
+        t.check('no memstats' in err, tag + '-memstats-stripped: warning %r' % err)
+    t.done()
+
+
+if __name__ == '__main__':
+    main()
