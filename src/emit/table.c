@@ -1490,12 +1490,20 @@ size_t mm_table_unmapped(const struct mm_snapshot *snap, const struct mm_table_o
 }
 
 /* Lines text takes (it ends with a newline). */
-static size_t count_lines(const char *text, size_t len)
+/* The terminal rows text takes at width columns (0: unbounded): a line
+ * longer than the width wraps onto more.  Bytes stand for cells: what is
+ * measured here is escaped and mostly ASCII. */
+static size_t count_lines(const char *text, size_t len, size_t width)
 {
-	size_t n = 0;
+	size_t n = 0, col = 0;
 
 	for (size_t i = 0; i < len; i++) {
-		n += text[i] == '\n';
+		if (text[i] == '\n') {
+			n += 1 + (width && col ? (col - 1) / width : 0);
+			col = 0;
+		} else if (((unsigned char)text[i] & 0xc0) != 0x80) {
+			col++;
+		}
 	}
 	return n;
 }
@@ -1532,7 +1540,7 @@ static char *summary_footer(const struct mm_snapshot *snap, const struct mm_tabl
  * screen cut to the rows that leave the footer in sight. */
 static int print_summary_part(FILE *out, const struct mm_snapshot *snap,
 			      const struct mm_table_opts *o, const struct columns *cols,
-			      int sort_col, size_t width, size_t height)
+			      int sort_col, size_t width, size_t height, size_t header_rows)
 {
 	bool decorate = !o->raw && !o->noheadings;
 	size_t len = 0, max_rows = 0;
@@ -1542,9 +1550,9 @@ static int print_summary_part(FILE *out, const struct mm_snapshot *snap,
 	if (decorate && !foot) {
 		return -ENOMEM;
 	}
-	/* The header (3 lines), the table's heading and the prompt after. */
+	/* The header, the table's heading and the prompt after. */
 	if (o->first_screen && height) {
-		size_t fixed = 3 + 1 + count_lines(foot, len) + 1;
+		size_t fixed = header_rows + 1 + count_lines(foot, len, width) + 1;
 
 		max_rows = height > fixed + 4 ? height - fixed : 4;
 	}
@@ -1566,6 +1574,7 @@ int mm_table_print(FILE *out, const struct mm_snapshot *snap,
 	struct columns map_cols, sum_cols;
 	bool decorate = !o->raw && !o->noheadings;
 	size_t width, height;
+	size_t header_rows = 0;
 	char err[128];
 	int sort_col, rc;
 
@@ -1580,7 +1589,21 @@ int mm_table_print(FILE *out, const struct mm_snapshot *snap,
 	term_size(out, &width, &height);
 
 	if (decorate) {
-		print_header(out, snap);
+		char *head = NULL;
+		size_t len = 0;
+		FILE *f = open_memstream(&head, &len);
+
+		if (!f) {
+			return -ENOMEM;
+		}
+		print_header(f, snap);
+		if (fclose(f)) {
+			free(head);
+			return -ENOMEM;
+		}
+		fwrite(head, 1, len, out);
+		header_rows = count_lines(head, len, width);
+		free(head);
 	}
 	for (size_t i = 0; i < o->naddresses; i++) {
 		print_address(out, snap, o->address[i]);
@@ -1592,7 +1615,7 @@ int mm_table_print(FILE *out, const struct mm_snapshot *snap,
 		bool by_it = sort_col >= 0 && (infos[sort_col].tables & IN_SUM);
 
 		rc = print_summary_part(out, snap, o, &sum_cols, by_it ? sort_col : COL_RSS,
-					width, height);
+					width, height, header_rows);
 		if (rc) {
 			return rc;
 		}

@@ -21,6 +21,17 @@ import memmaptest as mt  # noqa: E402
 EQUAL = ('Sys', 'HeapSys', 'HeapInuse', 'HeapIdle', 'HeapReleased', 'StackInuse',
          'StackSys', 'MSpanSys', 'MCacheSys', 'GCSys', 'OtherSys', 'BuckHashSys', 'NumGC')
 NOTED = ('HeapAlloc', 'NextGC', 'MSpanInuse', 'MCacheInuse')
+# The runtime's own goroutines may still take or give back one span after
+# the fixture printed (seen under load, one 8 KiB span): these three may
+# differ by up to two runtime pages, every other field must be equal.
+SPAN_SLACK = {'HeapInuse': 16384, 'HeapIdle': 16384, 'HeapReleased': 16384}
+
+
+def close(k, got, want):
+    """got equals want, or is within k's slack."""
+    if got is None or want is None:
+        return got == want
+    return abs(int(got) - int(want)) <= SPAN_SLACK.get(k, 0)
 
 
 def truth_of(fx):
@@ -37,7 +48,8 @@ def main():
         if not t.check(got is not None, '%s-memstats: no runtime.memstats (%r)' % (tag, err)):
             t.done()
         for k in EQUAL:
-            t.eq(got.get(k), want.get(k), '%s-memstats %s' % (tag, k))
+            t.check(close(k, got.get(k), want.get(k)), '%s-memstats %s: got %r, want %r'
+                    % (tag, k, got.get(k), want.get(k)))
         for k in NOTED:
             t.note('%s: memmap %s, ReadMemStats %s' % (k, got.get(k), want.get(k)))
         t.check(set(got) == set(EQUAL + NOTED), 'memstats members %s' % sorted(got))
@@ -50,7 +62,9 @@ def main():
             if w[:1] and w[0] in EQUAL + NOTED and w[0] not in rows:
                 rows[w[0]] = w[1:]
         for k in EQUAL:
-            t.eq((rows.get(k) or [None])[0], str(want[k]), 'summary row ' + k)
+            row = (rows.get(k) or [None])[0]
+            t.check(row is not None and row.isdigit() and close(k, row, want[k]),
+                    'summary row %s: got %r, want %r' % (k, row, want[k]))
         t.eq(rows.get('HeapSys', [])[1:2], ['go.heap'], 'summary HeapSys labels')
         t.check('is in no MemStats field' in out, 'summary: no word on the L2 arena map')
         rc, out, err = mt.run_memmap('--summary', '--explain', str(fx.pid))
