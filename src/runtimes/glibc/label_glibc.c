@@ -186,20 +186,24 @@ static int label_arenas(struct mm_classify *ctx)
 	return rc;
 }
 
-/* A chunk header at p that says "mmapped chunk ending at or before end". */
+/* A chunk header at p that says "mmapped chunk ending at or before end":
+ * the length of its mapping, or 0. */
 static uint64_t chunk_at(struct scan *s, uint64_t p, uint64_t end)
 {
-	uint64_t h[2], size;
+	uint64_t h[2], size, span;
 
 	if (!present(s, p) || mm_target_read(s->ctx->target, p, h, sizeof(h))) {
 		return 0;
 	}
 	size = h[1] & ~SIZE_BITS;
+	/* Up to 2.41 the size is the mapping's; glibc 2.43 (measured: Debian
+	 * 2.43-7) records 16 bytes less, the mapping still whole pages. */
+	span = (size + s->page - 1) & ~(s->page - 1);
 	if (h[0] != 0 || (h[1] & SIZE_BITS) != IS_MMAPPED || !size ||
-	    (size & (s->page - 1)) || size > end - p) {
+	    span - size > 16 || span > end - p) {
 		return 0;
 	}
-	return size;
+	return span;
 }
 
 /* Follows headers from p: the chain of chunks must end exactly at end. */
@@ -276,6 +280,13 @@ static int label_chunks(struct mm_classify *ctx)
 			s.pm->limit = b;
 			if (chunk_chain(&s, a, b)) {
 				p = a;
+			} else if (a == m->start && chunk_at(&s, a, b)) {
+				/* A mapping's own start headed by a chunk: the
+				 * chunks merged with something unlabelled after
+				 * them (the loader's TLS when the glibc layout is
+				 * unknown); label_chain stops at the first page
+				 * that heads no chunk. */
+				p = a;
 			} else if (b - a <= (64ULL << 20)) {
 				for (p = a + s.page; p < b && !chunk_chain(&s, p, b);
 				     p += s.page) {
@@ -325,8 +336,14 @@ static int label_tls(struct mm_classify *ctx, const struct mm_glibc_facts *f)
 		mm_debug(ctx, "glibc", "no main thread descriptor: no static TLS");
 		return 0;
 	}
-	if (mm_target_read_word(ctx->target, f->global_ro + L->tls_static_size, &ssize) ||
-	    mm_target_read_word(ctx->target, f->global_ro + L->tls_static_align, &salign) ||
+	/* In _rtld_global_ro from 2.34, in _rtld_global before. */
+	uint64_t at_size = L->tls_static_size >= 0 ? f->global_ro + L->tls_static_size
+						   : f->global + L->g_tls_static_size;
+	uint64_t at_align = L->tls_static_align >= 0 ? f->global_ro + L->tls_static_align
+						     : f->global + L->g_tls_static_align;
+
+	if (mm_target_read_word(ctx->target, at_size, &ssize) ||
+	    mm_target_read_word(ctx->target, at_align, &salign) ||
 	    mm_target_read_word(ctx->target, main_pd->pd + L->pd_size, &alloc) ||
 	    !salign || (salign & (salign - 1)) || salign > (1 << 20) ||
 	    ssize > (64 << 20)) {
