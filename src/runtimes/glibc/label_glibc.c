@@ -168,13 +168,17 @@ static int label_arenas(struct mm_classify *ctx)
 			struct mm_mapping *n = i + 1 < snap->nmappings ? m + 1 : NULL;
 
 			/* MAP_NORESERVE (VmFlags nr) tells a heap from a Go
-			 * arena, which has the same shape. */
+			 * arena, which has the same shape; glibc 2.41+ maps
+			 * heaps without it, so where no Go runtime is there
+			 * the shape is enough. */
+			bool no_go = !(ctx->runtimes & (1u << MM_RT_GO));
+
 			committed = mm_mapping_size(m);
-			if (committed > HEAP_MAX || !mm_mapping_has_flag(m, "nr") ||
+			if (committed > HEAP_MAX || !(no_go || mm_mapping_has_flag(m, "nr")) ||
 			    (committed < HEAP_MAX &&
 			     (!n || n->start != m->end || n->end != block + HEAP_MAX ||
 			      !mm_mapping_is_reserved(n) || !mm_mapping_is_anon_private(n) ||
-			      !mm_mapping_has_flag(n, "nr")))) {
+			      !(no_go || mm_mapping_has_flag(n, "nr"))))) {
 				continue;
 			}
 			snprintf(detail, sizeof(detail), "heap %#llx",
