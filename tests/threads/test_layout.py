@@ -2,7 +2,8 @@
 """The generated glibc layout table (src/runtimes/glibc/glibc_layouts.c)
 against each glibc's own debug information: the system's and each one
 scripts/fetch-suites unpacked ($MEMMAP_SUITES, default
-/var/cache/memmap-suites/{bullseye,trixie,sid}).  Each offset and size is
+/var/cache/memmap-suites/{bullseye,trixie,sid}, or the directory given as
+the first argument: meson's suites-dir).  Each offset and size is
 asked of gdb (ptype arithmetic on libc.so.6 and ld.so, their libc6-dbg DWARF
 found by build-id), independently of the generator.  Catches a glibc update
 that moves a field.  Skipped without gdb or any glibc with its debug info.
@@ -126,8 +127,9 @@ def main():
     if not shutil.which('gdb'):
         mt.skip('gdb is not installed')
     rows = tables()
+    suites = sys.argv[1] if len(sys.argv) > 1 and sys.argv[1] else SUITES
     checked = 0
-    for root in ['/'] + [os.path.join(SUITES, s) for s in ('bullseye', 'trixie', 'sid')]:
+    for root in ['/'] + [os.path.join(suites, s) for s in ('bullseye', 'trixie', 'sid')]:
         ld, libc = find(root, LDSO), find(root, LIBC)
         if not ld or not libc:
             t.note('%s: no glibc there (scripts/fetch-suites fetches it)' % root)

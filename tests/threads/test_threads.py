@@ -4,11 +4,11 @@ by address against what threads_fixture made and printed itself
 (pthread_getattr_np, malloc pointers, pthread_self, dlinfo), and against
 /proc (task comm, maps).
 
-Usage: test_threads.py MODE [SUITE]   (MODE: mem | nomem | captured | formats)
-  SUITE     bullseye (glibc 2.31), trixie (2.41) or sid (2.43): the fixture is
-            built against that suite's glibc as scripts/fetch-suites unpacked
-            it ($MEMMAP_SUITES), with it as its loader and rpath; skipped when
-            it is not there.  Without: the build's fixture, the system glibc.
+Usage: test_threads.py MODE [SUITEDIR]   (MODE: mem | nomem | captured | formats)
+  SUITEDIR  where scripts/fetch-suites unpacked a suite (meson's suites-dir
+            and bullseye: glibc 2.31, trixie: 2.41, sid: 2.43): the fixture is
+            built against that glibc, with it as its loader and rpath; skipped
+            when it is not there.  Without: the build's fixture, the system glibc.
   mem       memmap reads the target's memory: every label exact, coverage of
             VSZ and RSS >= 99%, and the JSON coverage equals the regions' sums
   nomem     memmap --no-mem: stacks, guards and arenas by shape and stack
@@ -32,7 +32,6 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..'
 import memmaptest as mt  # noqa: E402
 
 HEAP_MAX = 64 << 20
-SUITES = os.environ.get('MEMMAP_SUITES', '/var/cache/memmap-suites')
 
 
 def gcc_include_dirs():
@@ -42,9 +41,10 @@ def gcc_include_dirs():
     return [r.stdout.strip()] if r.returncode == 0 else []
 
 
-def suite_fixture(suite, tmp):
-    """The fixture built against SUITE's glibc into tmp, and its version."""
-    root = os.path.join(SUITES, suite)
+def suite_fixture(root, tmp):
+    """The fixture built against the glibc unpacked in root into tmp, and
+    its version."""
+    suite = os.path.basename(root.rstrip('/'))
     libdir = None
     for d in ('usr/lib/x86_64-linux-gnu', 'lib/x86_64-linux-gnu'):
         if os.path.exists(os.path.join(root, d, 'ld-linux-x86-64.so.2')):
