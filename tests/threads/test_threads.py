@@ -8,7 +8,9 @@ Usage: test_threads.py MODE [SUITEDIR]   (MODE: mem | nomem | captured | formats
   SUITEDIR  where scripts/fetch-suites unpacked a suite (meson's suites-dir
             and bullseye: glibc 2.31, trixie: 2.41, sid: 2.43): the fixture is
             built against that glibc, with it as its loader and rpath; skipped
-            when it is not there.  Without: the build's fixture, the system glibc.
+            when it is not there.  "static": the fixture linked statically
+            with the system glibc (its TLS then lies in the brk heap).
+            Without: the build's fixture, the system glibc.
   mem       memmap reads the target's memory: every label exact, coverage of
             VSZ and RSS >= 99%, and the JSON coverage equals the regions' sums
   nomem     memmap --no-mem: stacks, guards and arenas by shape and stack
@@ -39,6 +41,17 @@ def gcc_include_dirs():
     r = subprocess.run([os.environ.get('CC', 'cc'), '-print-file-name=include'],
                        capture_output=True, text=True)
     return [r.stdout.strip()] if r.returncode == 0 else []
+
+
+def static_fixture(tmp):
+    """The fixture linked statically (libc.a), into tmp."""
+    src = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'threads_fixture.c')
+    out = os.path.join(tmp, 'threads_fixture-static')
+    r = subprocess.run([os.environ.get('CC', 'cc'), '-O1', '-static', '-o', out, src,
+                        '-pthread', '-ldl'], capture_output=True, text=True)
+    if r.returncode:
+        mt.skip('the fixture does not link statically (libc.a): %s' % r.stderr.strip()[-300:])
+    return out
 
 
 def suite_fixture(root, tmp):
@@ -195,9 +208,14 @@ def main():
         mt.die('unknown mode %r' % mode)
     mem = mode == 'mem'
     tmp = root = tempfile.mkdtemp(prefix='memmap-threads-')
-    global GUARD_BY_MADVISE
+    global GUARD_BY_MADVISE, STATIC
     try:
-        if len(sys.argv) > 2:
+        if len(sys.argv) > 2 and sys.argv[2] == 'static':
+            fixture = static_fixture(tmp)
+            STATIC = True
+            root = os.path.join(root, 'proc')
+            os.makedirs(root)
+        elif len(sys.argv) > 2:
             fixture, version = suite_fixture(sys.argv[2], tmp)
             t.note('glibc %s from %s' % (version, sys.argv[2]))
             # 2.42+ guards with MADV_GUARD_INSTALL inside the stack mapping.
@@ -214,6 +232,8 @@ def main():
 # Guards inside the stack mappings: without the memory (--no-mem) nothing
 # tells the stacks of one merged mapping apart.
 GUARD_BY_MADVISE = False
+# A static program: no loader, its main thread's TLS in the brk heap.
+STATIC = False
 
 
 def check_fixture(t, fx, mode, root):
@@ -353,6 +373,9 @@ def check_fixture(t, fx, mode, root):
 
     tcb, var = (mt.h(x) for x in fx.info['tls'])
     tls_labels = 'ld.tls' if mem else {'ld.tls', 'anon'}
+    if STATIC:
+        tls_labels = 'heap'
+        fx.info.pop('linkmap', None)
     check_range(t, snap, tcb, tcb + 1, tls_labels, 'main thread TCB',
                 exact_edges=False)
     check_range(t, snap, var, var + 4, tls_labels, 'main thread __thread var',

@@ -55,12 +55,12 @@ struct mm_pthread {
 
 struct mm_glibc_facts {
 	const struct mm_image *ld;		/* ld.so's image; NULL: none */
-	const struct mm_image *home;		/* where _rtld_global is: ld.so, or a
-						 * static executable */
+	bool is_static;				/* glibc linked into the executable */
 	char version[16];			/* "2.43" as mapped; "" unknown */
 	const struct mm_glibc_layout *lay;	/* NULL: layout unknown */
 	uint64_t global, global_ro, r_debug;	/* 0 when absent */
 	uint64_t heads[3];			/* the three list heads' addresses */
+	uint64_t tls_size_at, tls_align_at;	/* where the static TLS size is */
 	/* The descriptors of each list that read back consistently
 	 * (list_ok), walked once; in list order. */
 	bool list_ok[MM_PT_COUNT];

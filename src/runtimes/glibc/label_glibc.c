@@ -340,14 +340,8 @@ static int label_tls(struct mm_classify *ctx, const struct mm_glibc_facts *f)
 		mm_debug(ctx, "glibc", "no main thread descriptor: no static TLS");
 		return 0;
 	}
-	/* In _rtld_global_ro from 2.34, in _rtld_global before. */
-	uint64_t at_size = L->tls_static_size >= 0 ? f->global_ro + L->tls_static_size
-						   : f->global + L->g_tls_static_size;
-	uint64_t at_align = L->tls_static_align >= 0 ? f->global_ro + L->tls_static_align
-						     : f->global + L->g_tls_static_align;
-
-	if (mm_target_read_word(ctx->target, at_size, &ssize) ||
-	    mm_target_read_word(ctx->target, at_align, &salign) ||
+	if (mm_target_read_word(ctx->target, f->tls_size_at, &ssize) ||
+	    mm_target_read_word(ctx->target, f->tls_align_at, &salign) ||
 	    mm_target_read_word(ctx->target, main_pd->pd + L->pd_size, &alloc) ||
 	    !salign || (salign & (salign - 1)) || salign > (1 << 20) ||
 	    ssize > (64 << 20)) {
@@ -473,13 +467,14 @@ int mm_label_glibc(struct mm_classify *ctx)
 	if (!rc) {
 		rc = label_arenas(ctx);
 	}
-	if (!rc && f && f->lay && f->list_ok[MM_PT_USER]) {
+	/* A static program's TLS comes from brk, not the loader. */
+	if (!rc && f && f->lay && !f->is_static && f->list_ok[MM_PT_USER]) {
 		rc = label_tls(ctx, f);
 	}
 	if (!rc) {
 		rc = label_chunks(ctx);
 	}
-	if (!rc && f && f->lay) {
+	if (!rc && f && f->lay && !f->is_static) {
 		rc = label_ld_malloc(ctx, f);
 	}
 	return rc;

@@ -272,6 +272,11 @@ static int find_globals(struct mm_classify *ctx, struct mm_glibc_facts *f)
 					"by shape only", f->ld->path, f->version) ? -ENOMEM : 1;
 	}
 	f->lay = L;
+	/* In _rtld_global_ro from 2.34, in _rtld_global before. */
+	f->tls_size_at = L->tls_static_size >= 0 ? f->global_ro + L->tls_static_size
+						 : f->global + L->g_tls_static_size;
+	f->tls_align_at = L->tls_static_align >= 0 ? f->global_ro + L->tls_static_align
+						   : f->global + L->g_tls_static_align;
 	if (L->stack_used >= 0) {
 		f->heads[MM_PT_USED] = f->global + (uint64_t)L->stack_used;
 		f->heads[MM_PT_USER] = f->global + (uint64_t)L->stack_user;
@@ -280,6 +285,68 @@ static int find_globals(struct mm_classify *ctx, struct mm_glibc_facts *f)
 		libpthread_heads(ctx, f);
 	}
 	mm_debug(ctx, "glibc", "%s: layout %s", f->ld->path, L->name);
+	return 0;
+}
+
+/* A static program has no banner unless it calls for one; __nptl_version
+ * ("2.36", for libthread_db) is there whenever it has threads.  Returns 0
+ * (found or not) or -ENOMEM. */
+static int nptl_version(const struct mm_image *img, char *out, size_t outlen)
+{
+	unsigned int major, minor;
+	uint64_t addr, size;
+	char buf[16] = "";
+	int rc = symbol(img, "__nptl_version", &addr, &size);
+
+	if (rc || !addr || size < 4 || size >= sizeof(buf) ||
+	    mm_elf_read_vaddr(img->elf, addr - img->bias, buf, size)) {
+		return rc;
+	}
+	if (sscanf(buf, "%u.%u", &major, &minor) == 2 && major == 2 && minor < 1000) {
+		snprintf(out, outlen, "%u.%u", major, minor);
+	}
+	return 0;
+}
+
+/* A static executable with glibc (2.34+) has the loader's globals as
+ * variables of its own (GL(dl_stack_used) is _dl_stack_used), in its
+ * .symtab.  Returns 0 (not static glibc: f->lay stays NULL, or found),
+ * 1 (a version without a layout: warned) or -ENOMEM. */
+static int find_static(struct mm_classify *ctx, struct mm_glibc_facts *f)
+{
+	static const char *const names[] = { "_dl_stack_used", "_dl_stack_user",
+					     "_dl_stack_cache" };
+	const struct mm_image *exe = mm_images_exe(&ctx->images);
+	const struct mm_glibc_layout *L;
+	uint64_t size;
+	int rc;
+
+	if (!exe) {
+		return 0;
+	}
+	for (int l = 0; l < MM_PT_COUNT; l++) {
+		rc = symbol(exe, names[l], &f->heads[l], &size);
+		if (rc || !f->heads[l] || size != 16) {	/* a list_t */
+			f->heads[MM_PT_USED] = 0;
+			return rc;
+		}
+	}
+	ctx->runtimes |= 1u << MM_RT_GLIBC;
+	f->is_static = true;
+	read_version(exe, f->version, sizeof(f->version));
+	if (!f->version[0] && (rc = nptl_version(exe, f->version, sizeof(f->version)))) {
+		return rc;
+	}
+	L = f->version[0] ? layout_for(f->version) : NULL;
+	if (!L) {
+		f->heads[MM_PT_USED] = 0;
+		return mm_snapshot_warn(ctx->snap, "%s: static glibc %s is not one memmap "
+					"knows the layout of: its threads, arenas and chunks by "
+					"shape only", exe->path, f->version[0] ? f->version :
+					"of unknown version") ? -ENOMEM : 1;
+	}
+	f->lay = L;
+	mm_debug(ctx, "glibc", "%s: static, layout %s", exe->path, L->name);
 	return 0;
 }
 
@@ -298,13 +365,17 @@ int mm_probe_glibc(struct mm_classify *ctx)
 			f->ld = &ctx->images.v[i];
 		}
 	}
-	if (!f->ld) {
-		mm_debug(ctx, "glibc", "no ld.so mapped (static, or not glibc): "
-			 "arenas and chunks by shape only");
-		return 0;
+	if (f->ld) {
+		ctx->runtimes |= 1u << MM_RT_GLIBC;
+		rc = find_globals(ctx, f);
+	} else {
+		rc = find_static(ctx, f);
+		if (!rc && !f->lay) {
+			mm_debug(ctx, "glibc", "no ld.so mapped, no static glibc: "
+				 "arenas and chunks by shape only");
+		}
 	}
-	ctx->runtimes |= 1u << MM_RT_GLIBC;
-	if ((rc = find_globals(ctx, f)) || !f->lay) {
+	if (rc || !f->lay) {
 		return rc;
 	}
 	if (!f->heads[MM_PT_USED]) {
