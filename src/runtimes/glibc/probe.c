@@ -337,13 +337,19 @@ static int find_static(struct mm_classify *ctx, struct mm_glibc_facts *f)
 	if (!f->version[0] && (rc = nptl_version(exe, f->version, sizeof(f->version)))) {
 		return rc;
 	}
-	L = f->version[0] ? layout_for(f->version) : NULL;
+	if (!f->version[0]) {
+		/* No __nptl_version: nothing of libpthread linked in, so no
+		 * thread but the main one to look for. */
+		f->heads[MM_PT_USED] = 0;
+		mm_debug(ctx, "glibc", "%s: static glibc without threads", exe->path);
+		return 0;
+	}
+	L = layout_for(f->version);
 	if (!L) {
 		f->heads[MM_PT_USED] = 0;
 		return mm_snapshot_warn(ctx->snap, "%s: static glibc %s is not one memmap "
 					"knows the layout of: its threads, arenas and chunks by "
-					"shape only", exe->path, f->version[0] ? f->version :
-					"of unknown version") ? -ENOMEM : 1;
+					"shape only", exe->path, f->version) ? -ENOMEM : 1;
 	}
 	f->lay = L;
 	mm_debug(ctx, "glibc", "%s: static, layout %s", exe->path, L->name);
