@@ -402,7 +402,8 @@ static int compare_sym_addr(const void *a, const void *b)
 }
 
 /* Reads .dynsym (SHT_DYNSYM) and its string table through libelf: only
- * those two sections are read from the file.  No table is no symbols. */
+ * those two sections are read from the file.  A file without one (a static
+ * executable) has its .symtab read instead.  No table is no symbols. */
 static int read_symbols(struct mm_elf *e)
 {
 	Elf_Scn *scn = NULL;
@@ -414,6 +415,13 @@ static int read_symbols(struct mm_elf *e)
 	while ((scn = elf_nextscn(e->elf, scn))) {
 		if (gelf_getshdr(scn, &sh) && sh.sh_type == SHT_DYNSYM) {
 			break;
+		}
+	}
+	if (!scn) {
+		while ((scn = elf_nextscn(e->elf, scn))) {
+			if (gelf_getshdr(scn, &sh) && sh.sh_type == SHT_SYMTAB) {
+				break;
+			}
 		}
 	}
 	if (!scn || sh.sh_size > SYMTAB_MAX || sh.sh_entsize == 0 ||

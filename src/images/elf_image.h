@@ -25,7 +25,8 @@ struct mm_elf_segment {			/* a PT_LOAD */
 	uint32_t flags;			/* PF_* */
 };
 
-/* A dynamic symbol (.dynsym), through gelf_getsym. */
+/* A dynamic symbol (.dynsym; .symtab in a file without one), through
+ * gelf_getsym. */
 struct mm_elf_symbol {
 	const char *name;		/* owned by the file's libelf handle */
 	uint64_t value, size;
@@ -56,7 +57,8 @@ const struct mm_elf_section *mm_elf_section_by_name(const struct mm_elf *e,
 bool mm_elf_is_x86_64(const struct mm_elf *e);
 
 /* Symbol lookups read the dynamic symbols on the first call (only .dynsym
- * and its strings; a file without .dynsym has none).
+ * and its strings; a file without .dynsym, a static executable, has its
+ * .symtab read instead, and a file with neither has none).
  *
  * The defined symbol called name, of STT_* type (-1: any).  Returns 0,
  * -ENOENT or -ENOMEM. */

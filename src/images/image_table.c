@@ -49,8 +49,11 @@ static const struct mm_elf_segment *first_segment(const struct mm_elf *e,
 	for (size_t i = 0; i < n; i++) {
 		const struct mm_elf_segment *s = &segs[i];
 
+		/* Within the file part the loader maps: a file mapped whole
+		 * as data is no loaded object. */
 		if (m->offset >= page_down(s->offset, ps) &&
 		    m->offset < s->offset + s->filesz && perms_fit(s, m) &&
+		    m->end - m->start <= page_up(s->offset + s->filesz, ps) - m->offset &&
 		    (!best || s->vaddr < best->vaddr)) {
 			best = s;
 		}
@@ -71,7 +74,8 @@ static const struct mm_elf_segment *segment_at(const struct mm_image *img,
 		const struct mm_elf_segment *s = &segs[i];
 
 		if (vaddr >= page_down(s->vaddr, ps) && vaddr < s->vaddr + s->memsz) {
-			return perms_fit(s, m) && m->offset == file_offset_at(s, vaddr, ps) ? s : NULL;
+			return perms_fit(s, m) && m->offset == file_offset_at(s, vaddr, ps) &&
+			       m->end - img->bias <= page_up(s->vaddr + s->filesz, ps) ? s : NULL;
 		}
 	}
 	return NULL;
@@ -160,11 +164,31 @@ static int add_image(struct mm_images *t, size_t *alloc, const struct mm_image *
 	return 0;
 }
 
+/* Whether anonymous mapping m is the rest of img's .bss as a loader puts
+ * it: right after the file-backed pages of a writable PT_LOAD whose memsz
+ * exceeds its filesz (last), those pages ending where that segment's file
+ * part does, and m starting within its memsz.  A file mapped as data, or a
+ * segment cut short, lends no .bss to what follows it. */
+static bool bss_tail(const struct mm_image *img, const struct mm_elf_segment *last,
+		     uint64_t end, const struct mm_mapping *m, uint64_t ps)
+{
+	uint64_t file_end, mem_end;
+
+	if (!last || !(last->flags & PF_W) || last->memsz <= last->filesz ||
+	    m->start != end) {
+		return false;
+	}
+	file_end = img->bias + last->vaddr + last->filesz;
+	mem_end = img->bias + last->vaddr + last->memsz;
+	return end == ((file_end + ps - 1) & ~(ps - 1)) && m->start < mem_end;
+}
+
 int mm_images_build(struct mm_images *t, struct mm_snapshot *snap,
 		    struct mm_target *target, struct mm_elf_cache *cache)
 {
 	uint64_t ps = mm_snapshot_page_size(snap);
 	uint64_t end = 0;	/* the current image's last file mapping's end */
+	const struct mm_elf_segment *last = NULL;	/* and the PT_LOAD it maps */
 	size_t alloc = 0;
 	int cur = -1, partial = 0;
 
@@ -183,7 +207,7 @@ int mm_images_build(struct mm_images *t, struct mm_snapshot *snap,
 
 		t->at[i].image = -1;
 		if (!m->path && m->perms[3] == 'p') {
-			if (img && m->start == end && m->start < img->span_end) {
+			if (img && bss_tail(img, last, end, m, ps)) {
 				t->at[i].image = cur;	/* .bss beyond the file */
 			}
 			continue;
@@ -224,6 +248,7 @@ int mm_images_build(struct mm_images *t, struct mm_snapshot *snap,
 		}
 		t->at[i] = (struct mm_image_place){ .image = cur, .seg = seg };
 		end = m->end;
+		last = seg;
 	}
 	return partial;
 }

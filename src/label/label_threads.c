@@ -408,6 +408,73 @@ static size_t sps_in(struct mm_target *t, struct tasks *ts, const struct mm_mapp
 /* Above this a PROT_NONE mapping below is a reservation, not a guard. */
 #define MAX_GUARD (1ull << 20)
 
+/* glibc 2.42+ guards a stack with MADV_GUARD_INSTALL inside its own rw
+ * mapping, and the kernel merges neighbouring stacks into one mapping.
+ * The guard pages (pagemap's guard bit) then delimit the stacks: the one
+ * holding sp runs from the start of the last guard run at or below sp to
+ * the next guard page above it, or the mapping's end.  Returns false when
+ * sp is not above a guard run in m (nothing delimits it). */
+static bool stack_by_guards(struct mm_pagemap *pm, const struct mm_mapping *m,
+			    uint64_t page, uint64_t sp, uint64_t *lo, uint64_t *guard_end,
+			    uint64_t *hi)
+{
+	uint64_t a = sp & ~(page - 1), g;
+
+	if (!pm || pm->fd < 0) {
+		return false;
+	}
+	pm->limit = m->end;
+	while (a > m->start && !mm_pagemap_guard(pm, a - page)) {
+		a -= page;
+	}
+	if (a == m->start) {
+		return false;
+	}
+	*guard_end = a;
+	for (g = a - page; g > m->start && mm_pagemap_guard(pm, g - page) &&
+	     a - g < MAX_GUARD; g -= page) {
+		;
+	}
+	*lo = g;
+	for (a = sp & ~(page - 1); a < m->end && !mm_pagemap_guard(pm, a); a += page) {
+		;
+	}
+	*hi = a;
+	return true;
+}
+
+/* The stack between guards is k's when no other thread's SP is in it (a
+ * stack without a guard, pthread_attr_setstack's, may sit above another's:
+ * then nothing delimits them). */
+static int label_guarded(struct mm_classify *ctx, struct tasks *ts, struct task *k,
+			 struct mm_mapping *m, uint64_t max)
+{
+	uint64_t lo, guard_end, hi;
+	char detail[96];
+	int rc;
+
+	if (!stack_by_guards(ctx->pm, m, ctx->page, k->sp, &lo, &guard_end, &hi) ||
+	    hi - guard_end > max) {
+		return 0;
+	}
+	for (size_t i = 0; i < ts->n; i++) {
+		uint64_t sp = task_sp(ctx->target, &ts->v[i]);
+
+		if (&ts->v[i] != k && sp >= lo && sp < hi) {
+			return 0;
+		}
+	}
+	task_detail(k, k->tid, detail, sizeof(detail));
+	rc = mm_mapping_label(m, lo, guard_end, MM_THREAD_GUARD, MM_HOW_HEURISTIC, detail,
+			      MM_ONLY_ANON);
+	if (!rc) {
+		rc = mm_mapping_label(m, guard_end, hi, MM_THREAD_STACK, MM_HOW_HEURISTIC,
+				      detail, MM_ONLY_ANON);
+	}
+	k->placed = !rc;
+	return rc;
+}
+
 /* What the stack pointer says: the anonymous rw mapping holding it is the
  * stack when glibc's shape is there (a guard-sized PROT_NONE mapping right
  * below), or when the kernel marked it as MAP_STACK memory (VmFlags nh)
@@ -438,10 +505,14 @@ static int label_by_sp(struct mm_classify *ctx, struct tasks *ts)
 		    label_at(snap, k->sp) != MM_ANON) {
 			continue;	/* [stack], a runtime's heap, a file */
 		}
-		if (mm_mapping_size(m) > max || sps_in(ctx->target, ts, m) > 1) {
+		g = guard_below(snap, m);
+		/* No PROT_NONE guard below: perhaps guard pages inside. */
+		if (!g && (rc = label_guarded(ctx, ts, k, m, max))) {
+			return rc;
+		}
+		if (k->placed || mm_mapping_size(m) > max || sps_in(ctx->target, ts, m) > 1) {
 			continue;
 		}
-		g = guard_below(snap, m);
 		if (g && mm_mapping_size(g) > MAX_GUARD) {
 			g = NULL;
 		}

@@ -83,6 +83,13 @@ bool mm_pagemap_present(struct mm_pagemap *pm, uint64_t addr, bool unknown)
 	return e & MM_PAGEMAP_PRESENT;
 }
 
+bool mm_pagemap_guard(struct mm_pagemap *pm, uint64_t addr)
+{
+	uint64_t e;
+
+	return !mm_pagemap_entry(pm, addr, &e) && (e & MM_PAGEMAP_GUARD);
+}
+
 /* Adds each present or swapped page's bytes to the regions it holds:
  * regions need not be page-aligned (.data, then .bss). */
 static int measure_mapping(struct mm_pagemap *pm, struct mm_mapping *m)
@@ -100,7 +107,8 @@ static int measure_mapping(struct mm_pagemap *pm, struct mm_mapping *m)
 		if (rc) {
 			return rc;
 		}
-		if (!(e & (MM_PAGEMAP_PRESENT | MM_PAGEMAP_SWAPPED))) {
+		/* A guard page's marker is no swapped page. */
+		if (!(e & (MM_PAGEMAP_PRESENT | MM_PAGEMAP_SWAPPED)) || (e & MM_PAGEMAP_GUARD)) {
 			continue;
 		}
 		while (m->regions[r].end <= addr) {

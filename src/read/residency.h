@@ -13,6 +13,10 @@
 
 #define MM_PAGEMAP_PRESENT (1ULL << 63)
 #define MM_PAGEMAP_SWAPPED (1ULL << 62)
+/* PM_GUARD_REGION (Linux 6.15+): a page guarded with MADV_GUARD_INSTALL;
+ * its entry also has the swapped bit (a PTE marker).  Older kernels leave
+ * the bit clear: no guard is found. */
+#define MM_PAGEMAP_GUARD (1ULL << 58)
 
 /* Reads pagemap a window at a time, so looking at neighbouring pages (or
  * neighbouring small mappings) costs one pread, not one each. */
@@ -44,6 +48,10 @@ int mm_pagemap_entry(struct mm_pagemap *pm, uint64_t addr, uint64_t *entry);
 
 /* Whether the page holding addr is in RAM.  Without pagemap, `unknown`. */
 bool mm_pagemap_present(struct mm_pagemap *pm, uint64_t addr, bool unknown);
+
+/* Whether the page holding addr is a guard page (MADV_GUARD_INSTALL);
+ * false when pagemap cannot be read or the kernel does not say. */
+bool mm_pagemap_guard(struct mm_pagemap *pm, uint64_t addr);
 
 /* Measures the present and swapped bytes of each region of every mapping
  * that has several regions and something resident or swapped, through the

@@ -4,7 +4,13 @@ by address against what threads_fixture made and printed itself
 (pthread_getattr_np, malloc pointers, pthread_self, dlinfo), and against
 /proc (task comm, maps).
 
-Usage: test_threads.py MODE   (MODE: mem | nomem | captured | formats)
+Usage: test_threads.py MODE [SUITEDIR]   (MODE: mem | nomem | captured | formats)
+  SUITEDIR  where scripts/fetch-suites unpacked a suite (meson's suites-dir
+            and bullseye: glibc 2.31, trixie: 2.41, sid: 2.43): the fixture is
+            built against that glibc, with it as its loader and rpath; skipped
+            when it is not there.  "static": the fixture linked statically
+            with the system glibc (its TLS then lies in the brk heap).
+            Without: the build's fixture, the system glibc.
   mem       memmap reads the target's memory: every label exact, coverage of
             VSZ and RSS >= 99%, and the JSON coverage equals the regions' sums
   nomem     memmap --no-mem: stacks, guards and arenas by shape and stack
@@ -18,7 +24,9 @@ Usage: test_threads.py MODE   (MODE: mem | nomem | captured | formats)
 """
 
 import os
+import re
 import shutil
+import subprocess
 import sys
 import tempfile
 
@@ -26,6 +34,68 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..'
 import memmaptest as mt  # noqa: E402
 
 HEAP_MAX = 64 << 20
+
+
+def gcc_include_dirs():
+    """The compiler's own headers (stddef.h...), kept under -nostdinc."""
+    r = subprocess.run([os.environ.get('CC', 'cc'), '-print-file-name=include'],
+                       capture_output=True, text=True)
+    return [r.stdout.strip()] if r.returncode == 0 else []
+
+
+def static_fixture(tmp):
+    """The fixture linked statically (libc.a), into tmp."""
+    src = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'threads_fixture.c')
+    out = os.path.join(tmp, 'threads_fixture-static')
+    r = subprocess.run([os.environ.get('CC', 'cc'), '-O1', '-static', '-o', out, src,
+                        '-pthread', '-ldl'], capture_output=True, text=True)
+    if r.returncode:
+        mt.skip('the fixture does not link statically (libc.a): %s' % r.stderr.strip()[-300:])
+    return out
+
+
+def suite_fixture(root, tmp):
+    """The fixture built against the glibc unpacked in root into tmp, and
+    its version."""
+    suite = os.path.basename(root.rstrip('/'))
+    libdir = None
+    for d in ('usr/lib/x86_64-linux-gnu', 'lib/x86_64-linux-gnu'):
+        if os.path.exists(os.path.join(root, d, 'ld-linux-x86-64.so.2')):
+            libdir = os.path.join(root, d)
+    if not libdir:
+        mt.skip('%s: no glibc of %s unpacked (run scripts/fetch-suites)' % (root, suite))
+    src = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'threads_fixture.c')
+    out = os.path.join(tmp, 'threads_fixture-' + suite)
+    cmd = [os.environ.get('CC', 'cc'), '-O1', '-o', out, src, '-pthread', '-ldl',
+           '-Wl,--dynamic-linker=' + os.path.join(libdir, 'ld-linux-x86-64.so.2'),
+           '-Wl,-rpath=' + libdir]
+    # An older glibc than the system's: compile with its headers and link
+    # against its own crt files and libraries (libc6-dev), or the program
+    # asks for symbols it lacks; the kernel's headers stay the system's.
+    dev = os.path.join(root, 'usr/lib/x86_64-linux-gnu')
+    if os.path.exists(os.path.join(dev, 'crt1.o')):
+        # Its libc.so script and .so links name the system's absolute
+        # paths: a directory of our own that names the unpacked ones.
+        link = os.path.join(tmp, 'link')
+        os.makedirs(link)
+        with open(os.path.join(link, 'libc.so'), 'w') as f:
+            f.write('GROUP ( %s %s AS_NEEDED ( %s ) )\n' % (
+                os.path.join(libdir, 'libc.so.6'), os.path.join(dev, 'libc_nonshared.a'),
+                os.path.join(libdir, 'ld-linux-x86-64.so.2')))
+        for lib in ('libpthread', 'libdl'):
+            os.symlink(os.path.join(libdir, lib + '.so.' + ('0' if lib == 'libpthread' else '2')),
+                       os.path.join(link, lib + '.so'))
+        cmd[1:1] = ['-B', dev + '/', '-L', link, '-nostdinc',
+                    '-isystem', os.path.join(root, 'usr/include/x86_64-linux-gnu'),
+                    '-isystem', os.path.join(root, 'usr/include')] + \
+            ['-isystem' + d for d in gcc_include_dirs()] + \
+            ['-idirafter', '/usr/include', '-idirafter', '/usr/include/x86_64-linux-gnu']
+    r = subprocess.run(cmd, capture_output=True, text=True)
+    if r.returncode:
+        mt.skip('%s: the fixture does not link against it: %s' % (suite, r.stderr.strip()[-300:]))
+    with open(os.path.join(libdir, 'libc.so.6'), 'rb') as f:
+        m = re.search(rb'release version (2\.[0-9]+)', f.read())
+    return out, m.group(1).decode() if m else '?'
 
 
 def region_at(snap, addr):
@@ -137,13 +207,39 @@ def main():
     if mode not in ('mem', 'nomem', 'captured', 'formats'):
         mt.die('unknown mode %r' % mode)
     mem = mode == 'mem'
-    root = tempfile.mkdtemp(prefix='memmap-threads-')
+    tmp = root = tempfile.mkdtemp(prefix='memmap-threads-')
+    global GUARD_BY_MADVISE, STATIC
     try:
+        if len(sys.argv) > 2 and sys.argv[2] == 'static':
+            fixture = static_fixture(tmp)
+            STATIC = True
+            root = os.path.join(root, 'proc')
+            os.makedirs(root)
+        elif len(sys.argv) > 2:
+            fixture, version = suite_fixture(sys.argv[2], tmp)
+            t.note('glibc %s from %s' % (version, sys.argv[2]))
+            # 2.42+ guards with MADV_GUARD_INSTALL inside the stack mapping.
+            GUARD_BY_MADVISE = [int(x) for x in version.split('.')] >= [2, 42]
+            root = os.path.join(root, 'proc')
+            os.makedirs(root)
         with mt.Fixture([fixture]) as fx:
             check_fixture(t, fx, mode, root)
     finally:
-        shutil.rmtree(root, ignore_errors=True)
+        shutil.rmtree(tmp, ignore_errors=True)
     t.done()
+
+
+# Guards inside the stack mappings: without the memory (--no-mem) nothing
+# tells the stacks of one merged mapping apart.
+GUARD_BY_MADVISE = False
+# A static program: no loader, its main thread's TLS in the brk heap.
+STATIC = False
+
+
+def kernel_marks_guards():
+    """Whether pagemap has PM_GUARD_REGION (bit 58): Linux 6.15 and later."""
+    m = re.match(r'(\d+)\.(\d+)', os.uname().release)
+    return bool(m) and (int(m.group(1)), int(m.group(2))) >= (6, 15)
 
 
 def check_fixture(t, fx, mode, root):
@@ -183,6 +279,13 @@ def check_fixture(t, fx, mode, root):
         if name != '-':
             t.eq(comm, name, 'thread %d comm' % tid)
         what = 'thread %d (%s) stack' % (tid, comm)
+        # pagemap's guard bit (Linux 6.15+) delimits them without memory.
+        if GUARD_BY_MADVISE and mode == 'nomem' and (user == '1' or not kernel_marks_guards()):
+            check_range(t, snap, low, low + size, {'thread.stack', 'anon'},
+                        what, exact_edges=False)
+            check_range(t, snap, low - guard, low, {'thread.guard', 'anon'},
+                        'thread %d guard' % tid, exact_edges=False)
+            continue
         if user == '1' and not mem:
             # Merged with a malloc chunk: only memory tells them apart.
             check_range(t, snap, low, low + size, {'thread.stack', 'anon'},
@@ -277,6 +380,9 @@ def check_fixture(t, fx, mode, root):
 
     tcb, var = (mt.h(x) for x in fx.info['tls'])
     tls_labels = 'ld.tls' if mem else {'ld.tls', 'anon'}
+    if STATIC:
+        tls_labels = 'heap'
+        fx.info.pop('linkmap', None)
     check_range(t, snap, tcb, tcb + 1, tls_labels, 'main thread TCB',
                 exact_edges=False)
     check_range(t, snap, var, var + 4, tls_labels, 'main thread __thread var',

@@ -168,13 +168,17 @@ static int label_arenas(struct mm_classify *ctx)
 			struct mm_mapping *n = i + 1 < snap->nmappings ? m + 1 : NULL;
 
 			/* MAP_NORESERVE (VmFlags nr) tells a heap from a Go
-			 * arena, which has the same shape. */
+			 * arena, which has the same shape; glibc 2.41+ maps
+			 * heaps without it, so where no Go runtime is there
+			 * the shape is enough. */
+			bool no_go = !(ctx->runtimes & (1u << MM_RT_GO));
+
 			committed = mm_mapping_size(m);
-			if (committed > HEAP_MAX || !mm_mapping_has_flag(m, "nr") ||
+			if (committed > HEAP_MAX || !(no_go || mm_mapping_has_flag(m, "nr")) ||
 			    (committed < HEAP_MAX &&
 			     (!n || n->start != m->end || n->end != block + HEAP_MAX ||
 			      !mm_mapping_is_reserved(n) || !mm_mapping_is_anon_private(n) ||
-			      !mm_mapping_has_flag(n, "nr")))) {
+			      !(no_go || mm_mapping_has_flag(n, "nr"))))) {
 				continue;
 			}
 			snprintf(detail, sizeof(detail), "heap %#llx",
@@ -186,20 +190,24 @@ static int label_arenas(struct mm_classify *ctx)
 	return rc;
 }
 
-/* A chunk header at p that says "mmapped chunk ending at or before end". */
+/* A chunk header at p that says "mmapped chunk ending at or before end":
+ * the length of its mapping, or 0. */
 static uint64_t chunk_at(struct scan *s, uint64_t p, uint64_t end)
 {
-	uint64_t h[2], size;
+	uint64_t h[2], size, span;
 
 	if (!present(s, p) || mm_target_read(s->ctx->target, p, h, sizeof(h))) {
 		return 0;
 	}
 	size = h[1] & ~SIZE_BITS;
+	/* Up to 2.41 the size is the mapping's; glibc 2.43 (measured: Debian
+	 * 2.43-7) records 16 bytes less, the mapping still whole pages. */
+	span = (size + s->page - 1) & ~(s->page - 1);
 	if (h[0] != 0 || (h[1] & SIZE_BITS) != IS_MMAPPED || !size ||
-	    (size & (s->page - 1)) || size > end - p) {
+	    span - size > 16 || span > end - p) {
 		return 0;
 	}
-	return size;
+	return span;
 }
 
 /* Follows headers from p: the chain of chunks must end exactly at end. */
@@ -276,6 +284,13 @@ static int label_chunks(struct mm_classify *ctx)
 			s.pm->limit = b;
 			if (chunk_chain(&s, a, b)) {
 				p = a;
+			} else if (a == m->start && chunk_at(&s, a, b)) {
+				/* A mapping's own start headed by a chunk: the
+				 * chunks merged with something unlabelled after
+				 * them (the loader's TLS when the glibc layout is
+				 * unknown); label_chain stops at the first page
+				 * that heads no chunk. */
+				p = a;
 			} else if (b - a <= (64ULL << 20)) {
 				for (p = a + s.page; p < b && !chunk_chain(&s, p, b);
 				     p += s.page) {
@@ -325,8 +340,8 @@ static int label_tls(struct mm_classify *ctx, const struct mm_glibc_facts *f)
 		mm_debug(ctx, "glibc", "no main thread descriptor: no static TLS");
 		return 0;
 	}
-	if (mm_target_read_word(ctx->target, f->global_ro + L->tls_static_size, &ssize) ||
-	    mm_target_read_word(ctx->target, f->global_ro + L->tls_static_align, &salign) ||
+	if (mm_target_read_word(ctx->target, f->tls_size_at, &ssize) ||
+	    mm_target_read_word(ctx->target, f->tls_align_at, &salign) ||
 	    mm_target_read_word(ctx->target, main_pd->pd + L->pd_size, &alloc) ||
 	    !salign || (salign & (salign - 1)) || salign > (1 << 20) ||
 	    ssize > (64 << 20)) {
@@ -452,13 +467,14 @@ int mm_label_glibc(struct mm_classify *ctx)
 	if (!rc) {
 		rc = label_arenas(ctx);
 	}
-	if (!rc && f && f->lay && f->list_ok[MM_PT_USER]) {
+	/* A static program's TLS comes from brk, not the loader. */
+	if (!rc && f && f->lay && !f->is_static && f->list_ok[MM_PT_USER]) {
 		rc = label_tls(ctx, f);
 	}
 	if (!rc) {
 		rc = label_chunks(ctx);
 	}
-	if (!rc && f && f->lay) {
+	if (!rc && f && f->lay && !f->is_static) {
 		rc = label_ld_malloc(ctx, f);
 	}
 	return rc;

@@ -7,26 +7,10 @@
 #include <string.h>
 
 #include <elf.h>
+#include <stdio.h>
 
 #include "runtimes/glibc/glibc_layout.h"
 #include "util/grow.h"
-
-/* Offsets measured with gdb and libc6-dbg (ptype /o) on Debian 12's glibc
- * 2.36-9+deb12u14, x86_64. */
-static const struct mm_glibc_layout layouts[] = {
-	{
-		.name = "glibc 2.36 x86_64",
-		.rtld_global_size = 4336, .rtld_global_ro_size = 896,
-		.stack_used = 4264, .stack_user = 4280, .stack_cache = 4296,
-		.tls_static_size = 672, .tls_static_align = 680,
-		.pd_size = 2368, .pd_tcb = 0, .pd_dtv = 8, .pd_self = 16,
-		.pd_list = 704, .pd_tid = 720, .pd_user_stack = 1554,
-		.pd_stackblock = 1680, .pd_stackblock_size = 1688,
-		.pd_guardsize = 1696,
-		.lm_name = 8, .lm_next = 24, .lm_libname = 56,
-		.lm_searchlist_list = 728, .lm_versions = 768, .lm_initfini = 1000,
-	},
-};
 
 #define MAX_THREADS	100000	/* a list longer than this is not one */
 
@@ -65,19 +49,22 @@ static int walk_list(struct mm_classify *ctx, struct mm_glibc_facts *f,
 		     enum mm_pthread_list list, size_t *alloc)
 {
 	const struct mm_glibc_layout *L = f->lay;
-	const uint32_t heads[] = { L->stack_used, L->stack_user, L->stack_cache };
-	const uint32_t offs[] = { L->pd_tcb, L->pd_dtv, L->pd_self, L->pd_list + 8,
-				  L->pd_tid, L->pd_user_stack, L->pd_stackblock,
+	const int32_t mode = L->pd_user_stack >= 0 ? L->pd_user_stack : L->pd_stack_mode;
+	const int32_t offs[] = { L->pd_tcb, L->pd_dtv, L->pd_self, L->pd_list + 8,
+				  L->pd_tid, mode, L->pd_stackblock,
 				  L->pd_stackblock_size, L->pd_guardsize };
-	uint64_t head = f->global + heads[list], prev = head, node;
+	uint64_t head = f->heads[list], prev = head, node;
 	size_t len = 0, kept = f->npt;
 	uint8_t buf[4096];
 	int rc;
 
 	for (size_t i = 0; i < sizeof(offs) / sizeof(offs[0]); i++) {
-		len = offs[i] + 8 > len ? offs[i] + 8 : len;
+		if (offs[i] < 0) {
+			return -ENOENT;
+		}
+		len = (size_t)offs[i] + 8 > len ? (size_t)offs[i] + 8 : len;
 	}
-	if (len > sizeof(buf)) {
+	if (!head || len > sizeof(buf)) {
 		return -ENOENT;
 	}
 	rc = mm_target_read_word(ctx->target, head, &node);
@@ -101,7 +88,15 @@ static int walk_list(struct mm_classify *ctx, struct mm_glibc_facts *f,
 		}
 		memcpy(&tid, buf + L->pd_tid, sizeof(tid));
 		p.tid = (int32_t)tid;
-		p.user_stack = buf[L->pd_user_stack] != 0;
+		if (L->pd_user_stack >= 0) {
+			p.user_stack = buf[L->pd_user_stack] != 0;
+		} else {
+			uint32_t m;
+
+			memcpy(&m, buf + L->pd_stack_mode, sizeof(m));
+			p.user_stack = (int32_t)m == L->stack_mode_user;
+			p.madv_guard = (int32_t)m == L->stack_mode_madv_guard;
+		}
 		p.stackblock = word_at(buf, L->pd_stackblock);
 		p.stackblock_size = word_at(buf, L->pd_stackblock_size);
 		p.guardsize = word_at(buf, L->pd_guardsize);
@@ -151,45 +146,213 @@ static int share_stacks(struct mm_classify *ctx, const struct mm_glibc_facts *f)
 	return 0;
 }
 
+/* The version of the glibc actually mapped: its ld.so (from 2.34), libc.so
+ * and a static executable carry "... release version 2.NN" in .rodata, the
+ * banner libc.so prints when run.  Fills out, or leaves it empty. */
+static void read_version(const struct mm_image *img, char *out, size_t outlen)
+{
+	static const char key[] = "release version ";
+	const struct mm_elf_section *ro = mm_elf_section_by_name(img->elf, ".rodata");
+	uint64_t off, end;
+	char buf[65536 + 64];
+
+	if (!ro || ro->type == SHT_NOBITS) {
+		return;
+	}
+	/* Bounded: a static executable's .rodata is a few MiB at most. */
+	end = ro->offset + (ro->size < (64u << 20) ? ro->size : (64u << 20));
+	for (off = ro->offset; off < end; off += 65536) {
+		size_t len = end - off < sizeof(buf) ? end - off : sizeof(buf);
+		unsigned int major, minor;
+		char *p;
+
+		if (mm_elf_pread(img->elf, buf, len, off)) {
+			return;
+		}
+		p = memmem(buf, len, key, sizeof(key) - 1);
+		if (p && p + sizeof(key) + 8 < buf + len &&
+		    sscanf(p + sizeof(key) - 1, "%u.%u", &major, &minor) == 2 &&
+		    major == 2 && minor < 1000) {
+			snprintf(out, outlen, "%u.%u", major, minor);
+			return;
+		}
+	}
+}
+
+static const struct mm_glibc_layout *layout_for(const char *version)
+{
+	for (size_t i = 0; i < mm_glibc_nlayouts; i++) {
+		if (strcmp(mm_glibc_layouts[i].version, version) == 0) {
+			return &mm_glibc_layouts[i];
+		}
+	}
+	return NULL;
+}
+
+static int symbol(const struct mm_image *img, const char *name, uint64_t *addr,
+		  uint64_t *size)
+{
+	int rc = mm_image_symbol(img, name, STT_OBJECT, addr, size);
+
+	if (rc == -ENOENT) {
+		*addr = 0;
+		rc = 0;
+	}
+	return rc;
+}
+
+/* Before 2.34 the thread lists are libpthread's: found at the link
+ * addresses the table holds for the build it was generated from. */
+static void libpthread_heads(struct mm_classify *ctx, struct mm_glibc_facts *f)
+{
+	const struct mm_glibc_layout *L = f->lay;
+
+	for (size_t i = 0; i < ctx->images.n; i++) {
+		const struct mm_image *img = &ctx->images.v[i];
+		const char *id = mm_elf_build_id(img->elf);
+
+		if (strncmp(img->name, "libpthread", 10) != 0) {
+			continue;
+		}
+		if (!id || !L->pt_build_id[0] || strcmp(id, L->pt_build_id) != 0) {
+			mm_debug(ctx, "glibc", "%s: build-id %s is not the one the table "
+				 "knows: no thread lists", img->path, id ? id : "none");
+			return;
+		}
+		f->heads[MM_PT_USED] = img->bias + L->pt_stack_used;
+		f->heads[MM_PT_USER] = img->bias + L->pt_stack_user;
+		f->heads[MM_PT_CACHE] = img->bias + L->pt_stack_cache;
+		return;
+	}
+}
+
+/* The layout of the version mapped, checked against the sizes of ld.so's
+ * exported globals.  Returns 0, 1 (an unknown version: warned) or
+ * -ENOMEM. */
 static int find_globals(struct mm_classify *ctx, struct mm_glibc_facts *f)
 {
 	uint64_t size_global = 0, size_ro = 0;
+	const struct mm_glibc_layout *L;
 	int rc;
 
-	rc = mm_image_symbol(f->ld, "_rtld_global", STT_OBJECT, &f->global, &size_global);
-	if (rc == -ENOENT) {
-		f->global = 0;
-	}
-	if (rc != -ENOMEM) {
-		rc = mm_image_symbol(f->ld, "_rtld_global_ro", STT_OBJECT, &f->global_ro,
-				     &size_ro);
-		if (rc == -ENOENT) {
-			f->global_ro = 0;
-		}
-	}
-	if (rc != -ENOMEM) {
-		rc = mm_image_symbol(f->ld, "_r_debug", STT_OBJECT, &f->r_debug, NULL);
-		if (rc == -ENOENT) {
-			f->r_debug = 0;
-		}
-	}
-	if (rc == -ENOMEM) {
+	if ((rc = symbol(f->ld, "_rtld_global", &f->global, &size_global)) ||
+	    (rc = symbol(f->ld, "_rtld_global_ro", &f->global_ro, &size_ro)) ||
+	    (rc = symbol(f->ld, "_r_debug", &f->r_debug, NULL))) {
 		return rc;
 	}
-	for (size_t i = 0; i < sizeof(layouts) / sizeof(layouts[0]); i++) {
-		if (f->global && f->global_ro && layouts[i].rtld_global_size == size_global &&
-		    layouts[i].rtld_global_ro_size == size_ro) {
-			f->lay = &layouts[i];
+	read_version(f->ld, f->version, sizeof(f->version));
+	/* Before 2.34 only libc.so.6 carries the banner. */
+	for (size_t i = 0; !f->version[0] && i < ctx->images.n; i++) {
+		const char *n = ctx->images.v[i].name;
+
+		if (strncmp(n, "libc.so", 7) == 0 || strncmp(n, "libc-", 5) == 0) {
+			read_version(&ctx->images.v[i], f->version, sizeof(f->version));
 		}
 	}
-	if (f->lay) {
-		mm_debug(ctx, "glibc", "%s: layout %s", f->ld->path, f->lay->name);
-	} else {
-		mm_debug(ctx, "glibc", "%s: layout unknown (_rtld_global %llu bytes, "
-			 "_rtld_global_ro %llu): arenas and chunks by shape only, no thread "
-			 "descriptors", f->ld->path, (unsigned long long)size_global,
-			 (unsigned long long)size_ro);
+	L = f->version[0] ? layout_for(f->version) : NULL;
+	if (!L) {
+		mm_debug(ctx, "glibc", "%s: glibc %s: no layout in the table: arenas and "
+			 "chunks by shape only, no thread descriptors", f->ld->path,
+			 f->version[0] ? f->version : "of unknown version");
+		return mm_snapshot_warn(ctx->snap, "%s: glibc %s is not one memmap knows "
+					"the layout of: its threads, arenas and chunks by shape "
+					"only", f->ld->path, f->version[0] ? f->version :
+					"of unknown version") ? -ENOMEM : 1;
 	}
+	/* Another build of the same version may differ: the sizes tell. */
+	if (!f->global || !f->global_ro || (int64_t)size_global != L->rtld_global_size ||
+	    (int64_t)size_ro != L->rtld_global_ro_size) {
+		mm_debug(ctx, "glibc", "%s: glibc %s, but _rtld_global is %llu bytes and "
+			 "_rtld_global_ro %llu, not %lld and %lld: layout not used",
+			 f->ld->path, f->version, (unsigned long long)size_global,
+			 (unsigned long long)size_ro, (long long)L->rtld_global_size,
+			 (long long)L->rtld_global_ro_size);
+		return mm_snapshot_warn(ctx->snap, "%s: this build of glibc %s differs from "
+					"the one memmap knows: its threads, arenas and chunks "
+					"by shape only", f->ld->path, f->version) ? -ENOMEM : 1;
+	}
+	f->lay = L;
+	/* In _rtld_global_ro from 2.34, in _rtld_global before. */
+	f->tls_size_at = L->tls_static_size >= 0 ? f->global_ro + L->tls_static_size
+						 : f->global + L->g_tls_static_size;
+	f->tls_align_at = L->tls_static_align >= 0 ? f->global_ro + L->tls_static_align
+						   : f->global + L->g_tls_static_align;
+	if (L->stack_used >= 0) {
+		f->heads[MM_PT_USED] = f->global + (uint64_t)L->stack_used;
+		f->heads[MM_PT_USER] = f->global + (uint64_t)L->stack_user;
+		f->heads[MM_PT_CACHE] = f->global + (uint64_t)L->stack_cache;
+	} else {
+		libpthread_heads(ctx, f);
+	}
+	mm_debug(ctx, "glibc", "%s: layout %s", f->ld->path, L->name);
+	return 0;
+}
+
+/* A static program has no banner unless it calls for one; __nptl_version
+ * ("2.36", for libthread_db) is there whenever it has threads.  Returns 0
+ * (found or not) or -ENOMEM. */
+static int nptl_version(const struct mm_image *img, char *out, size_t outlen)
+{
+	unsigned int major, minor;
+	uint64_t addr, size;
+	char buf[16] = "";
+	int rc = symbol(img, "__nptl_version", &addr, &size);
+
+	if (rc || !addr || size < 4 || size >= sizeof(buf) ||
+	    mm_elf_read_vaddr(img->elf, addr - img->bias, buf, size)) {
+		return rc;
+	}
+	if (sscanf(buf, "%u.%u", &major, &minor) == 2 && major == 2 && minor < 1000) {
+		snprintf(out, outlen, "%u.%u", major, minor);
+	}
+	return 0;
+}
+
+/* A static executable with glibc (2.34+) has the loader's globals as
+ * variables of its own (GL(dl_stack_used) is _dl_stack_used), in its
+ * .symtab.  Returns 0 (not static glibc: f->lay stays NULL, or found),
+ * 1 (a version without a layout: warned) or -ENOMEM. */
+static int find_static(struct mm_classify *ctx, struct mm_glibc_facts *f)
+{
+	static const char *const names[] = { "_dl_stack_used", "_dl_stack_user",
+					     "_dl_stack_cache" };
+	const struct mm_image *exe = mm_images_exe(&ctx->images);
+	const struct mm_glibc_layout *L;
+	uint64_t size;
+	int rc;
+
+	if (!exe) {
+		return 0;
+	}
+	for (int l = 0; l < MM_PT_COUNT; l++) {
+		rc = symbol(exe, names[l], &f->heads[l], &size);
+		if (rc || !f->heads[l] || size != 16) {	/* a list_t */
+			f->heads[MM_PT_USED] = 0;
+			return rc;
+		}
+	}
+	ctx->runtimes |= 1u << MM_RT_GLIBC;
+	f->is_static = true;
+	read_version(exe, f->version, sizeof(f->version));
+	if (!f->version[0] && (rc = nptl_version(exe, f->version, sizeof(f->version)))) {
+		return rc;
+	}
+	if (!f->version[0]) {
+		/* No __nptl_version: nothing of libpthread linked in, so no
+		 * thread but the main one to look for. */
+		f->heads[MM_PT_USED] = 0;
+		mm_debug(ctx, "glibc", "%s: static glibc without threads", exe->path);
+		return 0;
+	}
+	L = layout_for(f->version);
+	if (!L) {
+		f->heads[MM_PT_USED] = 0;
+		return mm_snapshot_warn(ctx->snap, "%s: static glibc %s is not one memmap "
+					"knows the layout of: its threads, arenas and chunks by "
+					"shape only", exe->path, f->version) ? -ENOMEM : 1;
+	}
+	f->lay = L;
+	mm_debug(ctx, "glibc", "%s: static, layout %s", exe->path, L->name);
 	return 0;
 }
 
@@ -208,14 +371,22 @@ int mm_probe_glibc(struct mm_classify *ctx)
 			f->ld = &ctx->images.v[i];
 		}
 	}
-	if (!f->ld) {
-		mm_debug(ctx, "glibc", "no ld.so mapped (static, or not glibc): "
-			 "arenas and chunks by shape only");
-		return 0;
+	if (f->ld) {
+		ctx->runtimes |= 1u << MM_RT_GLIBC;
+		rc = find_globals(ctx, f);
+	} else {
+		rc = find_static(ctx, f);
+		if (!rc && !f->lay) {
+			mm_debug(ctx, "glibc", "no ld.so mapped, no static glibc: "
+				 "arenas and chunks by shape only");
+		}
 	}
-	ctx->runtimes |= 1u << MM_RT_GLIBC;
-	if ((rc = find_globals(ctx, f)) || !f->lay) {
+	if (rc || !f->lay) {
 		return rc;
+	}
+	if (!f->heads[MM_PT_USED]) {
+		mm_debug(ctx, "glibc", "no thread lists: threads by stack pointer and shape");
+		return 0;
 	}
 	for (int l = 0; l < MM_PT_COUNT; l++) {
 		rc = walk_list(ctx, f, (enum mm_pthread_list)l, &alloc);
