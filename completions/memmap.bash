@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # bash completion for memmap(1): options, column names (asked of memmap
 # itself, so they follow the binary), colour modes, and target processes.
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # fish completion for memmap(1): options, column names with their
 # descriptions (asked of memmap itself), colour modes, and target processes
 # with their command names.

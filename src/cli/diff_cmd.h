@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* diff_cmd.h: the snapshot commands of the command line — --save, --diff
  * A B and --watch SECONDS — for main.c to parse and dispatch to. */
 #ifndef MEMMAP_DIFF_CMD_H

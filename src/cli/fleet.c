@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* fleet.c: the sweep over many processes.  Phases: select the PIDs (named,
  * --all, --user, --cgroup) → read each one's identity and snapshot, one
  * at a time, within its time budget, sharing one ELF cache → sum the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* fleet.h: memmap over many processes — several PIDs or names, --all,
  * --user, --cgroup — as a process list, label totals, one JSON document
  * or Prometheus metrics. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* options.h: everything the command line asked for, in one struct that
  * main.c fills and passes down whole: to the single view, to --diff and
  * --watch, and to the printers (its table part). */

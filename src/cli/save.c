@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* save.c: --save FILE and --svg FILE, one way: create, write, close, and
  * the reason the kernel gave when any of it failed. */
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* save.h: the files the user names for output (--save, --svg): created,
  * written by one of the printers, closed, and every failure told. */
 #ifndef MEMMAP_SAVE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* target.c: from what the user typed to a snapshot — a PID or a process
  * name resolved, the snapshot taken, and its outcome as an exit status. */
 #include <ctype.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* target.h: the process the user named — a PID or a process name — and
  * its snapshot taken, with the reason and the exit status when either
  * fails.  Used by the single view, --diff and --watch alike. */

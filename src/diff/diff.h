@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* diff.h: what changed between two snapshots of a process — per label, and
  * per region matched by label, path and address.  Plain data: the table
  * printer (table_diff.c) and the JSON writer (diff.c) render it. */

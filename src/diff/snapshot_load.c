@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* snapshot_load.c: a memmap/1 JSON snapshot read back into the model.  The
  * only reader of JSON (and the only user of jansson's parser): everything in
  * the file is checked before it reaches the model, so the diff and the

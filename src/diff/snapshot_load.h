@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* snapshot_load.h: reads a memmap/1 JSON snapshot back into the model, so a
  * saved snapshot and a live one can be compared. */
 #ifndef MEMMAP_SNAPSHOT_LOAD_H

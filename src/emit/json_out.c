@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* json_out.c: a small streaming JSON writer and the memmap/1 snapshot.
  * Writing as we go keeps 60,000 mappings from ever being a tree in memory. */
 #include <inttypes.h>

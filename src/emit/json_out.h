@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* json_out.h: JSON written as a stream (nothing is built in memory first),
  * strings escaped per RFC 8259, and the snapshot in schema memmap/1. */
 #ifndef MEMMAP_JSON_OUT_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* labels_out.c: --list-labels, straight from the vocabulary in labels.c. */
 #include <stdio.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* labels_out.h: the label vocabulary printed for people, scripts
  * (completions, the docs check) and JSON consumers: --list-labels. */
 #ifndef MEMMAP_LABELS_OUT_H

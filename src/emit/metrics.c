@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* metrics.c: the fleet as Prometheus gauges.  Cardinality stays low by
  * default: series are per process group (systemd service, else command
  * name) and label, summed over the group's processes; PIDs only when

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* metrics.h: Prometheus metrics in the text exposition format that
  * node_exporter's textfile collector reads (OpenMetrics-compatible names:
  * memmap_..._bytes gauges, # HELP and # TYPE, no timestamps). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* proclist.c: the process list and the label totals over many processes.
  * Sizes are PSS-first: a shared library's pages count once across the
  * list, shared out among the processes that map them. */

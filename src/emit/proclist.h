@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* proclist.h: the views over many processes — the process list (a row a
  * process, the unread ones with their reason) and the label totals
  * across them — printed through the one table setup, mm_table_new. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* svg.c: the address space as one SVG 1.1 picture.  Mappings closer than
  * CLUSTER_GAP form a band; inside a band every region is a rectangle whose
  * width grows with log2 of its size (so a guard page and a 64 MiB arena are

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* svg.h: the address space drawn as one SVG 1.1 picture (--svg FILE). */
 #ifndef MEMMAP_SVG_H
 #define MEMMAP_SVG_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* table_go.c: the summary's "Go runtime" section: the runtime's own
  * accounting (runtime.ReadMemStats's fields, read from outside) beside
  * the kernel's (the go.* labels' VSZ and RSS), and what differs, said in

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* table_go.h: the summary's "Go runtime" section (table_go.c). */
 #ifndef MEMMAP_TABLE_GO_H
 #define MEMMAP_TABLE_GO_H

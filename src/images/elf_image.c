@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* elf_image.c: the ELF files behind mappings.  Each is opened once (cached
  * by device and inode) and read through libelf's ELF_C_READ, which preads
  * only the headers and the section-name table we ask for. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* elf_image.h: the ELF files behind mappings, each opened once (cached by
  * device and inode) and read through headers only. */
 #ifndef MEMMAP_ELF_IMAGE_H

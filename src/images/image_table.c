@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* image_table.c: places each mapped ELF object once per snapshot.  An
  * image's first mapping gives its load bias (the lowest PT_LOAD whose file
  * pages hold the mapping's offset); its later mappings are recognised by

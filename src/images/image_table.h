@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* image_table.h: every mapped ELF object placed once per snapshot — its
  * file, load bias, kind, segments, sections and symbols — and, for each
  * mapping, the image and PT_LOAD it maps (after elfutils' Dwfl_Module).

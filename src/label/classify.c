@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* classify.c: the orchestrator.  The probe stage builds the facts once a
  * snapshot (image table, pagemap reader, runtime probes); then each
  * labeller of the registry runs in order, from the most general (the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* classify.h: the probe stage and the labeller registry.  Probes run first
  * and build the facts (the image table, the shared pagemap reader, the
  * runtimes the process carries); then the labellers, each knowing one

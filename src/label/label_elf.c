@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* label_elf.c: splits the mappings of the executable and each shared
  * library into regions by ELF section (text, rodata, relro, data, bss),
  * and the anonymous mapping that holds the rest of .bss, as the image

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* label_kernel.c: the first labeller — what the kernel's own names, flags
  * and inode numbers say about each mapping. */
 #include <errno.h>

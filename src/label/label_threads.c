@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* label_threads.c: thread stacks and their guard pages, whatever the
  * runtime.  Four sources, the strongest first: glibc's names for stack
  * mappings (glibc 2.39+ with decorate_maps), the thread stacks a runtime

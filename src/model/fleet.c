@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* fleet.c: the rows of a sweep over many processes, and their sums. */
 #include <stdlib.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* fleet.h: many processes at once — a row per process (its identity, its
  * snapshot or the reason there is none) and the label totals across them.
  * The CLI fills it; the process list, the JSON and the metrics print it. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* identity.c: a process's command line, user, start time and cgroup from
  * /proc/PID/{cmdline,status,stat,cgroup}; every file is small text read
  * once, bounded, and nothing the process maps is opened. */

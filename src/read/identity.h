@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* identity.h: who a process is — command line, user, start time, cgroup,
  * the systemd unit and container id that cgroup names — read from its
  * /proc directory as plain text, without opening anything it maps. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* mountinfo.c: the target's mounts (/proc/PID/mountinfo), to tell which
  * mapped files lie on network or user-space file systems.  Opening such a
  * file (map_files/, or a path walk through root/) sends the server a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* mountinfo.h: which file system a mapping's file lives on, from the
  * target's /proc/PID/mountinfo, so that files on network and user-space
  * file systems (FUSE, NFS, CIFS...) are never opened unless asked: a server

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* proc.c: the process reader.  Facts come from libproc2 (status), the
  * mappings from /proc/PID/smaps in one streaming pass through the parser. */
 #include <errno.h>

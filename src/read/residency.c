@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* residency.c: /proc/PID/pagemap, 8 bytes a page: bit 63 present, bit 62
  * swapped.  Those bits are readable wherever smaps is; only frame numbers
  * need privilege, and we use none.  Reading pagemap never faults a page in,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* residency.h: which pages are in RAM or swap, from /proc/PID/pagemap:
  * one windowed reader per snapshot, shared by the labellers that must not
  * touch absent pages and by the per-region residency that shares a

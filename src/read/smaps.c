@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* smaps.c: parses /proc/PID/smaps text into the snapshot's mappings.  Pure:
  * bytes in, model out; the caller reads the file (one streaming pass). */
 #include <errno.h>

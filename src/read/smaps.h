@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* smaps.h: a pure parser for /proc/PID/smaps text, fed one line at a time.
  * It fills the snapshot's mappings; it never prints, opens or exits. */
 #ifndef MEMMAP_SMAPS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* target.c: the inspected process's /proc directory, and reads of its
  * memory through /proc/PID/mem (pread only: the target never stops). */
 #include <errno.h>

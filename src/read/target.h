@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* target.h: the process being inspected, reached only through its /proc
  * directory (or a captured copy of one).  Read-only: never ptrace, never a
  * signal. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* take.c: a snapshot from a live (or captured) process: the phases read →
  * probe → label (mm_classify) → residency → sums, and the one-line reasons
  * when they fail. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* take.h: one snapshot of a process, start to finish — read, classify,
  * measure residency, sum — with the reason told in one line when it fails.
  * The single view and --diff/--watch take their snapshots the same way. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* debug.c: the --debug trace.  One line a finding, to stderr, so stdout
  * stays the table or one JSON document. */
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* debug.h: the hidden --debug (or MEMMAP_DEBUG=1) trace: what each probe
  * and labeller found, and what it declined and why, on stderr. */
 #ifndef MEMMAP_DEBUG_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* format.c: sizes for people, and names made safe for a terminal. */
 #include <errno.h>
 #include <inttypes.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* format.h: turning sizes and untrusted names into safe, readable text. */
 #ifndef MEMMAP_FORMAT_H
 #define MEMMAP_FORMAT_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* grow.h: the one growable-array step every list in memmap uses, so the
  * overflow checks are written once. */
 #ifndef MEMMAP_GROW_H

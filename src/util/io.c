@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* io.c: pread until done, for files (ELF) and /proc/PID/mem alike. */
 #include <errno.h>
 #include <unistd.h>

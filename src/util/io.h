@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* io.h: reading files whole-heartedly: retries on EINTR and short reads. */
 #ifndef MEMMAP_IO_H
 #define MEMMAP_IO_H

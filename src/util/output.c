@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* output.c: flush and close that tell why they failed.  stdio keeps only a
  * flag once a write failed; the reason is the errno of the last attempt,
  * which fflush makes again with what is still buffered. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* output.h: whether what was written to a stream arrived (a full disk,
  * /dev/full, a closed pipe), with the reason the kernel gave. */
 #ifndef MEMMAP_OUTPUT_H

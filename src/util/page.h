@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* page.h: the page size, where a snapshot does not know its own. */
 #ifndef MEMMAP_PAGE_H
 #define MEMMAP_PAGE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* report.c: errors and warnings for the user, escaped, one line each; and
  * the list of warnings a snapshot or a diff carries until they are told. */
 #include <errno.h>

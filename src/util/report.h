@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* report.h: memmap's one voice on standard error.  Every message is one
  * line, "memmap: " first, and the whole of it goes through mm_escape_name:
  * a process or file name inside it never drives the terminal. */

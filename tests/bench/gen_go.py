@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """gen_go: builds the benchmark's large Go binary with DWARF.
 
     gen_go.py GO SRCDIR WORKDIR OUTPUT [NFUNCS]

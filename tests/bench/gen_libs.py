@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """gen_libs: writes the C sources of the benchmark's small shared libraries.
 
     gen_libs.py OUTDIR COUNT

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * libs_loader: a factory process that dlopen()s the benchmark's generated
  * shared libraries (DIR/libbenchI.so, I = 0..COUNT-1), calls each one's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * many_maps: a factory process with N distinct anonymous mappings, for the
  * benchmark (tests/bench/run).  One rw reservation of N pages is touched page

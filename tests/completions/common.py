@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Shared by the completion tests: where things are, a target process the
 test starts (with a command name of its own, so its PID and name can be
 looked for in the completions), and failure bookkeeping."""

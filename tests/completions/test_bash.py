@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Loads completions/memmap.bash into bash (after bash-completion, as an
 interactive shell would) and checks what _memmap offers for a few command
 lines, including the PID and name of a process this test started."""

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Loads completions/memmap.fish into fish and asks it (`complete -C`) what
 it offers for a few command lines, including the PID and name of a process
 this test started."""

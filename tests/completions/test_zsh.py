@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Loads completions/_memmap into an interactive `zsh -f` (on a pseudo-
 terminal, with compinit) and drives real completion: for each command line
 it presses TAB and records every match the completion system adds (a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* deny_mem.c: an LD_PRELOAD shim for the core-messages test.  Opening any
  * /proc/PID/mem fails with EACCES, as it does for root under a security
  * module or ptrace_scope 3, which this machine may not have. */

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """core: the hidden --debug (and MEMMAP_DEBUG=1) says on stderr, for every
 labeller of the registry, what it did or why it was skipped, and for every
 runtime probe whether the runtime is there, and no labeller makes a label

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """core: what memmap does with targets it cannot read, names, and bad
 usage: documented exit codes (2 target unreadable, 64 usage) and one line
 on stderr naming the target."""

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """core: memmap -J on the fixture factory, compared with what the factory
 says it made, with /proc/PID/{smaps,maps,status}, and (part `sections`)
 with readelf's section and program headers of the binaries it maps.

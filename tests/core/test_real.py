@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """core: memmap -J on programs nobody here wrote (sleep, python3): regions
 tile the mappings, totals reconcile with /proc/PID/status, every allocated
 section of the executable and of each shared library carries its label,

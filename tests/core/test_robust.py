@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """core: targets that are awkward to read.  A deleted executable is still
 labelled (through /proc/PID/map_files); a corrupt ELF file mapped like a
 library degrades to `file` and never aborts the run; without privileges,

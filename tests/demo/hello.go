@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The demo target: the seed write-ups' program, a Go HTTP hello server.
 // It listens on 127.0.0.1 only and prints its PID and address.
 package main

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Shared by the diff tests: the grow fixture and reading what it did."""
 
 import os

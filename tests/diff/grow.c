@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* grow.c: a factory for the diff tests.  It starts quiet; on SIGUSR1 it
  * makes three known changes and prints each, so a snapshot before and one
  * after must differ by exactly these:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* reload.c: loads a memmap/1 snapshot file with mm_snapshot_load() and
  * writes it out again with the JSON writer, so a test can compare the two
  * documents: whatever the loader drops or changes shows up as a difference.

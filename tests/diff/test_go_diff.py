@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """A Go heap arena committing more of its reservation reads as one region
 that grew, not as mappings vanishing and appearing.
 

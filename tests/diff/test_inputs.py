@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """--diff FILE with inputs that are not snapshot files: each is refused in
 one line on stderr, exit 2, promptly and in bounded memory — a FIFO with no
 writer (no blocking), /dev/zero and /dev/null (not regular files), a

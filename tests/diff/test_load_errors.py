@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Malformed snapshot files: each kind gets one line on stderr naming the
 file, line:column and the problem, exit 2, and nothing on stdout (never a
 partial diff) — on either side of --diff.

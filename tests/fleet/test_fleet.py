@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """memmap over many processes, against the truth: several PIDs and names,
 --all, --user (a fixture run as nobody), --cgroup (a fixture in a cgroup of
 its own), a process that vanished, permission-denied rows (memmap run as

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """memmap's metrics through the real thing, on 127.0.0.1 only: memmap
 --prometheus --output-file writes into a textfile directory, `promtool check
 metrics` accepts it, node_exporter's textfile collector exports it, and a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* fuzz.h: what the fuzz targets share: the libFuzzer entry point, a check
  * of the snapshot invariants, and a scratch file holding the input. */
 #ifndef MEMMAP_FUZZ_H

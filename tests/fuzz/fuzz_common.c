@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* fuzz_common.c: the invariant check and scratch files the fuzz targets
  * share (see fuzz.h). */
 #include <errno.h>

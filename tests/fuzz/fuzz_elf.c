@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* fuzz_elf.c: the ELF side of labelling on arbitrary bytes.  The input is
  * written to a file; a synthetic snapshot maps it the way the loader would
  * (one mapping per PT_LOAD the file claims, plus the anonymous rest of

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* fuzz_go_dwarf.c: the Go DWARF and symbol-table reader on arbitrary ELF
  * bytes, asked what the Go labeller asks (variables, member paths, types,
  * symbols).  It may refuse anything; it must not crash or read wild. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* fuzz_smaps.c: the smaps parser on arbitrary text, fed line by line as
  * proc.c does (stopping at the first malformed line); a snapshot it
  * accepts then goes through every labeller on a captured, empty target

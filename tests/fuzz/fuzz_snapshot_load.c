@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* fuzz_snapshot_load.c: the --diff/--save snapshot loader on arbitrary
  * bytes.  A file it accepts must come back as a self-consistent model; a
  * file it rejects must come back with a message and no snapshot.  (The

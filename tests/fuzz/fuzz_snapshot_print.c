@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* fuzz_snapshot_print.c: every printer on a fuzzed snapshot, in the C
  * locale (cron, env -i, systemd), where a name's non-ASCII bytes are not
  * characters: the snapshot loaded from arbitrary bytes, then its summary,

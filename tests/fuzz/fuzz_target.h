@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* fuzz_target.h: a captured, empty /proc tree for the fuzz targets that
  * run labellers: no live process behind it, so nothing is read but the
  * files the snapshot's mappings name. */

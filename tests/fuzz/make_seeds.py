@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Writes the hand-made ELF seeds of tests/fuzz/corpus/{elf,go_dwarf}/.
 
 Every file is built here from nothing (no copy of a real binary): a small

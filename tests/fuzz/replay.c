@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* replay.c: the main() that turns a fuzz target into a plain test for any
  * compiler: every file named, and every file in every directory named
  * (sorted, not recursive), is fed once to LLVMFuzzerTestOneInput.  A

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* blockhint.c: an LD_PRELOAD constructor that takes the Go heap's first
  * arena hint (0xc000000000) with a 64 MiB anonymous mapping before the Go
  * runtime starts, so the runtime must use the next hint. */

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Builds the Go fixtures with one toolchain into the build directory.
 
     build_fixtures.py GO SRCDIR OUTDIR TAG

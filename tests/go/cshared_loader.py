@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Loads a Go c-shared library into this (C) process, makes it allocate,
 prints `pid N`, `heap ADDR` and `ready`, and waits to be killed."""
 import ctypes

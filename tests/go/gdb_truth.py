@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # gdb_truth.py: run inside gdb (gdb -p PID -batch -x gdb_truth.py) on a
 # live Go process; prints one line "TRUTH {json}": for each go.* label the
 # address ranges the runtime's own structures say it has, read by gdb

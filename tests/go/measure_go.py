@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Measures memmap's Go labels against gdb's truth (not a test; for notes).
 
     measure_go.py FIXDIR TAG=GO...   (e.g. go1.27=/usr/lib/go-1.27/bin/go;

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Go runtime labels, for one toolchain.
 
     test_go.py TAG GO FIXDIR      (fixtures FIXDIR/TAG-{idle,bigheap,cgo,stripped})

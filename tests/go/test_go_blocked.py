@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """The first arena hint taken by something else: the heap is elsewhere.
 
     test_go_blocked.py TAG FIXDIR BLOCKHINT_SO

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """A Go process whose runtime lists loop: memmap must finish, and label no
 more than the truth read before the lists were broken.
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """The Go runtime's own accounting, read from outside: memmap's
 runtime.memstats against runtime.ReadMemStats printed by the same
 process (fixtures/memstats, at a steady state with GC off).

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """The names Go 1.25+ gives its mappings ("[anon: Go: heap]", GODEBUG
 decoratemappings) become go.* labels with how=kernel.
 

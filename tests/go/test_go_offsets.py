@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """The generated offset table (src/runtimes/go/go_offsets.c) against the
 DWARF of every toolchain this build made fixtures with.
 

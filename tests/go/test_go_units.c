@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test_go_units.c: unit tests of the Go labeller's pure parts: the
  * .go.buildinfo parser (src/go_buildinfo.h) fed well-formed and broken
  * blobs, and the Go 1.25 mapping names (src/label_go.h). */

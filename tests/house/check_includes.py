@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """house: the #include lines of src/ flow one way down the pipeline.
 
 Every include names its folder ("read/smaps.h").  A file may include its own

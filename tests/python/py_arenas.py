@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 """A python3 target for test_python.py: four threads, each making many small
 objects of its own (ints, floats, short strings, tuples: all from pymalloc),
 then reporting, from inside itself:

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """CPython's own mmaps, checked against what the target says about itself
 (py_arenas.py): every small object's address (id()) lies in a python.arena
 region; the arenas labelled are as many, as large and as often unaligned as

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """reliability: huge pages from the hugetlb pool are memory like any other.
 
 smaps leaves them out of Rss (it lists Private_Hugetlb and Shared_Hugetlb

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """reliability: a snapshot is of one process, alive from start to end.
 
 memmap reads the start time (stat field 22), the exe's device and inode and

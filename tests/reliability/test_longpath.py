@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """reliability: a mapped file whose path is very long does not make the
 process unreadable.  The kernel prints the whole path in maps and smaps
 however deep it is, so a line can be any length.

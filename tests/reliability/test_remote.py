@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """reliability: memmap never opens a mapped file on a network or user-space
 file system (FUSE, NFS, CIFS...) unless --open-remote: a server that stopped
 answering would leave it waiting in the kernel for good.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* churn.c: processes that keep changing under memmap, for the stress and
  * "never disturb the target" tests.  Prints its PID on stdout, then:
  *   churn maps      mmaps, munmaps and mprotects anonymous and file memory

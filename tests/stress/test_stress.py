@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """memmap against processes that change while it reads them.
 
 Fixtures (tests/stress/churn.c): one that maps, unmaps and mprotects from

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """memmap never stops, traces or signals its target, and opens it read-only.
 
 The target (churn idle, tests/stress/churn.c) catches every catchable

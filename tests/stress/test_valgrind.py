@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """memmap under valgrind (memcheck) on a sample of targets and modes: zero
 errors and no leak (definite, indirect or possible), checked with
 --error-exitcode.  Targets: sleep, the fixture factory (libraries, threads,

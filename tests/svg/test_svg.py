@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """memmap --svg: the picture of a live process.
 
 Each case runs `memmap -J --svg FILE PID` once, so the JSON and the SVG

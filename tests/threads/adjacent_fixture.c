@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* adjacent_fixture.c: a factory process for ELF placement by adjacency.  It
  * mmaps an ELF file (/usr/bin/bash, or argv[1]) read-only as data right
  * below a large malloc chunk, and dlopens libm and replaces the last pages

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """measure_threads.py: bytes right, anon and wrong for what threads_fixture
 made (each stack, guard, arena heap, mmap'd chunk, by the addresses it
 printed), per glibc and mode.  Not a test: a table for reports.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 """A python3 target for test_python.py: four threads (one with a name set
 through the kernel, one with a 1 MiB stack), each reporting its own stack
 from pthread_getattr_np and making a small malloc through ctypes (which

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """ELF labels only where a loader put an object: adjacent_fixture maps
 /usr/bin/bash read-only as data right below a malloc chunk, and punches an
 anonymous PROT_NONE hole into libm's text.  Neither the chunk nor the hole

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """A cgo Go program (cgo_threads/): the pthread stack and guard of each M
 that a goroutine locked, the glibc arena of each thread's malloc and each
 large malloc's chunk, checked by address against what the C side reported

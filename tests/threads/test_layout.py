@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """The generated glibc layout table (src/runtimes/glibc/glibc_layouts.c)
 against each glibc's own debug information: the system's and each one
 scripts/fetch-suites unpacked ($MEMMAP_SUITES, default

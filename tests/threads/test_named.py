@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """glibc 2.39+ names its mappings when GLIBC_TUNABLES=glibc.mem.decorate_maps=1
 (`[anon: glibc: malloc arena]`, `[anon: glibc: malloc]`, `[anon: glibc:
 pthread stack: TID]`, `[anon: glibc: pthread user stack: TID]`, `[anon:

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """threads_fixture in a pid namespace of its own (unshare --pid --fork): the
 tids glibc stores and prints are the namespace's, memmap must still name
 each stack by the tid seen from outside (NSpid in /proc/TID/status maps

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """python3 running threads (py_threads.py): each thread's stack and guard,
 from the thread's own pthread_getattr_np, and the glibc arena holding each
 thread's malloc, checked by address; the thread's comm from /proc.  Python's

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Thread stacks, guards, malloc arenas, mmap chunks and ld.so's TLS, checked
 by address against what threads_fixture made and printed itself
 (pthread_getattr_np, malloc pointers, pthread_self, dlinfo), and against

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* threads_fixture.c: a factory process for the thread, malloc-arena and
  * loader labels.  It starts pthreads with different stacks (default, custom
  * sizes, a custom guard, user memory via pthread_attr_setstack, a named one),

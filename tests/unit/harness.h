@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* harness.h: the one small harness of memmap's C unit tests.  A failed
  * check prints "file:line: FAIL: message" to stderr and the test goes on;
  * main() ends with `return mm_test_done("name");`, which prints

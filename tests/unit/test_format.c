@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test_format.c: unit tests of the size and hex formatters (src/format.h):
  * util-linux-style sizes, where whole multiples of a unit skip floating
  * point and everything else keeps one decimal below 10. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test_identity.c: the pure parts of read/identity.c — the systemd unit
  * and the container id a cgroup path names, the effective uid of a status
  * text — and a captured /proc tree read whole, against hand-written truth. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test_model.c: unit tests of the model (src/model/): relabelling address
  * ranges (region splitting and merging, ranges across mappings, holes,
  * edges, empty ranges), sharing a mapping's counters out to its regions

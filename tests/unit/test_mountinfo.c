@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test_mountinfo.c: the mountinfo parser and the remote file-system rule
  * (read/mountinfo.c) on hand-written lines: optional fields, escaped mount
  * points, lines it must skip, the longest-prefix mount of a path, and which

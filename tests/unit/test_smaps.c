@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test_smaps.c: unit tests of the pure smaps parser (src/smaps.h), fed the
  * edge cases the kernel can produce: [vsyscall] above 2^63, " (deleted)",
  * spaces and escaped newlines in paths, [anon:NAME], old kernels' missing

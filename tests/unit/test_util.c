@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test_util.c: unit tests of the small shared helpers in src/util/: the
  * array-grow step (doubling, first allocation, overflow refused with the
  * array untouched) and the page-size fallback. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* glibc_layout.h: what the glibc probe learns once a snapshot — ld.so's
  * exported globals, the layout of glibc's private structures behind them,
  * and the struct pthread lists — for glibc's labeller.  The offsets are per

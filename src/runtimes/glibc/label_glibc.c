@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* label_glibc.c: glibc malloc's memory (non-main arena heaps, chunks with
  * their own mmap) and the dynamic loader's (the main thread's static TLS,
  * its minimal-malloc pages), from the glibc probe's facts. */

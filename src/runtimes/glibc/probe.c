@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* probe.c (glibc): finds ld.so among the images, its exported globals
  * through its dynamic symbols, the layout of glibc's structures behind
  * them, and walks ld.so's lists of thread descriptors once (bounded, each

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* go_buildinfo.c: the .go.buildinfo section of Go executables: the
  * toolchain version, the main module and the build settings that the Go
  * linker embeds (the same data `go version -m` prints). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* go_buildinfo.h: recognises a Go executable from its .go.buildinfo
  * section (toolchain version, main module, build settings), read from the
  * file alone. */

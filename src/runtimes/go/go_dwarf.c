@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* go_dwarf.c: the symbol table and DWARF of Go executables, through libdw
  * (the only file that includes it).  Go's debug sections are compressed;
  * libdw inflates them.  Top-level variables and named types are indexed

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* go_dwarf.h: what the Go runtime labeller needs from a Go executable's
  * symbol table and DWARF: addresses of runtime globals and the offsets and
  * sizes of their members, resolved by name because they move between Go

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* go_memstats.c: what runtime.ReadMemStats would report, computed from
  * outside with the runtime's own formulas (readmemstats_m in mstats.go,
  * the same from Go 1.19 to 1.27): runtime.memstats, its consistent heap

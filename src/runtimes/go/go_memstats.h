@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* go_memstats.h: runtime.ReadMemStats's numbers read from outside a live
  * Go process (go_memstats.c). */
 #ifndef MEMMAP_GO_MEMSTATS_H

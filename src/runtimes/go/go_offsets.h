@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* go_offsets.h: per-Go-version offsets and sizes of the runtime members
  * the Go labeller reads, generated from each toolchain's DWARF
  * (scripts/gen-go-offsets; the table is go_offsets.c).  Not yet used by

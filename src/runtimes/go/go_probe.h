@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* go_probe.h: what the Go probe learns once a snapshot, for the Go
  * labeller: the images that carry a Go runtime and whether the runtime
  * names its mappings. */

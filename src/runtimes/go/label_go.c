@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* label_go.c: the mappings the Go runtime makes (go.* labels).  Three
  * sources, strongest first: the names Go 1.25+ gives its mappings
  * ("[anon: Go: heap]"), the runtime's own pointers read from the target

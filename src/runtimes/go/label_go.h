@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* label_go.h: the Go labeller's pure helpers, exposed for unit tests. */
 #ifndef MEMMAP_LABEL_GO_H
 #define MEMMAP_LABEL_GO_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* probe.c (go): which images carry a Go runtime (build info, .go.module or
  * .gopclntab; x86-64),
  * the toolchain version, cgo, whether the runtime's symbols and DWARF are

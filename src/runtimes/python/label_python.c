@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* label_python.c: CPython's own mmaps — pymalloc arenas (python.arena) and
  * the per-thread frame stacks (python.datastack) — proven from the target's
  * memory: pool headers, the arena table they index, and the chunk chains of

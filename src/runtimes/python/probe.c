@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* probe.c (python): finds the CPython image (the executable or a
  * libpython3.X.so whose dynamic symbols hold _PyRuntime), its version and
  * its writable segments.  Writes snap->runtime when nothing else did. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* python_probe.h: what the CPython probe learns once a snapshot, for the
  * CPython labeller. */
 #ifndef MEMMAP_PYTHON_PROBE_H

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // bigdwarf: a large Go binary (many std packages kept alive, full DWARF)
 // for the benchmark's exact-mode row.  It builds a live heap of ~64 MiB,
 // prints its PID and `ready`, and waits until killed.

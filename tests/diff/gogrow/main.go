@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // gogrow: a Go program that starts quiet and, on SIGUSR1, allocates and
 // writes GROW bytes of live heap in 1 MiB blocks, so the heap arena commits
 // more of its reservation.  Prints what it did ("block ADDR" per block,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // cgo_threads: a cgo program for test_cgo.py.  Four goroutines lock
 // themselves to OS threads (each M is a pthread under cgo); from each, C
 // reports the pthread's stack (pthread_getattr_np), its tid and a small and
