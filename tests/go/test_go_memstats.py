@@ -26,6 +26,7 @@ NOTED = ('HeapAlloc', 'NextGC', 'MSpanInuse', 'MCacheInuse')
 # the fixture printed (seen under load, one 8 KiB span): these three may
 # differ by up to two runtime pages, every other field must be equal.
 SPAN_SLACK = {'HeapInuse': 16384, 'HeapIdle': 16384, 'HeapReleased': 16384}
+ATTEMPTS = 3
 
 
 def close(k, got, want):
@@ -39,15 +40,14 @@ def truth_of(fx):
     return json.loads(fx.info['memstats'][0])
 
 
-def main():
-    tag, fixdir = sys.argv[1:3]
-    t = mt.Checker(tag + '-memstats')
+def steady_compare(t, tag, fixdir):
+    """memmap against the memstats a fresh fixture printed; failures in t."""
     with mt.Fixture([os.path.join(fixdir, tag + '-memstats')], timeout=60) as fx:
         want = truth_of(fx)
         snap, rc, err = mt.memmap_json(fx.pid)
         got = (snap.get('runtime') or {}).get('memstats')
         if not t.check(got is not None, '%s-memstats: no runtime.memstats (%r)' % (tag, err)):
-            t.done()
+            return
         for k in EQUAL:
             t.check(close(k, got.get(k), want.get(k)), '%s-memstats %s: got %r, want %r'
                     % (tag, k, got.get(k), want.get(k)))
@@ -70,6 +70,23 @@ def main():
         t.check('is in no MemStats field' in out, 'summary: no word on the L2 arena map')
         rc, out, err = mt.run_memmap('--summary', '--explain', str(fx.pid))
         t.check('Why ps and runtime.MemStats disagree here' in out, '--explain: no answer')
+
+
+def main():
+    tag, fixdir = sys.argv[1:3]
+    t = mt.Checker(tag + '-memstats')
+    # A fixture whose runtime moved a span after it printed cannot be the
+    # truth: a fresh one is started, up to ATTEMPTS; a wrong formula is
+    # wrong every time.
+    for attempt in range(1, ATTEMPTS + 1):
+        a = mt.Checker(tag + '-memstats')
+        steady_compare(a, tag, fixdir)
+        if not a.failures or attempt == ATTEMPTS:
+            break
+        t.note('attempt %d: %d differences, with a fresh fixture again'
+               % (attempt, len(a.failures)))
+    t.failures += a.failures
+    t.passed += a.passed
 
     # Counters moving under the reads: a consistent answer or a warning.
     with mt.Fixture([os.path.join(fixdir, tag + '-memstats'), 'race'], timeout=60) as fx:
