@@ -7,7 +7,9 @@ directory, a 300 MiB file (over the 256 MiB cap, refused before reading),
 and /dev/zero on standard input (read up to the cap, then refused).
 
 memmap runs with a 2 GiB address-space limit, so that a reader without
-bounds fails here instead of taking the machine's memory.
+bounds fails here instead of taking the machine's memory (under
+AddressSanitizer, whose shadow alone is terabytes of address space, with
+its 2 GiB hard RSS limit instead).
 
 usage: test_inputs.py all [GROW RELOAD]"""
 import os
@@ -23,8 +25,26 @@ from common import mt  # noqa: E402
 LIMIT = 2 << 30
 
 
+def sanitized():
+    """Whether memmap was built with AddressSanitizer."""
+    with open(mt.memmap_path(), 'rb') as f:
+        return b'__asan_init' in f.read()
+
+
+SANITIZED = sanitized()
+
+
 def limited():
     resource.setrlimit(resource.RLIMIT_AS, (LIMIT, LIMIT))
+
+
+def limit_env():
+    env = dict(os.environ)
+    if SANITIZED:
+        opts = env.get('ASAN_OPTIONS', '')
+        env['ASAN_OPTIONS'] = (opts + ':' if opts else '') + \
+            'hard_rss_limit_mb=%d' % (LIMIT >> 20)
+    return env
 
 
 def run(args, stdin=subprocess.DEVNULL, limit=20):
@@ -33,7 +53,8 @@ def run(args, stdin=subprocess.DEVNULL, limit=20):
     t0 = time.monotonic()
     p = subprocess.Popen([mt.memmap_path()] + [str(a) for a in args],
                          stdin=stdin, stdout=subprocess.PIPE,
-                         stderr=subprocess.PIPE, preexec_fn=limited)
+                         stderr=subprocess.PIPE, env=limit_env(),
+                         preexec_fn=None if SANITIZED else limited)
     try:
         out, err = p.communicate(timeout=limit)
     except subprocess.TimeoutExpired:

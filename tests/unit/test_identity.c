@@ -107,7 +107,7 @@ static void test_captured(void)
 	put(dir, "cmdline", cmdline, sizeof(cmdline) - 1);
 	put(dir, "cgroup", cgroup, strlen(cgroup));
 	put(dir, "stat", stat, strlen(stat));
-	put(dir, "status", "Name:\ta\nUid:\t0\t0\t0\t0\n", 23);
+	put(dir, "status", "Name:\ta\nUid:\t0\t0\t0\t0\n", 21);
 	put(root, "stat", "cpu 1 2 3\nbtime 1700000000\n", 27);
 
 	CHECK(mm_identity_read(root, 42, &id) == 0, "read the captured tree");
