@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "runtimes/python/python_layouts.h"
 #include "runtimes/python/python_probe.h"
 #include "util/grow.h"
 
@@ -29,32 +30,13 @@ static const struct pymalloc_geom geoms[] = {
 	{ 10, 13, 1 << 20, 16 << 10, 16, 0 },	/* USE_LARGE_ARENAS, _POOLS */
 };
 
+/* POOL_OVERHEAD, ARENA_OBJ_SIZE and CHUNK_HDR are checked against each
+ * build's debug info by scripts/gen-python-layouts. */
 #define POOL_OVERHEAD	48		/* sizeof(struct pool_header) */
 #define ARENA_OBJ_SIZE	48		/* sizeof(struct arena_object) */
 #define CHUNK_MIN	(16ULL << 10)	/* DATA_STACK_CHUNK_SIZE */
 #define CHUNK_HDR	24		/* previous, size, top */
 #define SAMPLE_ARENAS	16		/* whose pools are read to find the table */
-
-/* Where the thread states hang, measured with gdb (ptype /o, print
- * &((T *)0)->field) on Debian's python3.11 3.11.2 (python3.11-dbg) and on
- * pyenv's 3.11.7, 3.12.1 and 3.13.0 builds.  Matched by minor version and
- * sizeof(_PyRuntime), which changes when these structures do. */
-struct py_layout {
-	int minor;
-	uint64_t runtime_size;
-	uint64_t rt_interp_head;	/* _PyRuntime.interpreters.head */
-	uint64_t is_next;		/* PyInterpreterState.next */
-	uint64_t is_threads_head;	/* PyInterpreterState.threads.head */
-	uint64_t ts_next;		/* PyThreadState.next */
-	uint64_t ts_native_tid;		/* PyThreadState.native_thread_id */
-	uint64_t ts_datastack;		/* PyThreadState.datastack_chunk */
-};
-
-static const struct py_layout layouts[] = {
-	{ 11, 0x28b20, 40, 0, 16, 8, 160, 296 },
-	{ 12, 0x704a8, 40, 0, 72, 8, 144, 232 },
-	{ 13, 0x452b8, 632, 7264, 7344, 8, 160, 232 },
-};
 
 struct python {
 	struct mm_classify *ctx;
@@ -62,7 +44,7 @@ struct python {
 	uint64_t page;
 	int minor;
 	uint64_t runtime, runtime_size;	/* _PyRuntime in the target */
-	const struct py_layout *lay;
+	const struct mm_py_layout *lay;
 	uint64_t arena_size, pool_size, alignment, nb_classes, alt_alignment;
 	uint64_t pools;			/* pool slots of an arena on a pool boundary */
 	uint64_t rw[4][2];		/* the image's writable PT_LOADs */
@@ -513,7 +495,7 @@ static bool chunk_valid(struct python *py, uint64_t c, uint64_t h[3])
  * chunks by their `previous` links. */
 static int label_datastacks(struct python *py)
 {
-	const struct py_layout *L = py->lay;
+	const struct mm_py_layout *L = py->lay;
 	uint64_t interp, ts, chunk, tid, h[3];
 	int rc = 0;
 
@@ -563,9 +545,10 @@ int mm_label_python(struct mm_classify *ctx)
 	py.runtime_size = f->runtime_size;
 	py.nrw = f->nrw;
 	memcpy(py.rw, f->rw, sizeof(py.rw));
-	for (size_t i = 0; i < sizeof(layouts) / sizeof(layouts[0]); i++) {
-		if (layouts[i].minor == py.minor && layouts[i].runtime_size == py.runtime_size) {
-			py.lay = &layouts[i];
+	for (size_t i = 0; i < mm_py_nlayouts; i++) {
+		if (mm_py_layouts[i].minor == py.minor &&
+		    mm_py_layouts[i].runtime_size == py.runtime_size) {
+			py.lay = &mm_py_layouts[i];
 		}
 	}
 	/* Pool layouts checked for these versions only. */
