@@ -84,7 +84,8 @@ void put(struct svg *s, const char *fmt, ...)
 }
 
 /* Text from the target (paths, details, comm) is data: control bytes and
- * invalid UTF-8 become \xHH (mm_escape_name), then XML's own specials
+ * invalid UTF-8 become \xHH (mm_escape_name_utf8: the file is UTF-8 in
+ * any locale), then XML's own specials
  * become entities, and the noncharacters XML forbids (U+FFFE, U+FFFF)
  * are written as bytes too. */
 static void put_text(struct svg *s, const char *str)
@@ -94,7 +95,7 @@ static void put_text(struct svg *s, const char *str)
 	if (!s->f) {
 		return;
 	}
-	e = mm_escape_name(str ? str : "");
+	e = mm_escape_name_utf8(str ? str : "");
 	if (!e) {
 		s->err = -ENOMEM;
 		fputc('?', s->f);
@@ -123,7 +124,7 @@ static void put_text(struct svg *s, const char *str)
 /* Characters a name takes once escaped, for fitting it in a rectangle. */
 static size_t display_len(const char *str)
 {
-	char *e = mm_escape_name(str);
+	char *e = mm_escape_name_utf8(str);
 	size_t n = 0;
 
 	for (const unsigned char *p = (const unsigned char *)e; p && *p; p++) {

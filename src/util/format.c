@@ -195,11 +195,10 @@ bool mm_utf8_invisible(const unsigned char *s, size_t n)
 	       cp == 0xfeff;
 }
 
-char *mm_escape_name(const char *str)
+static char *escape_name(const char *str, bool utf8)
 {
 	const unsigned char *s = (const unsigned char *)str;
 	size_t len = strlen(str), o = 0;
-	bool utf8 = locale_is_utf8();
 	char *out = malloc(len * 4 + 1);
 
 	if (!out) {
@@ -230,4 +229,14 @@ char *mm_escape_name(const char *str)
 	}
 	out[o] = '\0';
 	return out;
+}
+
+char *mm_escape_name(const char *str)
+{
+	return escape_name(str, locale_is_utf8());
+}
+
+char *mm_escape_name_utf8(const char *str)
+{
+	return escape_name(str, true);
 }

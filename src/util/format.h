@@ -30,6 +30,9 @@ int mm_parse_size(const char *s, uint64_t *out);
  * name never drives the terminal; outside a UTF-8 locale every byte above
  * 0x7f is escaped too.  Returns an allocated string, or NULL on ENOMEM. */
 char *mm_escape_name(const char *s);
+/* The same for a file whose encoding is UTF-8 whatever the locale (the
+ * SVG): valid, visible UTF-8 is kept even in the C locale. */
+char *mm_escape_name_utf8(const char *s);
 
 /* The value of a hex digit (either case), or -1.  Inline: the smaps
  * parser calls it for every character of every address. */

@@ -225,6 +225,28 @@ def case_names(t, tmp):
     os.unlink(path)
 
 
+def case_c_locale(t, tmp):
+    """The SVG is UTF-8 in any locale: a name in UTF-8 stays readable when
+    memmap runs under LC_ALL=C (cron, systemd), not \\xHH escapes."""
+    name = 'caf\u00e9 \u2615.dat'
+    path = os.path.join(tmp, name)
+    with open(path, 'wb') as f:
+        f.write(b'n' * 8192)
+    out = os.path.join(tmp, 'c.svg')
+    with mt.Fixture([sys.executable, '-c', CHILD, path]) as fx:
+        rc, _, err = mt.run_memmap('--svg', out, '--summary', fx.pid,
+                                   env={'LC_ALL': 'C', 'LANG': None})
+        t.check(rc in (0, 1), 'memmap --svg under LC_ALL=C: exit %d (%s)' %
+                (rc, err.strip()))
+        with open(out, 'rb') as f:
+            raw = f.read()
+        check_text(t, raw)
+        t.check(name.encode() in raw, 'the SVG written under LC_ALL=C lacks %r '
+                'in UTF-8' % name)
+        t.check(b'\\xc3\\xa9' not in raw, 'the SVG escapes UTF-8 as \\xHH')
+    os.unlink(path)
+
+
 def case_errors(t, tmp):
     with mt.Process(['sleep', '1000']) as p:
         bad = os.path.join(tmp, 'no such dir', 'x.svg')
@@ -243,7 +265,7 @@ def main():
     t = mt.Checker('svg-' + case)
     with tempfile.TemporaryDirectory(prefix='memmap-svg.') as tmp:
         {'sleep': case_sleep, 'factory': case_factory, 'names': case_names,
-         'errors': case_errors}[case](t, tmp)
+         'c-locale': case_c_locale, 'errors': case_errors}[case](t, tmp)
     t.done()
 
 
