@@ -492,6 +492,15 @@ static int label_by_sp(struct mm_classify *ctx, struct tasks *ts)
 	if (max < (8ull << 20)) {
 		max = 8ull << 20;	/* Go's cgo and most programs: RLIMIT_STACK's 8 MiB */
 	}
+	/* musl's stacks are small (128 KiB) and mallocng mmaps its groups
+	 * beside them: the kernel merges a group above a stack into the
+	 * stack's mapping, and only musl's descriptor knows where the stack
+	 * ends (measured: a thread's 300 KiB malloc taken for its stack). */
+	if (ctx->runtimes & (1u << MM_RT_MUSL)) {
+		mm_debug(ctx, "threads", "musl without its descriptors: no stacks by "
+			 "stack pointer");
+		return 0;
+	}
 	for (size_t i = 0; i < ts->n; i++) {
 		struct task *k = &ts->v[i];
 		struct mm_mapping *m, *g;
