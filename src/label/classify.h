@@ -83,6 +83,7 @@ int mm_label_threads(struct mm_classify *ctx);	/* thread.stack, thread.guard */
 int mm_label_glibc(struct mm_classify *ctx);	/* glibc.*, ld.*: malloc and the loader */
 int mm_label_python(struct mm_classify *ctx);	/* python.*: CPython's arenas and frame stacks */
 int mm_label_musl(struct mm_classify *ctx);	/* musl.malloc: mallocng's groups */
+int mm_label_guards(struct mm_classify *ctx);	/* guard: MADV_GUARD_INSTALL pages */
 
 /* The NAME of a kernel-named anonymous mapping "[anon:NAME]" (also
  * "[anon_shmem:NAME]" when shmem) and its length, as the kernel gives it

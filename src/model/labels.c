@@ -139,6 +139,10 @@ static const struct {
 		"musl's malloc (mallocng): its mmap'd groups and meta areas",
 		"memory musl's malloc (mallocng) mapped: groups of slots it hands out, each "
 		"proven by its struct meta, and the pages of struct meta themselves" },
+	[MM_GUARD] = { "guard", MM_CLASS_ANON, 0x6b6b6b,
+		"guard pages (MADV_GUARD_INSTALL) below no thread's stack",
+		"pages guarded with madvise(MADV_GUARD_INSTALL), as pagemap's guard bit says: any "
+		"access faults; not below a thread's stack (that is thread.guard)" },
 };
 
 static const char *const class_names[MM_CLASS_COUNT] = {
