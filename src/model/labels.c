@@ -135,7 +135,7 @@ static const struct {
 		"huge pages from the hugetlb pool (MAP_HUGETLB, hugetlbfs)",
 		"huge pages from the kernel's hugetlb pool; never swapped, not in VmRSS but in "
 		"HugetlbPages, counted in RSS here" },
-	[MM_MUSL_MALLOC] = { "musl.malloc", MM_CLASS_HEAP, 0xf0a040,
+	[MM_MUSL_MALLOC] = { "musl.malloc", MM_CLASS_HEAP, 0xc87f0a,
 		"musl's malloc (mallocng): its mmap'd groups and meta areas",
 		"memory musl's malloc (mallocng) mapped: groups of slots it hands out, each "
 		"proven by its struct meta, and the pages of struct meta themselves" },
