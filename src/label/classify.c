@@ -32,6 +32,7 @@ static const struct labeller labellers[] = {
 	{ "elf", RANGE(MM_EXE_TEXT, MM_LIB_BSS), -1, mm_label_elf },
 	{ "go", RANGE(MM_GO_HEAP, MM_GO_OTHER), MM_RT_GO, mm_label_go },
 	{ "threads", L(MM_THREAD_STACK) | L(MM_THREAD_GUARD), -1, mm_label_threads },
+	{ "musl", L(MM_MUSL_MALLOC), MM_RT_MUSL, mm_label_musl },
 	/* Before glibc: its mmap'd chunks are found in runs of anon that
 	 * python's arenas no longer merge into. */
 	{ "python", L(MM_PYTHON_ARENA) | L(MM_PYTHON_DATASTACK), MM_RT_PYTHON,
@@ -39,17 +40,21 @@ static const struct labeller labellers[] = {
 	/* Arenas and chunks go by shape too (static and musl programs have
 	 * no ld.so to probe): it runs whatever the process. */
 	{ "glibc", RANGE(MM_GLIBC_ARENA, MM_LD_MALLOC), -1, mm_label_glibc },
+	/* Last: guard pages inside what the allocators labelled. */
+	{ "guards", L(MM_GUARD), -1, mm_label_guards },
 };
 
 #define NLABELLERS (sizeof(labellers) / sizeof(labellers[0]))
 
-/* The runtime probes, in order: python's declines in a Go process. */
+/* The runtime probes, in order: python's declines in a Go process,
+ * glibc's in a musl one. */
 static int (*const probes[])(struct mm_classify *ctx) = {
-	mm_probe_go, mm_probe_glibc, mm_probe_python,
+	mm_probe_go, mm_probe_musl, mm_probe_glibc, mm_probe_python,
 };
 
 static const char *const runtime_names[MM_RT_COUNT] = {
 	[MM_RT_GO] = "go", [MM_RT_GLIBC] = "glibc", [MM_RT_PYTHON] = "python",
+	[MM_RT_MUSL] = "musl",
 };
 
 /* The kernel's ptrace_scope (Yama), or -1 where there is none. */
@@ -209,9 +214,11 @@ static void forget_facts(struct mm_classify *ctx)
 	mm_go_facts_free(ctx->go);
 	mm_glibc_facts_free(ctx->glibc);
 	mm_python_facts_free(ctx->python);
+	mm_musl_facts_free(ctx->musl);
 	ctx->go = NULL;
 	ctx->glibc = NULL;
 	ctx->python = NULL;
+	ctx->musl = NULL;
 	ctx->runtimes = 0;
 	free(ctx->stacks);
 	ctx->stacks = NULL;

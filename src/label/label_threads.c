@@ -492,6 +492,15 @@ static int label_by_sp(struct mm_classify *ctx, struct tasks *ts)
 	if (max < (8ull << 20)) {
 		max = 8ull << 20;	/* Go's cgo and most programs: RLIMIT_STACK's 8 MiB */
 	}
+	/* musl's stacks are small (128 KiB) and mallocng mmaps its groups
+	 * beside them: the kernel merges a group above a stack into the
+	 * stack's mapping, and only musl's descriptor knows where the stack
+	 * ends (measured: a thread's 300 KiB malloc taken for its stack). */
+	if (ctx->runtimes & (1u << MM_RT_MUSL)) {
+		mm_debug(ctx, "threads", "musl without its descriptors: no stacks by "
+			 "stack pointer");
+		return 0;
+	}
 	for (size_t i = 0; i < ts->n; i++) {
 		struct task *k = &ts->v[i];
 		struct mm_mapping *m, *g;
@@ -576,6 +585,93 @@ static int label_by_shape(struct mm_classify *ctx, struct tasks *ts)
 		unplaced--;
 	}
 	return 0;
+}
+
+/* Pages scanned for guard markers, at most: a snapshot of a process with
+ * GiBs of heap pays no more than this. */
+#define MAX_GUARD_SCAN	(1u << 18)
+
+/* What lies right above a guard run says whether it guards a stack. */
+static bool may_be_stack(int label)
+{
+	return label == MM_ANON || label == MM_ANON_NAMED || label == MM_THREAD_STACK ||
+	       label == MM_STACK;
+}
+
+/* A run of guard pages [a, b) in region j of m: `guard` when proven not a
+ * stack's — inside an allocator's memory, or with nothing that may be a
+ * stack right above. */
+static int guard_run(struct mm_snapshot *snap, struct mm_mapping *m, size_t j,
+		     uint64_t a, uint64_t b)
+{
+	const struct mm_mapping *up = mm_snapshot_find(snap, b);
+	int above = label_at(snap, b);
+
+	/* PROT_NONE above is nobody's stack. */
+	if (up && mm_mapping_is_reserved(up)) {
+		above = -1;
+	}
+	if (m->regions[j].label == MM_ANON && above >= 0 && may_be_stack(above)) {
+		return 0;
+	}
+	if (above >= 0 && (above == MM_THREAD_STACK || above == MM_STACK)) {
+		return 0;
+	}
+	return mm_mapping_label(m, a, b, MM_GUARD, MM_HOW_KERNEL, "MADV_GUARD_INSTALL", 0);
+}
+
+/* Pages guarded with MADV_GUARD_INSTALL that no stack explains, by
+ * pagemap's guard bit (the kernel's word for them), after every other
+ * labeller: in anon memory and in allocators' memory (a guard inside a
+ * malloc'd block is still a guard); a thread's guard was labelled before. */
+int mm_label_guards(struct mm_classify *ctx)
+{
+	struct mm_snapshot *snap = ctx->snap;
+	struct mm_pagemap *pm = ctx->pm;
+	uint64_t page = ctx->page, budget = MAX_GUARD_SCAN;
+	int rc = 0;
+
+	if (!pm || pm->fd < 0) {
+		return 0;
+	}
+	for (size_t i = 0; !rc && budget && i < snap->nmappings; i++) {
+		struct mm_mapping *m = &snap->mappings[i];
+
+		if (mm_mapping_is_reserved(m) || m->path) {
+			continue;
+		}
+		for (size_t j = 0; !rc && budget && j < m->nregions; j++) {
+			enum mm_class c = mm_label_class(m->regions[j].label);
+			uint64_t a, b, run = 0;
+
+			if (m->regions[j].label != MM_ANON && c != MM_CLASS_HEAP &&
+			    c != MM_CLASS_RUNTIME) {
+				continue;
+			}
+			a = (m->regions[j].start + page - 1) & ~(page - 1);
+			b = m->regions[j].end & ~(page - 1);
+			pm->limit = b;
+			for (uint64_t p = a; p <= b && budget; p += page) {
+				if (p < b && mm_pagemap_guard(pm, p)) {
+					run += page;
+					budget--;
+					continue;
+				}
+				budget -= p < b;
+				if (run) {
+					uint64_t n = m->nregions;
+
+					rc = guard_run(snap, m, j, p - run, p);
+					run = 0;
+					if (m->nregions != n) {
+						break;	/* rebuilt: from the next region on */
+					}
+				}
+			}
+		}
+	}
+	mm_pagemap_forget(pm);
+	return rc;
 }
 
 int mm_label_threads(struct mm_classify *ctx)

@@ -135,6 +135,14 @@ static const struct {
 		"huge pages from the hugetlb pool (MAP_HUGETLB, hugetlbfs)",
 		"huge pages from the kernel's hugetlb pool; never swapped, not in VmRSS but in "
 		"HugetlbPages, counted in RSS here" },
+	[MM_MUSL_MALLOC] = { "musl.malloc", MM_CLASS_HEAP, 0xc87f0a,
+		"musl's malloc (mallocng): its mmap'd groups and meta areas",
+		"memory musl's malloc (mallocng) mapped: groups of slots it hands out, each "
+		"proven by its struct meta, and the pages of struct meta themselves" },
+	[MM_GUARD] = { "guard", MM_CLASS_ANON, 0x6b6b6b,
+		"guard pages (MADV_GUARD_INSTALL) below no thread's stack",
+		"pages guarded with madvise(MADV_GUARD_INSTALL), as pagemap's guard bit says: any "
+		"access faults; not below a thread's stack (that is thread.guard)" },
 };
 
 static const char *const class_names[MM_CLASS_COUNT] = {

@@ -2,10 +2,12 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 """measure_threads.py: bytes right, anon and wrong for what threads_fixture
 made (each stack, guard, arena heap, mmap'd chunk, by the addresses it
-printed), per glibc and mode.  Not a test: a table for reports.
+printed), per glibc and mode; with musl (built by musl-gcc, dynamic or
+static), each live thread's stack and guard and each large malloc's
+mallocng group.  Not a test: a table for reports.
 
-Usage: measure_threads.py [SUITEDIR|static|system]...   (run from the source
-tree, MEMMAP and MEMMAP_BUILD set as for the tests)
+Usage: measure_threads.py [SUITEDIR|static|system|musl|musl-static]...
+  (run from the source tree, MEMMAP and MEMMAP_BUILD set as for the tests)
 """
 import os
 import shutil
@@ -16,6 +18,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..'))
 import memmaptest as mt  # noqa: E402
 import test_threads as tt  # noqa: E402
+import test_musl  # noqa: E402
 
 
 def truth(fx):
@@ -65,13 +68,16 @@ def main():
     for arg in sys.argv[1:] or ['system']:
         tmp = tempfile.mkdtemp(prefix='memmap-measure-')
         fx_path, name = fixture, 'system'
+        musl = arg.startswith('musl')
         if arg == 'static':
             fx_path, name = tt.static_fixture(tmp), 'static'
+        elif musl:
+            fx_path, name = test_musl.build(tmp, arg == 'musl-static'), arg
         elif arg != 'system':
             fx_path, v = tt.suite_fixture(arg, tmp)
             name = v
         with mt.Fixture([fx_path]) as fx:
-            ranges = truth(fx)
+            ranges = ([r[:3] for r in test_musl.truth(fx)] if musl else truth(fx))
             for mode, args in (('exact', []), ('no-mem', ['--no-mem'])):
                 snap, rc, err = mt.memmap_json(*(args + [fx.pid]))
                 print('%-10s %-7s %12d %12d %12d' % ((name, mode) + count(snap, ranges)))

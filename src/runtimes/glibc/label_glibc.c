@@ -464,6 +464,10 @@ int mm_label_glibc(struct mm_classify *ctx)
 	const struct mm_glibc_facts *f = ctx->glibc;
 	int rc;
 
+	/* musl has neither arenas nor chunk headers: nothing to find by shape. */
+	if (ctx->runtimes & (1u << MM_RT_MUSL)) {
+		return 0;
+	}
 	rc = label_named(ctx);
 	if (!rc) {
 		rc = label_arenas(ctx);

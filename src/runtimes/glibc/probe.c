@@ -363,6 +363,11 @@ int mm_probe_glibc(struct mm_classify *ctx)
 	size_t alloc = 0;
 	int rc;
 
+	if (ctx->runtimes & (1u << MM_RT_MUSL)) {
+		free(f);
+		mm_debug(ctx, "glibc", "musl, not glibc: not probed");
+		return 0;
+	}
 	if (!f) {
 		return -ENOMEM;
 	}

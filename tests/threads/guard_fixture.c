@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* guard_fixture.c: guard pages (MADV_GUARD_INSTALL) that guard no stack.
+ * A 1 MiB malloc (glibc gives it its own mmap) with two guarded pages in
+ * its middle, and an anonymous mapping of 8 pages whose top two are
+ * guarded with a PROT_NONE mapping right above (nothing there may be a
+ * stack).  Prints "pid PID", "chunk PTR SIZE", "guard ADDR LEN" for each
+ * guarded run, "area ADDR LEN", then "ready", and waits; "noguard WHY" and
+ * "ready" when the kernel has no MADV_GUARD_INSTALL. */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#ifndef MADV_GUARD_INSTALL
+#define MADV_GUARD_INSTALL 102
+#endif
+
+static void guard(char *p, size_t len)
+{
+	if (madvise(p, len, MADV_GUARD_INSTALL) != 0) {
+		/* Older kernels: said, so the test skips. */
+		printf("noguard %s\nready\n", strerror(errno));
+		fflush(stdout);
+		exit(0);
+	}
+	printf("guard %p %zu\n", (void *)p, len);
+}
+
+int main(void)
+{
+	size_t page = (size_t)sysconf(_SC_PAGESIZE), size = 1 << 20;
+	char *chunk = malloc(size), *mid, *area;
+
+	printf("pid %d\n", (int)getpid());
+	if (!chunk) {
+		return 1;
+	}
+	memset(chunk, 0x33, size);
+	printf("chunk %p %zu\n", (void *)chunk, size);
+	mid = (char *)(((uintptr_t)chunk + size / 2) & ~(uintptr_t)(page - 1));
+	guard(mid, 2 * page);
+	/* Ten pages: the top two PROT_NONE, the two below them guarded. */
+	area = mmap(NULL, 10 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+		    -1, 0);
+	if (area == MAP_FAILED || mprotect(area + 8 * page, 2 * page, PROT_NONE) != 0) {
+		return 1;
+	}
+	memset(area, 0x44, 6 * page);
+	printf("area %p %zu\n", (void *)area, 8 * page);
+	guard(area + 6 * page, 2 * page);
+	printf("ready\n");
+	fflush(stdout);
+	for (;;) {
+		pause();
+	}
+}
