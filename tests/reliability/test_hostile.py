@@ -16,11 +16,16 @@ structure that failed its checks.
   ldlist    2000 forged thread descriptors whose blocks all claim the
             whole address space: no thread.stack by `runtime`, a warning,
             exit 1 (before: 2003 regions thread.stack, 17 s)
+  godata    CPython maps a Go binary as data (once its first PT_LOAD as
+            a loader would): the runtime stays python, its python.arena
+            labels stay, no go.* label (before: "go go1.24.4", garbage
+            memstats, no python label)
   pyloop    CPython's thread-state list and frame-stack chunk loop onto
             themselves: a warning, exit 1, no python.datastack (before:
             > 60 s)
 
-usage: test_hostile.py filepage|chunks|ldlist|pyloop"""
+usage: test_hostile.py filepage|chunks|ldlist|godata|pyloop"""
+import glob
 import os
 import sys
 import tempfile
@@ -119,8 +124,35 @@ def pyloop(t):
                     'a warning says the list loops: %r' % snap['warnings'])
 
 
+def first_load(path):
+    """The file size of the first PT_LOAD, by readelf."""
+    out = mt.subprocess.run(['readelf', '-lW', path], capture_output=True, text=True,
+                            check=True).stdout
+    for line in out.splitlines():
+        w = line.split()
+        if w and w[0] == 'LOAD':
+            return int(w[4], 16)
+    mt.die('%s: no PT_LOAD' % path)
+
+
+def godata(t):
+    python = '/usr/bin/python3'
+    gos = sorted(glob.glob(os.path.join(os.environ.get('MEMMAP_BUILD', ''), 'tests', 'go',
+                                        'go1.*-idle')))
+    if not os.access(python, os.X_OK) or not gos:
+        mt.skip('no /usr/bin/python3 or no Go fixture built')
+    script = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'py_mapgo.py')
+    with mt.Fixture([python, script, gos[0], hex(first_load(gos[0]))]) as fx:
+        snap, err = run(t, fx.pid, 0)
+        if snap:
+            t.eq((snap.get('runtime') or {}).get('lang'), 'python', 'the runtime announced')
+            labels = set(r['label'] for m in snap['mappings'] for r in m['regions'])
+            t.check('python.arena' in labels, 'python.arena labels kept: %r' % sorted(labels))
+            t.eq(sorted(x for x in labels if x.startswith('go.')), [], 'go.* labels')
+
+
 def main():
-    cases = {'filepage': filepage, 'chunks': chunks, 'ldlist': ldlist, 'pyloop': pyloop}
+    cases = {'godata': godata, 'filepage': filepage, 'chunks': chunks, 'ldlist': ldlist, 'pyloop': pyloop}
     if len(sys.argv) != 2 or sys.argv[1] not in cases:
         mt.die(__doc__.rsplit('usage: ', 1)[1])
     t = mt.Checker('reliability-hostile-' + sys.argv[1])
