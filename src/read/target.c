@@ -200,7 +200,7 @@ int mm_target_read(struct mm_target *t, uint64_t addr, void *buf, size_t len)
 {
 	int rc;
 
-	if (t->no_mem || (t->captured && !t->image)) {
+	if (!mm_target_has_memory(t)) {
 		return -ENOTSUP;
 	}
 	if (!len) {

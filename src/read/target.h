@@ -94,6 +94,13 @@ int mm_target_read(struct mm_target *t, uint64_t addr, void *buf, size_t len);
 void mm_target_budget_start(struct mm_target *t, uint64_t max_reads, uint64_t max_bytes,
 			    unsigned int seconds);
 
+/* Whether mm_target_read may read at all (not --no-mem, not a captured
+ * tree without a fake memory). */
+static inline bool mm_target_has_memory(const struct mm_target *t)
+{
+	return !t->no_mem && (!t->captured || t->image);
+}
+
 /* One little-endian word of the target's memory.  Returns as above. */
 int mm_target_read_word(struct mm_target *t, uint64_t addr, uint64_t *v);
 

@@ -9,6 +9,7 @@
 
 #include "runtimes/glibc/glibc_layout.h"
 #include "util/grow.h"
+#include "util/seen.h"
 
 #define HEAP_MAX	(64ULL << 20)	/* 2 × DEFAULT_MMAP_THRESHOLD_MAX on 64-bit */
 #define IS_MMAPPED	0x2ULL
@@ -292,7 +293,7 @@ static int label_chunks(struct mm_classify *ctx)
 	struct scan s = { .ctx = ctx, .page = ctx->page, .pm = ctx->pm };
 	int rc = 0;
 
-	if (ctx->target->no_mem || ctx->target->captured) {
+	if (!mm_target_has_memory(ctx->target)) {
 		mm_debug(ctx, "glibc", "memory not to be read: no mmap'd chunks");
 		return 0;
 	}
@@ -445,6 +446,7 @@ static int label_ld_malloc(struct mm_classify *ctx, const struct mm_glibc_facts 
 	struct mm_snapshot *snap = ctx->snap;
 	uint64_t page = ctx->page;
 	struct span *v = NULL;
+	struct mm_seen seen = { .max = 4096 };
 	size_t n = 0, alloc = 0;
 	uint64_t lm;
 	int rc = 0;
@@ -453,7 +455,8 @@ static int label_ld_malloc(struct mm_classify *ctx, const struct mm_glibc_facts 
 		mm_debug(ctx, "glibc", "_r_debug absent or unreadable: no link maps");
 		return 0;
 	}
-	for (int steps = 0; lm && steps < 4096 && !rc; steps++) {
+	/* A list that loops, or is longer than any loader's, is no list. */
+	while (lm && !rc && !(rc = mm_seen_add(&seen, lm))) {
 		const uint32_t offs[] = { L->lm_name, L->lm_libname,
 					  L->lm_searchlist_list, L->lm_versions,
 					  L->lm_initfini };
@@ -469,6 +472,13 @@ static int label_ld_malloc(struct mm_classify *ctx, const struct mm_glibc_facts 
 		if (rc || mm_target_read_word(ctx->target, lm + L->lm_next, &lm)) {
 			break;
 		}
+	}
+	mm_seen_free(&seen);
+	if (rc == -ELOOP || rc == -E2BIG) {
+		mm_debug(ctx, "glibc", "the link_map list %s: no ld.malloc from it",
+			 rc == -ELOOP ? "loops" : "is too long");
+		free(v);
+		return 0;
 	}
 	for (size_t i = 0; !rc && i < n; i++) {
 		struct mm_mapping *m = mm_snapshot_find(snap, v[i].start);
