@@ -180,6 +180,28 @@ static void debug_labeller(struct mm_classify *ctx, const struct labeller *l,
 		 rc ? " (part could not be read)" : "");
 }
 
+/* Once the memory budget is spent every read fails: the stage that spent
+ * it stopped short (its walks end on the first failed read) and says so,
+ * once; what it labelled had passed its checks.  Returns 0, 1 (warned) or
+ * -ENOMEM. */
+static int over_budget(struct mm_classify *ctx, const char *who)
+{
+	const struct mm_mem_budget *b = &ctx->target->budget;
+
+	if (!b->exceeded || ctx->budget_warned) {
+		return 0;
+	}
+	ctx->budget_warned = true;
+	mm_debug(ctx, who, "memory budget spent: %llu reads, %llu bytes",
+		 (unsigned long long)b->reads, (unsigned long long)b->bytes);
+	return mm_snapshot_warn(ctx->snap, "%d: %s: reading its memory took more than the "
+				"budget (%llu reads, %llu MiB or %d s): stopped, and what "
+				"was left is not labelled by the runtimes",
+				(int)ctx->target->pid, who, (unsigned long long)b->max_reads,
+				(unsigned long long)(b->max_bytes >> 20),
+				MM_BUDGET_SECONDS) ? -ENOMEM : 1;
+}
+
 static int run_labellers(struct mm_classify *ctx)
 {
 	int partial = 0;
@@ -198,6 +220,9 @@ static int run_labellers(struct mm_classify *ctx)
 			count_regions(ctx->snap, before);
 		}
 		rc = l->run(ctx);
+		if (rc >= 0) {
+			rc |= over_budget(ctx, l->name);
+		}
 		if (rc < 0) {
 			return rc;
 		}
@@ -240,7 +265,19 @@ int mm_classify(struct mm_classify *ctx)
 		}
 		ctx->pm = &own;
 	}
+	/* The one memory reader checks pagemap and the mappings, and charges
+	 * every read to one budget for the whole snapshot. */
+	ctx->target->pm = ctx->pm;
+	ctx->target->snap = ctx->snap;
+	if (!ctx->target->budget.max_reads) {
+		mm_target_budget_start(ctx->target, MM_BUDGET_READS, MM_BUDGET_BYTES,
+				       MM_BUDGET_SECONDS);
+	}
 	rc = partial = probe(ctx);
+	if (rc >= 0) {
+		rc = over_budget(ctx, "probes");
+		partial |= rc;
+	}
 	if (rc >= 0) {
 		rc = run_labellers(ctx);
 		partial |= rc;
@@ -249,6 +286,7 @@ int mm_classify(struct mm_classify *ctx)
 		rc = warn_memory_closed(ctx) < 0 ? -ENOMEM : partial;
 	}
 	forget_facts(ctx);
+	ctx->target->pm = NULL;
 	if (!shared) {
 		mm_pagemap_close(&own);
 	}

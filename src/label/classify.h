@@ -30,6 +30,7 @@ struct mm_musl_facts;
  * of struct pthread): what a probe found for the threads labeller. */
 struct mm_thread_stack {
 	uint64_t block, size, guard;	/* block 0: the main thread's ([stack]) */
+	uint64_t pd;			/* the descriptor, inside its block */
 	int32_t tid;			/* in the target's pid namespace; <= 0: exited */
 	bool cached;			/* on a free list: no thread owns it */
 };
@@ -40,6 +41,7 @@ struct mm_classify {
 	struct mm_elf_cache *elves;
 	struct mm_pagemap *pm;		/* shared; NULL: mm_classify opens one */
 	bool debug;			/* --debug: say what was found and declined */
+	bool budget_warned;		/* the memory budget's warning is given */
 
 	/* Facts, built by the probe stage before any labeller runs. */
 	uint64_t page;			/* the page size (4096 when unknown) */

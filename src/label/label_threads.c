@@ -315,6 +315,78 @@ static int label_named(struct mm_classify *ctx, struct tasks *ts)
 	return 0;
 }
 
+static int cmp_block(const void *a, const void *b)
+{
+	const struct mm_thread_stack *x = *(const struct mm_thread_stack *const *)a;
+	const struct mm_thread_stack *y = *(const struct mm_thread_stack *const *)b;
+
+	return x->block < y->block ? -1 : x->block > y->block;
+}
+
+/* A descriptor's own fields agree: its block holds its guard and itself. */
+static bool fields_agree(const struct mm_thread_stack *p, uint64_t page)
+{
+	return !(p->block & (page - 1)) && p->block + p->size > p->block &&
+	       p->guard <= p->size &&
+	       (!p->pd || (p->pd >= p->block && p->pd < p->block + p->size));
+}
+
+/* A stack block as glibc maps one: one mmap (its guard mprotect'ed into a
+ * mapping of its own, or merged with neighbours), so private anonymous
+ * mappings, at most two of them.  A user's stack elsewhere (malloc'd, in
+ * the heap) is no mmap of glibc's: not labelled from its descriptor. */
+static bool block_mapped(const struct mm_snapshot *snap, const struct mm_thread_stack *p)
+{
+	const struct mm_mapping *m = mm_snapshot_find(snap, p->block);
+
+	for (int n = 0; n < 2 && m && mm_mapping_is_anon_private(m); n++) {
+		if (m->end >= p->block + p->size) {
+			return true;
+		}
+		m = m + 1 < snap->mappings + snap->nmappings && m[1].start == m->end ?
+		    m + 1 : NULL;
+	}
+	return false;
+}
+
+/* The descriptors come from the target's memory: before any labels a
+ * stack, every one's fields must agree and no two blocks may overlap (a
+ * forged list would otherwise label whatever it names).  Returns 0, 1
+ * (not believed: warned) or -ENOMEM. */
+static int check_descriptors(struct mm_classify *ctx)
+{
+	const struct mm_thread_stack **v = calloc(ctx->nstacks + 1, sizeof(*v));
+	const char *why = NULL;
+	size_t n = 0;
+
+	if (!v) {
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < ctx->nstacks && !why; i++) {
+		const struct mm_thread_stack *p = &ctx->stacks[i];
+
+		if (p->block && p->size) {
+			why = fields_agree(p, ctx->page) ? NULL :
+			      "a block, its size, guard and descriptor do not agree";
+			v[n++] = p;
+		}
+	}
+	qsort(v, n, sizeof(*v), cmp_block);
+	for (size_t i = 1; i < n && !why; i++) {
+		if (v[i]->block < v[i - 1]->block + v[i - 1]->size) {
+			why = "two stack blocks overlap";
+		}
+	}
+	free(v);
+	if (!why) {
+		return 0;
+	}
+	mm_debug(ctx, "threads", "descriptors not believed: %s", why);
+	return mm_snapshot_warn(ctx->snap, "%d: glibc's thread descriptors do not agree with "
+				"each other (%s): stacks found by names, stack pointers and "
+				"shape only", (int)ctx->target->pid, why) ? -ENOMEM : 1;
+}
+
 static int label_descriptors(struct mm_classify *ctx, struct tasks *ts)
 {
 	int rc = 0;
@@ -324,6 +396,9 @@ static int label_descriptors(struct mm_classify *ctx, struct tasks *ts)
 			 "and shape");
 		return 0;
 	}
+	if ((rc = check_descriptors(ctx))) {
+		return rc;
+	}
 	for (size_t i = 0; !rc && i < ctx->nstacks; i++) {
 		const struct mm_thread_stack *p = &ctx->stacks[i];
 		struct task *k = p->tid > 0 ? find_nstask(ts, p->tid) : NULL;
@@ -331,6 +406,12 @@ static int label_descriptors(struct mm_classify *ctx, struct tasks *ts)
 
 		/* The main thread's stack is the kernel's [stack]. */
 		if (!p->block || !p->size) {
+			continue;
+		}
+		if (!block_mapped(ctx->snap, p)) {
+			mm_debug(ctx, "threads", "stack block %#llx (%llu bytes) is no mmap of "
+				 "its own: not labelled", (unsigned long long)p->block,
+				 (unsigned long long)p->size);
 			continue;
 		}
 		if (p->cached) {
@@ -677,14 +758,15 @@ int mm_label_guards(struct mm_classify *ctx)
 int mm_label_threads(struct mm_classify *ctx)
 {
 	struct tasks ts;
-	int rc;
+	int rc, partial = 0;
 
 	rc = read_tasks(ctx->target, &ts);
 	if (!rc) {
 		rc = label_named(ctx, &ts);
 	}
 	if (!rc) {
-		rc = label_descriptors(ctx, &ts);
+		partial = rc = label_descriptors(ctx, &ts);
+		rc = rc < 0 ? rc : 0;
 	}
 	if (!rc) {
 		rc = label_by_sp(ctx, &ts);
@@ -693,5 +775,5 @@ int mm_label_threads(struct mm_classify *ctx)
 		rc = label_by_shape(ctx, &ts);
 	}
 	free(ts.v);
-	return rc;
+	return rc ? rc : partial;
 }

@@ -15,7 +15,8 @@ enum { WINDOW = 8192 };	/* entries per pread: 64 KiB, 32 MiB of memory */
 
 int mm_pagemap_open(struct mm_pagemap *pm, struct mm_target *t, uint64_t page_size)
 {
-	*pm = (struct mm_pagemap){ .fd = -1, .page_size = mm_page_size(page_size) };
+	*pm = (struct mm_pagemap){ .fd = -1, .page_size = mm_page_size(page_size),
+				   .image = t->image };
 	if (t->captured) {
 		return 0;
 	}
@@ -36,6 +37,24 @@ void mm_pagemap_close(struct mm_pagemap *pm)
 	*pm = (struct mm_pagemap){ .fd = -1 };
 }
 
+bool mm_pagemap_readable(const struct mm_pagemap *pm)
+{
+	return pm->fd >= 0 || pm->image;
+}
+
+/* The fake memory's entry: present where a chunk holds the page. */
+static uint64_t image_entry(const struct mm_memory_image *im, uint64_t page, uint64_t ps)
+{
+	for (size_t i = 0; i < im->n; i++) {
+		const struct mm_memory_chunk *c = &im->v[i];
+
+		if (page * ps >= c->start && page * ps - c->start < c->len) {
+			return MM_PAGEMAP_PRESENT;
+		}
+	}
+	return 0;
+}
+
 void mm_pagemap_forget(struct mm_pagemap *pm)
 {
 	pm->win_n = 0;
@@ -48,27 +67,39 @@ int mm_pagemap_entry(struct mm_pagemap *pm, uint64_t addr, uint64_t *entry)
 	ssize_t got;
 
 	*entry = 0;
+	page = addr / pm->page_size;
+	if (pm->image) {
+		*entry = image_entry(pm->image, page, pm->page_size);
+		return 0;
+	}
 	if (pm->fd < 0) {
 		return -ENOENT;
 	}
-	page = addr / pm->page_size;
 	if (page < pm->win_first || page >= pm->win_first + pm->win_n) {
-		uint64_t n = WINDOW;
+		uint64_t n = WINDOW, first = page;
 
-		if (pm->limit > addr) {
+		/* Walking down, page by page: the window ends where the last
+		 * one began, or each step would read a window again. */
+		if (pm->win_n && page < pm->win_first && pm->win_first - page < WINDOW / 2) {
+			first = pm->win_first >= WINDOW ? pm->win_first - WINDOW : 0;
+			n = pm->win_first - first;
+		} else if (pm->limit > addr) {
 			uint64_t last = (pm->limit - 1) / pm->page_size;
 
 			n = last - page + 1 < n ? last - page + 1 : n;
 		}
 		do {
 			got = pread(pm->fd, pm->win, (size_t)n * sizeof(*pm->win),
-				    (off_t)(page * sizeof(*pm->win)));
+				    (off_t)(first * sizeof(*pm->win)));
 		} while (got < 0 && errno == EINTR);
-		pm->win_first = page;
+		pm->win_first = first;
 		pm->win_n = got > 0 ? (size_t)got / sizeof(*pm->win) : 0;
 		if (!pm->win_n) {
 			return got < 0 ? -errno : -EIO;
 		}
+	}
+	if (page - pm->win_first >= pm->win_n) {
+		return -EIO;	/* a short read below the page */
 	}
 	*entry = pm->win[page - pm->win_first];
 	return 0;
@@ -134,7 +165,7 @@ void mm_residency_measure(struct mm_pagemap *pm, struct mm_snapshot *snap)
 {
 	/* Pages the labellers looked at may have come and gone since. */
 	mm_pagemap_forget(pm);
-	for (size_t i = 0; pm->fd >= 0 && i < snap->nmappings; i++) {
+	for (size_t i = 0; mm_pagemap_readable(pm) && i < snap->nmappings; i++) {
 		struct mm_mapping *m = &snap->mappings[i];
 		bool ok;
 

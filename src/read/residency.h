@@ -28,6 +28,9 @@ struct mm_pagemap {
 	uint64_t win_first;
 	size_t win_n;
 	uint64_t limit;		/* if above the page read: read no further */
+	/* The fuzz harness's fake memory instead of pagemap: its pages are
+	 * present, all others not. */
+	const struct mm_memory_image *image;
 };
 
 /* Opens the target's pagemap (page_size: mm_snapshot_page_size); pm->fd
@@ -36,6 +39,9 @@ struct mm_pagemap {
  * -ENOMEM. */
 int mm_pagemap_open(struct mm_pagemap *pm, struct mm_target *t, uint64_t page_size);
 void mm_pagemap_close(struct mm_pagemap *pm);
+
+/* Whether pagemap can say anything about the target's pages. */
+bool mm_pagemap_readable(const struct mm_pagemap *pm);
 
 /* Drops the window and the limit: the next read sees pagemap as it is. */
 void mm_pagemap_forget(struct mm_pagemap *pm);

@@ -7,9 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "util/io.h"
+#include "read/residency.h"
 #include "read/target.h"
 
 int mm_target_init(struct mm_target *t, const char *proc_root, pid_t pid)
@@ -61,16 +63,39 @@ int mm_target_open(const struct mm_target *t, const char *rel, int flags)
 	return fd < 0 ? -errno : fd;
 }
 
-int mm_target_read(struct mm_target *t, uint64_t addr, void *buf, size_t len)
+static uint64_t now_ns(void)
 {
-	if (t->no_mem || t->captured) {
-		return -ENOTSUP;
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+void mm_target_budget_start(struct mm_target *t, uint64_t max_reads, uint64_t max_bytes,
+			    unsigned int seconds)
+{
+	t->budget = (struct mm_mem_budget){
+		.max_reads = max_reads, .max_bytes = max_bytes,
+		.deadline_ns = seconds ? now_ns() + seconds * 1000000000ULL : 0,
+	};
+}
+
+/* Charges one read of len bytes; -ETIME once any limit is passed. */
+static int spend(struct mm_mem_budget *b, size_t len)
+{
+	if (!b->exceeded) {
+		b->reads++;
+		b->bytes += len;
+		b->exceeded = (b->max_reads && b->reads > b->max_reads) ||
+			      (b->max_bytes && b->bytes > b->max_bytes) ||
+			      (b->deadline_ns && (b->reads & 63) == 0 &&
+			       now_ns() > b->deadline_ns);
 	}
-	for (size_t i = 0; i < t->nremote; i++) {
-		if (addr < t->remote[i][1] && addr + len > t->remote[i][0]) {
-			return -EREMOTE;
-		}
-	}
+	return b->exceeded ? -ETIME : 0;
+}
+
+static int open_mem(struct mm_target *t)
+{
 	if (t->mem_fd < 0 && !t->mem_err) {
 		int fd = mm_target_open(t, "mem", O_RDONLY);
 
@@ -80,10 +105,125 @@ int mm_target_read(struct mm_target *t, uint64_t addr, void *buf, size_t len)
 			t->mem_fd = fd;
 		}
 	}
-	if (t->mem_fd < 0) {
-		return t->mem_err;
+	return t->mem_fd < 0 ? t->mem_err : 0;
+}
+
+static int image_read(const struct mm_memory_image *im, uint64_t addr, void *buf, size_t len)
+{
+	for (size_t i = 0; i < im->n; i++) {
+		const struct mm_memory_chunk *c = &im->v[i];
+
+		if (addr >= c->start && addr - c->start <= c->len &&
+		    len <= c->len - (addr - c->start)) {
+			memcpy(buf, c->bytes + (addr - c->start), len);
+			return 0;
+		}
+	}
+	return -EIO;
+}
+
+static int backend_read(struct mm_target *t, uint64_t addr, void *buf, size_t len)
+{
+	int rc;
+
+	if (t->image) {
+		return image_read(t->image, addr, buf, len);
+	}
+	if ((rc = open_mem(t))) {
+		return rc;
 	}
 	return mm_pread_full(t->mem_fd, buf, len, addr);
+}
+
+/* What may be read of the page at p: 1 present, 0 zeros (a private
+ * anonymous page never touched: reading it would only map the zero page),
+ * or -EFAULT (not in RAM: reading would fault a file page in or swap one
+ * back). */
+static int page_state(struct mm_target *t, uint64_t p)
+{
+	const struct mm_mapping *m = t->snap ? mm_snapshot_find(t->snap, p) : NULL;
+	uint64_t e, limit = t->pm->limit;
+	int rc;
+
+	/* The window ends with the mapping: a pointer into one small
+	 * mapping among thousands costs its page tables only. */
+	t->pm->limit = m ? m->end : 0;
+	rc = mm_pagemap_entry(t->pm, p, &e);
+	t->pm->limit = limit;
+	if (rc) {
+		return -EFAULT;
+	}
+	if (e & MM_PAGEMAP_PRESENT) {
+		return 1;
+	}
+	if (m && mm_mapping_is_anon_private(m) && !mm_mapping_is_reserved(m) &&
+	    !(e & MM_PAGEMAP_SWAPPED)) {
+		return 0;
+	}
+	return -EFAULT;
+}
+
+/* Reads [addr, addr + len) page by page: present pages from memory, pages
+ * never touched as zeros.  All pages are checked before any is read. */
+static int read_present(struct mm_target *t, uint64_t addr, uint8_t *buf, size_t len)
+{
+	uint64_t ps = t->pm->page_size, end = addr + len;
+	bool all = true;
+	int st, rc;
+
+	for (uint64_t p = addr & ~(ps - 1); p < end; p += ps) {
+		if ((st = page_state(t, p)) < 0) {
+			return st;
+		}
+		all &= st == 1;
+	}
+	if (all) {
+		return backend_read(t, addr, buf, len);
+	}
+	for (uint64_t a = addr; a < end;) {
+		uint64_t next = (a & ~(ps - 1)) + ps;
+		size_t n = (size_t)((next < end ? next : end) - a);
+
+		if (page_state(t, a) == 1) {
+			if ((rc = backend_read(t, a, buf + (a - addr), n))) {
+				return rc;
+			}
+		} else {
+			memset(buf + (a - addr), 0, n);
+		}
+		a += n;
+	}
+	return 0;
+}
+
+int mm_target_read(struct mm_target *t, uint64_t addr, void *buf, size_t len)
+{
+	int rc;
+
+	if (!mm_target_has_memory(t)) {
+		return -ENOTSUP;
+	}
+	if (!len) {
+		return 0;
+	}
+	if (addr + len < addr) {
+		return -EIO;
+	}
+	for (size_t i = 0; i < t->nremote; i++) {
+		if (addr < t->remote[i][1] && addr + len > t->remote[i][0]) {
+			return -EREMOTE;
+		}
+	}
+	if ((rc = spend(&t->budget, len))) {
+		return rc;
+	}
+	/* Without pagemap nothing says a page is in RAM: nothing is read.
+	 * (pagemap and mem need the same rights: mem's error says why.) */
+	if (!t->pm || !mm_pagemap_readable(t->pm)) {
+		rc = t->image ? -EFAULT : open_mem(t);
+		return rc ? rc : -EFAULT;
+	}
+	return read_present(t, addr, buf, len);
 }
 
 int mm_target_read_word(struct mm_target *t, uint64_t addr, uint64_t *v)

@@ -9,6 +9,7 @@
 
 #include "runtimes/glibc/glibc_layout.h"
 #include "util/grow.h"
+#include "util/seen.h"
 
 #define HEAP_MAX	(64ULL << 20)	/* 2 × DEFAULT_MMAP_THRESHOLD_MAX on 64-bit */
 #define IS_MMAPPED	0x2ULL
@@ -98,6 +99,9 @@ static bool region_is_anon(const struct mm_mapping *m, uint64_t addr)
 	}
 	return false;
 }
+
+/* Chunks one run of merged mmaps may hold. */
+#define MAX_CHAIN 4096
 
 /* glibc's DEFAULT_MMAP_THRESHOLD_MIN. */
 #define MMAP_THRESHOLD_MIN (128 * 1024)
@@ -214,7 +218,7 @@ static uint64_t chunk_at(struct scan *s, uint64_t p, uint64_t end)
 /* Follows headers from p: the chain of chunks must end exactly at end. */
 static bool chunk_chain(struct scan *s, uint64_t p, uint64_t end)
 {
-	for (int n = 0; p < end && n < 4096; n++) {
+	for (int n = 0; p < end && n < MAX_CHAIN; n++) {
 		uint64_t size = chunk_at(s, p, end);
 
 		if (!size) {
@@ -223,6 +227,36 @@ static bool chunk_chain(struct scan *s, uint64_t p, uint64_t end)
 		p += size;
 	}
 	return p == end;
+}
+
+/* The lowest page p of [a, end) from which a chain of at most MAX_CHAIN
+ * headers reaches exactly end, or end.  From the top down, each page's
+ * header read once: a chain from p reaches end when p's chunk ends at end
+ * or at a page from which a shorter one does.  (Trying a chain from every
+ * page costs pages × chain length: minutes for a 64 MiB run of fake
+ * headers.)  Returns 0 or -ENOMEM. */
+static int chain_start(struct scan *s, uint64_t a, uint64_t end, uint64_t *p)
+{
+	size_t n = (size_t)((end - a) / s->page);
+	/* chunks in the chain from each page, plus one; 0: none reaches */
+	uint16_t *len = calloc(n + 1, sizeof(*len));
+
+	*p = end;
+	if (!len) {
+		return -ENOMEM;
+	}
+	len[n] = 1;	/* end itself */
+	for (size_t i = n; i-- > 0;) {
+		uint64_t at = a + i * s->page, size = chunk_at(s, at, end);
+		uint16_t next = size ? len[i + size / s->page] : 0;
+
+		if (next && next <= MAX_CHAIN) {
+			len[i] = (uint16_t)(next + 1);
+			*p = at;
+		}
+	}
+	free(len);
+	return 0;
 }
 
 static int label_chain(struct scan *s, uint64_t p, uint64_t end)
@@ -259,7 +293,7 @@ static int label_chunks(struct mm_classify *ctx)
 	struct scan s = { .ctx = ctx, .page = ctx->page, .pm = ctx->pm };
 	int rc = 0;
 
-	if (ctx->target->no_mem || ctx->target->captured) {
+	if (!mm_target_has_memory(ctx->target)) {
 		mm_debug(ctx, "glibc", "memory not to be read: no mmap'd chunks");
 		return 0;
 	}
@@ -293,9 +327,8 @@ static int label_chunks(struct mm_classify *ctx)
 				 * that heads no chunk. */
 				p = a;
 			} else if (b - a <= (64ULL << 20)) {
-				for (p = a + s.page; p < b && !chunk_chain(&s, p, b);
-				     p += s.page) {
-					;
+				if ((rc = chain_start(&s, a + s.page, b, &p))) {
+					break;
 				}
 			} else {
 				continue;
@@ -413,6 +446,7 @@ static int label_ld_malloc(struct mm_classify *ctx, const struct mm_glibc_facts 
 	struct mm_snapshot *snap = ctx->snap;
 	uint64_t page = ctx->page;
 	struct span *v = NULL;
+	struct mm_seen seen = { .max = 4096 };
 	size_t n = 0, alloc = 0;
 	uint64_t lm;
 	int rc = 0;
@@ -421,7 +455,8 @@ static int label_ld_malloc(struct mm_classify *ctx, const struct mm_glibc_facts 
 		mm_debug(ctx, "glibc", "_r_debug absent or unreadable: no link maps");
 		return 0;
 	}
-	for (int steps = 0; lm && steps < 4096 && !rc; steps++) {
+	/* A list that loops, or is longer than any loader's, is no list. */
+	while (lm && !rc && !(rc = mm_seen_add(&seen, lm))) {
 		const uint32_t offs[] = { L->lm_name, L->lm_libname,
 					  L->lm_searchlist_list, L->lm_versions,
 					  L->lm_initfini };
@@ -437,6 +472,13 @@ static int label_ld_malloc(struct mm_classify *ctx, const struct mm_glibc_facts 
 		if (rc || mm_target_read_word(ctx->target, lm + L->lm_next, &lm)) {
 			break;
 		}
+	}
+	mm_seen_free(&seen);
+	if (rc == -ELOOP || rc == -E2BIG) {
+		mm_debug(ctx, "glibc", "the link_map list %s: no ld.malloc from it",
+			 rc == -ELOOP ? "loops" : "is too long");
+		free(v);
+		return 0;
 	}
 	for (size_t i = 0; !rc && i < n; i++) {
 		struct mm_mapping *m = mm_snapshot_find(snap, v[i].start);

@@ -139,7 +139,7 @@ static int share_stacks(struct mm_classify *ctx, const struct mm_glibc_facts *f)
 		ctx->stacks[i] = (struct mm_thread_stack){
 			.block = f->pt[i].stackblock, .size = f->pt[i].stackblock_size,
 			.guard = f->pt[i].guardsize, .tid = f->pt[i].tid,
-			.cached = f->pt[i].list == MM_PT_CACHE,
+			.pd = f->pt[i].pd, .cached = f->pt[i].list == MM_PT_CACHE,
 		};
 	}
 	ctx->nstacks = f->npt;

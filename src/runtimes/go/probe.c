@@ -4,6 +4,7 @@
  * the toolchain version, cgo, whether the runtime's symbols and DWARF are
  * there, and whether the runtime names its mappings.  Writes
  * snap->runtime from the first Go image's build info. */
+#include <elf.h>
 #include <errno.h>
 #include <stdlib.h>
 
@@ -19,12 +20,28 @@ void mm_go_facts_free(struct mm_go_facts *f)
 	}
 }
 
+/* Whether the image's writable PT_LOAD is mapped where the loader puts
+ * it: a file mapped as data (one mmap of its text, say) runs nothing, and
+ * its "runtime" would be read from wherever its data would have been. */
+static bool data_loaded(const struct mm_images *t, const struct mm_image *img)
+{
+	int k = (int)(img - t->v);
+
+	for (size_t i = 0; i < t->nat; i++) {
+		if (t->at[i].image == k && t->at[i].seg && (t->at[i].seg->flags & PF_W)) {
+			return true;
+		}
+	}
+	return false;
+}
+
 /* The Go image img is, or false: an x86-64 ELF file that is Go
  * (mm_go_image_is_go: .go.buildinfo, .go.module or a .gopclntab header;
- * the runtime constants the labeller knows are amd64's). */
-static bool go_image(const struct mm_image *img)
+ * the runtime constants the labeller knows are amd64's), loaded. */
+static bool go_image(const struct mm_images *t, const struct mm_image *img)
 {
-	return mm_elf_is_x86_64(img->elf) && mm_go_image_is_go(img->elf);
+	return mm_elf_is_x86_64(img->elf) && mm_go_image_is_go(img->elf) &&
+	       data_loaded(t, img);
 }
 
 static int add(struct mm_classify *ctx, struct mm_go_facts *f, const struct mm_image *img)
@@ -66,11 +83,11 @@ int mm_probe_go(struct mm_classify *ctx)
 	for (size_t i = 0; i < ctx->snap->nmappings && !f->names; i++) {
 		f->names = mm_go_label_for_name(ctx->snap->mappings[i].path) >= 0;
 	}
-	if (exe && go_image(exe)) {
+	if (exe && go_image(t, exe)) {
 		err = add(ctx, f, exe);
 	}
 	for (size_t i = 0; !err && i < t->n; i++) {
-		if (t->v[i].kind != MM_IMAGE_EXECUTABLE && go_image(&t->v[i])) {
+		if (t->v[i].kind != MM_IMAGE_EXECUTABLE && go_image(t, &t->v[i])) {
 			err = add(ctx, f, &t->v[i]);
 		}
 	}

@@ -11,6 +11,7 @@
 #include "runtimes/python/python_layouts.h"
 #include "runtimes/python/python_probe.h"
 #include "util/grow.h"
+#include "util/seen.h"
 
 /* pymalloc on 64-bit: arenas carved into pools of one size class each,
  * classes ALIGNMENT apart up to 512 bytes.  The pool header and the arena
@@ -37,6 +38,8 @@ static const struct pymalloc_geom geoms[] = {
 #define CHUNK_MIN	(16ULL << 10)	/* DATA_STACK_CHUNK_SIZE */
 #define CHUNK_HDR	24		/* previous, size, top */
 #define SAMPLE_ARENAS	16		/* whose pools are read to find the table */
+
+#define RW_SCAN_MAX	(64ULL << 20)	/* of an image's writable segments */
 
 struct python {
 	struct mm_classify *ctx;
@@ -65,22 +68,12 @@ struct arena {
 	bool bad;
 };
 
-/* Reads target memory only where every page is in RAM: never faults one
- * in, never swaps one back. */
+/* Reads target memory through the one reader, which reads only pages in
+ * RAM: never faults one in, never swaps one back. */
 static int peek(struct python *py, uint64_t addr, void *buf, size_t len)
 {
-	const struct mm_mapping *m = mm_snapshot_find(py->ctx->snap, addr);
-
 	if (!len || addr + len < addr) {
 		return -EINVAL;
-	}
-	/* pagemap windows end with the mapping: a probe into a pointer's
-	 * mapping then costs its page tables, not 32 MiB of others'. */
-	py->pm->limit = m ? m->end : 0;
-	for (uint64_t p = addr & ~(py->page - 1); p < addr + len; p += py->page) {
-		if (!mm_pagemap_present(py->pm, p, false)) {
-			return -EFAULT;
-		}
 	}
 	return mm_target_read(py->ctx->target, addr, buf, len);
 }
@@ -305,9 +298,14 @@ static uint64_t find_table(struct python *py, const struct arena *a, size_t na,
 	if (!ref) {
 		return 0;
 	}
-	/* A page at a time: a page not in RAM holds no pointer worth having. */
+	/* A page at a time: a page not in RAM holds no pointer worth having.
+	 * The file sets the segments' sizes: only the first RW_SCAN_MAX bytes
+	 * of them are searched (libpython's data is a few hundred KiB). */
 	for (size_t r = 0; r < py->nrw; r++) {
-		for (uint64_t p = py->rw[r][0] & ~7ULL; p < py->rw[r][1];
+		uint64_t stop = py->rw[r][1] - py->rw[r][0] > RW_SCAN_MAX ?
+				py->rw[r][0] + RW_SCAN_MAX : py->rw[r][1];
+
+		for (uint64_t p = py->rw[r][0] & ~7ULL; p < stop;
 		     p = (p & ~(py->page - 1)) + py->page) {
 			uint64_t e = (p & ~(py->page - 1)) + py->page;
 			size_t nw;
@@ -491,43 +489,115 @@ static bool chunk_valid(struct python *py, uint64_t c, uint64_t h[3])
 	return anon_rw_range(py->ctx->snap, c, c + size);
 }
 
+/* A frame-stack chunk found by walking the thread states. */
+struct datastack {
+	uint64_t chunk, size, tid;
+};
+
+/* Private anonymous bytes: what every list the walks follow must fit in,
+ * a node no smaller than min bytes each. */
+static size_t nodes_that_fit(const struct mm_snapshot *snap, uint64_t min)
+{
+	uint64_t bytes = 0;
+
+	for (size_t i = 0; i < snap->nmappings; i++) {
+		if (mm_mapping_is_anon_private(&snap->mappings[i])) {
+			bytes += mm_mapping_size(&snap->mappings[i]);
+		}
+	}
+	return (size_t)(bytes / min + 1);
+}
+
+static int add_datastack(struct datastack **v, size_t *n, size_t *alloc,
+			 struct datastack d)
+{
+	if (mm_grow(v, alloc, *n + 1, sizeof(**v))) {
+		return -ENOMEM;
+	}
+	(*v)[(*n)++] = d;
+	return 0;
+}
+
 /* Every thread state of every interpreter, from _PyRuntime; each one's
- * chunks by their `previous` links. */
-static int label_datastacks(struct python *py)
+ * chunks by their `previous` links.  Each list is cycle-checked and
+ * bounded by what the anonymous memory can hold; the chunks are labelled
+ * only when every walk ended cleanly (a list that loops is no list).
+ * Returns 0, -ELOOP/-E2BIG (a walk failed its checks), -ETIME (memory
+ * budget spent) or -ENOMEM. */
+static int walk_datastacks(struct python *py, struct datastack **v, size_t *n)
 {
 	const struct mm_py_layout *L = py->lay;
+	struct mm_seen interps = { .max = 256 };
+	struct mm_seen states = { .max = nodes_that_fit(py->ctx->snap, 256) };
+	struct mm_seen chunks = { .max = nodes_that_fit(py->ctx->snap, CHUNK_MIN) };
 	uint64_t interp, ts, chunk, tid, h[3];
+	size_t alloc = 0;
 	int rc = 0;
 
 	if (peek_word(py, py->runtime + L->rt_interp_head, &interp)) {
 		return 0;
 	}
-	for (int ni = 0; interp && ni < 256 && !rc; ni++) {
-		if (peek_word(py, interp + L->is_threads_head, &ts)) {
+	while (interp && !rc && !(rc = mm_seen_add(&interps, interp))) {
+		if ((rc = peek_word(py, interp + L->is_threads_head, &ts))) {
 			break;
 		}
-		for (int nt = 0; ts && nt < 100000 && !rc; nt++) {
-			char detail[48];
-
-			if (peek_word(py, ts + L->ts_datastack, &chunk) ||
-			    peek_word(py, ts + L->ts_native_tid, &tid)) {
+		while (ts && !rc && !(rc = mm_seen_add(&states, ts))) {
+			if ((rc = peek_word(py, ts + L->ts_datastack, &chunk)) ||
+			    (rc = peek_word(py, ts + L->ts_native_tid, &tid))) {
 				break;
 			}
-			snprintf(detail, sizeof(detail), "tid %llu", (unsigned long long)tid);
-			for (int nc = 0; nc < 4096 && !rc && chunk_valid(py, chunk, h); nc++) {
-				rc = mm_snapshot_label(py->ctx->snap, chunk, chunk + h[1],
-						       MM_PYTHON_DATASTACK, MM_HOW_RUNTIME,
-						       detail, MM_ONLY_ANON);
+			while (!rc && chunk_valid(py, chunk, h) &&
+			       !(rc = mm_seen_add(&chunks, chunk))) {
+				rc = add_datastack(v, n, &alloc,
+						   (struct datastack){ chunk, h[1], tid });
 				chunk = h[0];
 			}
-			if (peek_word(py, ts + L->ts_next, &ts)) {
-				break;
+			if (!rc) {
+				rc = peek_word(py, ts + L->ts_next, &ts);
 			}
 		}
-		if (peek_word(py, interp + L->is_next, &interp)) {
-			break;
+		if (!rc) {
+			rc = peek_word(py, interp + L->is_next, &interp);
 		}
 	}
+	mm_seen_free(&interps);
+	mm_seen_free(&states);
+	mm_seen_free(&chunks);
+	/* A pointer into memory not in RAM ends a walk as a null would. */
+	return rc == -EFAULT || rc == -EIO ? 0 : rc;
+}
+
+static int label_datastacks(struct python *py)
+{
+	struct datastack *v = NULL;
+	size_t n = 0;
+	int rc = walk_datastacks(py, &v, &n);
+
+	if (rc == -ENOMEM) {
+		free(v);
+		return rc;
+	}
+	if (rc) {
+		free(v);
+		mm_debug(py->ctx, "python", "thread states: %s: no frame stacks",
+			 rc == -ELOOP ? "a list loops" : rc == -E2BIG ?
+			 "a list longer than memory holds" : strerror(-rc));
+		return mm_snapshot_warn(py->ctx->snap, "%d: python: its thread states do not "
+					"read back as lists (%s): frame stacks not labelled",
+					(int)py->ctx->target->pid,
+					rc == -ELOOP ? "a list loops" :
+					rc == -E2BIG ? "longer than memory holds" :
+					"memory budget spent") ? -ENOMEM : 1;
+	}
+	for (size_t i = 0; !rc && i < n; i++) {
+		char detail[48];
+
+		snprintf(detail, sizeof(detail), "tid %llu", (unsigned long long)v[i].tid);
+		rc = mm_snapshot_label(py->ctx->snap, v[i].chunk, v[i].chunk + v[i].size,
+				       MM_PYTHON_DATASTACK, MM_HOW_RUNTIME, detail,
+				       MM_ONLY_ANON);
+	}
+	free(v);
 	return rc;
 }
 
@@ -535,7 +605,7 @@ int mm_label_python(struct mm_classify *ctx)
 {
 	const struct mm_python_facts *f = ctx->python;
 	struct python py = { .ctx = ctx, .pm = ctx->pm, .page = ctx->page };
-	int rc = 0;
+	int rc = 0, partial = 0;
 
 	if (!f || !f->img) {
 		return 0;
@@ -566,12 +636,13 @@ int mm_label_python(struct mm_classify *ctx)
 		mm_debug(ctx, "python", "3.%d: pool layout unknown: no arenas", py.minor);
 		return 0;
 	}
-	if (py.pm->fd < 0) {
+	if (!mm_pagemap_readable(py.pm)) {
 		mm_debug(ctx, "python", "pagemap not readable: nothing proven");
 		return 0;
 	}
 	if (py.lay) {
-		rc = label_datastacks(&py);
+		partial = label_datastacks(&py);
+		rc = partial < 0 ? partial : 0;
 	} else {
 		mm_debug(ctx, "python", "3.%d: thread state layout unknown (_PyRuntime %llu "
 			 "bytes): no frame stacks", py.minor,
@@ -580,5 +651,5 @@ int mm_label_python(struct mm_classify *ctx)
 	if (!rc) {
 		rc = label_arenas(&py);
 	}
-	return rc;
+	return rc ? rc : partial;
 }
