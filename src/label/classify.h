@@ -18,12 +18,13 @@
 #include "util/debug.h"
 
 /* The runtimes a probe can find; a labeller may need one. */
-enum mm_runtime_id { MM_RT_GO, MM_RT_GLIBC, MM_RT_PYTHON, MM_RT_COUNT };
+enum mm_runtime_id { MM_RT_GO, MM_RT_GLIBC, MM_RT_PYTHON, MM_RT_JEMALLOC, MM_RT_COUNT };
 
 /* Each runtime's facts, owned by its folder (runtimes/NAME/probe.c). */
 struct mm_go_facts;
 struct mm_glibc_facts;
 struct mm_python_facts;
+struct mm_jemalloc_facts;
 
 /* A thread stack as a runtime's own bookkeeping records it (glibc's lists
  * of struct pthread): what a probe found for the threads labeller. */
@@ -47,6 +48,7 @@ struct mm_classify {
 	struct mm_go_facts *go;
 	struct mm_glibc_facts *glibc;
 	struct mm_python_facts *python;
+	struct mm_jemalloc_facts *jemalloc;
 	/* Every thread stack a runtime's lists hold, when they read back
 	 * consistently (stacks_known); in list order. */
 	bool stacks_known;
@@ -66,9 +68,11 @@ int mm_classify(struct mm_classify *ctx);
 int mm_probe_go(struct mm_classify *ctx);
 int mm_probe_glibc(struct mm_classify *ctx);
 int mm_probe_python(struct mm_classify *ctx);
+int mm_probe_jemalloc(struct mm_classify *ctx);
 void mm_go_facts_free(struct mm_go_facts *f);		/* NULL: no-op */
 void mm_glibc_facts_free(struct mm_glibc_facts *f);	/* NULL: no-op */
 void mm_python_facts_free(struct mm_python_facts *f);	/* NULL: no-op */
+void mm_jemalloc_facts_free(struct mm_jemalloc_facts *f);	/* NULL: no-op */
 
 /* Labellers: each returns 0, 1 when part could not be read (it warned),
  * or -errno. */

@@ -19,7 +19,7 @@ STAGES = [
     ['read'],
     ['images'],
     ['label'],
-    ['runtimes/go', 'runtimes/glibc', 'runtimes/python'],
+    ['runtimes/go', 'runtimes/glibc', 'runtimes/python', 'runtimes/jemalloc'],
     ['snapshot', 'emit'],
     ['diff'],
     ['cli'],
