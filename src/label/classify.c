@@ -49,12 +49,13 @@ static const struct labeller labellers[] = {
 /* The runtime probes, in order: python's declines in a Go process,
  * glibc's in a musl one. */
 static int (*const probes[])(struct mm_classify *ctx) = {
-	mm_probe_go, mm_probe_musl, mm_probe_glibc, mm_probe_python,
+	mm_probe_go, mm_probe_musl, mm_probe_glibc, mm_probe_python, mm_probe_jemalloc,
 };
 
 static const char *const runtime_names[MM_RT_COUNT] = {
 	[MM_RT_GO] = "go", [MM_RT_GLIBC] = "glibc", [MM_RT_PYTHON] = "python",
 	[MM_RT_MUSL] = "musl",
+	[MM_RT_JEMALLOC] = "jemalloc",
 };
 
 /* The kernel's ptrace_scope (Yama), or -1 where there is none. */
@@ -240,10 +241,12 @@ static void forget_facts(struct mm_classify *ctx)
 	mm_glibc_facts_free(ctx->glibc);
 	mm_python_facts_free(ctx->python);
 	mm_musl_facts_free(ctx->musl);
+	mm_jemalloc_facts_free(ctx->jemalloc);
 	ctx->go = NULL;
 	ctx->glibc = NULL;
 	ctx->python = NULL;
 	ctx->musl = NULL;
+	ctx->jemalloc = NULL;
 	ctx->runtimes = 0;
 	free(ctx->stacks);
 	ctx->stacks = NULL;

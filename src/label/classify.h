@@ -18,13 +18,15 @@
 #include "util/debug.h"
 
 /* The runtimes a probe can find; a labeller may need one. */
-enum mm_runtime_id { MM_RT_GO, MM_RT_GLIBC, MM_RT_PYTHON, MM_RT_MUSL, MM_RT_COUNT };
+enum mm_runtime_id { MM_RT_GO, MM_RT_GLIBC, MM_RT_PYTHON, MM_RT_MUSL, MM_RT_JEMALLOC,
+		     MM_RT_COUNT };
 
 /* Each runtime's facts, owned by its folder (runtimes/NAME/probe.c). */
 struct mm_go_facts;
 struct mm_glibc_facts;
 struct mm_python_facts;
 struct mm_musl_facts;
+struct mm_jemalloc_facts;
 
 /* A thread stack as a runtime's own bookkeeping records it (glibc's lists
  * of struct pthread): what a probe found for the threads labeller. */
@@ -51,6 +53,7 @@ struct mm_classify {
 	struct mm_glibc_facts *glibc;
 	struct mm_python_facts *python;
 	struct mm_musl_facts *musl;
+	struct mm_jemalloc_facts *jemalloc;
 	/* Every thread stack a runtime's lists hold, when they read back
 	 * consistently (stacks_known); in list order. */
 	bool stacks_known;
@@ -75,6 +78,8 @@ void mm_go_facts_free(struct mm_go_facts *f);		/* NULL: no-op */
 void mm_glibc_facts_free(struct mm_glibc_facts *f);	/* NULL: no-op */
 void mm_python_facts_free(struct mm_python_facts *f);	/* NULL: no-op */
 void mm_musl_facts_free(struct mm_musl_facts *f);	/* NULL: no-op */
+int mm_probe_jemalloc(struct mm_classify *ctx);
+void mm_jemalloc_facts_free(struct mm_jemalloc_facts *f);	/* NULL: no-op */
 
 /* Labellers: each returns 0, 1 when part could not be read (it warned),
  * or -errno. */

@@ -15,7 +15,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..'
 import memmaptest as mt  # noqa: E402
 
 LABELLERS = ('kernel', 'elf', 'go', 'threads', 'python', 'glibc')
-RUNTIMES = ('go', 'glibc', 'python')
+RUNTIMES = ('go', 'glibc', 'python', 'jemalloc')
 
 
 def check(t, err, how):

@@ -67,6 +67,14 @@ struct mm_glibc_facts {
 	bool list_ok[MM_PT_COUNT];
 	struct mm_pthread *pt;
 	size_t npt;
+	/* Whose malloc the program calls: another allocator's (jemalloc,
+	 * tcmalloc, ... interposed before libc) owns the anonymous memory
+	 * glibc's would, and glibc's chunks and arenas are not looked for.
+	 * malloc_other: the image that owns it, read from ld.so's link maps;
+	 * malloc_maybe_other: without them, another object that exports
+	 * malloc is mapped. */
+	const struct mm_image *malloc_other;
+	bool malloc_maybe_other;
 };
 
 #endif

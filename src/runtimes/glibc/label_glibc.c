@@ -511,14 +511,19 @@ int mm_label_glibc(struct mm_classify *ctx)
 		return 0;
 	}
 	rc = label_named(ctx);
-	if (!rc) {
+	/* Another allocator's memory has glibc's shapes by chance only, and
+	 * looking for chunk headers in it costs a read a page. */
+	if (f && f->malloc_maybe_other) {
+		mm_debug(ctx, "glibc", "malloc is %s: no arenas or chunks looked for",
+			 f->malloc_other ? f->malloc_other->name : "perhaps another allocator's");
+	} else if (!rc) {
 		rc = label_arenas(ctx);
 	}
 	/* A static program's TLS comes from brk, not the loader. */
 	if (!rc && f && f->lay && !f->is_static && f->list_ok[MM_PT_USER]) {
 		rc = label_tls(ctx, f);
 	}
-	if (!rc) {
+	if (!rc && !(f && f->malloc_maybe_other)) {
 		rc = label_chunks(ctx);
 	}
 	if (!rc && f && f->lay && !f->is_static) {

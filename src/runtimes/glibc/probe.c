@@ -357,6 +357,73 @@ static int find_static(struct mm_classify *ctx, struct mm_glibc_facts *f)
 	return 0;
 }
 
+static bool is_libc(const struct mm_image *img)
+{
+	return strncmp(img->name, "libc.so", 7) == 0 || strncmp(img->name, "libc-", 5) == 0;
+}
+
+static bool exports_malloc(const struct mm_image *img)
+{
+	uint64_t addr;
+
+	return mm_image_symbol(img, "malloc", STT_FUNC, &addr, NULL) == 0;
+}
+
+/* The image whose load bias is bias, or NULL (the vDSO has a link map of
+ * its own and no image). */
+static const struct mm_image *image_biased(const struct mm_classify *ctx, uint64_t bias)
+{
+	for (size_t i = 0; i < ctx->images.n; i++) {
+		if (ctx->images.v[i].bias == bias) {
+			return &ctx->images.v[i];
+		}
+	}
+	return NULL;
+}
+
+/* Whose malloc the program calls: the first object in ld.so's search
+ * order (its link map list, from _r_debug.r_map: the executable, the
+ * preloads, then the needed objects breadth first) that defines malloc.
+ * struct link_map's l_addr (+0) and l_next (+24) and r_debug's r_map (+8)
+ * are public ABI.  Where the list cannot be read, any mapped object but
+ * libc exporting malloc makes it a maybe. */
+static void malloc_owner(struct mm_classify *ctx, struct mm_glibc_facts *f)
+{
+	uint64_t lm = 0;
+
+	for (size_t i = 0; i < ctx->images.n; i++) {
+		const struct mm_image *img = &ctx->images.v[i];
+
+		if (!is_libc(img) && img->kind != MM_IMAGE_LOADER && exports_malloc(img)) {
+			f->malloc_maybe_other = true;
+		}
+	}
+	if (!f->malloc_maybe_other || !f->r_debug ||
+	    mm_target_read_word(ctx->target, f->r_debug + 8, &lm)) {
+		return;
+	}
+	for (int steps = 0; lm && steps < 4096; steps++) {
+		const struct mm_image *img;
+		uint64_t bias;
+
+		if (mm_target_read_word(ctx->target, lm, &bias)) {
+			return;
+		}
+		img = image_biased(ctx, bias);
+		if (img && exports_malloc(img)) {
+			if (!is_libc(img)) {
+				f->malloc_other = img;
+				mm_debug(ctx, "glibc", "malloc is %s's", img->path);
+			}
+			f->malloc_maybe_other = !is_libc(img);
+			return;
+		}
+		if (mm_target_read_word(ctx->target, lm + 24, &lm)) {
+			return;
+		}
+	}
+}
+
 int mm_probe_glibc(struct mm_classify *ctx)
 {
 	struct mm_glibc_facts *f = calloc(1, sizeof(*f));
@@ -380,6 +447,9 @@ int mm_probe_glibc(struct mm_classify *ctx)
 	if (f->ld) {
 		ctx->runtimes |= 1u << MM_RT_GLIBC;
 		rc = find_globals(ctx, f);
+		if (rc >= 0) {
+			malloc_owner(ctx, f);
+		}
 	} else {
 		rc = find_static(ctx, f);
 		if (!rc && !f->lay) {
