@@ -14,8 +14,8 @@ import sys
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..'))
 import memmaptest as mt  # noqa: E402
 
-LABELLERS = ('kernel', 'elf', 'go', 'threads', 'python', 'glibc')
-RUNTIMES = ('go', 'glibc', 'python', 'jemalloc')
+LABELLERS = ('kernel', 'elf', 'go', 'threads', 'python', 'glibc', 'musl', 'guards')
+RUNTIMES = ('go', 'glibc', 'python', 'musl', 'jemalloc')
 
 
 def check(t, err, how):
