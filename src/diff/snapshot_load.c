@@ -554,6 +554,19 @@ static int load_region(struct loader *ld, const json_t *r, const char *where,
 			   "%" PRIu64 " is not end - start (%" PRIu64 ")", vsz,
 			   out->end - out->start);
 	}
+	/* A region holds no more than its bytes: so the sums over regions
+	 * and mappings cannot wrap. */
+	const struct { const char *key; uint64_t v; } counters[] = {
+		{ "rss", out->rss }, { "pss", out->pss }, { "swap", out->swap },
+		{ "dirty", dirty },
+	};
+	for (size_t i = 0; i < sizeof(counters) / sizeof(counters[0]); i++) {
+		if (counters[i].v > vsz) {
+			return bad(ld, sub(w, sizeof(w), where, counters[i].key),
+				   "%" PRIu64 " is larger than the region (%" PRIu64 ")",
+				   counters[i].v, vsz);
+		}
+	}
 	return 0;
 }
 
@@ -693,10 +706,16 @@ static int load_mapping(struct loader *ld, const json_t *jm, const char *where,
 			   "%" PRIu64 " is not end - start (%" PRIu64 ")", vsz,
 			   m->end - m->start);
 	}
-	if (m->c.rss > vsz) {
-		return bad(ld, sub(w, sizeof(w), where, "rss"),
-			   "%" PRIu64 " is larger than the mapping (%" PRIu64 ")",
-			   m->c.rss, vsz);
+	/* Every smaps counter counts bytes of the mapping: none is larger,
+	 * so no sum of them wraps. */
+	for (size_t i = 0; i < sizeof(counter_keys) / sizeof(counter_keys[0]); i++) {
+		uint64_t v = *(const uint64_t *)((const char *)&m->c + counter_keys[i].off);
+
+		if (v > vsz) {
+			return bad(ld, sub(w, sizeof(w), where, counter_keys[i].key),
+				   "%" PRIu64 " is larger than the mapping (%" PRIu64 ")",
+				   v, vsz);
+		}
 	}
 	if (!valid_perms(perms)) {
 		return bad(ld, sub(w, sizeof(w), where, "perms"),

@@ -425,7 +425,10 @@ static int read_symbols(struct mm_elf *e)
 			}
 		}
 	}
-	if (!scn || sh.sh_size > SYMTAB_MAX || sh.sh_entsize == 0 ||
+	/* An entry size other than the class's would make the count, and
+	 * what it allocates, anything the file says. */
+	if (!scn || sh.sh_size > SYMTAB_MAX ||
+	    sh.sh_entsize != gelf_fsize(e->elf, ELF_T_SYM, 1, EV_CURRENT) ||
 	    !(data = elf_getdata(scn, NULL))) {
 		return 0;
 	}
@@ -520,6 +523,10 @@ int mm_elf_symbol_at(struct mm_elf *e, uint64_t vaddr, struct mm_elf_symbol *out
 	return -ENOENT;
 }
 
+/* Note sections a real file has: property, build-id, ABI tag, package,
+ * stapsdt ... */
+#define NOTES_MAX	32
+
 const char *mm_elf_build_id(struct mm_elf *e)
 {
 	Elf_Scn *scn = NULL;
@@ -529,13 +536,18 @@ const char *mm_elf_build_id(struct mm_elf *e)
 		return e->build_id[0] ? e->build_id : NULL;
 	}
 	e->build_id_read = true;
-	while ((scn = elf_nextscn(e->elf, scn))) {
+	/* libelf keeps what it read of each section until the file is
+	 * closed: a few notes, not one a section of a hostile file. */
+	for (int notes = 0; notes < NOTES_MAX && (scn = elf_nextscn(e->elf, scn));) {
 		Elf_Data *data;
 		GElf_Nhdr nh;
 		size_t off = 0, name_off, desc_off;
 
-		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_NOTE ||
-		    sh.sh_size > 4096 || !(data = elf_getdata(scn, NULL))) {
+		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_NOTE) {
+			continue;
+		}
+		notes++;
+		if (sh.sh_size > 4096 || !(data = elf_getdata(scn, NULL))) {
 			continue;
 		}
 		while ((off = gelf_getnote(data, off, &nh, &name_off, &desc_off)) > 0) {

@@ -39,15 +39,23 @@ static enum mm_label part_label(bool exe, enum part part)
 	return (enum mm_label)((exe ? MM_EXE_TEXT : MM_LIB_TEXT) + part);
 }
 
-/* Section names joined by spaces, after "NAME: " for a library. */
+/* Section names joined by spaces, after "NAME: " for a library.  A
+ * hostile file can give 65,000 sections one long name: a name is cut at
+ * NAME_MAX_SHOWN bytes and the list at NAMES_MAX_SHOWN, the rest counted
+ * (" +N more"), so a region's detail stays a few KiB. */
+#define NAME_MAX_SHOWN	256
+#define NAMES_MAX_SHOWN	4096
+
 struct names {
 	char *buf;
 	size_t len;
 	FILE *f;
+	unsigned long more;
 };
 
 static int names_start(struct names *n, const struct mm_image *img)
 {
+	n->more = 0;
 	n->f = open_memstream(&n->buf, &n->len);
 	if (!n->f) {
 		return -ENOMEM;
@@ -60,10 +68,21 @@ static int names_start(struct names *n, const struct mm_image *img)
 
 static void names_add(struct names *n, const char *name)
 {
-	if (ftell(n->f) > 0) {
+	size_t len = strnlen(name, NAME_MAX_SHOWN + 1);
+	long at = ftell(n->f);
+
+	if (n->more || at < 0 || (size_t)at + len > NAMES_MAX_SHOWN) {
+		n->more++;
+		return;
+	}
+	if (at > 0) {
 		fputc(' ', n->f);
 	}
-	fputs(name, n->f);
+	if (len > NAME_MAX_SHOWN) {
+		fprintf(n->f, "%.*s...", NAME_MAX_SHOWN, name);
+	} else {
+		fputs(name, n->f);
+	}
 }
 
 static int emit(struct mm_mapping *m, uint64_t start, uint64_t end,
@@ -71,6 +90,9 @@ static int emit(struct mm_mapping *m, uint64_t start, uint64_t end,
 {
 	int rc;
 
+	if (n->more) {
+		fprintf(n->f, " +%lu more", n->more);
+	}
 	if (fclose(n->f) != 0) {
 		free(n->buf);
 		return -ENOMEM;

@@ -134,6 +134,33 @@ def cases(snap):
     out.append(('overrun', text, r'mappings\[%d\]\.regions\[\d+\]: .*ends beyond its mapping' % i,
                 brace_before(text, '"end": "%s"' % r['end'])))
 
+    # Counters that wrap (issue 19): four regions of 4 EiB RSS each add up
+    # to 0 in uint64, the mapping's RSS; before, the file loaded.  (JSON
+    # numbers stop at 2^63 - 1 in jansson, so one counter alone cannot.)
+    j = next(j for j, m in enumerate(snap['mappings'])
+             if mt.h(m['end']) - mt.h(m['start']) >= 4 * PAGE and len(m['regions']) == 1
+             and m['rss'] == 0 and m['pss'] == 0)
+    x = copy.deepcopy(snap)
+    m = x['mappings'][j]
+    r = m['regions'][0]
+    s0, e0 = mt.h(r['start']), mt.h(r['end'])
+    q = (e0 - s0) // PAGE // 4 * PAGE
+    bounds = [s0, s0 + q, s0 + 2 * q, s0 + 3 * q, e0]
+    m['regions'] = [dict(r, start=hex(a), end=hex(b), vsz=b - a, rss=1 << 62, pss=1 << 62)
+                    for a, b in zip(bounds, bounds[1:])]
+    text = dump(x)
+    out.append(('counter-wrap', text,
+                r'mappings\[%d\]\.regions\[0\]\.rss: %d is larger than '
+                r'the region \(%d\)' % (j, 1 << 62, q), pos_of(text, str(1 << 62))))
+
+    # A counter no sum checks: 8 EiB of private dirty bytes in a mapping.
+    x = copy.deepcopy(snap)
+    x['mappings'][3]['private_dirty'] = (1 << 63) - 1
+    text = dump(x)
+    out.append(('counter-huge', text,
+                r'mappings\[3\]\.private_dirty: %d is larger than the mapping' % ((1 << 63) - 1),
+                pos_of(text, str((1 << 63) - 1))))
+
     x = copy.deepcopy(snap)
     x['mappings'][1], x['mappings'][2] = x['mappings'][2], x['mappings'][1]
     text = dump(x)

@@ -21,4 +21,9 @@ void fuzz_check_snapshot(const struct mm_snapshot *snap);
  * harness, not the code under test, failed). */
 int fuzz_tmpfile(const uint8_t *data, size_t size, char *path);
 
+/* The bodies of the elf and go_dwarf targets, which fuzz_elf_amp runs
+ * both of (built with -DFUZZ_COMBINED, they define no entry point). */
+void fuzz_elf_input(const uint8_t *data, size_t size);
+void fuzz_go_dwarf_input(const uint8_t *data, size_t size);
+
 #endif

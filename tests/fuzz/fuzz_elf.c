@@ -121,7 +121,7 @@ static void map_like_loader(struct mm_snapshot *snap, struct mm_target *t,
 	mm_elf_cache_destroy(cache);
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+void fuzz_elf_input(const uint8_t *data, size_t size)
 {
 	struct mm_snapshot *snap = mm_snapshot_create();
 	struct mm_classify ctx = { .snap = snap };
@@ -131,7 +131,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int fd;
 
 	if (!snap) {
-		return 0;
+		return;
 	}
 	fd = fuzz_tmpfile(data, size, path);
 	if (fstat(fd, &st) < 0) {
@@ -160,5 +160,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	mm_snapshot_destroy(snap);
 	close(fd);
 	unlink(path);
+}
+
+#ifndef FUZZ_COMBINED
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	fuzz_elf_input(data, size);
 	return 0;
 }
+#endif

@@ -34,7 +34,7 @@ static const char *const symbols[] = {
 	"runtime.firstmoduledata", "",
 };
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+void fuzz_go_dwarf_input(const uint8_t *data, size_t size)
 {
 	struct mm_go_dwarf *d = NULL;
 	char path[64];
@@ -57,5 +57,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	mm_go_dwarf_close(d);
 	close(fd);
 	unlink(path);
+}
+
+#ifndef FUZZ_COMBINED
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	fuzz_go_dwarf_input(data, size);
 	return 0;
 }
+#endif

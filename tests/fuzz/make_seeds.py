@@ -14,7 +14,9 @@ import copy
 import json
 import os
 import struct
+import subprocess
 import sys
+import tempfile
 import zlib
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -258,6 +260,83 @@ def put(body, off, fmt, *v):
     body[off:off + struct.calcsize(fmt)] = struct.pack(fmt, *v)
 
 
+# ---- amplification: files that cost far more than their size
+
+def names_bomb(nsect, long):
+    """One read-only PT_LOAD over the whole file; nsect allocated sections
+    of 16 bytes in its second page, every one named by the same long-byte
+    string (issue 19: memmap copied the name per section)."""
+    shstr = b'\0.shstrtab\0' + b'n' * long + b'\0'
+    strtab_off = 0x2000
+    shoff = (strtab_off + len(shstr) + 63) & ~63
+    nsh = nsect + 2
+    size = shoff + 64 * nsh
+    body = bytearray(shoff)
+    body[0x1000:0x2000] = b'\xab' * 0x1000
+    body[strtab_off:strtab_off + len(shstr)] = shstr
+    body[0:64] = struct.pack('<4sBBBBB7sHHIQQQIHHHHHH', b'\x7fELF', 2, 1, 1, 0, 0,
+                             b'\0' * 7, 3, 62, 1, 0, 64, shoff, 0, 64, 56, 1, 64,
+                             nsh, 1)
+    body[64:120] = struct.pack('<IIQQQQQQ', PT_LOAD, PF_R, 0, 0, 0, size, size, 0x1000)
+    sh = bytearray(64)
+    sh += struct.pack('<IIQQQQIIQQ', 1, SHT_STRTAB, 0, 0, strtab_off, len(shstr),
+                      0, 0, 1, 0)
+    one = 11  # offset of the long name
+    for i in range(nsect):
+        sh += struct.pack('<IIQQQQIIQQ', one, SHT_PROGBITS, SHF_ALLOC,
+                          0x1000 + (i % 256) * 16, 0x1000 + (i % 256) * 16, 16,
+                          0, 0, 1, 0)
+    return bytes(body + sh)
+
+
+def deflate_zeros(n):
+    """A zlib stream of n zero bytes (n a multiple of 1 MiB), made fast: a
+    full flush makes each MiB's block the same bytes, so one is repeated;
+    then an empty final block and the Adler-32 of the whole."""
+    chunk = bytes(1 << 20)
+    z = zlib.compressobj(9)
+    head = z.compress(chunk) + z.flush(zlib.Z_FULL_FLUSH)
+    block = z.compress(chunk) + z.flush(zlib.Z_FULL_FLUSH)
+    adler = 1
+    for _ in range(n >> 20):
+        adler = zlib.adler32(chunk, adler)
+    data = head + block * ((n >> 20) - 1) + b'\x03\x00' + struct.pack('>I', adler)
+    return data
+
+
+def zlib_bomb(inflated):
+    """The Go-shaped image of image() (build info, DWARF, symbols, its
+    loadable segments) whose .debug_info is inflated bytes of zeros,
+    compressed."""
+    data = deflate_zeros(inflated)
+    info = struct.pack('<IIQQ', 1, 0, inflated, 1) + data
+    secs, phdrs = image(go=True, dwarf=(encode_dies(runtime_dies()), abbrev_table()))
+    for s in secs:
+        if s.name == '.debug_info':
+            s.data, s.size, s.flags = info, len(info), SHF_COMPRESSED
+    return build_elf(secs, phdrs)
+
+
+def real_elves():
+    """Small real executables built here from a few lines of C (none copied):
+    with DWARF, with compressed DWARF, stripped (dynamic: no libc copied
+    in).  Empty without gcc."""
+    src = b"#include <stdio.h>\nint counter = 3;\nint main(void) { printf(\"%d\\n\", counter); return 0; }\n"
+    out = {}
+    with tempfile.TemporaryDirectory() as d:
+        c = os.path.join(d, "hello.c")
+        with open(c, "wb") as f:
+            f.write(src)
+        for name, flags in (("hello-g", ["-g"]), ("hello-gz", ["-g", "-gz"]),
+                            ("hello-s", ["-s"])):
+            exe = os.path.join(d, name)
+            if subprocess.run(["gcc", "-Os", "-o", exe, c] + flags,
+                              capture_output=True).returncode == 0:
+                with open(exe, "rb") as f:
+                    out[name] = f.read()
+    return out
+
+
 HOSTILE = [
     "caf\u00e9",                       # non-ASCII: bytes in the C locale
     "\x1b[31mred\x1b[0m\x1b]0;title\x07",  # ANSI escapes, an OSC title
@@ -381,8 +460,18 @@ def main():
 
     out["snapshot_print"] = print_seeds()
 
+    # elf_amp: both ELF targets' seeds, small real programs, and (replayed
+    # in every build) the two bombs of issue 19 made small.
+    out["elf_amp"] = dict(out["elf"])
+    out["elf_amp"].update({"dwarf-" + k: v for k, v in out["go_dwarf"].items()})
+    out["elf_amp"].update(real_elves())
+    out["regressions/elf_amp"] = {
+        "names-bomb": names_bomb(2000, 64 << 10),
+        "zlib-bomb": zlib_bomb(64 << 20),
+    }
+
     for target, files in out.items():
-        d = os.path.join(HERE, "corpus", target)
+        d = os.path.join(HERE, target if "/" in target else os.path.join("corpus", target))
         os.makedirs(d, exist_ok=True)
         for name, data in files.items():
             with open(os.path.join(d, name), "wb") as f:

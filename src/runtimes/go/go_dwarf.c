@@ -11,10 +11,12 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "runtimes/go/go_dwarf.h"
 #include "util/grow.h"
+#include "util/io.h"
 
 struct entry {
 	const char *name;		/* owned by libdw */
@@ -22,12 +24,16 @@ struct entry {
 	bool is_var;
 };
 
+#define NPADS	6			/* one a needed debug section */
+
 struct mm_go_dwarf {
 	Dwarf *dw;
 	Elf *elf;
 	int fd;
 	struct entry *entries;
 	size_t nentries;
+	char *pads[NPADS];		/* the sections libdw reads, NUL-ended */
+	size_t npads;
 };
 
 static int cmp_entry(const void *a, const void *b)
@@ -138,55 +144,186 @@ static int index_runtime(struct mm_go_dwarf *d)
 	return err;
 }
 
-/* Debug sections libdw needs to read DIEs and their names. */
-static bool needed_section(const char *name)
-{
-	static const char *const keep[] = {
-		"info", "abbrev", "str", "line_str", "str_offsets", "addr",
-	};
+/* Debug sections libdw needs to read DIEs and their names, by slot.  A
+ * name twice takes one slot, as in libdw.  GNU's .zdebug_* (Go before
+ * 1.17, unsupported) is dropped: libdw would inflate it again whenever
+ * its bytes begin with "ZLIB". */
+static const char *const needed[] = {
+	"info", "abbrev", "str", "line_str", "str_offsets", "addr",
+};
+#define NNEEDED	(sizeof(needed) / sizeof(needed[0]))
+_Static_assert(NNEEDED == NPADS, "one pad a needed section");
+#define NOT_DEBUG	(-1)
+#define UNNEEDED	(-2)
 
+static int debug_slot(const char *name)
+{
 	if (!strncmp(name, ".zdebug_", 8)) {
-		name += 8;
-	} else if (!strncmp(name, ".debug_", 7)) {
-		name += 7;
-	} else {
-		return true;
+		return UNNEEDED;
 	}
-	for (size_t i = 0; i < sizeof(keep) / sizeof(keep[0]); i++) {
-		if (!strcmp(name, keep[i])) {
-			return true;
+	if (strncmp(name, ".debug_", 7)) {
+		return NOT_DEBUG;
+	}
+	for (size_t i = 0; i < NNEEDED; i++) {
+		if (!strcmp(name + 7, needed[i])) {
+			return (int)i;
 		}
 	}
-	return false;
+	return UNNEEDED;
+}
+
+/* What memmap lets one file cost: the bytes read, inflated and copied
+ * for every section libdw keeps.  Go compresses DWARF 2-6 times; a zlib
+ * bomb a thousand times (a 320 KB file claimed 312 MB). */
+#define INFLATE_RATIO	32
+#define BUDGET_FLOOR	(1ull << 20)
+#define BUDGET_MAX	(1ull << 30)
+
+/* The inflated size the ELF compression header of a compressed section
+ * claims, read with one pread; its size when it is not compressed;
+ * UINT64_MAX when the header cannot be read. */
+static uint64_t inflated_size(int fd, const GElf_Shdr *sh, bool elf64)
+{
+	if (!(sh->sh_flags & SHF_COMPRESSED)) {
+		return sh->sh_size;
+	}
+	if (elf64) {
+		Elf64_Chdr c;
+
+		return sh->sh_size < sizeof(c) ||
+		       mm_pread_full(fd, &c, sizeof(c), sh->sh_offset) ? UINT64_MAX : c.ch_size;
+	}
+	Elf32_Chdr c;
+
+	return sh->sh_size < sizeof(c) ||
+	       mm_pread_full(fd, &c, sizeof(c), sh->sh_offset) ? UINT64_MAX : c.ch_size;
+}
+
+enum keep { DROP, ON_DEMAND, COUNTED };
+
+/* Whether libdw may have this section: one of each needed debug name and
+ * one symbol table, counted against the budget; any other section that is
+ * not debug information is read only when asked for (never by libdw). */
+static enum keep keep_section(const GElf_Shdr *sh, const char *name, bool seen[NNEEDED + 1])
+{
+	int slot = name ? debug_slot(name) : UNNEEDED;
+
+	if (slot == UNNEEDED) {
+		return DROP;
+	}
+	if (slot == NOT_DEBUG) {
+		if (sh->sh_type != SHT_SYMTAB) {
+			return ON_DEMAND;
+		}
+		slot = NNEEDED;
+	}
+	if (seen[slot]) {
+		return DROP;
+	}
+	seen[slot] = true;
+	return COUNTED;
+}
+
+/* libdw takes a DW_FORM_string or .debug_str string as it finds it: one
+ * the file leaves unterminated at the end of its section would be read
+ * past the buffer libelf read it into.  libdw gets a copy of the section
+ * (inflated here, so libdw inflates nothing) with a NUL after its end. */
+static int pad_section(struct mm_go_dwarf *d, Elf_Scn *scn, const GElf_Shdr *sh)
+{
+	Elf_Data *data;
+	char *copy;
+
+	if ((sh->sh_flags & SHF_COMPRESSED) && elf_compress(scn, 0, 0) < 0) {
+		return -EBADMSG;
+	}
+	data = elf_getdata(scn, NULL);
+	if (!data || !data->d_buf || data->d_size == 0) {
+		return -EBADMSG;
+	}
+	copy = malloc(data->d_size + 1);
+	if (!copy) {
+		return -ENOMEM;
+	}
+	memcpy(copy, data->d_buf, data->d_size);
+	copy[data->d_size] = '\0';
+	data->d_buf = copy;
+	d->pads[d->npads++] = copy;
+	return 0;
+}
+
+/* Drops a section from what libdw sees (libelf's copy of the headers). */
+static void drop_section(Elf_Scn *scn, GElf_Shdr *sh)
+{
+	sh->sh_type = SHT_NOBITS;
+	gelf_update_shdr(scn, sh);
 }
 
 /* libdw inflates every compressed debug section when it opens a file: in
  * a big Go binary that is ~100 MB, mostly .debug_loc and .debug_line,
- * which are never read here.  The file is mapped privately and those
- * sections are marked SHT_NOBITS in memory, which libdw skips. */
+ * which are never read here.  Those sections are marked SHT_NOBITS in
+ * libelf's copy of the headers, which libdw skips.  The file is read with
+ * pread (ELF_C_READ), never mapped: the target can truncate it under us,
+ * and a mapped read past the new end is SIGBUS.  What the kept sections
+ * cost (read, inflated, copied) must fit the budget, else -EFBIG. */
 static int open_elf(struct mm_go_dwarf *d)
 {
-	size_t shstrndx;
+	bool seen[NNEEDED + 1] = { false };
+	uint64_t budget, used = 0;
 	Elf_Scn *scn = NULL;
+	size_t shstrndx;
+	struct stat st;
+	bool elf64;
+	int err;
 
 	if (elf_version(EV_CURRENT) == EV_NONE) {
 		return -ENOTSUP;
 	}
-	d->elf = elf_begin(d->fd, ELF_C_READ_MMAP_PRIVATE, NULL);
+	if (fstat(d->fd, &st) < 0) {
+		return -errno;
+	}
+	budget = BUDGET_FLOOR + INFLATE_RATIO * (uint64_t)st.st_size;
+	if (budget > BUDGET_MAX) {
+		budget = BUDGET_MAX;
+	}
+	d->elf = elf_begin(d->fd, ELF_C_READ, NULL);
 	if (!d->elf || elf_kind(d->elf) != ELF_K_ELF || elf_getshdrstrndx(d->elf, &shstrndx)) {
 		return -ENODATA;
 	}
+	elf64 = gelf_getclass(d->elf) == ELFCLASS64;
 	while ((scn = elf_nextscn(d->elf, scn))) {
 		GElf_Shdr sh;
 		const char *name;
+		enum keep keep;
+		uint64_t size, raw;
 
 		if (!gelf_getshdr(scn, &sh) || sh.sh_type == SHT_NOBITS) {
 			continue;
 		}
 		name = elf_strptr(d->elf, shstrndx, sh.sh_name);
-		if (name && !needed_section(name)) {
-			sh.sh_type = SHT_NOBITS;
-			gelf_update_shdr(scn, &sh);
+		keep = keep_section(&sh, name, seen);
+		if (keep == ON_DEMAND) {
+			continue;
+		}
+		size = keep == COUNTED ? inflated_size(d->fd, &sh, elf64) : UINT64_MAX;
+		if (size == UINT64_MAX) {
+			drop_section(scn, &sh);
+			continue;
+		}
+		/* Read, inflated (while the read bytes are held), copied. */
+		raw = (sh.sh_flags & SHF_COMPRESSED) ? sh.sh_size : 0;
+		if (size > (budget - used) / 2 || raw > budget - used - 2 * size) {
+			return -EFBIG;
+		}
+		used += 2 * size + raw;
+		if (sh.sh_type == SHT_SYMTAB) {
+			continue;
+		}
+		err = pad_section(d, scn, &sh);
+		if (err == -ENOMEM) {
+			return err;
+		}
+		if (err) {
+			drop_section(scn, &sh);
 		}
 	}
 	return 0;
@@ -239,6 +376,9 @@ void mm_go_dwarf_close(struct mm_go_dwarf *d)
 	}
 	if (d->fd >= 0) {
 		close(d->fd);
+	}
+	for (size_t i = 0; i < d->npads; i++) {
+		free(d->pads[i]);
 	}
 	free(d->entries);
 	free(d);

@@ -26,7 +26,10 @@ struct mm_go_type {
 };
 
 /* Opens the DWARF and .symtab of e (through a dup of its fd).  Returns 0
- * or -ENODATA (no DWARF: a stripped build), -ENOMEM, -errno. */
+ * or -ENODATA (no DWARF: a stripped build), -EFBIG (its debug information
+ * would take more memory than the file's budget: 1 MiB + 32 x its size,
+ * at most 1 GiB, read and inflated), -ENOMEM, -errno.  The file is read
+ * with pread only. */
 int mm_go_dwarf_open(const struct mm_elf *e, struct mm_go_dwarf **out);
 /* The same from an open file descriptor (dup'ed; the caller keeps fd). */
 int mm_go_dwarf_open_fd(int fd, struct mm_go_dwarf **out);

@@ -668,6 +668,9 @@ static int label_image(struct go_labeller *g, const struct mm_image *img)
 		snprintf(g->why, sizeof(g->why), "no symbols or DWARF, a stripped binary");
 	} else if (err == -ENOENT) {
 		snprintf(g->why, sizeof(g->why), "no runtime.mheap_ in its DWARF");
+	} else if (err == -EFBIG) {
+		snprintf(g->why, sizeof(g->why), "its DWARF would inflate past memmap's limit "
+			 "(1 MiB + 32 times the file's size)");
 	} else if (err && err != -ENOMEM) {
 		snprintf(g->why, sizeof(g->why), "its memory cannot be read: %s", strerror(-err));
 	} else if (!err && g->stale) {
