@@ -164,7 +164,7 @@ _memmap()
 	$split && return
 
 	if [[ $cur == -* ]]; then
-		local opts='-J --json --summary --mappings --explain --svg= -o
+		local opts='-J --json --summary --mappings --explain --svg= --symbols --symbols= -o
 			--output= --list-columns --list-labels -s --sort= -r --raw -P --pairs -n --noheadings
 			-b --bytes -u --notruncate --color --color= --label= --min-size=
 			--address= --save= --diff= --watch= --watch-prev --threshold=

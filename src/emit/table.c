@@ -20,6 +20,7 @@
 #include "util/format.h"
 #include "emit/table.h"
 #include "emit/table_go.h"
+#include "emit/table_symbols.h"
 
 enum {
 	COL_ADDRESS, COL_RANGE, COL_START, COL_END, COL_PERMS, COL_OFFSET, COL_DEV,
@@ -1476,6 +1477,7 @@ static void print_address(FILE *out, const struct mm_snapshot *snap, uint64_t ad
 			m->offset + (addr - m->start));
 		free(name);
 	}
+	mm_table_symbol_at(out, snap, addr);
 	fputc('\n', out);
 }
 
@@ -1520,6 +1522,7 @@ static char *summary_footer(const struct mm_snapshot *snap, const struct mm_tabl
 		return NULL;
 	}
 	print_reconciliation(f, snap, o, width);
+	mm_table_symbol_notes(f, snap, o);
 	/* The Go runtime's own accounting: beyond the first screen, which
 	 * keeps its rows for the labels. */
 	if (!o->first_screen) {
@@ -1620,8 +1623,17 @@ int mm_table_print(FILE *out, const struct mm_snapshot *snap,
 			return rc;
 		}
 	}
+	if (o->symbols) {
+		if (o->summary || o->naddresses) {
+			putc('\n', out);
+		}
+		rc = mm_table_symbols(out, snap, o);
+		if (rc) {
+			return rc;
+		}
+	}
 	if (o->mappings) {
-		if (o->summary) {
+		if (o->summary || o->symbols) {
 			putc('\n', out);
 		}
 		if (sort_col >= 0 && !(infos[sort_col].tables & IN_MAP)) {

@@ -12,6 +12,7 @@
 #include "model/model.h"
 
 enum { MM_TABLE_MAX_ADDRESSES = 64 };	/* --address given more often: an error */
+enum { MM_TABLE_SYMBOLS = 5 };		/* --symbols without a count */
 
 struct mm_table_opts {
 	const char *output;	/* -o LIST or +LIST; NULL: defaults */
@@ -22,6 +23,10 @@ struct mm_table_opts {
 	bool explain;		/* a sentence per label under the summary */
 	bool first_screen;	/* the default view on a terminal: the summary
 				 * cut to fit the screen, and where to go next */
+	size_t symbols;		/* --symbols[=N]: the N largest symbols of each
+				 * image's sections; 0: not asked */
+	bool symbol_note;	/* find each section's largest symbol, for the
+				 * summary's note on one symbol filling a label */
 
 	/* Filters: they narrow the tables, never the JSON snapshot. */
 	const char *labels;	/* comma-separated globs, e.g. "go.*,heap" */

@@ -241,6 +241,9 @@ int mm_classify(struct mm_classify *ctx)
 	if (rc >= 0) {
 		rc = warn_memory_closed(ctx) < 0 ? -ENOMEM : partial;
 	}
+	if (rc >= 0 && mm_find_symbols(ctx)) {
+		rc = -ENOMEM;
+	}
 	forget_facts(ctx);
 	if (!shared) {
 		mm_pagemap_close(&own);

@@ -39,6 +39,10 @@ struct mm_classify {
 	struct mm_elf_cache *elves;
 	struct mm_pagemap *pm;		/* shared; NULL: mm_classify opens one */
 	bool debug;			/* --debug: say what was found and declined */
+	size_t symbols_top;		/* the largest symbols of each image's
+					 * sections to keep (--symbols); 0: none */
+	const uint64_t *addresses;	/* and the symbols holding these */
+	size_t naddresses;
 
 	/* Facts, built by the probe stage before any labeller runs. */
 	uint64_t page;			/* the page size (4096 when unknown) */
@@ -78,6 +82,11 @@ int mm_label_go(struct mm_classify *ctx);	/* go.*: the Go runtime's mappings */
 int mm_label_threads(struct mm_classify *ctx);	/* thread.stack, thread.guard */
 int mm_label_glibc(struct mm_classify *ctx);	/* glibc.*, ld.*: malloc and the loader */
 int mm_label_python(struct mm_classify *ctx);	/* python.*: CPython's arenas and frame stacks */
+
+/* After labelling: copies into the snapshot the symbols_top largest
+ * symbols of each image's labelled sections and the symbols holding the
+ * addresses (see struct mm_symbol).  Returns 0 or -ENOMEM. */
+int mm_find_symbols(struct mm_classify *ctx);
 
 /* The NAME of a kernel-named anonymous mapping "[anon:NAME]" (also
  * "[anon_shmem:NAME]" when shmem) and its length, as the kernel gives it

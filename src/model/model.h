@@ -172,6 +172,18 @@ struct mm_identity {
 /* Frees what id owns and zeroes it. */
 void mm_identity_finish(struct mm_identity *id);
 
+/* A symbol of a mapped ELF object, at its address in the process: one of
+ * the largest in its image's part of a label (--symbols), or the one
+ * holding an --address. */
+struct mm_symbol {
+	char *name;		/* owned; as the file has it (untrusted) */
+	char *image;		/* owned; the file's path */
+	enum mm_label label;	/* the region's at addr: exe.bss, lib.text... */
+	uint64_t addr, size;
+	unsigned int rank;	/* 1 for its image and label's largest...;
+				 * 0: only an address's */
+};
+
 struct mm_snapshot {
 	pid_t pid;
 	char *comm, *exe;		/* owned; exe may be NULL */
@@ -191,6 +203,8 @@ struct mm_snapshot {
 	uint64_t total_vsz, total_reserved;
 	struct mm_category categories[MM_LABEL_COUNT];
 
+	struct mm_symbol *symbols;	/* owned; by image, label and rank */
+	size_t nsymbols;
 	char **warnings;		/* owned; what made the snapshot partial */
 	size_t nwarnings;
 };
@@ -222,6 +236,11 @@ int mm_snapshot_label(struct mm_snapshot *snap, uint64_t start, uint64_t end,
 		      enum mm_label label, enum mm_how how, const char *detail,
 		      unsigned int flags);
 
+/* Appends a copy of sym (name and image copied).  Returns 0 or -ENOMEM. */
+int mm_snapshot_add_symbol(struct mm_snapshot *snap, const struct mm_symbol *sym);
+/* The symbol of snap->symbols holding addr (a sizeless one: at addr), or
+ * NULL. */
+const struct mm_symbol *mm_snapshot_symbol_at(const struct mm_snapshot *snap, uint64_t addr);
 /* The mapping holding addr, or NULL. */
 struct mm_mapping *mm_snapshot_find(const struct mm_snapshot *snap, uint64_t addr);
 
