@@ -749,8 +749,40 @@ void mm_table_color(struct libscols_line *ln, size_t n, const char *color)
 	scols_cell_set_color(scols_line_get_cell(ln, n), color);
 }
 
+/* -r keeps every row's column count for awk: an empty cell prints "-"
+ * (-P quotes its empty values instead). */
+static int dash_empty_cells(struct libscols_table *tb)
+{
+	struct libscols_iter *it;
+	struct libscols_line *ln;
+	size_t ncols = scols_table_get_ncols(tb);
+	int rc = 0;
+
+	if (!scols_table_is_raw(tb) || scols_table_is_export(tb)) {
+		return 0;
+	}
+	it = scols_new_iter(SCOLS_ITER_FORWARD);
+	if (!it) {
+		return -ENOMEM;
+	}
+	while (!rc && scols_table_next_line(tb, it, &ln) == 0) {
+		for (size_t i = 0; i < ncols && !rc; i++) {
+			const char *d = scols_cell_get_data(scols_line_get_cell(ln, i));
+
+			if (!d || !*d) {
+				rc = scols_line_set_data(ln, i, "-") < 0 ? -ENOMEM : 0;
+			}
+		}
+	}
+	scols_free_iter(it);
+	return rc;
+}
+
 int mm_table_done(FILE *out, struct libscols_table *tb, int rc)
 {
+	if (!rc) {
+		rc = dash_empty_cells(tb);
+	}
 	if (!rc) {
 		scols_table_set_stream(tb, out);
 		scols_print_table(tb);
