@@ -1254,33 +1254,25 @@ static void print_total(FILE *out, const struct mm_snapshot *snap,
 		SZ(f, snap->totals.swap));
 }
 
-/* RSS by the labels' classes, largest first, and the reserved VSZ. */
+/* The roll-up: RSS by family in a fixed order (code, data, heap, stacks,
+ * runtime, files, shared, other; those with none left out), then the
+ * reserved VSZ. */
 static void print_classes(FILE *out, const struct mm_snapshot *snap,
 			  const struct mm_table_opts *o, size_t width)
 {
-	uint64_t rss[MM_CLASS_COUNT] = { 0 };
-	int order[MM_CLASS_COUNT];
+	uint64_t rss[MM_FAM_COUNT] = { 0 };
 	char line[512], a[32];
 	size_t len;
 
 	for (int i = 0; i < MM_LABEL_COUNT; i++) {
-		rss[mm_label_class((enum mm_label)i)] += snap->categories[i].rss;
+		rss[mm_label_family((enum mm_label)i)] += snap->categories[i].rss;
 	}
-	for (int i = 0; i < MM_CLASS_COUNT; i++) {
-		int k = i;
-
-		for (; k > 0 && rss[order[k - 1]] < rss[i]; k--) {
-			order[k] = order[k - 1];
-		}
-		order[k] = i;
-	}
-	len = (size_t)snprintf(line, sizeof(line), "RSS by class:");
-	for (int i = 0, n = 0; i < MM_CLASS_COUNT && len < sizeof(line); i++) {
-		if (rss[order[i]]) {
+	len = (size_t)snprintf(line, sizeof(line), "RSS by family:");
+	for (int i = 0, n = 0; i < MM_FAM_COUNT && len < sizeof(line); i++) {
+		if (rss[i]) {
 			len += (size_t)snprintf(line + len, sizeof(line) - len, "%s %s %s",
 						n++ ? "," : "",
-						mm_class_name((enum mm_class)order[i]),
-						SZ(a, rss[order[i]]));
+						mm_family_name((enum mm_family)i), SZ(a, rss[i]));
 		}
 	}
 	if (len < sizeof(line)) {

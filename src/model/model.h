@@ -47,6 +47,13 @@ enum mm_class {
 	MM_CLASS_KERNEL, MM_CLASS_FILE, MM_CLASS_ANON, MM_CLASS_COUNT
 };
 
+/* What the summary's roll-up line sums RSS by: what a reader asks of a
+ * process (its code, its data, its heaps...), rather than how each label
+ * was found. */
+enum mm_family {
+	MM_FAM_CODE, MM_FAM_DATA, MM_FAM_HEAP, MM_FAM_STACKS, MM_FAM_RUNTIME,
+	MM_FAM_FILES, MM_FAM_SHARED, MM_FAM_OTHER, MM_FAM_COUNT
+};
 const char *mm_label_name(enum mm_label label);
 int mm_label_from_name(const char *name);		/* -1 when unknown */
 enum mm_class mm_label_class(enum mm_label label);
@@ -54,6 +61,8 @@ const char *mm_label_explanation(enum mm_label label);
 const char *mm_label_help(enum mm_label label);		/* a few words */
 uint32_t mm_label_color(enum mm_label label);		/* 0xRRGGBB */
 const char *mm_class_name(enum mm_class class);		/* "image", "heap" ... */
+enum mm_family mm_label_family(enum mm_label label);
+const char *mm_family_name(enum mm_family family);	/* "code", "data" ... */
 const char *mm_how_name(enum mm_how how);
 
 /* The smaps counters of one mapping, or one region's share of them. */
