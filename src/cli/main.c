@@ -19,6 +19,7 @@
 #include "cli/target.h"
 #include "emit/json_out.h"
 #include "emit/labels_out.h"
+#include "emit/proclist.h"
 #include "emit/svg.h"
 #include "emit/table.h"
 #include "memmap-config.h"
@@ -384,6 +385,7 @@ int main(int argc, char **argv)
 	}
 	if (o.list_columns) {
 		mm_table_list_columns(stdout, o.table.raw);
+		mm_proclist_list_columns(stdout, o.table.raw);
 		if ((rc = mm_output_flush(stdout))) {
 			mm_err("write error: %s", strerror(-rc));
 			return EXIT_OUTPUT;

@@ -154,6 +154,11 @@ int mm_table_check(const struct mm_table_opts *o, char *err, size_t errlen)
 	return 0;
 }
 
+bool mm_table_has_column(const char *name)
+{
+	return column_by_name(name, strlen(name)) >= 0;
+}
+
 void mm_table_list_columns(FILE *out, bool raw)
 {
 	for (unsigned int t = IN_MAP; t <= IN_SUM; t <<= 1) {

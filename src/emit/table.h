@@ -97,6 +97,9 @@ int mm_table_print(FILE *out, const struct mm_snapshot *snap,
 /* How many of o's --address values no mapping of snap holds. */
 size_t mm_table_unmapped(const struct mm_snapshot *snap, const struct mm_table_opts *o);
 
+/* Whether a column of the mapping tree or the summary is called name. */
+bool mm_table_has_column(const char *name);
+
 /* --list-columns: every column, the tables it belongs to, what it shows.
  * raw: "NAME description" lines only. */
 void mm_table_list_columns(FILE *out, bool raw);
