@@ -5,13 +5,14 @@
 # Column names, one per line, of table $2: "map" (the mapping tree), "sum"
 # (the summary) or "any".  Asked of memmap ($1) so a newer binary's columns
 # appear: `memmap --list-columns` prints "NAME  description" lines under a
-# "Mapping tree columns:" and a "Summary columns:" heading.  A built-in list
+# "Mapping tree columns:", a "Summary columns:" and a "Process list
+# columns:" heading (the last for -s only: "any").  A built-in list
 # serves when memmap cannot run.
 _memmap_columns()
 {
 	local names
 	names=$("${1:-memmap}" --list-columns 2>/dev/null | awk -v want="$2" '
-		/^[^ \t].*columns:$/ { table = /^Summary/ ? "sum" : "map"; next }
+		/^[^ \t].*columns:$/ { table = /^Summary/ ? "sum" : /^Process/ ? "proc" : "map"; next }
 		$1 ~ /^%?[A-Z][A-Z0-9_-]*$/ &&
 			(want == "any" || table == "" || table == want) &&
 			!seen[$1]++ { print $1 }')
@@ -164,7 +165,7 @@ _memmap()
 	$split && return
 
 	if [[ $cur == -* ]]; then
-		local opts='-J --json --summary --mappings --explain --svg= -o
+		local opts='-J --json --summary --mappings --explain --svg= --symbols --symbols= -o
 			--output= --list-columns --list-labels -s --sort= -r --raw -P --pairs -n --noheadings
 			-b --bytes -u --notruncate --color --color= --label= --min-size=
 			--address= --save= --diff= --watch= --watch-prev --threshold=

@@ -19,7 +19,13 @@ function __memmap_columns
     set -l out
     for line in $lines
         if string match -qr -- '^\S.*columns:$' $line
-            string match -q -- 'Summary*' $line; and set table sum; or set table map
+            if string match -q -- 'Summary*' $line
+                set table sum
+            else if string match -q -- 'Process*' $line
+                set table proc
+            else
+                set table map
+            end
             continue
         end
         set -l parts (string match -r -- '^\s*(%?[A-Z][A-Z0-9_-]*)\s*(.*)$' $line)
@@ -151,8 +157,9 @@ complete -c memmap -l summary -d 'Print only the per-label summary table'
 complete -c memmap -l mappings -d 'Print only the mapping tree'
 complete -c memmap -l explain -d 'Explain each label under the summary'
 complete -c memmap -l svg -r -F -d 'Also draw the address space as SVG into FILE'
+complete -c memmap -l symbols -f -d 'The N largest symbols of each section (--symbols=N, default 5)'
 complete -c memmap -s o -l output -x -a '(__memmap_column_list)' -d 'Columns of the table printed (+LIST appends)'
-complete -c memmap -l list-columns -d 'List the columns of both tables and exit'
+complete -c memmap -l list-columns -d 'List the columns of the tables and exit'
 complete -c memmap -l list-labels -d 'List the labels (name, class, help) and exit'
 complete -c memmap -s s -l sort -x -a '(__memmap_columns any)' -d 'Sort rows by a column'
 complete -c memmap -s r -l raw -d 'Raw output (no alignment, no tree)'

@@ -19,6 +19,7 @@
 #include "cli/target.h"
 #include "emit/json_out.h"
 #include "emit/labels_out.h"
+#include "emit/proclist.h"
 #include "emit/svg.h"
 #include "emit/table.h"
 #include "memmap-config.h"
@@ -32,7 +33,7 @@ enum {
 	OPT_NO_MEM, OPT_EXPLAIN, OPT_LABEL, OPT_MIN_SIZE, OPT_ADDRESS,
 	OPT_SVG, OPT_LIST_LABELS, OPT_DEBUG, OPT_OPEN_REMOTE, OPT_ALL, OPT_USER,
 	OPT_CGROUP, OPT_BUDGET, OPT_FORMAT, OPT_PROMETHEUS, OPT_PER_PID,
-	OPT_OUTPUT_FILE,
+	OPT_OUTPUT_FILE, OPT_SYMBOLS,
 };
 
 const char *argp_program_version = "memmap " MEMMAP_VERSION;
@@ -46,6 +47,8 @@ static const struct argp_option argp_options[] = {
 	  "terminal the summary only; piped, the summary and the tree)", 1 },
 	{ "explain", OPT_EXPLAIN, NULL, 0, "explain each label under the summary", 1 },
 	{ "svg", OPT_SVG, "FILE", 0, "also draw the address space as SVG into FILE", 1 },
+	{ "symbols", OPT_SYMBOLS, "N", OPTION_ARG_OPTIONAL, "the N largest symbols (default 5) "
+	  "of each program's and library's text, rodata, data, relro and bss", 1 },
 
 	{ NULL, 0, NULL, 0, "Many processes (a list, label totals, metrics):", 6 },
 	{ "all", OPT_ALL, NULL, 0, "every process (kernel threads aside)", 6 },
@@ -137,6 +140,17 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		}
 		o->svg = arg;
 		break;
+	case OPT_SYMBOLS: {
+		char *end;
+
+		errno = 0;
+		o->table.symbols = arg ? strtoul(arg, &end, 10) : MM_TABLE_SYMBOLS;
+		if (arg && (!isdigit((unsigned char)arg[0]) || *end || errno ||
+			    o->table.symbols == 0 || o->table.symbols > 1000)) {
+			argp_error(state, "--symbols takes a count from 1 to 1000, not '%s'", arg);
+		}
+		break;
+	}
 	case OPT_LABEL: o->table.labels = arg; break;
 	case OPT_MIN_SIZE:
 		if (mm_parse_size(arg, &o->table.min_size)) {
@@ -214,6 +228,10 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		if (!o->fleet.budget_ms) {
 			o->fleet.budget_ms = MM_FLEET_BUDGET_MS;
 		}
+		if (o->table.symbols && (mm_fleet_wanted(o) || mm_diff_wanted(&o->diff))) {
+			argp_error(state, "--symbols is for the view of one process, "
+				   "not for --diff, --watch or many processes");
+		}
 		if (mm_fleet_wanted(o)) {
 			if (mm_fleet_check(o, err, sizeof(err))) {
 				argp_error(state, "%s", err);
@@ -250,6 +268,8 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		if (o->table.explain) {
 			o->table.summary = true;
 		}
+		/* The summary notes a label that one symbol fills. */
+		o->table.symbol_note = o->table.summary && !o->json && !mm_diff_wanted(&o->diff);
 		if (!o->json && mm_table_check(&o->table, err, sizeof(err))) {
 			argp_error(state, "%s", err);
 		}
@@ -365,6 +385,7 @@ int main(int argc, char **argv)
 	}
 	if (o.list_columns) {
 		mm_table_list_columns(stdout, o.table.raw);
+		mm_proclist_list_columns(stdout, o.table.raw);
 		if ((rc = mm_output_flush(stdout))) {
 			mm_err("write error: %s", strerror(-rc));
 			return EXIT_OUTPUT;

@@ -86,6 +86,8 @@ int mm_take_target(const struct mm_options *o, pid_t pid, struct mm_elf_cache *e
 		.proc_root = o->proc_root, .no_mem = o->no_mem,
 		.open_remote = o->open_remote, .quiet_gone = gone != NULL,
 		.debug = o->debug,
+		.symbols = o->table.symbols ? o->table.symbols : o->table.symbol_note,
+		.addresses = o->table.address, .naddresses = o->table.naddresses,
 	};
 	int rc = mm_snapshot_take(&take, pid, elves, out, gone);
 

@@ -470,6 +470,26 @@ static void write_identity(struct mm_json *j, const struct mm_identity *id)
 	mm_json_object_close(j);
 }
 
+/* --symbols and --address: the symbols found, names as the files have
+ * them (escaped per RFC 8259). */
+static void write_symbols(struct mm_json *j, const struct mm_snapshot *snap)
+{
+	mm_json_array_open(j, "symbols");
+	for (size_t i = 0; i < snap->nsymbols; i++) {
+		const struct mm_symbol *s = &snap->symbols[i];
+
+		mm_json_object_open(j, NULL);
+		mm_json_untrusted(j, "name", s->name);
+		mm_json_untrusted(j, "image", s->image);
+		mm_json_string(j, "label", mm_label_name(s->label));
+		mm_json_hex(j, "address", s->addr);
+		mm_json_u64(j, "size", s->size);
+		mm_json_u64(j, "rank", s->rank);
+		mm_json_object_close(j);
+	}
+	mm_json_array_close(j);
+}
+
 /* The snapshot's members, inside an object the caller opened; mappings
  * false leaves the mappings out (--summary over many processes). */
 static void write_snapshot_members(struct mm_json *j, const struct mm_snapshot *snap,
@@ -510,6 +530,10 @@ static void write_snapshot_members(struct mm_json *j, const struct mm_snapshot *
 			write_mapping(j, &snap->mappings[i]);
 		}
 		mm_json_array_close(j);
+	}
+
+	if (snap->nsymbols) {
+		write_symbols(j, snap);
 	}
 
 	mm_json_array_open(j, "warnings");

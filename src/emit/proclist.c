@@ -26,6 +26,19 @@ static const struct mm_column proc_cols[COL_COUNT] = {
 	[COL_LABELS] = { "LABELS", 0.3, MM_COL_TRUNC },
 };
 
+/* What --list-columns says of each. */
+static const char *const proc_help[COL_COUNT] = {
+	[COL_PID] = "process ID",
+	[COL_USER] = "effective user",
+	[COL_COMMAND] = "command line (escaped)",
+	[COL_RSS] = "resident set size",
+	[COL_PSS] = "proportional set size",
+	[COL_USS] = "unique set size: private pages",
+	[COL_SWAP] = "swapped-out memory",
+	[COL_COVER] = "share of RSS labelled beyond anon",
+	[COL_LABELS] = "largest labels by PSS, or why not read",
+};
+
 enum { TOT_LABEL, TOT_PROCS, TOT_RSS, TOT_PSS, TOT_SWAP, TOT_COUNT };
 
 static const struct mm_column total_cols[TOT_COUNT] = {
@@ -38,6 +51,23 @@ static const struct mm_column total_cols[TOT_COUNT] = {
 
 /* How many labels the LABELS cell names. */
 #define TOP_LABELS 3
+
+void mm_proclist_list_columns(FILE *out, bool raw)
+{
+	if (!raw) {
+		fprintf(out, "\nProcess list columns:\n");
+	}
+	for (int i = 0; i < COL_COUNT; i++) {
+		if (raw) {
+			/* Each name once: RSS is listed with the summary's. */
+			if (!mm_table_has_column(proc_cols[i].name)) {
+				fprintf(out, "%s %s\n", proc_cols[i].name, proc_help[i]);
+			}
+		} else {
+			fprintf(out, " %10s  %s\n", proc_cols[i].name, proc_help[i]);
+		}
+	}
+}
 
 static int sort_column(const char *name)
 {

@@ -14,6 +14,10 @@
  * with a message in err. */
 int mm_proclist_check(const struct mm_table_opts *o, char *err, size_t errlen);
 
+/* --list-columns: the process list's columns and what they show (raw:
+ * "NAME description" lines). */
+void mm_proclist_list_columns(FILE *out, bool raw);
+
 /* A header line, the process list (unless --summary) and the label totals.
  * Returns 0 or -ENOMEM. */
 int mm_proclist_print(FILE *out, const struct mm_fleet *f, const struct mm_table_opts *o);

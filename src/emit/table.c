@@ -20,6 +20,7 @@
 #include "util/format.h"
 #include "emit/table.h"
 #include "emit/table_go.h"
+#include "emit/table_symbols.h"
 
 enum {
 	COL_ADDRESS, COL_RANGE, COL_START, COL_END, COL_PERMS, COL_OFFSET, COL_DEV,
@@ -151,6 +152,11 @@ int mm_table_check(const struct mm_table_opts *o, char *err, size_t errlen)
 		}
 	}
 	return 0;
+}
+
+bool mm_table_has_column(const char *name)
+{
+	return column_by_name(name, strlen(name)) >= 0;
 }
 
 void mm_table_list_columns(FILE *out, bool raw)
@@ -748,8 +754,40 @@ void mm_table_color(struct libscols_line *ln, size_t n, const char *color)
 	scols_cell_set_color(scols_line_get_cell(ln, n), color);
 }
 
+/* -r keeps every row's column count for awk: an empty cell prints "-"
+ * (-P quotes its empty values instead). */
+static int dash_empty_cells(struct libscols_table *tb)
+{
+	struct libscols_iter *it;
+	struct libscols_line *ln;
+	size_t ncols = scols_table_get_ncols(tb);
+	int rc = 0;
+
+	if (!scols_table_is_raw(tb) || scols_table_is_export(tb)) {
+		return 0;
+	}
+	it = scols_new_iter(SCOLS_ITER_FORWARD);
+	if (!it) {
+		return -ENOMEM;
+	}
+	while (!rc && scols_table_next_line(tb, it, &ln) == 0) {
+		for (size_t i = 0; i < ncols && !rc; i++) {
+			const char *d = scols_cell_get_data(scols_line_get_cell(ln, i));
+
+			if (!d || !*d) {
+				rc = scols_line_set_data(ln, i, "-") < 0 ? -ENOMEM : 0;
+			}
+		}
+	}
+	scols_free_iter(it);
+	return rc;
+}
+
 int mm_table_done(FILE *out, struct libscols_table *tb, int rc)
 {
+	if (!rc) {
+		rc = dash_empty_cells(tb);
+	}
 	if (!rc) {
 		scols_table_set_stream(tb, out);
 		scols_print_table(tb);
@@ -1221,33 +1259,25 @@ static void print_total(FILE *out, const struct mm_snapshot *snap,
 		SZ(f, snap->totals.swap));
 }
 
-/* RSS by the labels' classes, largest first, and the reserved VSZ. */
+/* The roll-up: RSS by family in a fixed order (code, data, heap, stacks,
+ * runtime, files, shared, other; those with none left out), then the
+ * reserved VSZ. */
 static void print_classes(FILE *out, const struct mm_snapshot *snap,
 			  const struct mm_table_opts *o, size_t width)
 {
-	uint64_t rss[MM_CLASS_COUNT] = { 0 };
-	int order[MM_CLASS_COUNT];
+	uint64_t rss[MM_FAM_COUNT] = { 0 };
 	char line[512], a[32];
 	size_t len;
 
 	for (int i = 0; i < MM_LABEL_COUNT; i++) {
-		rss[mm_label_class((enum mm_label)i)] += snap->categories[i].rss;
+		rss[mm_label_family((enum mm_label)i)] += snap->categories[i].rss;
 	}
-	for (int i = 0; i < MM_CLASS_COUNT; i++) {
-		int k = i;
-
-		for (; k > 0 && rss[order[k - 1]] < rss[i]; k--) {
-			order[k] = order[k - 1];
-		}
-		order[k] = i;
-	}
-	len = (size_t)snprintf(line, sizeof(line), "RSS by class:");
-	for (int i = 0, n = 0; i < MM_CLASS_COUNT && len < sizeof(line); i++) {
-		if (rss[order[i]]) {
+	len = (size_t)snprintf(line, sizeof(line), "RSS by family:");
+	for (int i = 0, n = 0; i < MM_FAM_COUNT && len < sizeof(line); i++) {
+		if (rss[i]) {
 			len += (size_t)snprintf(line + len, sizeof(line) - len, "%s %s %s",
 						n++ ? "," : "",
-						mm_class_name((enum mm_class)order[i]),
-						SZ(a, rss[order[i]]));
+						mm_family_name((enum mm_family)i), SZ(a, rss[i]));
 		}
 	}
 	if (len < sizeof(line)) {
@@ -1476,6 +1506,7 @@ static void print_address(FILE *out, const struct mm_snapshot *snap, uint64_t ad
 			m->offset + (addr - m->start));
 		free(name);
 	}
+	mm_table_symbol_at(out, snap, addr);
 	fputc('\n', out);
 }
 
@@ -1520,6 +1551,7 @@ static char *summary_footer(const struct mm_snapshot *snap, const struct mm_tabl
 		return NULL;
 	}
 	print_reconciliation(f, snap, o, width);
+	mm_table_symbol_notes(f, snap, o);
 	/* The Go runtime's own accounting: beyond the first screen, which
 	 * keeps its rows for the labels. */
 	if (!o->first_screen) {
@@ -1620,8 +1652,17 @@ int mm_table_print(FILE *out, const struct mm_snapshot *snap,
 			return rc;
 		}
 	}
+	if (o->symbols) {
+		if (o->summary || o->naddresses) {
+			putc('\n', out);
+		}
+		rc = mm_table_symbols(out, snap, o);
+		if (rc) {
+			return rc;
+		}
+	}
 	if (o->mappings) {
-		if (o->summary) {
+		if (o->summary || o->symbols) {
 			putc('\n', out);
 		}
 		if (sort_col >= 0 && !(infos[sort_col].tables & IN_MAP)) {

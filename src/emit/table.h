@@ -12,6 +12,7 @@
 #include "model/model.h"
 
 enum { MM_TABLE_MAX_ADDRESSES = 64 };	/* --address given more often: an error */
+enum { MM_TABLE_SYMBOLS = 5 };		/* --symbols without a count */
 
 struct mm_table_opts {
 	const char *output;	/* -o LIST or +LIST; NULL: defaults */
@@ -22,6 +23,10 @@ struct mm_table_opts {
 	bool explain;		/* a sentence per label under the summary */
 	bool first_screen;	/* the default view on a terminal: the summary
 				 * cut to fit the screen, and where to go next */
+	size_t symbols;		/* --symbols[=N]: the N largest symbols of each
+				 * image's sections; 0: not asked */
+	bool symbol_note;	/* find each section's largest symbol, for the
+				 * summary's note on one symbol filling a label */
 
 	/* Filters: they narrow the tables, never the JSON snapshot. */
 	const char *labels;	/* comma-separated globs, e.g. "go.*,heap" */
@@ -91,6 +96,9 @@ int mm_table_print(FILE *out, const struct mm_snapshot *snap,
 
 /* How many of o's --address values no mapping of snap holds. */
 size_t mm_table_unmapped(const struct mm_snapshot *snap, const struct mm_table_opts *o);
+
+/* Whether a column of the mapping tree or the summary is called name. */
+bool mm_table_has_column(const char *name);
 
 /* --list-columns: every column, the tables it belongs to, what it shows.
  * raw: "NAME description" lines only. */

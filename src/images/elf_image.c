@@ -19,6 +19,15 @@
 #include "images/elf_image.h"
 #include "util/io.h"
 
+/* One symbol table as read. */
+struct symtab {
+	bool read;
+	struct mm_elf_symbol *syms;
+	size_t nsyms;
+	struct mm_elf_symbol **by_addr;	/* defined ones with a value, sorted */
+	size_t nby_addr;
+};
+
 struct mm_elf {
 	unsigned int dev_major, dev_minor;
 	uint64_t inode;
@@ -33,12 +42,9 @@ struct mm_elf {
 	bool has_relro;
 	uint64_t relro_vaddr, relro_memsz;
 	unsigned int elf_class, machine;	/* from the ELF header */
-	/* The dynamic symbols, read on the first lookup. */
-	bool syms_read;
-	struct mm_elf_symbol *syms;
-	size_t nsyms;
-	struct mm_elf_symbol **by_addr;	/* defined ones with a value, sorted */
-	size_t nby_addr;
+	/* The dynamic symbols, read on the first lookup; and every symbol
+	 * (.symtab when there is one), read on the first listing. */
+	struct symtab dyn, all;
 	/* The GNU build-id in hex, read on the first request. */
 	bool build_id_read;
 	char build_id[2 * 64 + 1];
@@ -68,14 +74,21 @@ struct mm_elf_cache *mm_elf_cache_create(void)
 	return calloc(1, sizeof(struct mm_elf_cache));
 }
 
+static void free_symtab(struct symtab *t)
+{
+	free(t->syms);
+	free(t->by_addr);
+	*t = (struct symtab){ 0 };
+}
+
 static void free_elf(void *p)
 {
 	struct mm_elf *e = p;
 
 	free(e->sections);
 	free(e->segments);
-	free(e->syms);
-	free(e->by_addr);
+	free_symtab(&e->dyn);
+	free_symtab(&e->all);
 	if (e->elf) {
 		elf_end(e->elf);
 	}
@@ -402,28 +415,32 @@ static int compare_sym_addr(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* Reads .dynsym (SHT_DYNSYM) and its string table through libelf: only
- * those two sections are read from the file.  A file without one (a static
- * executable) has its .symtab read instead.  No table is no symbols. */
-static int read_symbols(struct mm_elf *e)
+/* The first section of type type, or NULL. */
+static Elf_Scn *section_of_type(Elf *elf, uint32_t type, GElf_Shdr *sh)
 {
 	Elf_Scn *scn = NULL;
+
+	while ((scn = elf_nextscn(elf, scn))) {
+		if (gelf_getshdr(scn, sh) && sh->sh_type == type) {
+			return scn;
+		}
+	}
+	return NULL;
+}
+
+/* Reads the symbol table of the first type in prefer that the file has, and
+ * its string table, through libelf: only those two sections are read from
+ * the file.  No table is no symbols. */
+static int read_symbols(struct mm_elf *e, struct symtab *t, const uint32_t prefer[2])
+{
+	Elf_Scn *scn;
 	GElf_Shdr sh;
 	Elf_Data *data;
 	size_t n;
 
-	e->syms_read = true;
-	while ((scn = elf_nextscn(e->elf, scn))) {
-		if (gelf_getshdr(scn, &sh) && sh.sh_type == SHT_DYNSYM) {
-			break;
-		}
-	}
-	if (!scn) {
-		while ((scn = elf_nextscn(e->elf, scn))) {
-			if (gelf_getshdr(scn, &sh) && sh.sh_type == SHT_SYMTAB) {
-				break;
-			}
-		}
+	t->read = true;
+	if (!(scn = section_of_type(e->elf, prefer[0], &sh))) {
+		scn = section_of_type(e->elf, prefer[1], &sh);
 	}
 	/* An entry size other than the class's would make the count, and
 	 * what it allocates, anything the file says. */
@@ -433,9 +450,11 @@ static int read_symbols(struct mm_elf *e)
 		return 0;
 	}
 	n = data->d_size / sh.sh_entsize;
-	e->syms = calloc(n ? n : 1, sizeof(*e->syms));
-	e->by_addr = calloc(n ? n : 1, sizeof(*e->by_addr));
-	if (!e->syms || !e->by_addr) {
+	t->syms = calloc(n ? n : 1, sizeof(*t->syms));
+	t->by_addr = calloc(n ? n : 1, sizeof(*t->by_addr));
+	if (!t->syms || !t->by_addr) {
+		free_symtab(t);
+		t->read = true;
 		return -ENOMEM;
 	}
 	for (size_t i = 0; i < n; i++) {
@@ -446,23 +465,34 @@ static int read_symbols(struct mm_elf *e)
 		    !(name = elf_strptr(e->elf, sh.sh_link, sym.st_name))) {
 			continue;
 		}
-		e->syms[e->nsyms] = (struct mm_elf_symbol){
+		t->syms[t->nsyms] = (struct mm_elf_symbol){
 			.name = name, .value = sym.st_value, .size = sym.st_size,
 			.type = GELF_ST_TYPE(sym.st_info),
 			.defined = sym.st_shndx != SHN_UNDEF,
 		};
-		if (e->syms[e->nsyms].defined && sym.st_value) {
-			e->by_addr[e->nby_addr++] = &e->syms[e->nsyms];
+		if (t->syms[t->nsyms].defined && sym.st_value) {
+			t->by_addr[t->nby_addr++] = &t->syms[t->nsyms];
 		}
-		e->nsyms++;
+		t->nsyms++;
 	}
-	qsort(e->by_addr, e->nby_addr, sizeof(*e->by_addr), compare_sym_addr);
+	qsort(t->by_addr, t->nby_addr, sizeof(*t->by_addr), compare_sym_addr);
 	return 0;
 }
 
+/* The dynamic symbols (a static executable, without .dynsym: .symtab). */
 static int need_symbols(struct mm_elf *e)
 {
-	return e->syms_read ? 0 : read_symbols(e);
+	static const uint32_t dyn_first[2] = { SHT_DYNSYM, SHT_SYMTAB };
+
+	return e->dyn.read ? 0 : read_symbols(e, &e->dyn, dyn_first);
+}
+
+/* Every symbol: .symtab, a superset of .dynsym, when not stripped. */
+static int need_all_symbols(struct mm_elf *e)
+{
+	static const uint32_t symtab_first[2] = { SHT_SYMTAB, SHT_DYNSYM };
+
+	return e->all.read ? 0 : read_symbols(e, &e->all, symtab_first);
 }
 
 int mm_elf_symbol_by_name(struct mm_elf *e, const char *name, int type,
@@ -476,8 +506,8 @@ int mm_elf_symbol_by_name(struct mm_elf *e, const char *name, int type,
 	}
 	/* The last definition wins, as ld.so's lookup of a versioned name
 	 * would not tell; tables hold each name once in practice. */
-	for (size_t i = 0; i < e->nsyms; i++) {
-		const struct mm_elf_symbol *s = &e->syms[i];
+	for (size_t i = 0; i < e->dyn.nsyms; i++) {
+		const struct mm_elf_symbol *s = &e->dyn.syms[i];
 
 		if (s->defined && (type < 0 || s->type == (unsigned int)type) &&
 		    strcmp(s->name, name) == 0) {
@@ -491,26 +521,21 @@ int mm_elf_symbol_by_name(struct mm_elf *e, const char *name, int type,
 	return 0;
 }
 
-int mm_elf_symbol_at(struct mm_elf *e, uint64_t vaddr, struct mm_elf_symbol *out)
+static int symbol_at(const struct symtab *t, uint64_t vaddr, struct mm_elf_symbol *out)
 {
-	size_t lo = 0, hi;
-	int rc = need_symbols(e);
+	size_t lo = 0, hi = t->nby_addr;
 
-	if (rc) {
-		return rc;
-	}
-	hi = e->nby_addr;
 	while (lo < hi) {		/* the first symbol above vaddr */
 		size_t mid = lo + (hi - lo) / 2;
 
-		if (e->by_addr[mid]->value <= vaddr) {
+		if (t->by_addr[mid]->value <= vaddr) {
 			lo = mid + 1;
 		} else {
 			hi = mid;
 		}
 	}
 	while (lo-- > 0) {
-		const struct mm_elf_symbol *s = e->by_addr[lo];
+		const struct mm_elf_symbol *s = t->by_addr[lo];
 
 		if (vaddr < s->value + (s->size ? s->size : 1)) {
 			*out = *s;
@@ -521,6 +546,46 @@ int mm_elf_symbol_at(struct mm_elf *e, uint64_t vaddr, struct mm_elf_symbol *out
 		}
 	}
 	return -ENOENT;
+}
+
+int mm_elf_symbol_at(struct mm_elf *e, uint64_t vaddr, struct mm_elf_symbol *out)
+{
+	int rc = need_symbols(e);
+
+	return rc ? rc : symbol_at(&e->dyn, vaddr, out);
+}
+
+/* Symbol types that name code or data at an address: not files, sections
+ * or TLS offsets. */
+bool mm_elf_symbol_names_memory(const struct mm_elf_symbol *s)
+{
+	return s->type == STT_OBJECT || s->type == STT_FUNC || s->type == STT_NOTYPE ||
+	       s->type == STT_GNU_IFUNC;
+}
+
+int mm_elf_symbol_at_any(struct mm_elf *e, uint64_t vaddr, struct mm_elf_symbol *out)
+{
+	int rc = need_all_symbols(e);
+	struct mm_elf_symbol s;
+
+	if (rc) {
+		return rc;
+	}
+	rc = symbol_at(&e->all, vaddr, &s);
+	if (rc || !mm_elf_symbol_names_memory(&s)) {
+		return rc ? rc : -ENOENT;
+	}
+	*out = s;
+	return 0;
+}
+
+int mm_elf_symbols(struct mm_elf *e, const struct mm_elf_symbol *const **out, size_t *n)
+{
+	int rc = need_all_symbols(e);
+
+	*out = rc ? NULL : (const struct mm_elf_symbol *const *)e->all.by_addr;
+	*n = rc ? 0 : e->all.nby_addr;
+	return rc;
 }
 
 /* Note sections a real file has: property, build-id, ABI tag, package,

@@ -68,6 +68,14 @@ int mm_elf_symbol_by_name(struct mm_elf *e, const char *name, int type,
 /* The defined symbol whose [value, value + size) holds vaddr (a sizeless
  * one holds its own address only).  Returns 0, -ENOENT or -ENOMEM. */
 int mm_elf_symbol_at(struct mm_elf *e, uint64_t vaddr, struct mm_elf_symbol *out);
+/* The same in every symbol the file has (.symtab when it was not
+ * stripped, else .dynsym), of a type that names code or data. */
+int mm_elf_symbol_at_any(struct mm_elf *e, uint64_t vaddr, struct mm_elf_symbol *out);
+/* Every defined symbol with a value (.symtab, else .dynsym), sorted by
+ * address; valid while the file stays in its cache.  Returns 0 or -ENOMEM. */
+int mm_elf_symbols(struct mm_elf *e, const struct mm_elf_symbol *const **out, size_t *n);
+/* Whether s names code or data (not a file, section or TLS offset). */
+bool mm_elf_symbol_names_memory(const struct mm_elf_symbol *s);
 /* The GNU build-id as hex (read on the first call), or NULL. */
 const char *mm_elf_build_id(struct mm_elf *e);
 

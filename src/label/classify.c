@@ -288,6 +288,9 @@ int mm_classify(struct mm_classify *ctx)
 	if (rc >= 0) {
 		rc = warn_memory_closed(ctx) < 0 ? -ENOMEM : partial;
 	}
+	if (rc >= 0 && mm_find_symbols(ctx)) {
+		rc = -ENOMEM;
+	}
 	forget_facts(ctx);
 	ctx->target->pm = NULL;
 	if (!shared) {

@@ -44,6 +44,10 @@ struct mm_classify {
 	struct mm_pagemap *pm;		/* shared; NULL: mm_classify opens one */
 	bool debug;			/* --debug: say what was found and declined */
 	bool budget_warned;		/* the memory budget's warning is given */
+	size_t symbols_top;		/* the largest symbols of each image's
+					 * sections to keep (--symbols); 0: none */
+	const uint64_t *addresses;	/* and the symbols holding these */
+	size_t naddresses;
 
 	/* Facts, built by the probe stage before any labeller runs. */
 	uint64_t page;			/* the page size (4096 when unknown) */
@@ -91,6 +95,11 @@ int mm_label_glibc(struct mm_classify *ctx);	/* glibc.*, ld.*: malloc and the lo
 int mm_label_python(struct mm_classify *ctx);	/* python.*: CPython's arenas and frame stacks */
 int mm_label_musl(struct mm_classify *ctx);	/* musl.malloc: mallocng's groups */
 int mm_label_guards(struct mm_classify *ctx);	/* guard: MADV_GUARD_INSTALL pages */
+
+/* After labelling: copies into the snapshot the symbols_top largest
+ * symbols of each image's labelled sections and the symbols holding the
+ * addresses (see struct mm_symbol).  Returns 0 or -ENOMEM. */
+int mm_find_symbols(struct mm_classify *ctx);
 
 /* The NAME of a kernel-named anonymous mapping "[anon:NAME]" (also
  * "[anon_shmem:NAME]" when shmem) and its length, as the kernel gives it

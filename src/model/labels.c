@@ -155,6 +155,12 @@ static const char *const class_names[MM_CLASS_COUNT] = {
 	[MM_CLASS_ANON] = "anon",
 };
 
+static const char *const family_names[MM_FAM_COUNT] = {
+	[MM_FAM_CODE] = "code", [MM_FAM_DATA] = "data", [MM_FAM_HEAP] = "heap",
+	[MM_FAM_STACKS] = "stacks", [MM_FAM_RUNTIME] = "runtime",
+	[MM_FAM_FILES] = "files", [MM_FAM_SHARED] = "shared", [MM_FAM_OTHER] = "other",
+};
+
 static const char *const how_names[MM_HOW_COUNT] = {
 	[MM_HOW_ELF] = "elf",
 	[MM_HOW_KERNEL] = "kernel",
@@ -200,6 +206,41 @@ const char *mm_label_help(enum mm_label label)
 const char *mm_class_name(enum mm_class class)
 {
 	return (unsigned int)class < MM_CLASS_COUNT ? class_names[class] : "?";
+}
+
+enum mm_family mm_label_family(enum mm_label label)
+{
+	switch (label) {
+	case MM_EXE_TEXT: case MM_LIB_TEXT: case MM_KERNEL_VDSO: case MM_KERNEL_VSYSCALL:
+		return MM_FAM_CODE;
+	case MM_EXE_RODATA: case MM_EXE_DATA: case MM_EXE_RELRO: case MM_EXE_BSS:
+	case MM_LIB_RODATA: case MM_LIB_DATA: case MM_LIB_RELRO: case MM_LIB_BSS:
+	case MM_KERNEL_VVAR: case MM_LD_TLS:
+		return MM_FAM_DATA;
+	case MM_HEAP: case MM_GLIBC_ARENA: case MM_GLIBC_MMAP_CHUNK: case MM_LD_MALLOC:
+	case MM_GO_HEAP: case MM_PYTHON_ARENA:
+		return MM_FAM_HEAP;
+	case MM_STACK: case MM_THREAD_STACK: case MM_THREAD_GUARD: case MM_PYTHON_DATASTACK:
+		return MM_FAM_STACKS;
+	case MM_GO_HEAP_INDEX: case MM_GO_HEAP_METADATA: case MM_GO_PAGE_SUMMARY:
+	case MM_GO_PAGE_ALLOC: case MM_GO_SCAVENGE_INDEX: case MM_GO_IMMORTAL_METADATA:
+	case MM_GO_GC_BITS: case MM_GO_ALLSPANS: case MM_GO_OTHER:
+		return MM_FAM_RUNTIME;
+	case MM_FILE:
+		return MM_FAM_FILES;
+	case MM_SHMEM:
+		return MM_FAM_SHARED;
+	/* Not known to be any of these: anonymous memory no labeller
+	 * explained, and huge pages (private or shared alike). */
+	case MM_ANON_NAMED: case MM_ANON: case MM_HUGETLB: case MM_LABEL_COUNT:
+		break;
+	}
+	return MM_FAM_OTHER;
+}
+
+const char *mm_family_name(enum mm_family family)
+{
+	return (unsigned int)family < MM_FAM_COUNT ? family_names[family] : "?";
 }
 
 const char *mm_how_name(enum mm_how how)

@@ -59,6 +59,11 @@ void mm_snapshot_destroy(struct mm_snapshot *snap)
 		free(snap->warnings[i]);
 	}
 	free(snap->warnings);
+	for (size_t i = 0; i < snap->nsymbols; i++) {
+		free(snap->symbols[i].name);
+		free(snap->symbols[i].image);
+	}
+	free(snap->symbols);
 	free(snap->comm);
 	free(snap->exe);
 	free(snap->time);
@@ -248,6 +253,38 @@ struct mm_mapping *mm_snapshot_find(const struct mm_snapshot *snap, uint64_t add
 
 	if (i < snap->nmappings && snap->mappings[i].start <= addr) {
 		return &snap->mappings[i];
+	}
+	return NULL;
+}
+
+int mm_snapshot_add_symbol(struct mm_snapshot *snap, const struct mm_symbol *sym)
+{
+	struct mm_symbol *more = reallocarray(snap->symbols, snap->nsymbols + 1, sizeof(*more));
+	struct mm_symbol copy = *sym;
+
+	if (!more) {
+		return -ENOMEM;
+	}
+	snap->symbols = more;
+	copy.name = strdup(sym->name ? sym->name : "");
+	copy.image = strdup(sym->image ? sym->image : "");
+	if (!copy.name || !copy.image) {
+		free(copy.name);
+		free(copy.image);
+		return -ENOMEM;
+	}
+	snap->symbols[snap->nsymbols++] = copy;
+	return 0;
+}
+
+const struct mm_symbol *mm_snapshot_symbol_at(const struct mm_snapshot *snap, uint64_t addr)
+{
+	for (size_t i = 0; i < snap->nsymbols; i++) {
+		const struct mm_symbol *s = &snap->symbols[i];
+
+		if (addr >= s->addr && addr < s->addr + (s->size ? s->size : 1)) {
+			return s;
+		}
 	}
 	return NULL;
 }

@@ -49,6 +49,13 @@ enum mm_class {
 	MM_CLASS_KERNEL, MM_CLASS_FILE, MM_CLASS_ANON, MM_CLASS_COUNT
 };
 
+/* What the summary's roll-up line sums RSS by: what a reader asks of a
+ * process (its code, its data, its heaps...), rather than how each label
+ * was found. */
+enum mm_family {
+	MM_FAM_CODE, MM_FAM_DATA, MM_FAM_HEAP, MM_FAM_STACKS, MM_FAM_RUNTIME,
+	MM_FAM_FILES, MM_FAM_SHARED, MM_FAM_OTHER, MM_FAM_COUNT
+};
 const char *mm_label_name(enum mm_label label);
 int mm_label_from_name(const char *name);		/* -1 when unknown */
 enum mm_class mm_label_class(enum mm_label label);
@@ -56,6 +63,8 @@ const char *mm_label_explanation(enum mm_label label);
 const char *mm_label_help(enum mm_label label);		/* a few words */
 uint32_t mm_label_color(enum mm_label label);		/* 0xRRGGBB */
 const char *mm_class_name(enum mm_class class);		/* "image", "heap" ... */
+enum mm_family mm_label_family(enum mm_label label);
+const char *mm_family_name(enum mm_family family);	/* "code", "data" ... */
 const char *mm_how_name(enum mm_how how);
 
 /* The smaps counters of one mapping, or one region's share of them. */
@@ -174,6 +183,18 @@ struct mm_identity {
 /* Frees what id owns and zeroes it. */
 void mm_identity_finish(struct mm_identity *id);
 
+/* A symbol of a mapped ELF object, at its address in the process: one of
+ * the largest in its image's part of a label (--symbols), or the one
+ * holding an --address. */
+struct mm_symbol {
+	char *name;		/* owned; as the file has it (untrusted) */
+	char *image;		/* owned; the file's path */
+	enum mm_label label;	/* the region's at addr: exe.bss, lib.text... */
+	uint64_t addr, size;
+	unsigned int rank;	/* 1 for its image and label's largest...;
+				 * 0: only an address's */
+};
+
 struct mm_snapshot {
 	pid_t pid;
 	char *comm, *exe;		/* owned; exe may be NULL */
@@ -193,6 +214,8 @@ struct mm_snapshot {
 	uint64_t total_vsz, total_reserved;
 	struct mm_category categories[MM_LABEL_COUNT];
 
+	struct mm_symbol *symbols;	/* owned; by image, label and rank */
+	size_t nsymbols;
 	char **warnings;		/* owned; what made the snapshot partial */
 	size_t nwarnings;
 };
@@ -224,6 +247,11 @@ int mm_snapshot_label(struct mm_snapshot *snap, uint64_t start, uint64_t end,
 		      enum mm_label label, enum mm_how how, const char *detail,
 		      unsigned int flags);
 
+/* Appends a copy of sym (name and image copied).  Returns 0 or -ENOMEM. */
+int mm_snapshot_add_symbol(struct mm_snapshot *snap, const struct mm_symbol *sym);
+/* The symbol of snap->symbols holding addr (a sizeless one: at addr), or
+ * NULL. */
+const struct mm_symbol *mm_snapshot_symbol_at(const struct mm_snapshot *snap, uint64_t addr);
 /* The mapping holding addr, or NULL. */
 struct mm_mapping *mm_snapshot_find(const struct mm_snapshot *snap, uint64_t addr);
 

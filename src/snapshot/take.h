@@ -18,6 +18,10 @@ struct mm_take {
 	bool open_remote;	/* open mapped files on FUSE, NFS... too */
 	bool quiet_gone;	/* a process that is gone: *gone, and no message */
 	bool debug;		/* --debug: what probes and labellers found, on stderr */
+	size_t symbols;		/* the largest symbols kept per image and
+				 * section label (--symbols); 0: none */
+	const uint64_t *addresses;	/* and the symbols holding these */
+	size_t naddresses;
 };
 
 /* Takes pid's snapshot.  elves may be shared between calls (--watch); NULL

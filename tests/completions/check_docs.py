@@ -84,17 +84,18 @@ def list_columns():
     r = subprocess.run([MEMMAP, '--list-columns'], capture_output=True,
                        text=True, timeout=30)
     check(r.returncode == 0, 'memmap --list-columns exits 0')
-    tables = {'map': set(), 'sum': set()}
+    tables = {'map': set(), 'sum': set(), 'proc': set()}
     table = None
     for ln in r.stdout.splitlines():
         if re.match(r'\S.*columns:$', ln):
-            table = 'sum' if ln.startswith('Summary') else 'map'
+            table = ('sum' if ln.startswith('Summary') else
+                     'proc' if ln.startswith('Process') else 'map')
             continue
         m = re.match(r'\s*(%?[A-Z][A-Z0-9_-]*)\s', ln)
         if m and table:
             tables[table].add(m.group(1))
-    check(tables['map'] and tables['sum'],
-          '--list-columns lists both tables under their headings')
+    check(tables['map'] and tables['sum'] and tables['proc'],
+          '--list-columns lists the three tables under their headings')
     return tables
 
 
@@ -211,12 +212,14 @@ def main():
               is not None, 'completions/memmap.fish offers -%s' % opt)
 
     tables = list_columns()
-    docs = {'map': section(man1, 'Mapping tree'), 'sum': section(man1, 'Summary')}
+    docs = {'map': section(man1, 'Mapping tree'), 'sum': section(man1, 'Summary'),
+            'proc': section(man1, 'Process list')}
+    names = {'map': 'Mapping tree', 'sum': 'Summary', 'proc': 'Process list'}
     for table, cols in sorted(tables.items()):
         for col in sorted(cols):
             check(re.search(r'^\*%s\*$' % col, docs[table], re.M) is not None,
                   'memmap.1.scd COLUMNS (%s) documents %s'
-                  % ('Mapping tree' if table == 'map' else 'Summary', col))
+                  % (names[table], col))
 
     labels_doc = section(man1, 'LABELS')
     region_doc = section(man5, 'REGION')

@@ -90,7 +90,7 @@ def first_screen(t, pid, snap, width, height):
     text = '\n'.join(rows)
     for pat, name in ((r'(?m)^total VSZ .* RSS .* PSS .* USS ', 'the total line'),
                       (r'(?m)^status: VmSize', 'the status line'),
-                      (r'(?m)^RSS by class: ', 'the class line'),
+                      (r'(?m)^RSS by family: ', 'the family line'),
                       (r'(?m)^\(--mappings', 'the way to the tree')):
         t.check(re.search(pat, text), '%s: %s is visible' % (what, name))
     t.check(not re.search(r'(?m)^[0-9a-f]{8,} ', text),

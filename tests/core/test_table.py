@@ -84,10 +84,12 @@ def totals(t, fx):
     cols = lines[head[0]].split()
     sums = dict.fromkeys(cols[1:], 0)
     i = head[0] + 1
+    rss_by_label = {}
     while i < len(lines) and lines[i].split() and lines[i].split()[0] in LABELS:
         w = lines[i].split()
         for c, v in zip(cols[1:], w[1:]):
             sums[c] += int(v)
+        rss_by_label[w[0]] = int(w[cols.index('RSS')])
         i += 1
     foot = '\n'.join(lines[i:])
     t.note('footer: %r' % foot)
@@ -119,6 +121,46 @@ def totals(t, fx):
     t.check(vmrss is not None and abs(vmrss - mt.status_bytes(st, 'VmRSS'))
             <= 256 * 1024, 'footer VmRSS %r vs /proc VmRSS %d' %
             (vmrss, mt.status_bytes(st, 'VmRSS')))
+    families(t, foot, rss_by_label, sums['RSS'])
+
+
+# The roll-up line's families as memmap(1) defines them (SUMMARY).
+FAMILY = {
+    'code': 'exe.text lib.text kernel.vdso kernel.vsyscall',
+    'data': 'exe.rodata exe.data exe.relro exe.bss lib.rodata lib.data lib.relro '
+            'lib.bss kernel.vvar ld.tls',
+    'heap': 'heap glibc.arena glibc.mmap-chunk ld.malloc go.heap python.arena',
+    'stacks': 'stack thread.stack thread.guard python.datastack',
+    'runtime': 'go.heap-index go.heap-metadata go.page-summary go.page-alloc '
+               'go.scavenge-index go.immortal-metadata go.gc-bits go.allspans go.other',
+    'files': 'file',
+    'shared': 'shmem',
+    'other': 'anon.named anon hugetlb',
+}
+
+
+def families(t, foot, rss_by_label, rss_total):
+    """'RSS by family: code N, data N...; reserved N': each the RSS column's
+    sum over the family's labels, in the documented order, adding up to the
+    RSS total."""
+    listed = sorted(x for labels in FAMILY.values() for x in labels.split())
+    t.eq(listed, sorted(LABELS), 'every label in one family (memmap(1) SUMMARY)')
+    m = re.search(r'(?m)^RSS by family:(.*(?:\n  .*)*)', foot)
+    if not t.check(m, 'the family line in %r' % foot):
+        return
+    text = ' '.join(m.group(1).split())
+    got = [(k, int(v)) for k, v in re.findall(r'([a-z]+) (\d+)', text.split(';')[0])]
+    order = list(FAMILY)
+    t.eq([k for k, _ in got], [k for k in order if k in dict(got)],
+         'families in the order code, data, heap, stacks, runtime, files, shared, other')
+    want = {}
+    for fam, labels in FAMILY.items():
+        v = sum(rss_by_label.get(x, 0) for x in labels.split())
+        if v:
+            want[fam] = v
+    t.eq(dict(got), want, 'RSS by family vs the RSS column summed by family')
+    t.eq(sum(v for _, v in got), rss_total, 'the families add up to the RSS total')
+    t.check(re.search(r'; reserved \d+', text), 'the reserved VSZ last: %r' % text)
 
 
 def width(text):

@@ -168,6 +168,15 @@ def mode_changes(t, tmp):
         t.check(re.search(pat, out, re.M), 'table: no row matching %r in:\n%s' % (pat, out))
         t.check(re.search(r'^grew heap [0-9a-f]+ \d+ \+\d+ \+\d+ rw-p \[heap\]$', out, re.M),
                 'table: no heap row in:\n%s' % out)
+        # -r keeps the columns for awk: an empty cell is "-", every row of
+        # a table has its heading's field count (the anon row has no NAME).
+        t.check(re.search(r'^appeared anon %x .* rw-p -$' % a_s, out, re.M),
+                'table -r: the anon row ends with "-" for NAME:\n%s' % out)
+        for block in out.strip('\n').split('\n\n'):
+            lines = block.splitlines()
+            counts = sorted(set(len(line.split()) for line in lines))
+            t.eq(counts, [len(lines[0].split())],
+                 'table -r: field counts of %r... (awk NF)' % lines[0])
         rc, out, err = mt.run_memmap('--diff', before_f, after_f)
         t.eq(rc, 0, 'decorated table diff exit')
         t.check(re.search(r'^LABEL +RSS-BEFORE +RSS-AFTER +RSS-DELTA', out, re.M) and
