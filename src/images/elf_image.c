@@ -39,6 +39,12 @@ struct mm_elf {
 	size_t nsyms;
 	struct mm_elf_symbol **by_addr;	/* defined ones with a value, sorted */
 	size_t nby_addr;
+	/* The full .symtab, read on the first static lookup: a hash table of
+	 * its defined symbols (indices + 1 into static_syms; 0 is empty). */
+	bool static_read;
+	struct mm_elf_symbol *static_syms;
+	uint32_t *static_slots;
+	size_t nstatic_slots;
 	/* The GNU build-id in hex, read on the first request. */
 	bool build_id_read;
 	char build_id[2 * 64 + 1];
@@ -76,6 +82,8 @@ static void free_elf(void *p)
 	free(e->segments);
 	free(e->syms);
 	free(e->by_addr);
+	free(e->static_syms);
+	free(e->static_slots);
 	if (e->elf) {
 		elf_end(e->elf);
 	}
@@ -486,6 +494,113 @@ int mm_elf_symbol_by_name(struct mm_elf *e, const char *name, int type,
 	}
 	*out = *found;
 	return 0;
+}
+
+/* A .symtab larger than this is not a program's (a hostile file); Go
+ * programs with big dependency trees reach a few MiB. */
+#define STATIC_SYMTAB_MAX	(64u << 20)
+
+/* FNV-1a: the .symtab of a big Go program holds ~10^5 names, looked up a
+ * few dozen times; a hash table beats sorting them all. */
+static uint64_t name_hash(const char *s)
+{
+	uint64_t h = 0xcbf29ce484222325ull;
+
+	while (*s) {
+		h = (h ^ (unsigned char)*s++) * 0x100000001b3ull;
+	}
+	return h;
+}
+
+static void static_insert(struct mm_elf *e, uint32_t idx)
+{
+	size_t mask = e->nstatic_slots - 1;
+	size_t i = name_hash(e->static_syms[idx].name) & mask;
+
+	while (e->static_slots[i]) {
+		i = (i + 1) & mask;
+	}
+	e->static_slots[i] = idx + 1;
+}
+
+/* Reads .symtab and its strings (not allocated: only a file with symbols
+ * has them) into the hash table.  No table is no symbols. */
+static int read_static_symbols(struct mm_elf *e)
+{
+	Elf_Scn *scn = NULL;
+	GElf_Shdr sh;
+	Elf_Data *data;
+	size_t n, nsyms = 0, nslots = 16;
+
+	e->static_read = true;
+	while ((scn = elf_nextscn(e->elf, scn))) {
+		if (gelf_getshdr(scn, &sh) && sh.sh_type == SHT_SYMTAB) {
+			break;
+		}
+	}
+	if (!scn || sh.sh_size > STATIC_SYMTAB_MAX || sh.sh_entsize == 0 ||
+	    !(data = elf_getdata(scn, NULL))) {
+		return 0;
+	}
+	n = data->d_size / sh.sh_entsize;
+	e->static_syms = calloc(n ? n : 1, sizeof(*e->static_syms));
+	if (!e->static_syms) {
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < n; i++) {
+		GElf_Sym sym;
+		const char *name;
+
+		if (!gelf_getsym(data, (int)i, &sym) || sym.st_shndx == SHN_UNDEF ||
+		    !(name = elf_strptr(e->elf, sh.sh_link, sym.st_name)) || !*name) {
+			continue;
+		}
+		e->static_syms[nsyms++] = (struct mm_elf_symbol){
+			.name = name, .value = sym.st_value, .size = sym.st_size,
+			.type = GELF_ST_TYPE(sym.st_info), .defined = true,
+		};
+	}
+	while (nslots < 2 * nsyms) {
+		nslots *= 2;
+	}
+	e->static_slots = calloc(nslots, sizeof(*e->static_slots));
+	if (!e->static_slots) {
+		return -ENOMEM;
+	}
+	e->nstatic_slots = nslots;
+	for (size_t i = 0; i < nsyms; i++) {
+		static_insert(e, (uint32_t)i);
+	}
+	return 0;
+}
+
+int mm_elf_static_symbol(struct mm_elf *e, const char *name, struct mm_elf_symbol *out)
+{
+	size_t mask, i;
+	int rc = e->static_read ? 0 : read_static_symbols(e);
+
+	if (rc) {
+		return rc;
+	}
+	if (!e->nstatic_slots) {
+		return -ENOENT;
+	}
+	mask = e->nstatic_slots - 1;
+	/* The first definition: Go and C linkers write each global once. */
+	for (i = name_hash(name) & mask; e->static_slots[i]; i = (i + 1) & mask) {
+		const struct mm_elf_symbol *s = &e->static_syms[e->static_slots[i] - 1];
+
+		if (!strcmp(s->name, name)) {
+			*out = *s;
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+bool mm_elf_has_static_symbols(struct mm_elf *e)
+{
+	return (e->static_read || !read_static_symbols(e)) && e->nstatic_slots;
 }
 
 int mm_elf_symbol_at(struct mm_elf *e, uint64_t vaddr, struct mm_elf_symbol *out)

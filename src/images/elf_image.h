@@ -68,6 +68,13 @@ int mm_elf_symbol_by_name(struct mm_elf *e, const char *name, int type,
 /* The defined symbol whose [value, value + size) holds vaddr (a sizeless
  * one holds its own address only).  Returns 0, -ENOENT or -ENOMEM. */
 int mm_elf_symbol_at(struct mm_elf *e, uint64_t vaddr, struct mm_elf_symbol *out);
+/* The defined symbol called name in .symtab (the full static table, read
+ * on the first call; Go keeps its runtime's globals there, not in
+ * .dynsym).  Returns 0, -ENOENT (no such symbol, or no .symtab: a
+ * stripped file) or -ENOMEM. */
+int mm_elf_static_symbol(struct mm_elf *e, const char *name, struct mm_elf_symbol *out);
+/* Whether e has a .symtab with defined symbols (false also on -ENOMEM). */
+bool mm_elf_has_static_symbols(struct mm_elf *e);
 /* The GNU build-id as hex (read on the first call), or NULL. */
 const char *mm_elf_build_id(struct mm_elf *e);
 

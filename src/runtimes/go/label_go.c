@@ -2,8 +2,8 @@
 /* label_go.c: the mappings the Go runtime makes (go.* labels).  Three
  * sources, strongest first: the names Go 1.25+ gives its mappings
  * ("[anon: Go: heap]"), the runtime's own pointers read from the target
- * (symbols and member offsets from DWARF, values by pread on
- * /proc/PID/mem), and, for stripped binaries or unreadable memory, the
+ * (symbols, member offsets from the generated table or DWARF, values by
+ * pread on /proc/PID/mem), and, for stripped binaries or unreadable memory, the
  * arena hint addresses alone. */
 #include <errno.h>
 #include <stdarg.h>
@@ -642,6 +642,17 @@ static int read_memstats(struct go_labeller *g, const struct mm_image *img)
 	return 0;
 }
 
+/* Where the member offsets came from: the generated table, or DWARF. */
+static void debug_layout(struct go_labeller *g, const struct mm_image *img)
+{
+	bool nearest;
+	const char *v = mm_go_dwarf_layout(g->dw, &nearest);
+
+	mm_debug(g->ctx, "go", "%s: layouts from %s%s%s%s", img->path,
+		 v ? "the table's " : "DWARF", v ? v : "", nearest ? " (nearest)" : "",
+		 v && mm_go_dwarf_read_dwarf(g->dw) ? ", DWARF for the rest" : "");
+}
+
 /* Labels what one Go runtime image (the executable, or a c-shared
  * library) says through its DWARF and the target's memory.  Returns 0,
  * -ENOMEM, or why exact labelling was not possible. */
@@ -655,12 +666,15 @@ static int label_image(struct go_labeller *g, const struct mm_image *img)
 		mm_debug(g->ctx, "go", "%s: memory not to be read: arenas by hint", img->path);
 		return -ENOTSUP;
 	}
-	err = mm_go_dwarf_open(img->elf, &g->dw);
+	err = mm_go_dwarf_open_version(img->elf, g->snap->runtime.version, &g->dw);
 	if (!err) {
 		err = label_exact(g);
 	}
 	if (!err && !g->snap->runtime.memstats.valid) {
 		err = read_memstats(g, img);
+	}
+	if (g->dw) {
+		debug_layout(g, img);
 	}
 	mm_go_dwarf_close(g->dw);
 	g->dw = NULL;
