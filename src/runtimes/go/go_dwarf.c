@@ -20,6 +20,7 @@
 
 #include "runtimes/go/go_buildinfo.h"
 #include "runtimes/go/go_dwarf.h"
+#include "runtimes/go/go_locate.h"
 #include "runtimes/go/go_offsets.h"
 #include "util/grow.h"
 
@@ -34,6 +35,7 @@ struct mm_go_dwarf {
 	char version[16];	/* the table's rows ("go1.23"), or "" */
 	bool nearest;		/* version is the table's nearest, not the binary's */
 	bool dwarf_tried;	/* DWARF opened (dw set) or found missing */
+	struct mm_go_locator *loc; /* no .symtab: globals by code pattern */
 	Dwarf *dw;
 	Elf *elf;
 	int fd;
@@ -264,6 +266,17 @@ static bool table_version(const char *version, char *buf, size_t len)
 	       (size_t)snprintf(buf, len, "go1.%u", minor) < len;
 }
 
+/* A stripped binary's globals through go_locate.c. */
+static int open_locator(struct mm_go_dwarf *d)
+{
+	const struct mm_go_offset *text = mm_go_offset_find(d->version, "runtime.moduledata",
+							    "text");
+	int err = mm_go_locator_open(d->e, text && !text->absent ? text->offset : ~0ull,
+				     &d->loc);
+
+	return err == -ENOMEM ? err : err ? -ENODATA : 0;
+}
+
 int mm_go_dwarf_open_version(struct mm_elf *e, const char *version,
 			     struct mm_go_dwarf **out)
 {
@@ -292,7 +305,9 @@ int mm_go_dwarf_open_version(struct mm_elf *e, const char *version,
 	if (!d->version[0] && !have_dwarf(d)) {
 		err = -ENODATA;
 	} else if (!mm_elf_has_static_symbols(e)) {
-		err = -ENODATA;
+		/* Stripped: the globals from the code, the layouts from the
+		 * table alone. */
+		err = d->version[0] ? open_locator(d) : -ENODATA;
 	}
 	if (err) {
 		mm_go_dwarf_close(d);
@@ -321,6 +336,11 @@ const char *mm_go_dwarf_layout(const struct mm_go_dwarf *d, bool *nearest)
 	return d->version[0] ? d->version : NULL;
 }
 
+bool mm_go_dwarf_located(const struct mm_go_dwarf *d)
+{
+	return d->loc != NULL;
+}
+
 bool mm_go_dwarf_read_dwarf(const struct mm_go_dwarf *d)
 {
 	return d->dw != NULL;
@@ -341,6 +361,7 @@ void mm_go_dwarf_close(struct mm_go_dwarf *d)
 		close(d->fd);
 	}
 	free(d->entries);
+	mm_go_locator_close(d->loc);
 	free(d);
 }
 
@@ -613,11 +634,35 @@ int mm_go_dwarf_type(struct mm_go_dwarf *d, const char *type, const char *path,
 	return 0;
 }
 
+/* A global of a stripped binary: the located member's address less its
+ * offset in the table. */
+static int locate(struct mm_go_dwarf *d, const char *name, uint64_t *addr)
+{
+	const struct mm_go_offset *r;
+	const char *path;
+	char root[96];
+	int err = mm_go_locate(d->loc, name, &path, addr);
+
+	if (err || !*path) {
+		return err;
+	}
+	snprintf(root, sizeof(root), "var:%s", name);
+	r = mm_go_offset_find(d->version, root, path);
+	if (!r || r->absent || r->offset > *addr) {
+		return -ENOENT;
+	}
+	*addr -= r->offset;
+	return 0;
+}
+
 int mm_go_dwarf_symbol(struct mm_go_dwarf *d, const char *name, uint64_t *addr)
 {
 	Elf *elf = d->dw ? dwarf_getelf(d->dw) : NULL;
 	Elf_Scn *scn = NULL;
 
+	if (d->loc) {
+		return locate(d, name, addr);
+	}
 	if (d->e) {
 		struct mm_elf_symbol sym;
 		int err = mm_elf_static_symbol(d->e, name, &sym);

@@ -29,8 +29,9 @@ struct mm_go_type {
 
 /* Layouts of Go version ("go1.23.5"; NULL: unknown) from the table, else
  * (no row for it) from e's DWARF, else the table's nearest older version
- * (see mm_go_dwarf_layout); addresses from e's .symtab.  Returns 0, or
- * -ENODATA (no symbols, or neither a row nor DWARF: a stripped build),
+ * (see mm_go_dwarf_layout); addresses from e's .symtab, or without one
+ * from the code (go_locate.h).  Returns 0, or -ENODATA (no symbols and no
+ * located globals, or neither a row nor DWARF),
  * -ENOMEM, -errno.  e must outlive the handle. */
 int mm_go_dwarf_open_version(struct mm_elf *e, const char *version,
 			     struct mm_go_dwarf **out);
@@ -62,6 +63,8 @@ int mm_go_dwarf_symbol(struct mm_go_dwarf *d, const char *name, uint64_t *addr);
 /* The table version the layouts come from ("go1.27"), or NULL when they
  * come from DWARF; *nearest when it is not the binary's own version. */
 const char *mm_go_dwarf_layout(const struct mm_go_dwarf *d, bool *nearest);
+/* Whether the globals are found by code pattern (no .symtab: go_locate.h). */
+bool mm_go_dwarf_located(const struct mm_go_dwarf *d);
 /* Whether DWARF was opened (a look-up the table could not answer). */
 bool mm_go_dwarf_read_dwarf(const struct mm_go_dwarf *d);
 
