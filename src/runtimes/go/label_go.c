@@ -202,6 +202,23 @@ static int read_slice(struct go_labeller *g, const char *v, const char *path,
 	return err;
 }
 
+/* Whether the layouts are a neighbour version's (mm_go_dwarf_layout). */
+static bool layout_guessed(const struct go_labeller *g)
+{
+	bool nearest;
+
+	mm_go_dwarf_layout(g->dw, &nearest);
+	return nearest;
+}
+
+/* Whether [start, end) is exactly one mapping. */
+static bool whole_mapping(const struct go_labeller *g, uint64_t start, uint64_t end)
+{
+	const struct mm_mapping *m = mm_snapshot_find(g->snap, start);
+
+	return m && m->start == start && m->end == end;
+}
+
 /* One list of arena indices (mheap_.allArenas; from Go 1.26 heapArenas and
  * userArenaArenas): each arena, and its heapArena when that is a mapping of
  * its own.  l1 is mheap_.arenas read, l1n its length. */
@@ -238,6 +255,12 @@ static void label_arena_list(struct go_labeller *g, const char *list, const uint
 		 * a persistentalloc chunk, which is labelled as such. */
 		if (ha.size < PERSISTENT_MAX_BLOCK || l1i >= l1n || !l1[l1i] ||
 		    rd64(g, l1[l1i] + l2i * 8, &meta) || !meta) {
+			continue;
+		}
+		/* With a neighbour version's layout its size is a guess (1.23's
+		 * heapArena is a page smaller than 1.27's): only a whole
+		 * mapping of that size is taken. */
+		if (layout_guessed(g) && !whole_mapping(g, meta, page_up(g, meta + ha.size))) {
 			continue;
 		}
 		labelf(g, meta, page_up(g, meta + ha.size), MM_GO_HEAP_METADATA,
@@ -682,14 +705,6 @@ static int read_memstats(struct go_labeller *g, const struct mm_image *img)
 	mm_debug(g->ctx, "go", "%s: memstats read (%u retries)", img->path,
 		 g->snap->runtime.memstats.retries);
 	return 0;
-}
-
-static bool layout_guessed(const struct go_labeller *g)
-{
-	bool nearest;
-
-	mm_go_dwarf_layout(g->dw, &nearest);
-	return nearest;
 }
 
 /* A version newer than the table, without DWARF: the nearest older row
