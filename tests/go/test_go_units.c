@@ -240,6 +240,9 @@ static void test_pclntab(void)
 	pclntab(t, 0xfffffff0);
 	put64(t + 8, 1000);		/* more functions than the table holds */
 	CHECK(mm_go_pclntab_parse(t, n, &p) == -ENOEXEC, "pclntab: nfunc past the end");
+	put64(t + 8, 0);
+	put64(t + 64, n - 4);		/* a function table with no room for its end */
+	CHECK(mm_go_pclntab_parse(t, n, &p) == -ENOEXEC, "pclntab: ftab at the end");
 }
 
 static void test_rip_targets(void)

@@ -53,7 +53,8 @@ int mm_go_pclntab_parse(const void *tab, size_t len, struct mm_go_pclntab *p)
 		.tab = t, .len = len, .nfunc = get64(t + 8), .text = get64(t + 24),
 		.funcnames = get64(t + 32), .ftab = get64(t + 64),
 	};
-	if (p->funcnames >= len || p->ftab >= len || p->nfunc > (len - p->ftab) / 8 - 1) {
+	/* nfunc entries and the end entry, 8 bytes each, after ftab. */
+	if (p->funcnames >= len || p->ftab >= len || p->nfunc >= (len - p->ftab) / 8) {
 		return -ENOEXEC;
 	}
 	return 0;
