@@ -22,10 +22,14 @@
 /* One symbol table as read. */
 struct symtab {
 	bool read;
+	uint32_t type;			/* SHT_SYMTAB or SHT_DYNSYM; 0: none */
 	struct mm_elf_symbol *syms;
 	size_t nsyms;
 	struct mm_elf_symbol **by_addr;	/* defined ones with a value, sorted */
 	size_t nby_addr;
+	bool hashed;			/* slots built (.symtab only) */
+	uint32_t *slots;		/* indices + 1 into syms; 0: empty */
+	size_t nslots;
 };
 
 struct mm_elf {
@@ -78,6 +82,7 @@ static void free_symtab(struct symtab *t)
 {
 	free(t->syms);
 	free(t->by_addr);
+	free(t->slots);
 	*t = (struct symtab){ 0 };
 }
 
@@ -401,8 +406,10 @@ bool mm_elf_is_x86_64(const struct mm_elf *e)
 	return e->elf_class == ELFCLASS64 && e->machine == EM_X86_64;
 }
 
-/* Symbol tables larger than this are not a program's (a hostile file). */
-#define SYMTAB_MAX	(8u << 20)
+/* Symbol tables larger than this are not a program's (a hostile file); Go
+ * programs with big dependency trees reach a few MiB.  What is allocated
+ * stays about twice the table's size. */
+#define SYMTAB_MAX	(64u << 20)
 
 static int compare_sym_addr(const void *a, const void *b)
 {
@@ -449,6 +456,7 @@ static int read_symbols(struct mm_elf *e, struct symtab *t, const uint32_t prefe
 	    !(data = elf_getdata(scn, NULL))) {
 		return 0;
 	}
+	t->type = sh.sh_type;
 	n = data->d_size / sh.sh_entsize;
 	t->syms = calloc(n ? n : 1, sizeof(*t->syms));
 	t->by_addr = calloc(n ? n : 1, sizeof(*t->by_addr));
@@ -519,6 +527,88 @@ int mm_elf_symbol_by_name(struct mm_elf *e, const char *name, int type,
 	}
 	*out = *found;
 	return 0;
+}
+
+/* Name lookups in .symtab: the Go runtime's globals are there, not in
+ * .dynsym, and a big Go program has ~10^5 names looked up a few dozen
+ * times, so a hash table (FNV-1a, open addressing) over the table that
+ * mm_elf_symbols lists, built on the first lookup. */
+static uint64_t name_hash(const char *s)
+{
+	uint64_t h = 0xcbf29ce484222325ull;
+
+	while (*s) {
+		h = (h ^ (unsigned char)*s++) * 0x100000001b3ull;
+	}
+	return h;
+}
+
+static int hash_static_symbols(struct mm_elf *e)
+{
+	struct symtab *t = &e->all;
+	size_t nslots = 16;
+
+	t->hashed = true;
+	if (t->type != SHT_SYMTAB) {
+		return 0;			/* stripped: .dynsym only */
+	}
+	while (nslots < 2 * t->nsyms) {
+		nslots *= 2;
+	}
+	if (!(t->slots = calloc(nslots, sizeof(*t->slots)))) {
+		return -ENOMEM;
+	}
+	t->nslots = nslots;
+	for (size_t k = 0; k < t->nsyms; k++) {
+		size_t i;
+
+		if (!t->syms[k].defined || !*t->syms[k].name) {
+			continue;
+		}
+		i = name_hash(t->syms[k].name) & (nslots - 1);
+		while (t->slots[i]) {
+			i = (i + 1) & (nslots - 1);
+		}
+		t->slots[i] = (uint32_t)k + 1;
+	}
+	return 0;
+}
+
+static int need_static_symbols(struct mm_elf *e)
+{
+	int rc = need_all_symbols(e);
+
+	return rc ? rc : e->all.hashed ? 0 : hash_static_symbols(e);
+}
+
+int mm_elf_static_symbol(struct mm_elf *e, const char *name, struct mm_elf_symbol *out)
+{
+	const struct symtab *t = &e->all;
+	int rc = need_static_symbols(e);
+	size_t mask, i;
+
+	if (rc) {
+		return rc;
+	}
+	if (!t->nslots) {
+		return -ENOENT;
+	}
+	mask = t->nslots - 1;
+	/* The first definition: Go and C linkers write each global once. */
+	for (i = name_hash(name) & mask; t->slots[i]; i = (i + 1) & mask) {
+		const struct mm_elf_symbol *s = &t->syms[t->slots[i] - 1];
+
+		if (!strcmp(s->name, name)) {
+			*out = *s;
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+bool mm_elf_has_static_symbols(struct mm_elf *e)
+{
+	return !need_static_symbols(e) && e->all.nslots;
 }
 
 static int symbol_at(const struct symtab *t, uint64_t vaddr, struct mm_elf_symbol *out)

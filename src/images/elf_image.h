@@ -76,6 +76,13 @@ int mm_elf_symbol_at_any(struct mm_elf *e, uint64_t vaddr, struct mm_elf_symbol 
 int mm_elf_symbols(struct mm_elf *e, const struct mm_elf_symbol *const **out, size_t *n);
 /* Whether s names code or data (not a file, section or TLS offset). */
 bool mm_elf_symbol_names_memory(const struct mm_elf_symbol *s);
+/* The defined symbol called name in .symtab (the table mm_elf_symbols
+ * lists, hashed on the first call; Go keeps its runtime's globals there, not in
+ * .dynsym).  Returns 0, -ENOENT (no such symbol, or no .symtab: a
+ * stripped file) or -ENOMEM. */
+int mm_elf_static_symbol(struct mm_elf *e, const char *name, struct mm_elf_symbol *out);
+/* Whether e has a .symtab with defined symbols (false also on -ENOMEM). */
+bool mm_elf_has_static_symbols(struct mm_elf *e);
 /* The GNU build-id as hex (read on the first call), or NULL. */
 const char *mm_elf_build_id(struct mm_elf *e);
 

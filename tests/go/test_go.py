@@ -18,6 +18,7 @@ and the arenas at the hint addresses are go.heap.
 """
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -197,6 +198,95 @@ def relocations(stripped, twin):
     return out
 
 
+# What go_locate.c must find in a stripped build (one of the last two,
+# by version: the class-size table was renamed in Go 1.26).
+LOCATED = ('runtime.mheap_', 'runtime.memstats', 'runtime.gcController',
+           'runtime.gcBitsArenas', 'runtime.work', 'runtime.persistentChunks',
+           'runtime.buckhash')
+CLASS_SIZES = ('runtime.class_to_size', 'internal/runtime/gc.SizeClassToSize')
+
+
+def check_located(t, pid, twin, relocs, what):
+    """The globals memmap --debug says it located in the stripped build are
+    where readelf -s of the unstripped twin has them, each moved with its
+    section to where the stripped build has that section."""
+    rc, out, err = mt.run_memmap('--debug', str(pid))
+    got = dict(re.findall(r'located (\S+) at (0x[0-9a-f]+)', err))
+    syms = {}
+    for line in subprocess.run(['readelf', '-sW', twin], capture_output=True, text=True,
+                               check=True).stdout.splitlines():
+        w = line.split()
+        if len(w) == 8 and w[7] in LOCATED + CLASS_SIZES:
+            syms[w[7]] = int(w[1], 16)
+    moved = {s['name']: s['addr'] for s in mt.readelf_sections(twin)}
+    to = dict(relocs)
+
+    def where(addr):
+        for s in mt.readelf_sections(twin):
+            if 'A' in s['flags'] and s['addr'] <= addr < s['addr'] + max(s['size'], 1):
+                return addr - moved[s['name']] + to[s['name']]
+        return None
+
+    want = [n for n in LOCATED + CLASS_SIZES if n in syms]
+    t.check(len(want) == len(LOCATED) + 1, '%s: the twin has symbols %s' % (what, sorted(syms)))
+    for name in want:
+        t.eq(got.get(name), hex(where(syms[name])), '%s: located %s' % (what, name))
+
+
+def check_newer(t, stripped, twin, relocs, version, tmp, tag):
+    """The stripped build with its build info saying go1.99: no row and no
+    DWARF, so the table's newest row is tried, used only as far as the
+    runtime's pointers hold together with it; said (exit 1), no memstats.
+    Right or absent in every case: each go.* region inside the truth for
+    its label.  From the newest toolchain, the heap, its L2 map, the
+    summaries and the scavenge index must be labelled too."""
+    rows = open(os.path.join(os.environ['MEMMAP_SOURCE'],
+                             'src/runtimes/go/go_offsets.c')).read()
+    newest = max(int(v) for v in re.findall(r'"go1\.(\d+)"', rows))
+    data = bytearray(open(stripped, 'rb').read())
+    at = data.find(version.encode(), data.find(b'\xff Go buildinf:'))
+    if not t.check(at > 0 and re.match(r'go1\.\d\d\.', version),
+                   '%s: build info version %r not found' % (tag, version)):
+        return
+    data[at:at + 6] = b'go1.99'
+    newer = os.path.join(tmp, 'newer')
+    with open(newer, 'wb') as f:
+        f.write(data)
+    os.chmod(newer, 0o755)
+    with mt.Fixture([newer], timeout=60) as fx:
+        what = tag + '-stripped as go1.99'
+        truth, (snap, rc, err) = stable(fx.pid, lambda: mt.memmap_json(fx.pid), twin, relocs)
+        rt = snap.get('runtime') or {}
+        t.eq(rt.get('version'), 'go1.99' + version[6:], what + ': version')
+        t.eq(rc, 1, what + ': exit code')
+        t.eq(rt.get('memstats'), None, what + ': memstats from a guessed layout')
+        unions = {k: merged(v) for k, v in truth.items()}
+        if version.startswith('go1.%d.' % newest):
+            t.check('read with the layout of go1.%d' % newest in err,
+                    '%s: no warning of the nearest layout: %r' % (what, err))
+            # What mheap_ points to is read; a heapArena only when it is a
+            # mapping of its own (it may have merged with a neighbour).
+            for label in ('go.heap', 'go.heap-index', 'go.page-summary', 'go.scavenge-index'):
+                for s, e in unions.get(label, []):
+                    for m, r in mt.regions_in(snap, s, e):
+                        t.check(r['label'] == label, '%s: %s %#x-%#x has region %s-%s '
+                                'labelled %s' % (what, label, s, e, r['start'], r['end'],
+                                                 r['label']))
+        else:
+            t.check('go runtime go1.99' in err, '%s: no warning: %r' % (what, err))
+        for m, r in go_regions(snap):
+            s, e = mt.h(r['start']), mt.h(r['end'])
+            t.check(inside(s, e, unions.get(r['label'], [])),
+                    '%s: region %s-%s labelled %s (%s) is not in the truth for it' %
+                    (what, r['start'], r['end'], r['label'], r['detail']))
+        for label, ranges in unions.items():
+            for s, e in ranges:
+                for m, r in mt.regions_in(snap, s, e):
+                    t.check(r['label'] in (label, 'anon'), '%s: %s %#x-%#x has region '
+                            '%s-%s labelled %s' % (what, label, s, e, r['start'], r['end'],
+                                                   r['label']))
+
+
 def check_said(t, pid, rc, out, err, version, what):
     """A recognised runtime that was not read: exit 1, one warning naming
     it, and a coverage line below 100.0% while /proc shows anonymous memory
@@ -295,9 +385,13 @@ def main():
             head = out.splitlines()[0] if out else ''
             t.check(head.endswith(' go %s stripped' % version),
                     '%s: table header %r does not say stripped' % (what, head))
-            check_said(t, fx.pid, rc, out, err, version, what)
+            # Exact without symbols: globals found in the code, where the
+            # twin's symbols (moved with their sections) put them.
+            t.check(rc == 0 and 'go runtime' not in err,
+                    '%s: exit %d, stderr %r' % (what, rc, err))
+            check_located(t, fx.pid, twin, relocs, what)
             check_runtime(t, snap, version, 'memmap.test/idle', False, what, stripped=True)
-            check_heuristic(t, snap, truth, fx, what)
+            check_exact(t, snap, truth, fx, what, allow_anon=False)
 
         # Neither the section header nor the blob (its magic zeroed): still
         # Go by .gopclntab's header (and .go.module from 1.26), as readelf
@@ -318,8 +412,8 @@ def main():
             rt = snap.get('runtime') or {}
             t.check(rt.get('lang') == 'go' and rt.get('version') is None and
                     rt.get('stripped') is True, '%s: runtime %s' % (what, rt))
-            t.check(rc == 1 and 'go runtime of unknown version not read' in err,
-                    '%s: exit %d, stderr %r' % (what, rc, err))
+            rc, out, err = mt.run_memmap(str(fx.pid))
+            check_said(t, fx.pid, rc, out, err, 'of unknown version', what)
 
         # Go 1.26+: the same without a .go.buildinfo section header; the
         # build info is found by its magic, the runtime still recognised.
@@ -332,7 +426,10 @@ def main():
                 what = tag + '-nobuildinfo'
                 truth, snap = stable(fx.pid, lambda: mt.memmap_json(fx.pid)[0], twin, relocs)
                 check_runtime(t, snap, version, 'memmap.test/idle', False, what, stripped=True)
-                check_heuristic(t, snap, truth, fx, what)
+                check_located(t, fx.pid, twin, relocs, what)
+                check_exact(t, snap, truth, fx, what, allow_anon=False)
+
+        check_newer(t, stripped, twin, relocs, version, tmp, tag)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     t.done()

@@ -1,13 +1,16 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test_go_units.c: unit tests of the Go labeller's pure parts: the
  * .go.buildinfo parser (src/go_buildinfo.h) fed well-formed and broken
- * blobs, and the Go 1.25 mapping names (src/label_go.h). */
+ * blobs, the Go 1.25 mapping names (src/label_go.h), and the stripped
+ * binary locator's function table, instruction matching and class-size
+ * check (go_locate.h). */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "runtimes/go/go_buildinfo.h"
+#include "runtimes/go/go_locate.h"
 #include "runtimes/go/label_go.h"
 #include "model/model.h"
 #include "harness.h"
@@ -178,9 +181,123 @@ static void test_names(void)
 	}
 }
 
+static void put32(uint8_t *p, uint32_t v)
+{
+	for (int i = 0; i < 4; i++) {
+		p[i] = (uint8_t)(v >> (8 * i));
+	}
+}
+
+static void put64(uint8_t *p, uint64_t v)
+{
+	put32(p, (uint32_t)v);
+	put32(p + 4, (uint32_t)(v >> 32));
+}
+
+/* A pcHeader (1.20+ magic), two functions and the end entry. */
+static size_t pclntab(uint8_t *t, uint32_t magic)
+{
+	static const char names[] = "runtime.a\0runtime.mallocinit\0";
+	uint64_t funcnames = 72, ftab = 128;
+
+	memset(t, 0, 256);
+	put32(t, magic);
+	t[6] = 1;
+	t[7] = 8;
+	put64(t + 8, 2);		/* nfunc */
+	put64(t + 24, 0x401000);	/* textStart */
+	put64(t + 32, funcnames);
+	put64(t + 64, ftab);
+	memcpy(t + funcnames, names, sizeof(names));
+	/* functab: {entryoff, funcoff} x 3; _func {entryOff, nameOff} */
+	put32(t + ftab, 0x0);
+	put32(t + ftab + 4, 32);
+	put32(t + ftab + 8, 0x40);
+	put32(t + ftab + 12, 40);
+	put32(t + ftab + 16, 0x100);
+	put32(t + ftab + 32 + 4, 0);
+	put32(t + ftab + 40 + 4, 10);
+	return 256;
+}
+
+static void test_pclntab(void)
+{
+	uint8_t t[256];
+	struct mm_go_pclntab p;
+	uint64_t entry = 0, size = 0;
+	size_t n = pclntab(t, 0xfffffff1);
+
+	CHECK(mm_go_pclntab_parse(t, n, &p) == 0 && p.text == 0x401000 && p.nfunc == 2,
+	      "pclntab: header not parsed");
+	CHECK(mm_go_pclntab_func(&p, "runtime.mallocinit", &entry, &size) == 0 &&
+	      entry == 0x40 && size == 0xc0, "pclntab: mallocinit at %#llx+%#llx",
+	      (unsigned long long)entry, (unsigned long long)size);
+	CHECK(mm_go_pclntab_func(&p, "runtime.malloc", &entry, &size) == -ENOENT,
+	      "pclntab: a prefix matched");
+	CHECK(mm_go_pclntab_parse(t, 40, &p) == -ENOEXEC, "pclntab: truncated header");
+	pclntab(t, 0xfffffffb);		/* Go 1.16's format */
+	CHECK(mm_go_pclntab_parse(t, n, &p) == -ENOEXEC, "pclntab: 1.16 magic accepted");
+	pclntab(t, 0xfffffff0);
+	put64(t + 8, 1000);		/* more functions than the table holds */
+	CHECK(mm_go_pclntab_parse(t, n, &p) == -ENOEXEC, "pclntab: nfunc past the end");
+	put64(t + 8, 0);
+	put64(t + 64, n - 4);		/* a function table with no room for its end */
+	CHECK(mm_go_pclntab_parse(t, n, &p) == -ENOEXEC, "pclntab: ftab at the end");
+}
+
+static void test_rip_targets(void)
+{
+	/* at pc 0x1000:
+	 *   0: 48 8d 05 f9 0f 00 00   lea  0x2000(%rip),%rax  (0x1007 + 0xff9)
+	 *   7: e8 f4 0f 00 00         call 0x2000             (0x100c + 0xff4)
+	 *  12: 48 8b 0d ed 1f 00 00   mov  0x3000(%rip),%rcx  (0x1013 + 0x1fed)
+	 *  19: 4c 8d 05 e6 1f 00 00   lea  0x3000(%rip),%r8   (0x101a + 0x1fe6) */
+	static const uint8_t code[] = {
+		0x48, 0x8d, 0x05, 0xf9, 0x0f, 0x00, 0x00,
+		0xe8, 0xf4, 0x0f, 0x00, 0x00,
+		0x48, 0x8b, 0x0d, 0xed, 0x1f, 0x00, 0x00,
+		0x4c, 0x8d, 0x05, 0xe6, 0x1f, 0x00, 0x00,
+	};
+	uint64_t out[4];
+	size_t n;
+
+	n = mm_go_rip_targets(code, sizeof(code), 0x1000, MM_GO_LEA_CALL, 0x2000, out, 4);
+	CHECK(n == 1 && out[0] == 0x2000, "lea+call: %zu targets, first %#llx", n,
+	      (unsigned long long)out[0]);
+	n = mm_go_rip_targets(code, sizeof(code), 0x1000, MM_GO_LEA_CALL, 0x2004, out, 4);
+	CHECK(n == 0, "lea+call to another callee: %zu targets", n);
+	n = mm_go_rip_targets(code, sizeof(code), 0x1000, MM_GO_LEA_AND_LOAD, 0, out, 4);
+	CHECK(n == 1 && out[0] == 0x3000, "lea and load: %zu targets, first %#llx", n,
+	      (unsigned long long)out[0]);
+	n = mm_go_rip_targets(code, sizeof(code), 0x1000, MM_GO_LEA_ANY, 0, out, 4);
+	CHECK(n == 2, "lea: %zu targets", n);
+	n = mm_go_rip_targets(code, 10, 0x1000, MM_GO_LEA_CALL, 0x2000, out, 4);
+	CHECK(n == 0, "lea+call cut short: %zu targets", n);
+}
+
+static void test_class_sizes(void)
+{
+	uint8_t b[256] = { 0 };
+	static const unsigned int sizes[] = { 0, 8, 16, 24, 32, 48, 64, 80, 96, 32768 };
+
+	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		b[2 * i] = (uint8_t)sizes[i];
+		b[2 * i + 1] = (uint8_t)(sizes[i] >> 8);
+	}
+	CHECK(mm_go_is_class_sizes(b, sizeof(b)), "class sizes not recognised");
+	CHECK(!mm_go_is_class_sizes(b, 18), "class sizes without their end recognised");
+	b[8] = 200;	/* 32 -> 200: no longer rising */
+	CHECK(!mm_go_is_class_sizes(b, sizeof(b)), "falling class sizes recognised");
+	memset(b, 0, sizeof(b));
+	CHECK(!mm_go_is_class_sizes(b, sizeof(b)), "zeros recognised as class sizes");
+}
+
 int main(void)
 {
 	test_buildinfo();
 	test_names();
+	test_pclntab();
+	test_rip_targets();
+	test_class_sizes();
 	return mm_test_done("test_go_units");
 }

@@ -1,20 +1,28 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* go_dwarf.c: the symbol table and DWARF of Go executables, through libdw
- * (the only file that includes it).  Go's debug sections are compressed;
- * libdw inflates them.  Top-level variables and named types are indexed
- * once by name; member paths are resolved on demand. */
+/* go_dwarf.c: where the Go runtime's globals and their members are.
+ * Addresses come from .symtab through the image table; offsets and sizes
+ * from the generated per-version table (go_offsets.c) when the binary's
+ * version has rows, else from DWARF through libdw (the only file that
+ * includes it), opened only then: inflating a big program's compressed
+ * debug sections costs more than everything else memmap does.  In DWARF,
+ * top-level variables and named types are indexed once by name; member
+ * paths are resolved on demand. */
 #include <dwarf.h>
 #include <elfutils/libdw.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <gelf.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "runtimes/go/go_buildinfo.h"
 #include "runtimes/go/go_dwarf.h"
+#include "runtimes/go/go_locate.h"
+#include "runtimes/go/go_offsets.h"
 #include "util/grow.h"
 #include "util/io.h"
 
@@ -27,6 +35,11 @@ struct entry {
 #define NPADS	6			/* one a needed debug section */
 
 struct mm_go_dwarf {
+	struct mm_elf *e;	/* symbols from its .symtab; NULL: from libelf */
+	char version[16];	/* the table's rows ("go1.23"), or "" */
+	bool nearest;		/* version is the table's nearest, not the binary's */
+	bool dwarf_tried;	/* DWARF opened (dw set) or found missing */
+	struct mm_go_locator *loc; /* no .symtab: globals by code pattern */
 	Dwarf *dw;
 	Elf *elf;
 	int fd;
@@ -329,6 +342,38 @@ static int open_elf(struct mm_go_dwarf *d)
 	return 0;
 }
 
+/* Opens d's DWARF from fd (dup'ed).  Returns 0, -ENODATA (none), -ENOMEM,
+ * -errno. */
+static int open_dwarf(struct mm_go_dwarf *d, int fd)
+{
+	int err;
+
+	d->dwarf_tried = true;
+	d->fd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+	if (d->fd < 0) {
+		return -errno;
+	}
+	err = open_elf(d);
+	if (!err) {
+		d->dw = dwarf_begin_elf(d->elf, DWARF_C_READ, NULL);
+		err = d->dw ? index_runtime(d) : -ENODATA;
+	}
+	if (err && d->dw) {
+		dwarf_end(d->dw);
+		d->dw = NULL;
+	}
+	return err;
+}
+
+/* DWARF for a look-up the table cannot answer: opened on first need. */
+static bool have_dwarf(struct mm_go_dwarf *d)
+{
+	if (!d->dwarf_tried && d->e) {
+		open_dwarf(d, mm_elf_fd(d->e));
+	}
+	return d->dw != NULL;
+}
+
 int mm_go_dwarf_open_fd(int fd, struct mm_go_dwarf **out)
 {
 	struct mm_go_dwarf *d;
@@ -339,16 +384,67 @@ int mm_go_dwarf_open_fd(int fd, struct mm_go_dwarf **out)
 	if (!d) {
 		return -ENOMEM;
 	}
-	d->fd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
-	if (d->fd < 0) {
-		err = -errno;
-		free(d);
+	d->fd = -1;
+	err = open_dwarf(d, fd);
+	if (err) {
+		mm_go_dwarf_close(d);
 		return err;
 	}
-	err = open_elf(d);
-	if (!err) {
-		d->dw = dwarf_begin_elf(d->elf, DWARF_C_READ, NULL);
-		err = d->dw ? index_runtime(d) : -ENODATA;
+	*out = d;
+	return 0;
+}
+
+/* The table's name for a version: "go1.23.5" → "go1.23". */
+static bool table_version(const char *version, char *buf, size_t len)
+{
+	unsigned int minor;
+
+	return version && sscanf(version, "go1.%u", &minor) == 1 &&
+	       (size_t)snprintf(buf, len, "go1.%u", minor) < len;
+}
+
+/* A stripped binary's globals through go_locate.c. */
+static int open_locator(struct mm_go_dwarf *d)
+{
+	const struct mm_go_offset *text = mm_go_offset_find(d->version, "runtime.moduledata",
+							    "text");
+	int err = mm_go_locator_open(d->e, text && !text->absent ? text->offset : ~0ull,
+				     &d->loc);
+
+	return err == -ENOMEM ? err : err ? -ENODATA : 0;
+}
+
+int mm_go_dwarf_open_version(struct mm_elf *e, const char *version,
+			     struct mm_go_dwarf **out)
+{
+	struct mm_go_dwarf *d;
+	const char *near;
+	int err = 0;
+
+	*out = NULL;
+	d = calloc(1, sizeof(*d));
+	if (!d) {
+		return -ENOMEM;
+	}
+	d->e = e;
+	d->fd = -1;
+	if (table_version(version, d->version, sizeof(d->version)) &&
+	    !mm_go_offset_has_version(d->version)) {
+		/* No row: DWARF, or else the nearest older version's rows. */
+		near = mm_go_offset_nearest(d->version);
+		if (!have_dwarf(d) && near) {
+			snprintf(d->version, sizeof(d->version), "%s", near);
+			d->nearest = true;
+		} else {
+			d->version[0] = '\0';
+		}
+	}
+	if (!d->version[0] && !have_dwarf(d)) {
+		err = -ENODATA;
+	} else if (!mm_elf_has_static_symbols(e)) {
+		/* Stripped: the globals from the code, the layouts from the
+		 * table alone. */
+		err = d->version[0] ? open_locator(d) : -ENODATA;
 	}
 	if (err) {
 		mm_go_dwarf_close(d);
@@ -358,9 +454,33 @@ int mm_go_dwarf_open_fd(int fd, struct mm_go_dwarf **out)
 	return 0;
 }
 
-int mm_go_dwarf_open(const struct mm_elf *e, struct mm_go_dwarf **out)
+int mm_go_dwarf_open(struct mm_elf *e, struct mm_go_dwarf **out)
 {
-	return mm_go_dwarf_open_fd(mm_elf_fd(e), out);
+	struct mm_go_buildinfo bi = { 0 };
+	int err = mm_go_buildinfo_read(e, &bi);
+
+	if (err == -ENOMEM) {
+		return err;
+	}
+	err = mm_go_dwarf_open_version(e, err ? NULL : bi.version, out);
+	mm_go_buildinfo_finish(&bi);
+	return err;
+}
+
+const char *mm_go_dwarf_layout(const struct mm_go_dwarf *d, bool *nearest)
+{
+	*nearest = d->nearest;
+	return d->version[0] ? d->version : NULL;
+}
+
+bool mm_go_dwarf_located(const struct mm_go_dwarf *d)
+{
+	return d->loc != NULL;
+}
+
+bool mm_go_dwarf_read_dwarf(const struct mm_go_dwarf *d)
+{
+	return d->dw != NULL;
 }
 
 void mm_go_dwarf_close(struct mm_go_dwarf *d)
@@ -381,7 +501,26 @@ void mm_go_dwarf_close(struct mm_go_dwarf *d)
 		free(d->pads[i]);
 	}
 	free(d->entries);
+	mm_go_locator_close(d->loc);
 	free(d);
+}
+
+/* The table's row for root and path: 1 found (*out filled, or -ENOENT in
+ * *err when the version lacks it), 0 when the table cannot say. */
+static int from_table(const struct mm_go_dwarf *d, const char *root, const char *path,
+		      struct mm_go_type *out, int *err)
+{
+	const struct mm_go_offset *r;
+
+	if (!d->version[0] || !(r = mm_go_offset_find(d->version, root, path ? path : ""))) {
+		return 0;
+	}
+	*err = r->absent ? -ENOENT : 0;
+	*out = (struct mm_go_type){
+		.addr = r->offset, .size = r->size, .count = r->count,
+		.elem_size = r->elem, .elem_target_size = r->target,
+	};
+	return 1;
 }
 
 static const struct entry *lookup(const struct mm_go_dwarf *d, const char *name,
@@ -577,11 +716,24 @@ static bool var_address(struct mm_go_dwarf *d, Dwarf_Die *var, const char *name,
 int mm_go_dwarf_var(struct mm_go_dwarf *d, const char *var, const char *path,
 		    struct mm_go_type *out)
 {
-	const struct entry *e = lookup(d, var, true);
+	const struct entry *e;
 	Dwarf_Die die, type, end;
+	char root[96];
 	uint64_t addr;
 	int err;
 
+	snprintf(root, sizeof(root), "var:%s", var);
+	if (from_table(d, root, path, out, &err)) {
+		if (!err) {
+			err = mm_go_dwarf_symbol(d, var, &addr);
+			out->addr += addr;
+		}
+		return err;
+	}
+	if (!have_dwarf(d)) {
+		return -ENOENT;
+	}
+	e = lookup(d, var, true);
 	if (!e || !dwarf_offdie(d->dw, e->off, &die) || !type_of(&die, &type) ||
 	    !var_address(d, &die, var, &addr)) {
 		return -ENOENT;
@@ -598,11 +750,18 @@ int mm_go_dwarf_var(struct mm_go_dwarf *d, const char *var, const char *path,
 int mm_go_dwarf_type(struct mm_go_dwarf *d, const char *type, const char *path,
 		     struct mm_go_type *out)
 {
-	const struct entry *e = lookup(d, type, false);
+	const struct entry *e;
 	Dwarf_Die die, end;
 	uint64_t off = 0;
 	int err;
 
+	if (from_table(d, type, path, out, &err)) {
+		return err;
+	}
+	if (!have_dwarf(d)) {
+		return -ENOENT;
+	}
+	e = lookup(d, type, false);
 	if (!e || !dwarf_offdie(d->dw, e->off, &die)) {
 		return -ENOENT;
 	}
@@ -615,11 +774,44 @@ int mm_go_dwarf_type(struct mm_go_dwarf *d, const char *type, const char *path,
 	return 0;
 }
 
+/* A global of a stripped binary: the located member's address less its
+ * offset in the table. */
+static int locate(struct mm_go_dwarf *d, const char *name, uint64_t *addr)
+{
+	const struct mm_go_offset *r;
+	const char *path;
+	char root[96];
+	int err = mm_go_locate(d->loc, name, &path, addr);
+
+	if (err || !*path) {
+		return err;
+	}
+	snprintf(root, sizeof(root), "var:%s", name);
+	r = mm_go_offset_find(d->version, root, path);
+	if (!r || r->absent || r->offset > *addr) {
+		return -ENOENT;
+	}
+	*addr -= r->offset;
+	return 0;
+}
+
 int mm_go_dwarf_symbol(struct mm_go_dwarf *d, const char *name, uint64_t *addr)
 {
-	Elf *elf = dwarf_getelf(d->dw);
+	Elf *elf = d->dw ? dwarf_getelf(d->dw) : NULL;
 	Elf_Scn *scn = NULL;
 
+	if (d->loc) {
+		return locate(d, name, addr);
+	}
+	if (d->e) {
+		struct mm_elf_symbol sym;
+		int err = mm_elf_static_symbol(d->e, name, &sym);
+
+		if (!err) {
+			*addr = sym.value;
+		}
+		return err;
+	}
 	if (!elf) {
 		return -ENOENT;
 	}

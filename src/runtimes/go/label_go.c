@@ -2,9 +2,10 @@
 /* label_go.c: the mappings the Go runtime makes (go.* labels).  Three
  * sources, strongest first: the names Go 1.25+ gives its mappings
  * ("[anon: Go: heap]"), the runtime's own pointers read from the target
- * (symbols and member offsets from DWARF, values by pread on
- * /proc/PID/mem), and, for stripped binaries or unreadable memory, the
- * arena hint addresses alone. */
+ * (globals from .symtab or, stripped, from the code: go_locate.h; member
+ * offsets from the generated table or DWARF; values by pread on
+ * /proc/PID/mem), and, when those cannot be read or do not hold together,
+ * the arena hint addresses alone. */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -201,6 +202,23 @@ static int read_slice(struct go_labeller *g, const char *v, const char *path,
 	return err;
 }
 
+/* Whether the layouts are a neighbour version's (mm_go_dwarf_layout). */
+static bool layout_guessed(const struct go_labeller *g)
+{
+	bool nearest;
+
+	mm_go_dwarf_layout(g->dw, &nearest);
+	return nearest;
+}
+
+/* Whether [start, end) is exactly one mapping. */
+static bool whole_mapping(const struct go_labeller *g, uint64_t start, uint64_t end)
+{
+	const struct mm_mapping *m = mm_snapshot_find(g->snap, start);
+
+	return m && m->start == start && m->end == end;
+}
+
 /* One list of arena indices (mheap_.allArenas; from Go 1.26 heapArenas and
  * userArenaArenas): each arena, and its heapArena when that is a mapping of
  * its own.  l1 is mheap_.arenas read, l1n its length. */
@@ -237,6 +255,12 @@ static void label_arena_list(struct go_labeller *g, const char *list, const uint
 		 * a persistentalloc chunk, which is labelled as such. */
 		if (ha.size < PERSISTENT_MAX_BLOCK || l1i >= l1n || !l1[l1i] ||
 		    rd64(g, l1[l1i] + l2i * 8, &meta) || !meta) {
+			continue;
+		}
+		/* With a neighbour version's layout its size is a guess (1.23's
+		 * heapArena is a page smaller than 1.27's): only a whole
+		 * mapping of that size is taken. */
+		if (layout_guessed(g) && !whole_mapping(g, meta, page_up(g, meta + ha.size))) {
 			continue;
 		}
 		labelf(g, meta, page_up(g, meta + ha.size), MM_GO_HEAP_METADATA,
@@ -470,8 +494,46 @@ static void label_span_queues(struct go_labeller *g)
 	}
 }
 
+/* Whether [a, a + len) lies in one private anonymous mapping. */
+static bool in_anon(const struct go_labeller *g, uint64_t a, uint64_t len)
+{
+	const struct mm_mapping *m = mm_snapshot_find(g->snap, a);
+
+	return m && !m->path && !m->inode && a + len >= a && a + len <= m->end;
+}
+
+/* Before mheap_ is trusted (its address found in the code of a stripped
+ * binary, or its layout taken from another version's row): every L2
+ * arena map it points to is an anonymous mapping of its own size, at
+ * least one exists (mallocinit made it before main), and allspans, once
+ * allocated, points to anonymous memory too. */
+static bool heap_sane(struct go_labeller *g)
+{
+	struct mm_go_type arenas;
+	uint64_t l1[16], a, len, cap, esize;
+	unsigned int n = 0;
+
+	if (var(g, "runtime.mheap_", "arenas", &arenas) || arenas.count == 0 ||
+	    arenas.count > 16 || arenas.elem_target_size == 0 ||
+	    rd(g, arenas.addr, l1, arenas.count * sizeof(l1[0]))) {
+		return false;
+	}
+	for (uint64_t i = 0; i < arenas.count; i++) {
+		if (l1[i] && !in_anon(g, l1[i], arenas.elem_target_size)) {
+			return false;
+		}
+		n += l1[i] != 0;
+	}
+	if (read_slice(g, "runtime.mheap_", "allspans", &a, &len, &cap, &esize) ||
+	    len > cap || (a && !in_anon(g, a, cap * esize))) {
+		return false;
+	}
+	return n > 0;
+}
+
 /* Reads the runtime's roots; returns 0 when exact labelling was done,
- * else -errno (nothing relied on was readable). */
+ * else -errno (nothing relied on was readable), -EPROTO when what was
+ * read does not hold together. */
 static int label_exact(struct go_labeller *g)
 {
 	struct mm_go_type heap;
@@ -483,6 +545,9 @@ static int label_exact(struct go_labeller *g)
 	/* Memory must be readable before anything is trusted. */
 	if (rd64(g, heap.addr, &probe)) {
 		return g->read_err;
+	}
+	if (!heap_sane(g)) {
+		return g->read_err ? g->read_err : -EPROTO;
 	}
 	label_arenas(g);
 	label_page_alloc(g);
@@ -642,11 +707,63 @@ static int read_memstats(struct go_labeller *g, const struct mm_image *img)
 	return 0;
 }
 
+/* A version newer than the table, without DWARF: the nearest older row
+ * was used, and what it found held together (heap_sane); said, exit 1. */
+static int warn_nearest(struct go_labeller *g, const struct mm_image *img)
+{
+	bool nearest;
+	const char *v = mm_go_dwarf_layout(g->dw, &nearest);
+
+	if (!nearest) {
+		return 0;
+	}
+	g->partial = true;
+	return mm_snapshot_warn(g->snap, "%s: go runtime %s read with the layout of %s "
+				"(no layout for its version, no DWARF)", img->path,
+				g->snap->runtime.version, v) ? -ENOMEM : 0;
+}
+
+/* Where the member offsets came from: the generated table, or DWARF. */
+static void debug_layout(struct go_labeller *g, const struct mm_image *img)
+{
+	bool nearest;
+	const char *v = mm_go_dwarf_layout(g->dw, &nearest);
+
+	mm_debug(g->ctx, "go", "%s: layouts from %s%s%s%s, globals from %s", img->path,
+		 v ? "the table's " : "DWARF", v ? v : "", nearest ? " (nearest)" : "",
+		 v && mm_go_dwarf_read_dwarf(g->dw) ? ", DWARF for the rest" : "",
+		 mm_go_dwarf_located(g->dw) ? "the code (stripped)" : ".symtab");
+}
+
+/* Under --debug, where a stripped binary's globals were found (tests
+ * compare them with the unstripped twin's symbols). */
+static void debug_located(struct go_labeller *g, const struct mm_image *img)
+{
+	static const char *const globals[] = {
+		"runtime.mheap_", "runtime.memstats", "runtime.gcController",
+		"runtime.gcBitsArenas", "runtime.work", "runtime.persistentChunks",
+		"runtime.buckhash", "runtime.class_to_size", "internal/runtime/gc.SizeClassToSize",
+	};
+
+	if (!g->ctx->debug || !mm_go_dwarf_located(g->dw)) {
+		return;
+	}
+	for (size_t i = 0; i < sizeof(globals) / sizeof(globals[0]); i++) {
+		uint64_t a;
+
+		if (!mm_go_dwarf_symbol(g->dw, globals[i], &a)) {
+			mm_debug(g->ctx, "go", "%s: located %s at %#llx", img->path, globals[i],
+				 (unsigned long long)a);
+		}
+	}
+}
+
 /* Labels what one Go runtime image (the executable, or a c-shared
  * library) says through its DWARF and the target's memory.  Returns 0,
  * -ENOMEM, or why exact labelling was not possible. */
 static int label_image(struct go_labeller *g, const struct mm_image *img)
 {
+	bool located;
 	int err;
 
 	g->bias = img->bias;
@@ -655,22 +772,34 @@ static int label_image(struct go_labeller *g, const struct mm_image *img)
 		mm_debug(g->ctx, "go", "%s: memory not to be read: arenas by hint", img->path);
 		return -ENOTSUP;
 	}
-	err = mm_go_dwarf_open(img->elf, &g->dw);
+	err = mm_go_dwarf_open_version(img->elf, g->snap->runtime.version, &g->dw);
 	if (!err) {
 		err = label_exact(g);
 	}
-	if (!err && !g->snap->runtime.memstats.valid) {
+	/* Statistics only from the version's own layout: a neighbour's would
+	 * read plausible wrong numbers. */
+	if (!err && !g->snap->runtime.memstats.valid && !layout_guessed(g)) {
 		err = read_memstats(g, img);
 	}
+	if (g->dw) {
+		debug_layout(g, img);
+		debug_located(g, img);
+		err = err ? err : warn_nearest(g, img);
+	}
+	located = g->dw && mm_go_dwarf_located(g->dw);
 	mm_go_dwarf_close(g->dw);
 	g->dw = NULL;
 	if (err == -ENODATA) {
-		snprintf(g->why, sizeof(g->why), "no symbols or DWARF, a stripped binary");
+		snprintf(g->why, sizeof(g->why), "stripped, and its runtime's globals or their "
+			 "layout not found without symbols");
 	} else if (err == -ENOENT) {
 		snprintf(g->why, sizeof(g->why), "no runtime.mheap_ in its DWARF");
 	} else if (err == -EFBIG) {
 		snprintf(g->why, sizeof(g->why), "its DWARF would inflate past memmap's limit "
 			 "(1 MiB + 32 times the file's size)");
+	} else if (err == -EPROTO) {
+		snprintf(g->why, sizeof(g->why), "mheap_ does not point to the runtime's "
+			 "mappings%s", located ? " (found without symbols)" : "");
 	} else if (err && err != -ENOMEM) {
 		snprintf(g->why, sizeof(g->why), "its memory cannot be read: %s", strerror(-err));
 	} else if (!err && g->stale) {

@@ -60,7 +60,7 @@ static int add(struct mm_classify *ctx, struct mm_go_facts *f, const struct mm_i
 	}
 	mm_debug(ctx, "go", "%s: %s, %s%s", img->path,
 		 snap->runtime.version ? snap->runtime.version : "version unknown",
-		 dwarf ? "symbols and DWARF" : "stripped (no DWARF): arenas by hint",
+		 dwarf ? "symbols and DWARF" : "no DWARF: layouts from the table",
 		 snap->runtime.cgo ? ", cgo" : "");
 	return 0;
 }
