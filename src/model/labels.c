@@ -218,7 +218,7 @@ enum mm_family mm_label_family(enum mm_label label)
 	case MM_KERNEL_VVAR: case MM_LD_TLS:
 		return MM_FAM_DATA;
 	case MM_HEAP: case MM_GLIBC_ARENA: case MM_GLIBC_MMAP_CHUNK: case MM_LD_MALLOC:
-	case MM_GO_HEAP: case MM_PYTHON_ARENA:
+	case MM_GO_HEAP: case MM_PYTHON_ARENA: case MM_MUSL_MALLOC:
 		return MM_FAM_HEAP;
 	case MM_STACK: case MM_THREAD_STACK: case MM_THREAD_GUARD: case MM_PYTHON_DATASTACK:
 		return MM_FAM_STACKS;
@@ -231,8 +231,10 @@ enum mm_family mm_label_family(enum mm_label label)
 	case MM_SHMEM:
 		return MM_FAM_SHARED;
 	/* Not known to be any of these: anonymous memory no labeller
-	 * explained, and huge pages (private or shared alike). */
-	case MM_ANON_NAMED: case MM_ANON: case MM_HUGETLB: case MM_LABEL_COUNT:
+	 * explained, huge pages (private or shared alike), and guard pages
+	 * that guard no thread's stack. */
+	case MM_ANON_NAMED: case MM_ANON: case MM_HUGETLB: case MM_GUARD:
+	case MM_LABEL_COUNT:
 		break;
 	}
 	return MM_FAM_OTHER;
