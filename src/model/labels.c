@@ -135,6 +135,29 @@ static const struct {
 		"huge pages from the hugetlb pool (MAP_HUGETLB, hugetlbfs)",
 		"huge pages from the kernel's hugetlb pool; never swapped, not in VmRSS but in "
 		"HugetlbPages, counted in RSS here" },
+	[MM_GO_HEAP_OBJECTS] = { "go.heap.objects", MM_CLASS_HEAP, 0xe0661f,
+		"part of go.heap: spans of Go objects (HeapInuse)",
+		"pages of the Go heap in spans that hold objects, live or not yet swept (HeapInuse); "
+		"a part of go.heap in the Go runtime section, not a region label" },
+	[MM_GO_HEAP_STACKS] = { "go.heap.stacks", MM_CLASS_STACK, 0x4caf50,
+		"part of go.heap: goroutine stack spans (StackInuse)",
+		"pages of the Go heap in spans that hold goroutine stacks (StackInuse); "
+		"a part of go.heap in the Go runtime section, not a region label" },
+	[MM_GO_HEAP_GC] = { "go.heap.gc", MM_CLASS_RUNTIME, 0x8e24aa,
+		"part of go.heap: GC work buffer spans (in GCSys)",
+		"pages of the Go heap the garbage collector took for its work buffers "
+		"(and, Go 1.20-1.24, large types' pointer bitmaps), counted in GCSys; "
+		"a part of go.heap in the Go runtime section, not a region label" },
+	[MM_GO_HEAP_FREE] = { "go.heap.free", MM_CLASS_HEAP, 0xf0a060,
+		"part of go.heap: free pages kept (HeapIdle - HeapReleased)",
+		"free pages of the Go heap that the runtime kept: idle, not returned to the OS, "
+		"resident where once written; a part of go.heap in the Go runtime section, "
+		"not a region label" },
+	[MM_GO_HEAP_RELEASED] = { "go.heap.released", MM_CLASS_HEAP, 0xf5d0a9,
+		"part of go.heap: free pages returned to the OS (HeapReleased)",
+		"free pages of the Go heap the scavenger returned to the OS (HeapReleased): "
+		"mapped, holding nothing until reused; a part of go.heap in the Go runtime "
+		"section, not a region label" },
 };
 
 static const char *const class_names[MM_CLASS_COUNT] = {
