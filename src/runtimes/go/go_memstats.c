@@ -9,6 +9,7 @@
  * does in that version's formula. */
 #include <errno.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -199,7 +200,10 @@ static void compute(const struct layout *l, const unsigned char *ring, const uin
 	if (l->addr[M_TRIGGERED] && m[M_TRIGGERED] != ~0ull && goal < m[M_TRIGGERED] + (64u << 10)) {
 		goal = m[M_TRIGGERED] + (64u << 10);
 	}
-	v[MM_MS_NEXT_GC] = goal;
+	/* GC off: no goal (all ones).  Said as math.MaxInt64, the default
+	 * memory limit, which ReadMemStats's memory-limit goal starts from
+	 * and a JSON reader can hold (2^64-1 is beyond int64). */
+	v[MM_MS_NEXT_GC] = goal > INT64_MAX ? INT64_MAX : goal;
 	v[MM_MS_NUM_GC] = (uint32_t)m[M_NUMGC];
 
 	/* metrics.go: the /memory/classes tree from the same sums
