@@ -39,6 +39,7 @@ struct mm_classify {
 	struct mm_elf_cache *elves;
 	struct mm_pagemap *pm;		/* shared; NULL: mm_classify opens one */
 	bool debug;			/* --debug: say what was found and declined */
+	bool no_go_stats;		/* read no Go runtime statistics (benchmark) */
 
 	/* Facts, built by the probe stage before any labeller runs. */
 	uint64_t page;			/* the page size (4096 when unknown) */

@@ -64,6 +64,7 @@ int mm_snapshot_take(const struct mm_take *o, pid_t pid, struct mm_elf_cache *el
 	struct mm_classify ctx = {
 		.snap = snap, .target = &target, .elves = elves ? elves : own,
 		.pm = &pm, .debug = o->debug || mm_debug_from_env(),
+		.no_go_stats = o->no_go_stats,
 	};
 	unsigned long lineno = 0;
 	int rc, remote = 0, status = -EIO;

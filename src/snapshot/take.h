@@ -18,6 +18,7 @@ struct mm_take {
 	bool open_remote;	/* open mapped files on FUSE, NFS... too */
 	bool quiet_gone;	/* a process that is gone: *gone, and no message */
 	bool debug;		/* --debug: what probes and labellers found, on stderr */
+	bool no_go_stats;	/* no Go memstats, metrics or heap split */
 };
 
 /* Takes pid's snapshot.  elves may be shared between calls (--watch); NULL

@@ -679,10 +679,10 @@ static int label_image(struct go_labeller *g, const struct mm_image *img)
 	if (!err) {
 		err = label_exact(g);
 	}
-	if (!err && !g->snap->runtime.memstats.valid) {
+	if (!err && !g->ctx->no_go_stats && !g->snap->runtime.memstats.valid) {
 		err = read_memstats(g, img);
 	}
-	if (!err && !g->snap->runtime.heap.valid) {
+	if (!err && !g->ctx->no_go_stats && !g->snap->runtime.heap.valid) {
 		err = read_heap_split(g, img);
 	}
 	mm_go_dwarf_close(g->dw);
