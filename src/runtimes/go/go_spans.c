@@ -9,8 +9,10 @@
  *
  * Nothing read is trusted before it holds: a span counts for a page only
  * if it is in use, covers the page and the span table agrees at both of
- * its ends; a page no span vouches for is counted as unknown, not
- * guessed.  Target memory is read only where pagemap says present (a
+ * its ends; an allocated page no span vouches for is counted as
+ * unknown, not guessed (unless the runtime marked it scavenged too: Go
+ * 1.26+'s padding below its random heap base, which it counts released).
+ * Target memory is read only where pagemap says present (a
  * page never touched reads as zeros without being read); a page swapped
  * out stops the walk. */
 #include <errno.h>
