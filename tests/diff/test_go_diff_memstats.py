@@ -7,17 +7,21 @@ files, as JSON and as a table.
 The truth: runtime.ReadMemStats printed by gogrow itself before it was
 ready and after it grew.  The diff must list HeapInuse (and the other
 fields that moved) with before and after equal to what it printed, and
-not list a field it printed unchanged.
+not list a field it printed unchanged.  Then the same under --watch -J:
+the samples after the growth list HeapInuse from what it printed before
+to what it printed after.
 """
 
 import json
 import os
 import re
+import signal
 import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from common import mt, trigger, diff_json  # noqa: E402
+from test_watch import Watch  # noqa: E402
 
 MIB = 1 << 20
 # A runtime goroutine may take or give back a span after the print.
@@ -82,6 +86,33 @@ def one_run(t, binary, tmp):
     t.eq(d.get('memstats'), [], 'a snapshot against itself: nothing moved')
 
 
+def watch_run(t, binary):
+    """--watch -J: the last sample, after the growth, lists HeapInuse."""
+    with mt.Fixture([binary]) as fx:
+        want_b = json.loads(fx.info['memstats'][0])
+        w = Watch('--watch', '0.3', '-J', fx.pid)
+        try:
+            t.check(w.read_lines(1), 'watch: a sample before the growth: %r' % w.lines)
+            quiet = len(w.lines)
+            info = trigger(fx)
+            want_a = json.loads(info['memstats'][0])
+            t.check(w.read_lines(quiet + 3), 'watch: three samples after: %r' % w.lines[quiet:])
+            rc, rest, err = w.stop(signal.SIGINT)
+        finally:
+            w.kill()
+    t.eq(rc, 0, 'watch: SIGINT ends it (stderr %r)' % err)
+    try:
+        last = json.loads(w.lines[-1])
+    except (ValueError, IndexError):
+        t.fail('watch: the last line is not JSON: %r' % w.lines[-1:])
+        return
+    row = {m['field']: m for m in last.get('memstats') or []}.get('HeapInuse')
+    t.check(row is not None and close('HeapInuse', row['before'], want_b['HeapInuse']) and
+            close('HeapInuse', row['after'], want_a['HeapInuse']),
+            'watch: HeapInuse %r, printed %d -> %d' % (row, want_b['HeapInuse'],
+                                                        want_a['HeapInuse']))
+
+
 def main():
     if len(sys.argv) > 1 and sys.argv[1] == '--missing':
         mt.skip('no Go toolchain in /usr/lib/go-*/bin: gogrow cannot be built')
@@ -96,6 +127,14 @@ def main():
         if not a.failures or attempt == ATTEMPTS:
             break
         t.note('attempt %d: %d failures, with a fresh fixture again' % (attempt, len(a.failures)))
+    t.failures += a.failures
+    t.passed += a.passed
+    for attempt in range(1, ATTEMPTS + 1):
+        a = mt.Checker('diff-go-memstats')
+        watch_run(a, binary)
+        if not a.failures or attempt == ATTEMPTS:
+            break
+        t.note('watch attempt %d: %d failures, again' % (attempt, len(a.failures)))
     t.failures += a.failures
     t.passed += a.passed
     t.done()
