@@ -38,6 +38,7 @@ struct mm_options {
 	const char *proc_root;	/* --proc-root DIR; NULL: /proc */
 	bool json, list_columns, list_labels;
 	bool no_mem;		/* --no-mem */
+	bool no_go_stats;	/* --no-go-stats (hidden): Go labels only, for the benchmark */
 	bool open_remote;	/* --open-remote */
 	bool debug;		/* --debug, MEMMAP_DEBUG=1: why each labeller did what */
 	const char *color, *svg;

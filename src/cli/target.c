@@ -85,7 +85,7 @@ int mm_take_target(const struct mm_options *o, pid_t pid, struct mm_elf_cache *e
 	struct mm_take take = {
 		.proc_root = o->proc_root, .no_mem = o->no_mem,
 		.open_remote = o->open_remote, .quiet_gone = gone != NULL,
-		.debug = o->debug,
+		.debug = o->debug, .no_go_stats = o->no_go_stats,
 		.symbols = o->table.symbols ? o->table.symbols : o->table.symbol_note,
 		.addresses = o->table.address, .naddresses = o->table.naddresses,
 	};

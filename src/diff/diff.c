@@ -421,6 +421,24 @@ static int compare_categories(struct mm_diff *d)
 	return 0;
 }
 
+/* The Go runtime's own numbers beside the labels: the fields that moved. */
+static void compare_memstats(struct mm_diff *d)
+{
+	const struct mm_go_memstats *b = &d->before->runtime.memstats;
+	const struct mm_go_memstats *a = &d->after->runtime.memstats;
+	uint64_t min = d->threshold ? d->threshold : 1;
+
+	d->has_memstats = b->valid && a->valid;
+	for (int f = 0; d->has_memstats && f < MM_MS_COUNT; f++) {
+		int64_t dv = delta(b->v[f], a->v[f]);
+
+		if (dv && (f == MM_MS_NUM_GC || mag(dv) >= min)) {
+			d->memstats[d->nmemstats++] = (struct mm_diff_memstat){
+				(enum mm_go_memstat)f, b->v[f], a->v[f], dv };
+		}
+	}
+}
+
 __attribute__((format(printf, 2, 3)))
 static int warn(struct mm_diff *d, const char *fmt, ...)
 {
@@ -470,6 +488,7 @@ int mm_diff_compute(const struct mm_snapshot *before,
 	}
 	totals(before, &d->total_before);
 	totals(after, &d->total_after);
+	compare_memstats(d);
 	free(bef);
 	free(aft);
 	*out = d;
@@ -608,6 +627,23 @@ int mm_diff_print_json(const struct mm_diff *d, FILE *f, bool compact)
 	}
 	mm_json_array_close(&j);
 	mm_json_u64(&j, "hidden", d->hidden);
+
+	if (!d->has_memstats) {
+		mm_json_null(&j, "memstats");
+	} else {
+		mm_json_array_open(&j, "memstats");
+		for (size_t i = 0; i < d->nmemstats; i++) {
+			const struct mm_diff_memstat *m = &d->memstats[i];
+
+			mm_json_object_open(&j, NULL);
+			mm_json_string(&j, "field", mm_go_memstat_names[m->field]);
+			mm_json_u64(&j, "before", m->before);
+			mm_json_u64(&j, "after", m->after);
+			mm_json_i64(&j, "delta", m->delta);
+			mm_json_object_close(&j);
+		}
+		mm_json_array_close(&j);
+	}
 
 	mm_json_array_open(&j, "warnings");
 	for (size_t i = 0; i < d->nwarnings; i++) {

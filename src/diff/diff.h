@@ -54,6 +54,13 @@ struct mm_diff_change {
 					 * permissions differ */
 };
 
+/* One runtime.ReadMemStats field that changed (Go processes). */
+struct mm_diff_memstat {
+	enum mm_go_memstat field;
+	uint64_t before, after;
+	int64_t delta;
+};
+
 /* Totals of a whole snapshot. */
 struct mm_diff_totals {
 	uint64_t vsz, rss, pss, swap;
@@ -76,6 +83,13 @@ struct mm_diff {
 	size_t nchanges;
 	size_t hidden;			/* changes below the threshold */
 
+	/* The MemStats fields that changed by at least the threshold (NumGC:
+	 * at all), in MemStats order; has_memstats only when both sides
+	 * carry them. */
+	bool has_memstats;
+	struct mm_diff_memstat memstats[MM_MS_COUNT];
+	size_t nmemstats;
+
 	char **warnings;		/* owned, e.g. "the PIDs differ" */
 	size_t nwarnings;
 };
@@ -87,7 +101,8 @@ int mm_diff_compute(const struct mm_snapshot *before,
 		    struct mm_diff **out);
 void mm_diff_destroy(struct mm_diff *d);	/* NULL is a no-op */
 
-/* True when nothing changed by at least the threshold. */
+/* True when no label or region changed by at least the threshold (the
+ * MemStats fields, shown beside them, do not count). */
 static inline bool mm_diff_is_empty(const struct mm_diff *d)
 {
 	return d->ncategories == 0 && d->nchanges == 0;

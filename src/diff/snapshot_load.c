@@ -779,6 +779,64 @@ static int load_memstats(struct loader *ld, const json_t *rt, struct mm_go_memst
 		}
 	}
 	ms->valid = true;
+	/* "metrics": absent in older snapshots, null when not read. */
+	if ((rc = get_obj(ld, rt, "runtime", "metrics", false, true, &o)) || !o) {
+		return rc;
+	}
+	for (int i = 0; i < MM_GM_COUNT; i++) {
+		if ((rc = get_u64(ld, o, "runtime.metrics", mm_go_metric_names[i], true,
+				  &ms->metrics[i]))) {
+			return rc;
+		}
+	}
+	ms->has_metrics = true;
+	return 0;
+}
+
+/* "heap": absent or null (not split), or the parts by label, each once. */
+static int load_heap_split(struct loader *ld, const json_t *rt, struct mm_go_heap_split *h)
+{
+	const char *w = "runtime.heap";
+	json_t *o = NULL, *parts = NULL;
+	bool seen[MM_GO_HEAP_PARTS] = { false };
+	size_t i;
+	json_t *p;
+	int rc;
+
+	if ((rc = get_obj(ld, rt, "runtime", "heap", false, true, &o)) || !o) {
+		return rc;
+	}
+	if ((rc = get_bool(ld, o, w, "measured", true, &h->measured)) ||
+	    (rc = get_u64(ld, o, w, "unknown", true, &h->unknown)) ||
+	    (rc = get_array(ld, o, w, "parts", true, &parts))) {
+		return rc;
+	}
+	json_array_foreach(parts, i, p) {
+		const char *label = NULL;
+		struct mm_go_heap_part part = { 0 };
+		int l, k;
+
+		if (!json_is_object(p)) {
+			return bad(ld, "runtime.heap.parts", "expected objects, found %s",
+				   type_name(p));
+		}
+		if ((rc = get_str(ld, p, "runtime.heap.parts[]", "label", true, false, &label)) ||
+		    (rc = get_u64(ld, p, "runtime.heap.parts[]", "bytes", true, &part.bytes)) ||
+		    (rc = get_u64(ld, p, "runtime.heap.parts[]", "rss", true, &part.rss)) ||
+		    (rc = get_u64(ld, p, "runtime.heap.parts[]", "swap", true, &part.swap)) ||
+		    (rc = get_u64(ld, p, "runtime.heap.parts[]", "spans", true, &part.spans))) {
+			return rc;
+		}
+		l = mm_label_from_name(label);
+		k = l - MM_GO_HEAP_OBJECTS;
+		if (l < 0 || k < 0 || k >= MM_GO_HEAP_PARTS || seen[k]) {
+			return bad(ld, "runtime.heap.parts[].label", "\"%.40s\" is not a part of "
+				   "go.heap or comes twice", label);
+		}
+		seen[k] = true;
+		h->part[k] = part;
+	}
+	h->valid = true;
 	return 0;
 }
 
@@ -799,7 +857,10 @@ static int load_runtime(struct loader *ld, const json_t *rt, struct mm_runtime *
 	    (rc = dup_str(module, &r->module))) {
 		return rc;
 	}
-	return load_memstats(ld, rt, &r->memstats);
+	if ((rc = load_memstats(ld, rt, &r->memstats))) {
+		return rc;
+	}
+	return load_heap_split(ld, rt, &r->heap);
 }
 
 /* An integer member that may be null or absent (then *out stays). */

@@ -89,6 +89,61 @@ static int print_categories(FILE *out, const struct mm_diff *d,
 	return mm_table_done(out, tb, rc);
 }
 
+enum { MS_FIELD, MS_BEFORE, MS_AFTER, MS_DELTA, MS_COUNT };
+
+static const struct mm_column ms_cols[MS_COUNT] = {
+	[MS_FIELD] = { "MEMSTATS", 0.1, 0 },
+	[MS_BEFORE] = { "BEFORE", 5, MM_COL_RIGHT },
+	[MS_AFTER] = { "AFTER", 5, MM_COL_RIGHT },
+	[MS_DELTA] = { "DELTA", 5, MM_COL_RIGHT },
+};
+
+/* A MemStats value: bytes like the sizes, NumGC as a count. */
+static char *memstat_text(const struct mm_table_opts *o, enum mm_go_memstat f, uint64_t v,
+			  int64_t dv, bool is_delta)
+{
+	char *s;
+
+	if (f != MM_MS_NUM_GC) {
+		return is_delta ? delta_text(o, dv) : mm_table_size_text(o, v);
+	}
+	if ((is_delta ? asprintf(&s, "%+" PRId64, dv) : asprintf(&s, "%" PRIu64, v)) < 0) {
+		return NULL;
+	}
+	return s;
+}
+
+/* The Go runtime's own accounting that moved, beside the labels. */
+static int print_memstats(FILE *out, const struct mm_diff *d, const struct mm_table_opts *o)
+{
+	struct libscols_table *tb = mm_table_new(o, ms_cols, MS_COUNT, false, NULL);
+	int rc = 0;
+
+	if (!tb) {
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < d->nmemstats && !rc; i++) {
+		const struct mm_diff_memstat *m = &d->memstats[i];
+		struct libscols_line *ln = mm_table_new_line(tb, NULL);
+
+		if (!ln) {
+			rc = -ENOMEM;
+			break;
+		}
+		color_delta(o, ln, MS_DELTA, m->field == MM_MS_NUM_GC ? 0 : m->delta);
+		if ((rc = mm_table_set_cell(ln, MS_FIELD, strdup(mm_go_memstat_names[m->field]))) ||
+		    (rc = mm_table_set_cell(ln, MS_BEFORE,
+					    memstat_text(o, m->field, m->before, 0, false))) ||
+		    (rc = mm_table_set_cell(ln, MS_AFTER,
+					    memstat_text(o, m->field, m->after, 0, false))) ||
+		    (rc = mm_table_set_cell(ln, MS_DELTA,
+					    memstat_text(o, m->field, 0, m->delta, true)))) {
+			break;
+		}
+	}
+	return mm_table_done(out, tb, rc);
+}
+
 static char *perms_text(const struct mm_diff_change *c)
 {
 	char *s;
@@ -190,13 +245,15 @@ int mm_table_print_diff(FILE *out, const struct mm_diff *d,
 	}
 	if (mm_diff_is_empty(d)) {
 		if (decorate) {
-			fputs("no changes", out);
+			fputs(d->nmemstats ? "no changes in the labels" : "no changes", out);
 			if (d->hidden) {
 				fprintf(out, " (%zu smaller not shown)", d->hidden);
 			}
-			putc('\n', out);
+			fputs(d->nmemstats ? "; the Go runtime's own numbers moved:\n\n" : "\n", out);
 		}
-		return 0;
+		if (!d->nmemstats) {
+			return 0;
+		}
 	}
 	if (d->ncategories) {
 		rc = print_categories(out, d, o);
@@ -204,9 +261,18 @@ int mm_table_print_diff(FILE *out, const struct mm_diff *d,
 			return rc;
 		}
 	}
+	if (d->nmemstats) {
+		if (d->ncategories) {
+			putc('\n', out);
+		}
+		rc = print_memstats(out, d, o);
+		if (rc) {
+			return rc;
+		}
+	}
 	/* --summary: the labels only, not the regions. */
 	if (d->nchanges && !o->summary) {
-		if (d->ncategories) {
+		if (d->ncategories || d->nmemstats) {
 			putc('\n', out);
 		}
 		rc = print_changes(out, d, o);

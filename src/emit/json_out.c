@@ -345,6 +345,46 @@ static void write_memstats(struct mm_json *j, const struct mm_go_memstats *ms)
 	mm_json_object_close(j);
 }
 
+/* Under runtime/metrics's own names ("/memory/classes/total:bytes"). */
+static void write_metrics(struct mm_json *j, const struct mm_go_memstats *ms)
+{
+	if (!ms->valid || !ms->has_metrics) {
+		mm_json_null(j, "metrics");
+		return;
+	}
+	mm_json_object_open(j, "metrics");
+	for (int i = 0; i < MM_GM_COUNT; i++) {
+		mm_json_u64(j, mm_go_metric_names[i], ms->metrics[i]);
+	}
+	mm_json_object_close(j);
+}
+
+/* The heap arenas split by span state: one member a part, by label. */
+static void write_heap_split(struct mm_json *j, const struct mm_go_heap_split *h)
+{
+	if (!h->valid) {
+		mm_json_null(j, "heap");
+		return;
+	}
+	mm_json_object_open(j, "heap");
+	mm_json_bool(j, "measured", h->measured);
+	mm_json_u64(j, "unknown", h->unknown);
+	mm_json_array_open(j, "parts");
+	for (int i = 0; i < MM_GO_HEAP_PARTS; i++) {
+		const struct mm_go_heap_part *p = &h->part[i];
+
+		mm_json_object_open(j, NULL);
+		mm_json_string(j, "label", mm_label_name((enum mm_label)(MM_GO_HEAP_OBJECTS + i)));
+		mm_json_u64(j, "bytes", p->bytes);
+		mm_json_u64(j, "rss", p->rss);
+		mm_json_u64(j, "swap", p->swap);
+		mm_json_u64(j, "spans", p->spans);
+		mm_json_object_close(j);
+	}
+	mm_json_array_close(j);
+	mm_json_object_close(j);
+}
+
 static void write_runtime(struct mm_json *j, const struct mm_runtime *rt)
 {
 	if (!rt->lang) {
@@ -358,6 +398,8 @@ static void write_runtime(struct mm_json *j, const struct mm_runtime *rt)
 	mm_json_bool(j, "cgo", rt->cgo);
 	mm_json_bool(j, "stripped", rt->stripped);
 	write_memstats(j, &rt->memstats);
+	write_metrics(j, &rt->memstats);
+	write_heap_split(j, &rt->heap);
 	mm_json_object_close(j);
 }
 

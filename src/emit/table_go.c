@@ -49,6 +49,64 @@ static void row(FILE *out, const struct mm_table_opts *o, const struct mm_go_mem
 		rss);
 }
 
+/* runtime/metrics's /memory/classes tree, as the program would read it. */
+static void metrics(FILE *out, const struct mm_go_memstats *ms, const struct mm_table_opts *o)
+{
+	char v[32];
+
+	if (!ms->has_metrics) {
+		return;
+	}
+	fprintf(out, "%-44s %10s\n", "RUNTIME/METRICS", "VALUE");
+	for (int i = 0; i < MM_GM_COUNT; i++) {
+		mm_table_size(v, sizeof(v), o, ms->metrics[i]);
+		fprintf(out, "%-44s %10s\n", mm_go_metric_names[i], v);
+	}
+}
+
+/* What each part of go.heap is in MemStats's terms. */
+static const char *const part_fields[MM_GO_HEAP_PARTS] = {
+	"HeapInuse", "StackInuse", "in GCSys", "HeapIdle - HeapReleased", "HeapReleased",
+};
+
+/* go.heap split by span state, each part beside the MemStats field it is. */
+static void heap_split(FILE *out, const struct mm_snapshot *snap, const struct mm_table_opts *o)
+{
+	const struct mm_go_heap_split *h = &snap->runtime.heap;
+	const struct mm_go_heap_part *rel = &h->part[MM_GO_HEAP_RELEASED - MM_GO_HEAP_OBJECTS];
+	char a[32], b[32], c[32];
+
+	if (!h->valid) {
+		return;
+	}
+	fprintf(out, "%-17s %10s %10s %8s  %s\n", "GO.HEAP PART", "BYTES", "RSS", "SPANS",
+		"MEMSTATS");
+	for (int i = 0; i < MM_GO_HEAP_PARTS; i++) {
+		const struct mm_go_heap_part *p = &h->part[i];
+
+		mm_table_size(a, sizeof(a), o, p->bytes);
+		if (h->measured) {
+			mm_table_size(b, sizeof(b), o, p->rss);
+		} else {
+			snprintf(b, sizeof(b), "-");
+		}
+		fprintf(out, "%-17s %10s %10s %8" PRIu64 "  %s\n",
+			mm_label_name((enum mm_label)(MM_GO_HEAP_OBJECTS + i)), a, b, p->spans,
+			part_fields[i]);
+	}
+	if (h->unknown) {
+		mm_table_size(a, sizeof(a), o, h->unknown);
+		fprintf(out, "%s allocated pages no span vouched for (changing while read)\n", a);
+	}
+	if (h->measured) {
+		mm_table_size(a, sizeof(a), o, rel->bytes);
+		mm_table_size(b, sizeof(b), o, rel->rss);
+		mm_table_size(c, sizeof(c), o, h->part[MM_GO_HEAP_FREE - MM_GO_HEAP_OBJECTS].rss);
+		fprintf(out, "released %s, of which %s still resident; free pages kept: %s "
+			"resident\n", a, b, c);
+	}
+}
+
 void mm_table_go_runtime(FILE *out, const struct mm_snapshot *snap,
 			 const struct mm_table_opts *o)
 {
@@ -119,6 +177,28 @@ void mm_table_go_runtime(FILE *out, const struct mm_snapshot *snap,
 	}
 	fprintf(out, "HeapAlloc approximate (per-P caches not flushed); "
 		"NextGC without the memory limit\n");
+	metrics(out, ms, o);
+	heap_split(out, snap, o);
+}
+
+/* The heap's committed pages by span state, in a sentence. */
+static void explain_split(FILE *out, const struct mm_go_heap_split *h,
+			  const struct mm_table_opts *o)
+{
+	char s[MM_GO_HEAP_PARTS][2][32];
+
+	if (!h->valid || !h->measured) {
+		return;
+	}
+	for (int i = 0; i < MM_GO_HEAP_PARTS; i++) {
+		mm_table_size(s[i][0], sizeof(s[i][0]), o, h->part[i].bytes);
+		mm_table_size(s[i][1], sizeof(s[i][1]), o, h->part[i].rss);
+	}
+	fprintf(out, "  Inside go.heap, by the runtime's span tables: object spans %s "
+		"(%s resident), goroutine stacks %s (%s), GC work buffers %s (%s), free "
+		"pages kept %s (%s), released to the OS %s (%s).",
+		s[0][0], s[0][1], s[1][0], s[1][1], s[2][0], s[2][1], s[3][0], s[3][1],
+		s[4][0], s[4][1]);
 }
 
 void mm_table_go_explain(FILE *out, const struct mm_snapshot *snap,
@@ -155,5 +235,7 @@ void mm_table_go_explain(FILE *out, const struct mm_snapshot *snap,
 	mm_table_size(d, sizeof(d), o, snap->categories[MM_GO_HEAP_INDEX].rss);
 	fprintf(out, "  The L2 arena map (%s mapped, %s RSS) is in no MemStats field.  "
 		"RSS %s in all: %s of it (the executable's pages, stacks, libraries) is "
-		"outside the runtime's accounting.\n", a, d, b, c);
+		"outside the runtime's accounting.", a, d, b, c);
+	explain_split(out, &snap->runtime.heap, o);
+	putc('\n', out);
 }

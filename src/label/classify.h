@@ -48,6 +48,7 @@ struct mm_classify {
 					 * sections to keep (--symbols); 0: none */
 	const uint64_t *addresses;	/* and the symbols holding these */
 	size_t naddresses;
+	bool no_go_stats;		/* read no Go runtime statistics (benchmark) */
 
 	/* Facts, built by the probe stage before any labeller runs. */
 	uint64_t page;			/* the page size (4096 when unknown) */

@@ -143,6 +143,29 @@ static const struct {
 		"guard pages (MADV_GUARD_INSTALL) below no thread's stack",
 		"pages guarded with madvise(MADV_GUARD_INSTALL), as pagemap's guard bit says: any "
 		"access faults; not below a thread's stack (that is thread.guard)" },
+	[MM_GO_HEAP_OBJECTS] = { "go.heap.objects", MM_CLASS_HEAP, 0xe0661f,
+		"part of go.heap: spans of Go objects (HeapInuse)",
+		"pages of the Go heap in spans that hold objects, live or not yet swept (HeapInuse); "
+		"a part of go.heap in the Go runtime section, not a region label" },
+	[MM_GO_HEAP_STACKS] = { "go.heap.stacks", MM_CLASS_STACK, 0x4caf50,
+		"part of go.heap: goroutine stack spans (StackInuse)",
+		"pages of the Go heap in spans that hold goroutine stacks (StackInuse); "
+		"a part of go.heap in the Go runtime section, not a region label" },
+	[MM_GO_HEAP_GC] = { "go.heap.gc", MM_CLASS_RUNTIME, 0x8e24aa,
+		"part of go.heap: GC work buffer spans (in GCSys)",
+		"pages of the Go heap the garbage collector took for its work buffers "
+		"(and, Go 1.20-1.24, large types' pointer bitmaps), counted in GCSys; "
+		"a part of go.heap in the Go runtime section, not a region label" },
+	[MM_GO_HEAP_FREE] = { "go.heap.free", MM_CLASS_HEAP, 0xf0a060,
+		"part of go.heap: free pages kept (HeapIdle - HeapReleased)",
+		"free pages of the Go heap that the runtime kept: idle, not returned to the OS, "
+		"resident where once written; a part of go.heap in the Go runtime section, "
+		"not a region label" },
+	[MM_GO_HEAP_RELEASED] = { "go.heap.released", MM_CLASS_HEAP, 0xf5d0a9,
+		"part of go.heap: free pages returned to the OS (HeapReleased)",
+		"free pages of the Go heap the scavenger returned to the OS (HeapReleased): "
+		"mapped, holding nothing until reused; a part of go.heap in the Go runtime "
+		"section, not a region label" },
 };
 
 static const char *const class_names[MM_CLASS_COUNT] = {
@@ -219,12 +242,14 @@ enum mm_family mm_label_family(enum mm_label label)
 		return MM_FAM_DATA;
 	case MM_HEAP: case MM_GLIBC_ARENA: case MM_GLIBC_MMAP_CHUNK: case MM_LD_MALLOC:
 	case MM_GO_HEAP: case MM_PYTHON_ARENA: case MM_MUSL_MALLOC:
+	case MM_GO_HEAP_OBJECTS: case MM_GO_HEAP_FREE: case MM_GO_HEAP_RELEASED:
 		return MM_FAM_HEAP;
 	case MM_STACK: case MM_THREAD_STACK: case MM_THREAD_GUARD: case MM_PYTHON_DATASTACK:
+	case MM_GO_HEAP_STACKS:
 		return MM_FAM_STACKS;
 	case MM_GO_HEAP_INDEX: case MM_GO_HEAP_METADATA: case MM_GO_PAGE_SUMMARY:
 	case MM_GO_PAGE_ALLOC: case MM_GO_SCAVENGE_INDEX: case MM_GO_IMMORTAL_METADATA:
-	case MM_GO_GC_BITS: case MM_GO_ALLSPANS: case MM_GO_OTHER:
+	case MM_GO_GC_BITS: case MM_GO_ALLSPANS: case MM_GO_OTHER: case MM_GO_HEAP_GC:
 		return MM_FAM_RUNTIME;
 	case MM_FILE:
 		return MM_FAM_FILES;

@@ -17,6 +17,16 @@ const char *const mm_go_memstat_names[MM_MS_COUNT] = {
 	"BuckHashSys", "GCSys", "OtherSys", "NextGC", "NumGC",
 };
 
+const char *const mm_go_metric_names[MM_GM_COUNT] = {
+	"/memory/classes/heap/free:bytes", "/memory/classes/heap/objects:bytes",
+	"/memory/classes/heap/released:bytes", "/memory/classes/heap/stacks:bytes",
+	"/memory/classes/heap/unused:bytes", "/memory/classes/metadata/mcache/free:bytes",
+	"/memory/classes/metadata/mcache/inuse:bytes", "/memory/classes/metadata/mspan/free:bytes",
+	"/memory/classes/metadata/mspan/inuse:bytes", "/memory/classes/metadata/other:bytes",
+	"/memory/classes/os-stacks:bytes", "/memory/classes/other:bytes",
+	"/memory/classes/profiling/buckets:bytes", "/memory/classes/total:bytes",
+};
+
 #define COUNTER_FIELDS (sizeof(struct mm_counters) / sizeof(uint64_t))
 _Static_assert(sizeof(struct mm_counters) % sizeof(uint64_t) == 0,
 	       "mm_counters must hold only uint64_t fields");

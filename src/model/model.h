@@ -31,6 +31,11 @@ enum mm_label {
 	MM_HUGETLB,
 	MM_MUSL_MALLOC,
 	MM_GUARD,
+	/* The parts of go.heap by what the runtime's span tables say each
+	 * page holds: not region labels (a span changes state too often for
+	 * a region to keep it) but the rows of the runtime's heap split. */
+	MM_GO_HEAP_OBJECTS, MM_GO_HEAP_STACKS, MM_GO_HEAP_GC, MM_GO_HEAP_FREE,
+	MM_GO_HEAP_RELEASED,
 	MM_LABEL_COUNT
 };
 
@@ -153,10 +158,44 @@ enum mm_go_memstat {
 
 extern const char *const mm_go_memstat_names[MM_MS_COUNT];	/* "HeapSys" */
 
+/* The /memory/classes/... tree runtime/metrics would report, with the
+ * formulas of the runtime's metrics.go, from the same counters. */
+enum mm_go_metric {
+	MM_GM_HEAP_FREE, MM_GM_HEAP_OBJECTS, MM_GM_HEAP_RELEASED, MM_GM_HEAP_STACKS,
+	MM_GM_HEAP_UNUSED, MM_GM_MCACHE_FREE, MM_GM_MCACHE_INUSE, MM_GM_MSPAN_FREE,
+	MM_GM_MSPAN_INUSE, MM_GM_METADATA_OTHER, MM_GM_OS_STACKS, MM_GM_OTHER,
+	MM_GM_PROFILING_BUCKETS, MM_GM_TOTAL,
+	MM_GM_COUNT
+};
+
+/* "/memory/classes/heap/free:bytes" */
+extern const char *const mm_go_metric_names[MM_GM_COUNT];
+
 struct mm_go_memstats {
 	bool valid;			/* read and consistent */
 	uint64_t v[MM_MS_COUNT];
+	bool has_metrics;		/* metrics[] known (a snapshot may lack them) */
+	uint64_t metrics[MM_GM_COUNT];
 	unsigned int retries;		/* reads repeated because the counters moved */
+};
+
+/* The Go heap arenas' read-write pages split by what the runtime's own
+ * tables say they hold (runtimes/go/go_spans.c): in-use object spans,
+ * goroutine stack spans, GC work spans, free pages still resident and
+ * free pages returned to the OS.  part[i] is label MM_GO_HEAP_OBJECTS + i. */
+#define MM_GO_HEAP_PARTS (MM_GO_HEAP_RELEASED - MM_GO_HEAP_OBJECTS + 1)
+
+struct mm_go_heap_part {
+	uint64_t bytes;			/* runtime pages of this kind */
+	uint64_t rss, swap;		/* of those, in RAM / in swap (pagemap) */
+	uint64_t spans;			/* spans (objects, stacks, gc) or free runs */
+};
+
+struct mm_go_heap_split {
+	bool valid;			/* read and walked */
+	bool measured;			/* rss and swap from pagemap */
+	struct mm_go_heap_part part[MM_GO_HEAP_PARTS];
+	uint64_t unknown;		/* allocated pages no span vouched for */
 };
 
 struct mm_runtime {
@@ -165,6 +204,7 @@ struct mm_runtime {
 	bool cgo;
 	bool stripped;			/* Go: no symbol table in the binary */
 	struct mm_go_memstats memstats;
+	struct mm_go_heap_split heap;
 };
 
 /* Who the process is, for views over many processes and for monitoring:

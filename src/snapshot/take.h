@@ -22,6 +22,7 @@ struct mm_take {
 				 * section label (--symbols); 0: none */
 	const uint64_t *addresses;	/* and the symbols holding these */
 	size_t naddresses;
+	bool no_go_stats;	/* no Go memstats, metrics or heap split */
 };
 
 /* Takes pid's snapshot.  elves may be shared between calls (--watch); NULL

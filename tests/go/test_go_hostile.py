@@ -9,6 +9,11 @@ gdb reads the truth from the idle fixture (gdb_truth.py), then makes the
 persistentalloc chunk list and the gcBits "next" list point back at
 themselves (the idle runtime walks neither).  memmap then runs with a
 timeout; its go.* regions must lie inside the truth for their label.
+
+A second idle fixture gets one entry of its first arena's span table
+(heapArena.spans[k], a page of an in-use one-page span) pointed at
+another in-use span, which does not cover that page: the heap split must
+not trust it (that page becomes unknown, not objects).
 """
 
 import os
@@ -28,6 +33,70 @@ def gdb(pid, *cmds):
                        timeout=120)
     if p.returncode != 0:
         mt.die('gdb %s: %s' % (cmds, p.stderr[-500:]))
+
+
+# Run inside gdb: finds, in the first arena's span table, a page k held by
+# an in-use one-page span and another in-use span, and points spans[k]
+# at the other.  Prints "POINTED k old new" (or "NOSPAN").
+REPOINT = r"""
+import gdb
+inf = gdb.selected_inferior()
+f = {x.name: x.bitpos // 8 for x in gdb.lookup_type('runtime.mspan').fields()}
+st = f['state']
+try:
+    idx = int(gdb.parse_and_eval("'runtime.mheap_'.allArenas.array[0]"))
+except gdb.error:   # Go 1.26+
+    idx = int(gdb.parse_and_eval("'runtime.mheap_'.heapArenas.array[0]"))
+arr = int(gdb.parse_and_eval("&(*'runtime.mheap_'.arenas[0])[%d].spans" % idx))
+base = idx * (64 << 20) + 0xffff800000000000 - (1 << 64)
+words = inf.read_memory(arr, 8192 * 8).tobytes()
+spans = [int.from_bytes(words[i * 8:i * 8 + 8], 'little') for i in range(8192)]
+def field(p, off, n):
+    return int.from_bytes(inf.read_memory(p + off, n).tobytes(), 'little')
+def one_page(k):
+    p = spans[k]
+    return (p and field(p, st, 1) == 1 and field(p, f['npages'], 8) == 1 and
+            field(p, f['startAddr'], 8) == (base + k * 8192) % (1 << 64))
+ks = [k for k in range(8192) if one_page(k)]
+if len(ks) < 2:
+    print('NOSPAN')
+else:
+    k, other = ks[0], spans[ks[-1]]
+    inf.write_memory(arr + k * 8, other.to_bytes(8, 'little'))
+    print('POINTED %d %d %d' % (k, spans[k], other))
+"""
+
+
+def heap_parts(snap):
+    heap = (snap.get('runtime') or {}).get('heap') or {}
+    parts = {p['label']: p['bytes'] for p in heap.get('parts', [])}
+    return parts, heap.get('unknown')
+
+
+def check_span_table(t, tag, fixdir):
+    """A span-table entry pointing at the wrong span is not trusted."""
+    with mt.Fixture([os.path.join(fixdir, tag + '-idle')], timeout=60) as fx:
+        before, _, _ = mt.memmap_json(fx.pid, timeout=30)
+        p = subprocess.run(['gdb', '-nx', '-batch', '-iex', 'set auto-load python-scripts off',
+                            '-p', str(fx.pid), '-ex', 'python\n' + REPOINT + '\nend'],
+                           stdin=subprocess.DEVNULL, capture_output=True, text=True,
+                           timeout=120)
+        said = [ln.split() for ln in p.stdout.splitlines() if ln.startswith(('POINTED', 'NOSPAN'))]
+        if not t.check(said and said[0][0] == 'POINTED', '%s: gdb could not repoint a span '
+                       'table entry: %r %s' % (tag, said, p.stderr[-300:])):
+            return
+        after, rc, err = mt.memmap_json(fx.pid, timeout=30)
+    pb, ub = heap_parts(before)
+    pa, ua = heap_parts(after)
+    if not t.check(ub is not None and ua is not None, '%s: no heap split (%r)' % (tag, err)):
+        return
+    t.check(ua >= ub + 8192, '%s: the repointed page is not unknown: unknown %d -> %d'
+            % (tag, ub, ua))
+    t.check(pa['go.heap.objects'] <= pb['go.heap.objects'] - 8192,
+            '%s: the repointed page still counts as objects: %d -> %d'
+            % (tag, pb['go.heap.objects'], pa['go.heap.objects']))
+    t.note('%s: span table entry %s repointed; objects %d -> %d, unknown %d -> %d'
+           % (tag, said[0][1], pb['go.heap.objects'], pa['go.heap.objects'], ub, ua))
 
 
 def main():
@@ -55,6 +124,7 @@ def main():
         t.check(rs and rs[0][1]['label'] == 'go.immortal-metadata',
                 'the looping chunk %#x is not go.immortal-metadata' % chunk)
         t.note('%d go.* regions, exit %d' % (n, rc))
+    check_span_table(t, tag, fixdir)
     t.done()
 
 

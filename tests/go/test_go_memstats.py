@@ -8,12 +8,18 @@ process (fixtures/memstats, at a steady state with GC off).
 
 The fields a waiting process cannot change must be equal; HeapAlloc and
 NextGC are only noted (ReadMemStats flushes the mcaches first, memmap
-cannot).  A stripped build (-s -w: no symbols, no DWARF) must give the
-same: its globals are found in its code, their layout in the table.
+cannot).  The same for runtime.metrics against the /memory/classes
+samples the fixture printed, and for runtime.heap, the arenas split by
+span state: objects = HeapInuse, stacks = StackInuse, free + released =
+HeapIdle, released = HeapReleased and not in RAM (pagemap read here).
+A stripped build (-s -w: no symbols, no DWARF) must give the same
+memstats: its globals are found in its code, their layout in the table
+(the split needs runtime.allp, which is not located: only noted there).
 """
 
 import json
 import os
+import re
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..'))
@@ -40,6 +46,89 @@ def truth_of(fx):
     return json.loads(fx.info['memstats'][0])
 
 
+# runtime/metrics's /memory/classes: equal where the memstats fields they
+# come from are (free and released with their slack), noted where objects
+# move (the fixture allocates while it prints; memmap reads later).
+METRICS_EQUAL = {'/memory/classes/heap/free:bytes': 16384,
+                 '/memory/classes/heap/released:bytes': 16384,
+                 '/memory/classes/heap/stacks:bytes': 0,
+                 '/memory/classes/metadata/other:bytes': 0,
+                 '/memory/classes/os-stacks:bytes': 0,
+                 '/memory/classes/other:bytes': 0,
+                 '/memory/classes/profiling/buckets:bytes': 0,
+                 '/memory/classes/total:bytes': 0}
+METRICS_NOTED = ('/memory/classes/heap/objects:bytes', '/memory/classes/heap/unused:bytes',
+                 '/memory/classes/metadata/mcache/free:bytes',
+                 '/memory/classes/metadata/mcache/inuse:bytes',
+                 '/memory/classes/metadata/mspan/free:bytes',
+                 '/memory/classes/metadata/mspan/inuse:bytes')
+PARTS = ('go.heap.objects', 'go.heap.stacks', 'go.heap.gc', 'go.heap.free', 'go.heap.released')
+PAGE = 8192
+
+
+def present_bytes(pid, ranges):
+    """Bytes of [start, end) ranges in RAM, by /proc/PID/pagemap's own
+    present bit (read here, not by memmap)."""
+    ps = os.sysconf('SC_PAGE_SIZE')
+    n = 0
+    with open('/proc/%d/pagemap' % pid, 'rb') as f:
+        for s, e in ranges:
+            f.seek(s // ps * 8)
+            data = f.read((e - s) // ps * 8)
+            for i in range(0, len(data), 8):
+                n += ps if data[i + 7] & 0x80 else 0
+    return n
+
+
+def check_metrics(t, tag, snap, fx):
+    """runtime.metrics against the samples the fixture printed."""
+    got = (snap.get('runtime') or {}).get('metrics')
+    want = json.loads(fx.info['metrics'][0])
+    if not t.check(got is not None, '%s: no runtime.metrics' % tag):
+        return
+    t.eq(sorted(got), sorted(want), '%s: the /memory/classes names' % tag)
+    for k, slack in METRICS_EQUAL.items():
+        t.check(got.get(k) is not None and abs(got[k] - want.get(k, -1)) <= slack,
+                '%s metrics %s: got %r, want %r' % (tag, k, got.get(k), want.get(k)))
+    for k in METRICS_NOTED:
+        t.note('%s: memmap %s, runtime/metrics %s' % (k, got.get(k), want.get(k)))
+
+
+def check_heap_split(t, tag, snap, want, pid):
+    """runtime.heap: the parts by span state against ReadMemStats, the
+    released part absent from RAM, and the parts' RSS against pagemap."""
+    heap = (snap.get('runtime') or {}).get('heap')
+    if not t.check(heap is not None, '%s: no runtime.heap' % tag):
+        return
+    parts = {p['label']: p for p in heap['parts']}
+    t.eq(sorted(parts), sorted(PARTS), '%s: heap parts' % tag)
+    if sorted(parts) != sorted(PARTS):
+        return
+    b = {k: parts[k]['bytes'] for k in PARTS}
+    for what, got, field, slack in (
+            ('objects', b['go.heap.objects'], 'HeapInuse', 2 * PAGE),
+            ('stacks', b['go.heap.stacks'], 'StackInuse', 0),
+            ('free + released', b['go.heap.free'] + b['go.heap.released'], 'HeapIdle',
+             2 * PAGE),
+            ('released', b['go.heap.released'], 'HeapReleased', 2 * PAGE)):
+        t.check(abs(got - want[field]) <= slack, '%s heap %s %d vs %s %d' %
+                (tag, what, got, field, want[field]))
+    t.note('%s: heap parts %s, unknown %d' % (tag, b, heap['unknown']))
+    t.check(heap['measured'], '%s: heap parts not measured' % tag)
+    t.check(parts['go.heap.released']['rss'] <= 2 * PAGE,
+            '%s: released pages resident: %d' % (tag, parts['go.heap.released']['rss']))
+    # The committed part of the arenas is what the parts hold; its pages
+    # in RAM (pagemap, read here) are the parts' RSS.
+    rw = [(mt.h(r['start']), mt.h(r['end'])) for m in snap['mappings']
+          if m['perms'] == 'rw-p' for r in m['regions'] if r['label'] == 'go.heap']
+    t.eq(sum(b.values()) + heap['unknown'], sum(e - s for s, e in rw),
+         '%s: parts + unknown vs go.heap read-write bytes' % tag)
+    rss = sum(parts[k]['rss'] for k in PARTS)
+    present = present_bytes(pid, rw)
+    t.check(abs(rss - present) <= heap['unknown'] + 4 * PAGE,
+            '%s: parts rss %d vs pagemap present %d' % (tag, rss, present))
+
+
 def steady_compare(t, tag, fixdir, kind='memstats'):
     """memmap against the memstats a fresh fixture printed; failures in t."""
     name = tag + '-' + kind
@@ -56,6 +145,14 @@ def steady_compare(t, tag, fixdir, kind='memstats'):
             t.note('%s: memmap %s, ReadMemStats %s' % (k, got.get(k), want.get(k)))
         t.check(set(got) == set(EQUAL + NOTED), 'memstats members %s' % sorted(got))
         t.check('go runtime' not in err, 'warned although read: %r' % err)
+        full = kind == 'memstats'
+        if full:
+            check_metrics(t, tag, snap, fx)
+            check_heap_split(t, tag, snap, want, fx.pid)
+        else:
+            t.note('%s: metrics %s, heap split %s' % (
+                name, 'read' if snap['runtime'].get('metrics') else 'null',
+                'read' if snap['runtime'].get('heap') else 'null'))
         # The summary's section says the same numbers, and the labels.
         rc, out, err = mt.run_memmap('-b', str(fx.pid))
         rows = {}
@@ -69,6 +166,11 @@ def steady_compare(t, tag, fixdir, kind='memstats'):
                     'summary row %s: got %r, want %r' % (k, row, want[k]))
         t.eq(rows.get('HeapSys', [])[1:2], ['go.heap'], 'summary HeapSys labels')
         t.check('is in no MemStats field' in out, 'summary: no word on the L2 arena map')
+        for k in PARTS if full else ():
+            t.check(re.search(r'^%s +\d+ ' % re.escape(k), out, re.M) is not None,
+                    'summary: no %s row' % k)
+        t.check(not full or re.search(r'^/memory/classes/total:bytes +%d$' % want['Sys'], out, re.M)
+                is not None, 'summary: /memory/classes/total:bytes is not Sys')
         rc, out, err = mt.run_memmap('--summary', '--explain', str(fx.pid))
         t.check('Why ps and runtime.MemStats disagree here' in out, '--explain: no answer')
 
@@ -103,6 +205,14 @@ def main():
                     got['StackSys'] >= got['StackInuse'] and
                     got['Sys'] >= got['HeapSys'] + got['StackSys'] and
                     got['Sys'] < 1 << 40, 'race %d: inconsistent %r' % (i, got))
+            # Every committed arena page is in one part, or unknown.
+            heap = snap['runtime'].get('heap')
+            if heap is not None:
+                rw = sum(mt.h(r['end']) - mt.h(r['start']) for m in snap['mappings']
+                         if m['perms'] == 'rw-p' for r in m['regions']
+                         if r['label'] == 'go.heap')
+                t.eq(sum(p['bytes'] for p in heap['parts']) + heap['unknown'], rw,
+                     'race %d: heap parts + unknown vs go.heap read-write' % i)
 
     t.done()
 

@@ -1,13 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* go_memstats.c: what runtime.ReadMemStats would report, computed from
- * outside with the runtime's own formulas (readmemstats_m in mstats.go,
- * the same from Go 1.19 to 1.27): runtime.memstats, its consistent heap
+/* go_memstats.c: what runtime.ReadMemStats (and runtime/metrics's
+ * /memory/classes tree) would report, computed from outside with the
+ * runtime's own formulas (readmemstats_m in mstats.go, metrics.go; the
+ * same from Go 1.19 to 1.27): runtime.memstats, its consistent heap
  * statistics ring, runtime.gcController and mheap_, read by pread.  The
  * members are found by name in the binary's DWARF; a member a version
  * lacks (heapStatsDelta.inPtrScalarBits from 1.25) counts as zero, as it
  * does in that version's formula. */
 #include <errno.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -51,12 +53,12 @@ static const struct member members[M_COUNT] = {
 /* Members of runtime.heapStatsDelta, offsets within one ring slot. */
 enum {
 	D_IN_STACKS, D_IN_WORKBUFS, D_IN_PTRSCALAR, D_LARGE_ALLOC, D_LARGE_FREE,
-	D_SMALL_ALLOC, D_SMALL_FREE, D_COUNT
+	D_SMALL_ALLOC, D_SMALL_FREE, D_COMMITTED, D_RELEASED, D_IN_HEAP, D_COUNT
 };
 
 static const char *const delta_names[D_COUNT] = {
 	"inStacks", "inWorkBufs", "inPtrScalarBits", "largeAlloc", "largeFree",
-	"smallAllocCount", "smallFreeCount",
+	"smallAllocCount", "smallFreeCount", "committed", "released", "inHeap",
 };
 
 struct layout {
@@ -154,7 +156,8 @@ static void compute(const struct layout *l, const unsigned char *ring, const uin
 		    struct mm_go_memstats *out)
 {
 	uint64_t in_stacks = 0, work = 0, alloc = 0, freed = 0;
-	uint64_t *v = out->v, goal;
+	uint64_t committed = 0, released = 0, in_heap = 0;
+	uint64_t *v = out->v, *g = out->metrics, goal;
 
 	for (uint64_t s = 0; s < l->ring_size / l->slot; s++) {
 		const unsigned char *p = ring + s * l->slot;
@@ -163,6 +166,9 @@ static void compute(const struct layout *l, const unsigned char *ring, const uin
 		work += field(p, l->delta[D_IN_WORKBUFS]) + field(p, l->delta[D_IN_PTRSCALAR]);
 		alloc += field(p, l->delta[D_LARGE_ALLOC]);
 		freed += field(p, l->delta[D_LARGE_FREE]);
+		committed += field(p, l->delta[D_COMMITTED]);
+		released += field(p, l->delta[D_RELEASED]);
+		in_heap += field(p, l->delta[D_IN_HEAP]);
 		for (uint64_t c = 0; c < l->nclasses; c++) {
 			alloc += field(p, l->delta[D_SMALL_ALLOC] + 8 * c) * l->class_size[c];
 			freed += field(p, l->delta[D_SMALL_FREE] + 8 * c) * l->class_size[c];
@@ -194,8 +200,31 @@ static void compute(const struct layout *l, const unsigned char *ring, const uin
 	if (l->addr[M_TRIGGERED] && m[M_TRIGGERED] != ~0ull && goal < m[M_TRIGGERED] + (64u << 10)) {
 		goal = m[M_TRIGGERED] + (64u << 10);
 	}
-	v[MM_MS_NEXT_GC] = goal;
+	/* GC off: no goal (all ones).  Said as math.MaxInt64, the default
+	 * memory limit, which ReadMemStats's memory-limit goal starts from
+	 * and a JSON reader can hold (2^64-1 is beyond int64). */
+	v[MM_MS_NEXT_GC] = goal > INT64_MAX ? INT64_MAX : goal;
 	v[MM_MS_NUM_GC] = (uint32_t)m[M_NUMGC];
+
+	/* metrics.go: the /memory/classes tree from the same sums
+	 * (heapStatsAggregate, sysStatsAggregate); inObjects as HeapAlloc.
+	 * Without class sizes the objects and unused classes are unknown. */
+	out->has_metrics = l->nclasses != 0;
+	g[MM_GM_HEAP_FREE] = committed - in_heap - in_stacks - work;
+	g[MM_GM_HEAP_OBJECTS] = alloc - freed;
+	g[MM_GM_HEAP_RELEASED] = released;
+	g[MM_GM_HEAP_STACKS] = in_stacks;
+	g[MM_GM_HEAP_UNUSED] = in_heap - (alloc - freed);
+	g[MM_GM_MCACHE_FREE] = m[M_MCACHE_SYS] - m[M_CACHE_INUSE];
+	g[MM_GM_MCACHE_INUSE] = m[M_CACHE_INUSE];
+	g[MM_GM_MSPAN_FREE] = m[M_MSPAN_SYS] - m[M_SPAN_INUSE];
+	g[MM_GM_MSPAN_INUSE] = m[M_SPAN_INUSE];
+	g[MM_GM_METADATA_OTHER] = work + m[M_GC_MISC_SYS];
+	g[MM_GM_OS_STACKS] = m[M_STACKS_SYS];
+	g[MM_GM_OTHER] = m[M_OTHER_SYS];
+	g[MM_GM_PROFILING_BUCKETS] = m[M_BUCKHASH_SYS];
+	g[MM_GM_TOTAL] = committed + released + m[M_STACKS_SYS] + m[M_MSPAN_SYS] +
+			 m[M_MCACHE_SYS] + m[M_BUCKHASH_SYS] + m[M_GC_MISC_SYS] + m[M_OTHER_SYS];
 }
 
 int mm_go_memstats_read(struct mm_go_dwarf *d, struct mm_target *t, uint64_t bias,

@@ -17,6 +17,7 @@
 #include "runtimes/go/go_dwarf.h"
 #include "runtimes/go/go_memstats.h"
 #include "runtimes/go/go_probe.h"
+#include "runtimes/go/go_spans.h"
 #include "runtimes/go/label_go.h"
 
 /* Constants of the Go runtime on linux/amd64 that DWARF does not carry
@@ -758,6 +759,25 @@ static void debug_located(struct go_labeller *g, const struct mm_image *img)
 	}
 }
 
+/* The heap arenas split by span state; a failure is said under --debug
+ * and leaves the split null (the labels and memstats stand). */
+static int read_heap_split(struct go_labeller *g, const struct mm_image *img)
+{
+	struct mm_go_heap_split *h = &g->snap->runtime.heap;
+	int err = mm_go_spans_read(g->dw, g->target, g->ctx->pm, g->snap, g->bias, h);
+
+	if (err == -ENOMEM) {
+		return err;
+	}
+	if (err) {
+		mm_debug(g->ctx, "go", "%s: heap not split by span: %s", img->path, strerror(-err));
+		return 0;
+	}
+	mm_debug(g->ctx, "go", "%s: heap split: %llu bytes no span vouched for", img->path,
+		 (unsigned long long)h->unknown);
+	return 0;
+}
+
 /* Labels what one Go runtime image (the executable, or a c-shared
  * library) says through its DWARF and the target's memory.  Returns 0,
  * -ENOMEM, or why exact labelling was not possible. */
@@ -778,8 +798,13 @@ static int label_image(struct go_labeller *g, const struct mm_image *img)
 	}
 	/* Statistics only from the version's own layout: a neighbour's would
 	 * read plausible wrong numbers. */
-	if (!err && !g->snap->runtime.memstats.valid && !layout_guessed(g)) {
+	if (!err && !g->ctx->no_go_stats && !g->snap->runtime.memstats.valid &&
+	    !layout_guessed(g)) {
 		err = read_memstats(g, img);
+	}
+	if (!err && !g->ctx->no_go_stats && !g->snap->runtime.heap.valid &&
+	    !layout_guessed(g)) {
+		err = read_heap_split(g, img);
 	}
 	if (g->dw) {
 		debug_layout(g, img);
