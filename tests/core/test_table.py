@@ -129,13 +129,15 @@ FAMILY = {
     'code': 'exe.text lib.text kernel.vdso kernel.vsyscall',
     'data': 'exe.rodata exe.data exe.relro exe.bss lib.rodata lib.data lib.relro '
             'lib.bss kernel.vvar ld.tls',
-    'heap': 'heap glibc.arena glibc.mmap-chunk ld.malloc go.heap python.arena',
-    'stacks': 'stack thread.stack thread.guard python.datastack',
+    'heap': 'heap glibc.arena glibc.mmap-chunk ld.malloc go.heap python.arena '
+            'musl.malloc go.heap.objects go.heap.free go.heap.released',
+    'stacks': 'stack thread.stack thread.guard python.datastack go.heap.stacks',
     'runtime': 'go.heap-index go.heap-metadata go.page-summary go.page-alloc '
-               'go.scavenge-index go.immortal-metadata go.gc-bits go.allspans go.other',
+               'go.scavenge-index go.immortal-metadata go.gc-bits go.allspans go.other '
+               'go.heap.gc',
     'files': 'file',
     'shared': 'shmem',
-    'other': 'anon.named anon hugetlb',
+    'other': 'anon.named anon hugetlb guard',
 }
 
 
