@@ -52,8 +52,16 @@ static int expect(const char **s, const char *end, char c)
 	return 0;
 }
 
+/* The kernel pads every field's name to one column: a value line has
+ * ten or more spaces, skipped eight at a time. */
 static void skip_spaces(const char **s, const char *end)
 {
+	static const uint64_t spaces = 0x2020202020202020ULL;
+	uint64_t w;
+
+	while (end - *s >= 8 && (memcpy(&w, *s, 8), w == spaces)) {
+		*s += 8;
+	}
 	while (*s < end && **s == ' ') {
 		(*s)++;
 	}
@@ -170,7 +178,7 @@ static const struct field *find_field(size_t *next, const char *name, size_t len
 static int parse_field(struct mm_smaps_parser *p, const char *line, size_t len)
 {
 	const size_t nfields = sizeof(fields) / sizeof(fields[0]);
-	const struct field *f = &fields[p->next_field % nfields];
+	const struct field *f = &fields[p->next_field < nfields ? p->next_field : 0];
 	const char *end = line + len, *colon, *s;
 	struct mm_mapping *m = p->cur;
 	uint64_t v;

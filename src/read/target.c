@@ -231,42 +231,63 @@ int mm_target_read_word(struct mm_target *t, uint64_t addr, uint64_t *v)
 	return mm_target_read(t, addr, v, sizeof(*v));
 }
 
+/* What stat said of "PATH (deleted)", kept for the next mapping of the
+ * same PATH: 20,000 shared anonymous mappings are all "/dev/zero
+ * (deleted)", each with an inode of its own, and one stat answers for all. */
+struct spoof_probe {
+	char *path;		/* PATH, or NULL before the first stat */
+	bool found;
+	ino_t ino;
+};
+
 /* A file really named "x (deleted)" looks like a deleted "x".  Believe
  * the suffix only when no file of that full name has the mapped inode. */
-static int undo_deleted_spoof(const struct mm_target *t, struct mm_mapping *m)
+static int undo_deleted_spoof(const struct mm_target *t, struct mm_mapping *m,
+			      struct spoof_probe *probe)
 {
 	struct stat st;
 	char *full, *path;
+	int n;
 
+	if (!probe->path || strcmp(probe->path, m->path) != 0) {
+		free(probe->path);
+		probe->path = strdup(m->path);
+		if (!probe->path) {
+			return -ENOMEM;
+		}
+		n = t->captured ? asprintf(&path, "%s (deleted)", m->path)
+				: asprintf(&path, "%s/root%s (deleted)", t->dir, m->path);
+		if (n < 0) {
+			return -ENOMEM;
+		}
+		probe->found = stat(path, &st) == 0;
+		probe->ino = probe->found ? st.st_ino : 0;
+		free(path);
+	}
+	if (!probe->found || probe->ino != m->inode) {
+		return 0;
+	}
 	if (asprintf(&full, "%s (deleted)", m->path) < 0) {
 		return -ENOMEM;
 	}
-	if (t->captured) {
-		path = strdup(full);
-	} else if (asprintf(&path, "%s/root%s", t->dir, full) < 0) {
-		path = NULL;
-	}
-	if (path && stat(path, &st) == 0 && st.st_ino == m->inode) {
-		free(m->path);
-		m->path = full;
-		m->deleted = false;
-		full = NULL;
-	}
-	free(path);
-	free(full);
+	free(m->path);
+	m->path = full;
+	m->deleted = false;
 	return 0;
 }
 
 int mm_target_undo_deleted_spoofs(const struct mm_target *t, struct mm_snapshot *snap)
 {
-	for (size_t i = 0; i < snap->nmappings; i++) {
-		struct mm_mapping *m = &snap->mappings[i];
-		int rc;
+	struct spoof_probe probe = { 0 };
+	int rc = 0;
 
-		if (m->deleted && m->inode && !m->remote &&
-		    (rc = undo_deleted_spoof(t, m))) {
-			return rc;
+	for (size_t i = 0; i < snap->nmappings && !rc; i++) {
+		struct mm_mapping *m = &snap->mappings[i];
+
+		if (m->deleted && m->inode && !m->remote) {
+			rc = undo_deleted_spoof(t, m, &probe);
 		}
 	}
-	return 0;
+	free(probe.path);
+	return rc;
 }
