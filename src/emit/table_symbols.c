@@ -100,20 +100,27 @@ void mm_table_symbol_notes(FILE *out, const struct mm_snapshot *snap,
 	for (int l = 0; l < MM_LABEL_COUNT; l++) {
 		const struct mm_category *c = &snap->categories[l];
 		const struct mm_symbol *s = largest(snap, (enum mm_label)l);
-		char size[32], *name;
+		char size[32], *name, *image = NULL;
+		const char *base;
 
 		/* More than half of the label's VSZ: a symbol that is the
 		 * answer to "what is this label?". */
 		if (!s || !c->vsz || s->size <= c->vsz / 2 || !(name = mm_escape_name(s->name))) {
 			continue;
 		}
+		/* lib.* sums every library: say which one holds it. */
+		if (s->image && strncmp(mm_label_name((enum mm_label)l), "lib.", 4) == 0) {
+			base = strrchr(s->image, '/');
+			image = mm_escape_name(base ? base + 1 : s->image);
+		}
 		mm_table_size(size, sizeof(size), o, s->size);
 		/* Rounded down, as coverage is: 99.6% is not all of it. */
-		fprintf(out, "%s: %u%% of its VSZ is one symbol, %s (%s)\n",
+		fprintf(out, "%s: %u%% of its VSZ is one symbol, %s (%s)%s%s\n",
 			mm_label_name((enum mm_label)l),
 			s->size >= c->vsz ? 100u : (unsigned int)(100.0 * (double)s->size /
 								   (double)c->vsz),
-			name, size);
+			name, size, image ? " in " : "", image ? image : "");
+		free(image);
 		free(name);
 	}
 }

@@ -154,6 +154,34 @@ def hostile_name(t, exe):
             t.check(evil.decode() in names, 'JSON: the name decodes to the bytes in the file')
 
 
+LIB_CHILD = r'''
+import ctypes, sys, time
+ctypes.CDLL(sys.argv[1])
+print('ready', flush=True)
+time.sleep(1000)
+'''
+
+
+def lib_note(t):
+    """A library whose .bss is one 1 MiB array, loaded by python3: the
+    summary's note names the symbol and the library, as nm -S says."""
+    with tempfile.TemporaryDirectory(prefix='memmap-sym.') as tmp:
+        src, lib = os.path.join(tmp, 'big.c'), os.path.join(tmp, 'libbigbss.so')
+        with open(src, 'w') as f:
+            f.write('char big_bss_array[1 << 20];\nint touch(void) { return big_bss_array[0]; }\n')
+        subprocess.run(['cc', '-shared', '-fPIC', '-o', lib, src], check=True)
+        want = [s for s in nm_sized(lib) if s[0] == 'big_bss_array']
+        t.eq(len(want), 1, 'nm -S lists big_bss_array in %s' % lib)
+        with mt.Fixture([sys.executable, '-c', LIB_CHILD, lib]) as fx:
+            rc, out, err = mt.run_memmap('--summary', fx.pid)
+            m = re.search(r'(?m)^lib\.bss: (\d+)% of its VSZ is one symbol, (\S+) '
+                          r'\((\S+)\) in (\S+)$', out)
+            if t.check(m, 'no lib.bss note naming the library: %r' % out[-600:]):
+                t.eq((m.group(2), m.group(4)), ('big_bss_array', 'libbigbss.so'),
+                     'the lib.bss note: symbol and library')
+                t.eq(m.group(3), '1M', 'the lib.bss note: size (nm: %d)' % want[0][2])
+
+
 def main():
     t = mt.Checker()
     exe = os.path.realpath(os.environ['MEMMAP_FACTORY'])
@@ -161,6 +189,7 @@ def main():
         top_symbols(t, fx, exe)
         address(t, fx, exe)
     hostile_name(t, exe)
+    lib_note(t)
     rc, _, err = mt.run_memmap('--symbols=0', '1')
     t.eq(rc, 64, '--symbols=0: usage error (%s)' % err.strip())
     t.done()
