@@ -307,14 +307,16 @@ def deflate_zeros(n):
 def zlib_bomb(inflated):
     """The Go-shaped image of image() (build info, DWARF, symbols, its
     loadable segments) whose .debug_info is inflated bytes of zeros,
-    compressed."""
+    compressed; its Go version (1.25) has no row in go_offsets.c."""
     data = deflate_zeros(inflated)
     info = struct.pack('<IIQQ', 1, 0, inflated, 1) + data
     secs, phdrs = image(go=True, dwarf=(encode_dies(runtime_dies()), abbrev_table()))
     for s in secs:
         if s.name == '.debug_info':
             s.data, s.size, s.flags = info, len(info), SHF_COMPRESSED
-    return build_elf(secs, phdrs)
+    # A version memmap's offset table has no row for, so that the DWARF
+    # (the bomb) is what memmap would read.
+    return build_elf(secs, phdrs).replace(b'go1.22.12', b'go1.25.12')
 
 
 def real_elves():
