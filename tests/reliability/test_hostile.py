@@ -16,6 +16,11 @@ structure that failed its checks.
   ldlist    2000 forged thread descriptors whose blocks all claim the
             whole address space: no thread.stack by `runtime`, a warning,
             exit 1 (before: 2003 regions thread.stack, 17 s)
+  fakeheap  a 64 MiB-aligned block shaped like a first malloc heap, its
+            heap_info's ar_ptr right after it, whose arena's ring of
+            arenas never passes main_arena: not glibc.arena; the real
+            heap of a thread's arena (where its malloc returned) stays
+            glibc.arena by runtime (before: both glibc.arena by runtime)
   godata    CPython maps a Go binary as data (once its first PT_LOAD as
             a loader would): the runtime stays python, its python.arena
             labels stay, no go.* label (before: "go go1.24.4", garbage
@@ -24,7 +29,7 @@ structure that failed its checks.
             themselves: a warning, exit 1, no python.datastack (before:
             > 60 s)
 
-usage: test_hostile.py filepage|chunks|ldlist|godata|pyloop"""
+usage: test_hostile.py filepage|chunks|ldlist|godata|pyloop|fakeheap"""
 import glob
 import os
 import sys
@@ -108,6 +113,18 @@ def ldlist(t):
                     'a warning names the descriptors: %r' % snap['warnings'])
 
 
+def fakeheap(t):
+    with mt.Fixture([fixture(), 'fakeheap']) as fx:
+        fs, fe = fx.range('fake')
+        rs, re_ = fx.range('real')
+        snap, _ = run(t, fx.pid, 0)
+        if snap:
+            t.eq(sorted(set(x for x in labels_in(snap, fs, fe) if x[0] == 'glibc.arena')), [],
+                 'glibc.arena in the fake heap')
+            t.eq(sorted(set(labels_in(snap, rs, re_))), [('glibc.arena', 'runtime')],
+                 'labels of the real arena heap')
+
+
 def pyloop(t):
     python = '/usr/bin/python3'
     if not os.access(python, os.X_OK):
@@ -152,7 +169,8 @@ def godata(t):
 
 
 def main():
-    cases = {'godata': godata, 'filepage': filepage, 'chunks': chunks, 'ldlist': ldlist, 'pyloop': pyloop}
+    cases = {'godata': godata, 'filepage': filepage, 'chunks': chunks, 'ldlist': ldlist, 'pyloop': pyloop,
+             'fakeheap': fakeheap}
     if len(sys.argv) != 2 or sys.argv[1] not in cases:
         mt.die(__doc__.rsplit('usage: ', 1)[1])
     t = mt.Checker('reliability-hostile-' + sys.argv[1])
