@@ -21,6 +21,14 @@ structure that failed its checks.
             arenas never passes main_arena: not glibc.arena; the real
             heap of a thread's arena (where its malloc returned) stays
             glibc.arena by runtime (before: both glibc.arena by runtime)
+  fakepools CPython with valid-looking pool headers in an mmap of its own
+            that name arenas the arena table does not place there (an
+            unused index, one past the table): no python.arena there
+            (before: python.arena by runtime, "arena 9"); a real
+            object's arena stays python.arena by runtime
+  fakepools-collide  the same, one run also naming a real arena's index
+            (0): the real object's arena stays python.arena (before: no
+            python.arena anywhere)
   godata    CPython maps a Go binary as data (once its first PT_LOAD as
             a loader would): the runtime stays python, its python.arena
             labels stay, no go.* label (before: "go go1.24.4", garbage
@@ -29,7 +37,8 @@ structure that failed its checks.
             themselves: a warning, exit 1, no python.datastack (before:
             > 60 s)
 
-usage: test_hostile.py filepage|chunks|ldlist|godata|pyloop|fakeheap"""
+usage: test_hostile.py filepage|chunks|ldlist|godata|pyloop|fakeheap|fakepools|
+       fakepools-collide"""
 import glob
 import os
 import sys
@@ -141,6 +150,22 @@ def pyloop(t):
                     'a warning says the list loops: %r' % snap['warnings'])
 
 
+def fakepools(t, indices='9,7777'):
+    python = '/usr/bin/python3'
+    if not os.access(python, os.X_OK):
+        mt.skip('no /usr/bin/python3')
+    script = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'py_fakepools.py')
+    with mt.Fixture([python, script, indices]) as fx:
+        fs, fe = fx.range('fake')
+        obj = mt.h(fx.info['object'][0])
+        snap, _ = run(t, fx.pid, 0)
+        if snap:
+            t.eq(sorted(set(x for x in labels_in(snap, fs, fe) if x[0] == 'python.arena')), [],
+                 'python.arena in the fake pools')
+            t.eq(labels_in(snap, obj, obj + 1), [('python.arena', 'runtime')],
+                 'the label of a real object')
+
+
 def first_load(path):
     """The file size of the first PT_LOAD, by readelf."""
     out = mt.subprocess.run(['readelf', '-lW', path], capture_output=True, text=True,
@@ -170,7 +195,8 @@ def godata(t):
 
 def main():
     cases = {'godata': godata, 'filepage': filepage, 'chunks': chunks, 'ldlist': ldlist, 'pyloop': pyloop,
-             'fakeheap': fakeheap}
+             'fakeheap': fakeheap, 'fakepools': fakepools,
+             'fakepools-collide': lambda t: fakepools(t, '0,9,7777')}
     if len(sys.argv) != 2 or sys.argv[1] not in cases:
         mt.die(__doc__.rsplit('usage: ', 1)[1])
     t = mt.Checker('reliability-hostile-' + sys.argv[1])
