@@ -21,6 +21,10 @@ structure that failed its checks.
             arenas never passes main_arena: not glibc.arena; the real
             heap of a thread's arena (where its malloc returned) stays
             glibc.arena by runtime (before: both glibc.arena by runtime)
+  badchunk  a thread's real arena heap one of whose chunks claims 1 GiB:
+            the chunk sizes do not sum to the top chunk, so a warning,
+            exit 1 and no glibc.arena there (before: glibc.arena by
+            runtime, exit 0)
   fakepools CPython with valid-looking pool headers in an mmap of its own
             that name arenas the arena table does not place there (an
             unused index, one past the table): no python.arena there
@@ -37,7 +41,7 @@ structure that failed its checks.
             themselves: a warning, exit 1, no python.datastack (before:
             > 60 s)
 
-usage: test_hostile.py filepage|chunks|ldlist|godata|pyloop|fakeheap|fakepools|
+usage: test_hostile.py filepage|chunks|ldlist|godata|pyloop|fakeheap|badchunk|fakepools|
        fakepools-collide"""
 import glob
 import os
@@ -134,6 +138,17 @@ def fakeheap(t):
                  'labels of the real arena heap')
 
 
+def badchunk(t):
+    with mt.Fixture([fixture(), 'badchunk']) as fx:
+        s, e = fx.range('heap')
+        snap, _ = run(t, fx.pid, 1)
+        if snap:
+            t.eq(sorted(set(x for x in labels_in(snap, s, e) if x[0] == 'glibc.arena')), [],
+                 'glibc.arena in the heap with a bad chunk')
+            t.check(any('%#x' % s in w and 'chunk sizes' in w for w in snap['warnings']),
+                    'a warning names the heap: %r' % snap['warnings'])
+
+
 def pyloop(t):
     python = '/usr/bin/python3'
     if not os.access(python, os.X_OK):
@@ -195,7 +210,7 @@ def godata(t):
 
 def main():
     cases = {'godata': godata, 'filepage': filepage, 'chunks': chunks, 'ldlist': ldlist, 'pyloop': pyloop,
-             'fakeheap': fakeheap, 'fakepools': fakepools,
+             'fakeheap': fakeheap, 'badchunk': badchunk, 'fakepools': fakepools,
              'fakepools-collide': lambda t: fakepools(t, '0,9,7777')}
     if len(sys.argv) != 2 or sys.argv[1] not in cases:
         mt.die(__doc__.rsplit('usage: ', 1)[1])

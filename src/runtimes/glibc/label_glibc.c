@@ -239,10 +239,64 @@ static const char *arena_fails(struct mm_classify *ctx, const struct mm_glibc_la
 	return why;
 }
 
+#define MINSIZE		32ULL	/* glibc's smallest chunk on 64-bit */
+#define CHUNK_ALIGN	16ULL	/* MALLOC_ALIGNMENT */
+
+/* The heap that holds arena ar's top chunk, when it is block: its chunks,
+ * from the first after heap_info (and, in an arena's first heap, after the
+ * malloc_state) on, each of a plausible size, must sum exactly to top, and
+ * top must end where the heap's committed size does.  Reads a page at a
+ * time, at most one header per MINSIZE bytes.  Returns NULL when they do
+ * (or cannot be read: a page not in RAM proves nothing), or what failed. */
+static const char *chunks_fail(struct mm_classify *ctx, const struct mm_glibc_layout *L,
+			       uint64_t block, uint64_t ar)
+{
+	uint64_t top, prev, size, tsize, p, pg = 0, buf[512];
+	uint64_t page = ctx->page;
+
+	if (page > sizeof(buf) ||
+	    mm_target_read_word(ctx->target, ar + L->ms_top, &top) ||
+	    (top & ~(HEAP_MAX - 1)) != block ||
+	    !heap_of(ctx, L, block, ar, &prev, &size) ||
+	    mm_target_read_word(ctx->target, top + 8, &tsize)) {
+		return NULL;
+	}
+	tsize &= ~SIZE_BITS;
+	if (tsize < MINSIZE || top + tsize != block + size) {
+		return "its top chunk does not end where the heap does";
+	}
+	/* glibc aligns the first chunk's user memory (16 bytes in). */
+	p = block + L->heap_info_size;
+	if (ar == p) {
+		p += (uint64_t)L->ms_size;
+	}
+	p = ((p + 16 + CHUNK_ALIGN - 1) & ~(CHUNK_ALIGN - 1)) - 16;
+	for (uint64_t n = 0; p < top; n++) {
+		uint64_t at = (p + 8) & ~(page - 1), csize;
+
+		if (n > (top - block) / MINSIZE) {
+			return "it holds more chunks than fit";
+		}
+		if (at != pg) {
+			if (mm_target_read(ctx->target, at, buf, page)) {
+				return NULL;
+			}
+			pg = at;
+		}
+		csize = buf[(p + 8 - at) / 8] & ~SIZE_BITS;
+		if (csize < MINSIZE || (csize & (CHUNK_ALIGN - 1)) || csize > top - p) {
+			return "its chunk sizes do not sum to its top chunk";
+		}
+		p += csize;
+	}
+	return p == top ? NULL : "its chunk sizes do not sum to its top chunk";
+}
+
 /* A non-main arena heap: HEAP_MAX bytes at a HEAP_MAX-aligned address,
  * committed rw from the start, PROT_NONE (MAP_NORESERVE) after.  Exact when
- * its heap_info reads back consistently. */
-static int label_arenas(struct mm_classify *ctx)
+ * its heap_info reads back consistently.  *partial: a heap was left out
+ * with a warning. */
+static int label_arenas(struct mm_classify *ctx, bool *partial)
 {
 	struct mm_snapshot *snap = ctx->snap;
 	uint64_t page = ctx->page;
@@ -286,6 +340,13 @@ static int label_arenas(struct mm_classify *ctx)
 						 "arena %#llx, but %s: not a heap",
 						 (unsigned long long)block,
 						 (unsigned long long)ar, why);
+					continue;
+				}
+				if (L && (why = chunks_fail(ctx, L, block, ar))) {
+					rc = mm_snapshot_warn(snap, "glibc arena heap %#llx: %s: "
+							      "not labelled",
+							      (unsigned long long)block, why);
+					*partial = true;
 					continue;
 				}
 				if (L) {
@@ -639,6 +700,7 @@ static int label_ld_malloc(struct mm_classify *ctx, const struct mm_glibc_facts 
 int mm_label_glibc(struct mm_classify *ctx)
 {
 	const struct mm_glibc_facts *f = ctx->glibc;
+	bool partial = false;
 	int rc;
 
 	/* musl has neither arenas nor chunk headers: nothing to find by shape. */
@@ -647,7 +709,7 @@ int mm_label_glibc(struct mm_classify *ctx)
 	}
 	rc = label_named(ctx);
 	if (!rc) {
-		rc = label_arenas(ctx);
+		rc = label_arenas(ctx, &partial);
 	}
 	/* A static program's TLS comes from brk, not the loader. */
 	if (!rc && f && f->lay && !f->is_static && f->list_ok[MM_PT_USER]) {
@@ -659,5 +721,5 @@ int mm_label_glibc(struct mm_classify *ctx)
 	if (!rc && f && f->lay && !f->is_static) {
 		rc = label_ld_malloc(ctx, f);
 	}
-	return rc;
+	return rc ? rc : partial;
 }
