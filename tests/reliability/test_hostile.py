@@ -16,6 +16,23 @@ structure that failed its checks.
   ldlist    2000 forged thread descriptors whose blocks all claim the
             whole address space: no thread.stack by `runtime`, a warning,
             exit 1 (before: 2003 regions thread.stack, 17 s)
+  fakeheap  a 64 MiB-aligned block shaped like a first malloc heap, its
+            heap_info's ar_ptr right after it, whose arena's ring of
+            arenas never passes main_arena: not glibc.arena; the real
+            heap of a thread's arena (where its malloc returned) stays
+            glibc.arena by runtime (before: both glibc.arena by runtime)
+  badchunk  a thread's real arena heap one of whose chunks claims 1 GiB:
+            the chunk sizes do not sum to the top chunk, so a warning,
+            exit 1 and no glibc.arena there (before: glibc.arena by
+            runtime, exit 0)
+  fakepools CPython with valid-looking pool headers in an mmap of its own
+            that name arenas the arena table does not place there (an
+            unused index, one past the table): no python.arena there
+            (before: python.arena by runtime, "arena 9"); a real
+            object's arena stays python.arena by runtime
+  fakepools-collide  the same, one run also naming a real arena's index
+            (0): the real object's arena stays python.arena (before: no
+            python.arena anywhere)
   godata    CPython maps a Go binary as data (once its first PT_LOAD as
             a loader would): the runtime stays python, its python.arena
             labels stay, no go.* label (before: "go go1.24.4", garbage
@@ -24,7 +41,8 @@ structure that failed its checks.
             themselves: a warning, exit 1, no python.datastack (before:
             > 60 s)
 
-usage: test_hostile.py filepage|chunks|ldlist|godata|pyloop"""
+usage: test_hostile.py filepage|chunks|ldlist|godata|pyloop|fakeheap|badchunk|fakepools|
+       fakepools-collide"""
 import glob
 import os
 import sys
@@ -108,6 +126,29 @@ def ldlist(t):
                     'a warning names the descriptors: %r' % snap['warnings'])
 
 
+def fakeheap(t):
+    with mt.Fixture([fixture(), 'fakeheap']) as fx:
+        fs, fe = fx.range('fake')
+        rs, re_ = fx.range('real')
+        snap, _ = run(t, fx.pid, 0)
+        if snap:
+            t.eq(sorted(set(x for x in labels_in(snap, fs, fe) if x[0] == 'glibc.arena')), [],
+                 'glibc.arena in the fake heap')
+            t.eq(sorted(set(labels_in(snap, rs, re_))), [('glibc.arena', 'runtime')],
+                 'labels of the real arena heap')
+
+
+def badchunk(t):
+    with mt.Fixture([fixture(), 'badchunk']) as fx:
+        s, e = fx.range('heap')
+        snap, _ = run(t, fx.pid, 1)
+        if snap:
+            t.eq(sorted(set(x for x in labels_in(snap, s, e) if x[0] == 'glibc.arena')), [],
+                 'glibc.arena in the heap with a bad chunk')
+            t.check(any('%#x' % s in w and 'chunk sizes' in w for w in snap['warnings']),
+                    'a warning names the heap: %r' % snap['warnings'])
+
+
 def pyloop(t):
     python = '/usr/bin/python3'
     if not os.access(python, os.X_OK):
@@ -122,6 +163,22 @@ def pyloop(t):
                       if r['label'] == 'python.datastack']), 0, 'python.datastack regions')
             t.check(any('a list loops' in w for w in snap['warnings']),
                     'a warning says the list loops: %r' % snap['warnings'])
+
+
+def fakepools(t, indices='9,7777'):
+    python = '/usr/bin/python3'
+    if not os.access(python, os.X_OK):
+        mt.skip('no /usr/bin/python3')
+    script = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'py_fakepools.py')
+    with mt.Fixture([python, script, indices]) as fx:
+        fs, fe = fx.range('fake')
+        obj = mt.h(fx.info['object'][0])
+        snap, _ = run(t, fx.pid, 0)
+        if snap:
+            t.eq(sorted(set(x for x in labels_in(snap, fs, fe) if x[0] == 'python.arena')), [],
+                 'python.arena in the fake pools')
+            t.eq(labels_in(snap, obj, obj + 1), [('python.arena', 'runtime')],
+                 'the label of a real object')
 
 
 def first_load(path):
@@ -152,7 +209,9 @@ def godata(t):
 
 
 def main():
-    cases = {'godata': godata, 'filepage': filepage, 'chunks': chunks, 'ldlist': ldlist, 'pyloop': pyloop}
+    cases = {'godata': godata, 'filepage': filepage, 'chunks': chunks, 'ldlist': ldlist, 'pyloop': pyloop,
+             'fakeheap': fakeheap, 'badchunk': badchunk, 'fakepools': fakepools,
+             'fakepools-collide': lambda t: fakepools(t, '0,9,7777')}
     if len(sys.argv) != 2 or sys.argv[1] not in cases:
         mt.die(__doc__.rsplit('usage: ', 1)[1])
     t = mt.Checker('reliability-hostile-' + sys.argv[1])

@@ -34,6 +34,10 @@ struct mm_glibc_layout {
 	int32_t lm_name, lm_next, lm_libname, lm_searchlist_list;
 	int32_t lm_versions, lm_initfini;
 	int32_t heap_info_size;
+	/* heap_info's members, and the malloc_state it points to: its top
+	 * chunk and the next arena on the ring from main_arena */
+	int32_t hi_ar_ptr, hi_prev, hi_size, hi_mprotect_size;
+	int32_t ms_size, ms_top, ms_next;
 	/* Before 2.34 the lists are libpthread's statics: their link
 	 * addresses in the libpthread.so.0 of this build-id ("" : none). */
 	const char *pt_build_id;

@@ -119,10 +119,184 @@ static bool present(struct scan *s, uint64_t addr)
 	return mm_pagemap_present(s->pm, addr, true);
 }
 
+/* Arenas on one ring, heaps of one arena: more than any glibc makes (its
+ * arena_max is 8 per core), and each heap is a mapping of its own. */
+#define MAX_RING 4096
+
+/* Where a libc's main_arena may be: its .data, at [*lo, *hi).  Returns
+ * false when no libc (nor static glibc) is mapped with a .data. */
+static bool libc_data(const struct mm_classify *ctx, uint64_t *lo, uint64_t *hi)
+{
+	const struct mm_glibc_facts *f = ctx->glibc;
+
+	for (size_t i = 0; i < ctx->images.n; i++) {
+		const struct mm_image *img = &ctx->images.v[i];
+		const struct mm_elf_section *d;
+
+		if (!(f && f->is_static && img->kind == MM_IMAGE_EXECUTABLE) &&
+		    strncmp(img->name, "libc.so", 7) != 0 &&
+		    strncmp(img->name, "libc-", 5) != 0) {
+			continue;
+		}
+		if (img->elf && (d = mm_elf_section_by_name(img->elf, ".data")) &&
+		    d->size) {
+			*lo = d->addr + img->bias;
+			*hi = *lo + d->size;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Whether heap h's heap_info names arena ar; its prev and size in *prev
+ * and *size. */
+static bool heap_of(struct mm_classify *ctx, const struct mm_glibc_layout *L,
+		    uint64_t h, uint64_t ar, uint64_t *prev, uint64_t *size)
+{
+	uint64_t a;
+
+	return !(h & (HEAP_MAX - 1)) &&
+	       !mm_target_read_word(ctx->target, h + L->hi_ar_ptr, &a) && a == ar &&
+	       !mm_target_read_word(ctx->target, h + L->hi_prev, prev) &&
+	       !mm_target_read_word(ctx->target, h + L->hi_size, size) &&
+	       *size > (uint64_t)L->heap_info_size && *size <= HEAP_MAX;
+}
+
+/* The invariants of the arena ar that heap block's heap_info names, as
+ * glibc keeps them: ar sits right after its first heap's heap_info; its
+ * top chunk lies in one of its heaps, from which the prev chain of heaps
+ * (all naming ar) reaches block and ends at the first heap; and its next
+ * ring of arenas returns to ar, passing main_arena (in libc's .data) once
+ * and otherwise only arenas that sit after a heap_info.  A fake heap_info
+ * in memory the program wrote itself fails one of them.  Returns NULL
+ * when they hold, or what failed. */
+static const char *arena_fails(struct mm_classify *ctx, const struct mm_glibc_layout *L,
+			       uint64_t block, uint64_t ar)
+{
+	uint64_t top, h, prev, size, lo, hi, a;
+	struct mm_seen seen = { .max = MAX_RING };
+	const char *why = NULL;
+	bool reached = false;
+	int mains = 0, rc;
+
+	if ((ar & (HEAP_MAX - 1)) != (uint64_t)L->heap_info_size) {
+		return "ar_ptr is not right after a heap_info";
+	}
+	if (mm_target_read_word(ctx->target, ar + L->ms_top, &top)) {
+		return "its malloc_state cannot be read";
+	}
+	/* The heaps from top's back to the first. */
+	h = top & ~(HEAP_MAX - 1);
+	if (!heap_of(ctx, L, h, ar, &prev, &size) ||
+	    top < h + L->heap_info_size || top >= h + size) {
+		return "its top chunk is in none of its heaps";
+	}
+	while (!why && !(rc = mm_seen_add(&seen, h))) {
+		reached |= h == block;
+		if (!prev) {
+			why = h + L->heap_info_size == ar ? NULL :
+			      "its heaps end elsewhere than at its first";
+			break;
+		}
+		h = prev;
+		if (!heap_of(ctx, L, h, ar, &prev, &size)) {
+			why = "a heap on its prev chain does not name it";
+		}
+	}
+	mm_seen_free(&seen);
+	if (rc) {
+		return rc == -ENOMEM ? "out of memory" :
+		       rc == -E2BIG ? "its prev chain of heaps is too long" :
+		       "its prev chain of heaps loops";
+	}
+	if (why || !reached) {
+		return why ? why : "the heap is not on its prev chain";
+	}
+	if (!libc_data(ctx, &lo, &hi)) {
+		return "no libc .data to find main_arena in";
+	}
+	/* The ring of arenas, from ar back to ar. */
+	seen = (struct mm_seen){ .max = MAX_RING };
+	a = ar;
+	do {
+		if ((rc = mm_seen_add(&seen, a))) {
+			why = rc == -ENOMEM ? "out of memory" :
+			      rc == -E2BIG ? "its ring of arenas is too long" :
+			      "its ring of arenas loops elsewhere than through it";
+		} else if (lo <= a && a < hi) {
+			mains++;
+		} else if ((a & (HEAP_MAX - 1)) != (uint64_t)L->heap_info_size) {
+			why = "an arena on its ring is neither main_arena nor after a heap_info";
+		}
+		if (!why && mm_target_read_word(ctx->target, a + L->ms_next, &a)) {
+			why = "an arena on its ring cannot be read";
+		}
+	} while (!why && a != ar);
+	mm_seen_free(&seen);
+	if (!why && mains != 1) {
+		why = "its ring of arenas does not pass main_arena in libc's .data";
+	}
+	return why;
+}
+
+#define MINSIZE		32ULL	/* glibc's smallest chunk on 64-bit */
+#define CHUNK_ALIGN	16ULL	/* MALLOC_ALIGNMENT */
+
+/* The heap that holds arena ar's top chunk, when it is block: its chunks,
+ * from the first after heap_info (and, in an arena's first heap, after the
+ * malloc_state) on, each of a plausible size, must sum exactly to top, and
+ * top must end where the heap's committed size does.  Reads a page at a
+ * time, at most one header per MINSIZE bytes.  Returns NULL when they do
+ * (or cannot be read: a page not in RAM proves nothing), or what failed. */
+static const char *chunks_fail(struct mm_classify *ctx, const struct mm_glibc_layout *L,
+			       uint64_t block, uint64_t ar)
+{
+	uint64_t top, prev, size, tsize, p, pg = 0, buf[512];
+	uint64_t page = ctx->page;
+
+	if (page > sizeof(buf) ||
+	    mm_target_read_word(ctx->target, ar + L->ms_top, &top) ||
+	    (top & ~(HEAP_MAX - 1)) != block ||
+	    !heap_of(ctx, L, block, ar, &prev, &size) ||
+	    mm_target_read_word(ctx->target, top + 8, &tsize)) {
+		return NULL;
+	}
+	tsize &= ~SIZE_BITS;
+	if (tsize < MINSIZE || top + tsize != block + size) {
+		return "its top chunk does not end where the heap does";
+	}
+	/* glibc aligns the first chunk's user memory (16 bytes in). */
+	p = block + L->heap_info_size;
+	if (ar == p) {
+		p += (uint64_t)L->ms_size;
+	}
+	p = ((p + 16 + CHUNK_ALIGN - 1) & ~(CHUNK_ALIGN - 1)) - 16;
+	for (uint64_t n = 0; p < top; n++) {
+		uint64_t at = (p + 8) & ~(page - 1), csize;
+
+		if (n > (top - block) / MINSIZE) {
+			return "it holds more chunks than fit";
+		}
+		if (at != pg) {
+			if (mm_target_read(ctx->target, at, buf, page)) {
+				return NULL;
+			}
+			pg = at;
+		}
+		csize = buf[(p + 8 - at) / 8] & ~SIZE_BITS;
+		if (csize < MINSIZE || (csize & (CHUNK_ALIGN - 1)) || csize > top - p) {
+			return "its chunk sizes do not sum to its top chunk";
+		}
+		p += csize;
+	}
+	return p == top ? NULL : "its chunk sizes do not sum to its top chunk";
+}
+
 /* A non-main arena heap: HEAP_MAX bytes at a HEAP_MAX-aligned address,
  * committed rw from the start, PROT_NONE (MAP_NORESERVE) after.  Exact when
- * its heap_info reads back consistently. */
-static int label_arenas(struct mm_classify *ctx)
+ * its heap_info reads back consistently.  *partial: a heap was left out
+ * with a warning. */
+static int label_arenas(struct mm_classify *ctx, bool *partial)
 {
 	struct mm_snapshot *snap = ctx->snap;
 	uint64_t page = ctx->page;
@@ -152,10 +326,32 @@ static int label_arenas(struct mm_classify *ctx)
 			bool ps = hi[4] >= page && !(hi[4] & (hi[4] - 1));
 			bool first = (ar == block + 48 && ps) || ar == block + 32;
 
+			const struct mm_glibc_layout *L = ctx->glibc ? ctx->glibc->lay : NULL;
+			const char *why;
+
 			if (ar && size && size <= mprot && mprot <= HEAP_MAX &&
 			    !(mprot & (page - 1)) &&
 			    (first ? !prev : (prev && !(prev & (HEAP_MAX - 1))))) {
-				how = MM_HOW_RUNTIME;
+				/* Without the layout the arena cannot be checked:
+				 * the heap_info's shape alone is a heuristic. */
+				how = MM_HOW_HEURISTIC;
+				if (L && (why = arena_fails(ctx, L, block, ar))) {
+					mm_debug(ctx, "glibc", "%#llx: a heap_info naming "
+						 "arena %#llx, but %s: not a heap",
+						 (unsigned long long)block,
+						 (unsigned long long)ar, why);
+					continue;
+				}
+				if (L && (why = chunks_fail(ctx, L, block, ar))) {
+					rc = mm_snapshot_warn(snap, "glibc arena heap %#llx: %s: "
+							      "not labelled",
+							      (unsigned long long)block, why);
+					*partial = true;
+					continue;
+				}
+				if (L) {
+					how = MM_HOW_RUNTIME;
+				}
 				if (first) {
 					snprintf(detail, sizeof(detail), "arena %#llx",
 						 (unsigned long long)ar);
@@ -504,6 +700,7 @@ static int label_ld_malloc(struct mm_classify *ctx, const struct mm_glibc_facts 
 int mm_label_glibc(struct mm_classify *ctx)
 {
 	const struct mm_glibc_facts *f = ctx->glibc;
+	bool partial = false;
 	int rc;
 
 	/* musl has neither arenas nor chunk headers: nothing to find by shape. */
@@ -517,7 +714,7 @@ int mm_label_glibc(struct mm_classify *ctx)
 		mm_debug(ctx, "glibc", "malloc is %s: no arenas or chunks looked for",
 			 f->malloc_other ? f->malloc_other->name : "perhaps another allocator's");
 	} else if (!rc) {
-		rc = label_arenas(ctx);
+		rc = label_arenas(ctx, &partial);
 	}
 	/* A static program's TLS comes from brk, not the loader. */
 	if (!rc && f && f->lay && !f->is_static && f->list_ok[MM_PT_USER]) {
@@ -529,5 +726,5 @@ int mm_label_glibc(struct mm_classify *ctx)
 	if (!rc && f && f->lay && !f->is_static) {
 		rc = label_ld_malloc(ctx, f);
 	}
-	return rc;
+	return rc ? rc : partial;
 }

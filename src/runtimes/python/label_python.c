@@ -281,27 +281,41 @@ static bool entry_valid(const struct python *py, const uint64_t o[6],
 			 seen->lo < pa);
 }
 
+/* Whether the pool at p of arena index i agrees with table t: its entry
+ * is valid and holds p. */
+static bool pool_agrees(struct python *py, uint64_t t, uint64_t usable, const struct pool *p)
+{
+	struct arena one = { .index = p->arenaindex, .lo = p->addr, .hi = p->addr };
+	uint64_t off = (uint64_t)p->arenaindex * ARENA_OBJ_SIZE, o[6];
+
+	return off + ARENA_OBJ_SIZE <= usable && !peek(py, t + off, o, sizeof(o)) &&
+	       entry_valid(py, o, &one);
+}
+
 /* pymalloc's table of arena_objects, indexed by the pools' arenaindex: a
  * pointer in the image's data (a static in 3.11, inside _PyRuntime from
- * 3.12) to a malloc'd block whose entry for every seen arena agrees with
- * it.  Its glibc chunk header bounds its length.  0 when not found. */
-static uint64_t find_table(struct python *py, const struct arena *a, size_t na,
+ * 3.12) to a malloc'd block whose glibc chunk header bounds its length.
+ * Pool headers are only evidence: the program may write valid-looking ones
+ * anywhere, so the table is the block with which the most of the first
+ * pools of SAMPLE_ARENAS runs (one arena index each) agree, not one with
+ * which all must.  0 when none agrees with any. */
+static uint64_t find_table(struct python *py, const struct pool *v, size_t n,
 			   size_t *len)
 {
 	struct mm_snapshot *snap = py->ctx->snap;
-	const struct arena *ref = NULL;
-	uint64_t buf[512];
+	struct pool reps[SAMPLE_ARENAS];
+	size_t nreps = 0, best_agree = 0;
+	uint64_t buf[512], best = 0;
 
-	for (size_t i = 0; i < na && !ref; i++) {
-		ref = a[i].bad ? NULL : &a[i];
-	}
-	if (!ref) {
-		return 0;
+	for (size_t i = 0; i < n && nreps < SAMPLE_ARENAS; i++) {
+		if (!i || v[i].arenaindex != v[i - 1].arenaindex) {
+			reps[nreps++] = v[i];
+		}
 	}
 	/* A page at a time: a page not in RAM holds no pointer worth having.
 	 * The file sets the segments' sizes: only the first RW_SCAN_MAX bytes
 	 * of them are searched (libpython's data is a few hundred KiB). */
-	for (size_t r = 0; r < py->nrw; r++) {
+	for (size_t r = 0; nreps && r < py->nrw; r++) {
 		uint64_t stop = py->rw[r][1] - py->rw[r][0] > RW_SCAN_MAX ?
 				py->rw[r][0] + RW_SCAN_MAX : py->rw[r][1];
 
@@ -318,17 +332,15 @@ static uint64_t find_table(struct python *py, const struct arena *a, size_t na,
 				continue;
 			}
 			for (size_t w = 0; w < nw; w++) {
-				uint64_t t = buf[w], o[6], hdr, usable;
+				uint64_t t = buf[w], hdr, usable;
 				const struct mm_mapping *m;
-				bool ok = true;
+				size_t agree = 0;
 
 				/* The table is malloc'd: never in the image itself,
 				 * whose data is full of pointers to its own objects. */
-				if (!t || (t & 15) || in_image_rw(py, t) ||
+				if (!t || (t & 15) || t == best || in_image_rw(py, t) ||
 				    !(m = mm_snapshot_find(snap, t)) ||
-				    m->perms[1] != 'w' ||
-				    peek(py, t + (uint64_t)ref->index * ARENA_OBJ_SIZE, o, sizeof(o)) ||
-				    !entry_valid(py, o, ref) || peek_word(py, t - 8, &hdr)) {
+				    m->perms[1] != 'w' || peek_word(py, t - 8, &hdr)) {
 					continue;
 				}
 				/* usable size: the chunk less its size field (and
@@ -337,21 +349,23 @@ static uint64_t find_table(struct python *py, const struct arena *a, size_t na,
 				if ((hdr & ~7ULL) < 32 || usable > (1ULL << 30)) {
 					continue;
 				}
-				for (size_t i = 0; i < na && ok; i++) {
-					uint64_t off = (uint64_t)a[i].index * ARENA_OBJ_SIZE;
-
-					ok = a[i].bad || (off + ARENA_OBJ_SIZE <= usable &&
-						!peek(py, t + off, o, sizeof(o)) &&
-						entry_valid(py, o, &a[i]));
+				for (size_t i = 0; i < nreps; i++) {
+					agree += pool_agrees(py, t, usable, &reps[i]);
 				}
-				if (ok) {
+				if (agree > best_agree) {
+					best_agree = agree;
+					best = t;
 					*len = usable / ARENA_OBJ_SIZE;
-					return t;
 				}
 			}
 		}
 	}
-	return 0;
+	if (best && best_agree < nreps) {
+		mm_debug(py->ctx, "python", "arena table %#llx: %zu of %zu sampled pools "
+			 "agree with it; the others are no arena's", (unsigned long long)best,
+			 best_agree, nreps);
+	}
+	return best;
 }
 
 static int label_arena(struct python *py, uint64_t start, uint64_t end,
@@ -420,7 +434,7 @@ static int label_arenas(struct python *py)
 		if (rc || !nar) {
 			goto out;
 		}
-		table = find_table(py, ar, nar, &len);
+		table = find_table(py, pools, npools, &len);
 		if (table || !sample) {
 			break;
 		}
@@ -454,8 +468,9 @@ static int label_arenas(struct python *py)
 	}
 	/* No table: the pools seen, and when the lowest is the arena's first
 	 * slot, all slots but one from there (an arena off a pool boundary
-	 * has one slot less). */
-	for (size_t i = 0; !rc && i < nar; i++) {
+	 * has one slot less).  With one, a pool it does not place is no
+	 * arena's (pool headers agree with their arena in the table). */
+	for (size_t i = 0; !rc && !table && i < nar; i++) {
 		uint64_t end = ar[i].hi + py->pool_size;
 		uint64_t most = ar[i].lo + (py->pools - 1) * py->pool_size;
 
