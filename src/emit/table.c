@@ -783,12 +783,258 @@ static int dash_empty_cells(struct libscols_table *tb)
 	return rc;
 }
 
+/* ---- printing without libsmartcols ------------------------------------
+ *
+ * Piped, a table of printable ASCII cells needs none of libsmartcols'
+ * fitting, and its measuring of every character (mbrtowc, wcwidth, twice)
+ * is most of what the tree costs.  So such a table is printed here, the
+ * way libsmartcols 2.38 prints it off a terminal: each column as wide as
+ * its widest cell (tree art included) or its header, else its absolute
+ * width hint; one space between columns; right-aligned cells padded on
+ * the left; the last column not padded unless aligned right; a newline
+ * after every line.  MEMMAP_TABLE=smartcols keeps libsmartcols, to
+ * compare the two. */
+
+enum { PLAIN_MAX_COLS = 64 };
+
+struct plain {
+	struct libscols_table *tb;
+	FILE *out;
+	size_t ncols;
+	struct libscols_column *cols[PLAIN_MAX_COLS];
+	size_t width[PLAIN_MAX_COLS];
+	bool right[PLAIN_MAX_COLS], tree[PLAIN_MAX_COLS];
+	const char *branch, *last, *vertical;	/* tree art, two cells each */
+};
+
+/* Whether s is printable ASCII (NULL counts as ""); its length in *len. */
+static bool plain_text(const char *s, size_t *len)
+{
+	size_t n = 0;
+
+	for (; s && s[n]; n++) {
+		if ((unsigned char)s[n] < 0x20 || (unsigned char)s[n] > 0x7e) {
+			return false;
+		}
+	}
+	*len = n;
+	return true;
+}
+
+static size_t line_depth(const struct libscols_line *ln)
+{
+	size_t depth = 0;
+
+	while ((ln = scols_line_get_parent(ln))) {
+		depth++;
+	}
+	return depth;
+}
+
+/* Widens the columns to ln's cells; false when one is not plain. */
+static bool plain_measure_line(struct plain *p, struct libscols_line *ln)
+{
+	size_t art = 2 * line_depth(ln);
+
+	for (size_t i = 0; i < p->ncols; i++) {
+		size_t len;
+
+		if (!plain_text(scols_cell_get_data(scols_line_get_cell(ln, i)), &len)) {
+			return false;
+		}
+		len += p->tree[i] ? art : 0;
+		p->width[i] = len > p->width[i] ? len : p->width[i];
+	}
+	return true;
+}
+
+/* Whether tb can be printed here, with its columns' widths measured. */
+static bool plain_setup(struct plain *p, struct libscols_table *tb, FILE *out)
+{
+	const char *env = getenv("MEMMAP_TABLE");
+	struct libscols_iter *it;
+	struct libscols_line *ln;
+	bool utf8 = !scols_table_is_ascii(tb) && utf8_locale();
+	bool ok = true;
+
+	if ((env && strcmp(env, "smartcols") == 0) || getenv("LIBSMARTCOLS_DEBUG_PADDING") ||
+	    scols_table_is_raw(tb) || scols_table_is_export(tb) || scols_table_is_json(tb) ||
+	    scols_table_is_maxout(tb) || scols_table_is_minout(tb) ||
+	    scols_table_colors_wanted(tb) || !scols_table_is_noencoding(tb) ||
+	    scols_cell_get_data(scols_table_get_title(tb)) ||
+	    scols_table_get_termforce(tb) == SCOLS_TERMFORCE_ALWAYS ||
+	    (scols_table_get_termforce(tb) == SCOLS_TERMFORCE_AUTO && isatty(STDOUT_FILENO))) {
+		return false;
+	}
+	*p = (struct plain){ .tb = tb, .out = out, .ncols = scols_table_get_ncols(tb) };
+	p->branch = utf8 ? "├─" : "|-";
+	p->last = utf8 ? "└─" : "`-";
+	p->vertical = utf8 ? "│ " : "| ";
+	if (p->ncols == 0 || p->ncols > PLAIN_MAX_COLS) {
+		return false;
+	}
+	for (size_t i = 0; i < p->ncols; i++) {
+		struct libscols_column *cl = scols_table_get_column(tb, i);
+		int flags = scols_column_get_flags(cl);
+		const char *head = scols_cell_get_data(scols_column_get_header(cl));
+		size_t len;
+
+		if (!head || scols_column_is_hidden(cl) || (flags & ~(SCOLS_FL_RIGHT | SCOLS_FL_TRUNC |
+							       SCOLS_FL_TREE)) ||
+		    !plain_text(head, &len)) {
+			return false;
+		}
+		p->cols[i] = cl;
+		p->right[i] = flags & SCOLS_FL_RIGHT;
+		p->tree[i] = flags & SCOLS_FL_TREE;
+	}
+	it = scols_new_iter(SCOLS_ITER_FORWARD);
+	if (!it) {
+		return false;
+	}
+	while (ok && scols_table_next_line(tb, it, &ln) == 0) {
+		ok = plain_measure_line(p, ln);
+	}
+	scols_free_iter(it);
+	/* Widened as libsmartcols widens them: to the header (at least one
+	 * cell), else to an absolute hint. */
+	for (size_t i = 0; ok && i < p->ncols; i++) {
+		size_t head = strlen(scols_cell_get_data(scols_column_get_header(p->cols[i])));
+		double hint = scols_column_get_whint(p->cols[i]);
+
+		head = head ? head : 1;
+		if (p->width[i] < head) {
+			p->width[i] = head;
+		} else if (hint >= 1 && p->width[i] < (size_t)hint && head < (size_t)hint) {
+			p->width[i] = (size_t)hint;
+		}
+	}
+	return ok;
+}
+
+static void put_spaces(FILE *out, size_t n)
+{
+	static const char spaces[] = "                                ";
+
+	for (; n > sizeof(spaces) - 1; n -= sizeof(spaces) - 1) {
+		fwrite(spaces, 1, sizeof(spaces) - 1, out);
+	}
+	fwrite(spaces, 1, n, out);
+}
+
+/* The tree art before ln's cell: a line for each ancestor below the top
+ * level still to be continued, then ln's own branch. */
+static void put_art(const struct plain *p, struct libscols_line *ln, bool top)
+{
+	struct libscols_line *parent = scols_line_get_parent(ln);
+	struct libscols_line *sib = NULL;
+	struct libscols_iter *it;
+	bool last = true;
+
+	if (!parent) {
+		return;
+	}
+	put_art(p, parent, false);
+	/* Whether ln is its parent's last child. */
+	it = scols_new_iter(SCOLS_ITER_BACKWARD);
+	if (it && scols_line_next_child(parent, it, &sib) == 0) {
+		last = sib == ln;
+	}
+	scols_free_iter(it);
+	if (top) {
+		fputs(last ? p->last : p->branch, p->out);
+	} else {
+		fputs(last ? "  " : p->vertical, p->out);
+	}
+}
+
+/* One line (ln) or the header (ln NULL). */
+static void plain_line(const struct plain *p, struct libscols_line *ln)
+{
+	size_t art = ln ? 2 * line_depth(ln) : 0;
+
+	for (size_t i = 0; i < p->ncols; i++) {
+		const char *data = ln ? scols_cell_get_data(scols_line_get_cell(ln, i))
+				      : scols_cell_get_data(scols_column_get_header(p->cols[i]));
+		size_t len = data ? strlen(data) : 0, width = p->width[i];
+		bool is_last = i + 1 == p->ncols, tree = p->tree[i] && art;
+
+		len += tree ? art : 0;
+		if (is_last && len < width && !p->right[i]) {
+			width = len;
+		}
+		if (len) {
+			if (p->right[i]) {
+				put_spaces(p->out, width - len);
+				len = width;
+			}
+			if (tree) {
+				put_art(p, ln, true);
+			}
+			fputs(data ? data : "", p->out);
+		}
+		if (is_last) {
+			break;
+		}
+		put_spaces(p->out, width - len);
+		putc(' ', p->out);
+	}
+	putc('\n', p->out);
+}
+
+static void plain_tree(const struct plain *p, struct libscols_line *ln)
+{
+	struct libscols_iter *it;
+	struct libscols_line *child;
+
+	plain_line(p, ln);
+	if (!scols_line_has_children(ln)) {
+		return;
+	}
+	it = scols_new_iter(SCOLS_ITER_FORWARD);
+	while (it && scols_line_next_child(ln, it, &child) == 0) {
+		plain_tree(p, child);
+	}
+	scols_free_iter(it);
+}
+
+/* Prints tb as libsmartcols would; false when it must print it itself. */
+static bool print_plain(FILE *out, struct libscols_table *tb)
+{
+	struct plain p;
+	struct libscols_iter *it;
+	struct libscols_line *ln;
+
+	if (!plain_setup(&p, tb, out)) {
+		return false;
+	}
+	if (scols_table_get_nlines(tb) == 0) {
+		return true;	/* no header for no lines */
+	}
+	it = scols_new_iter(SCOLS_ITER_FORWARD);
+	if (!it) {
+		return false;
+	}
+	if (!scols_table_is_noheadings(tb)) {
+		plain_line(&p, NULL);
+	}
+	while (scols_table_next_line(tb, it, &ln) == 0) {
+		if (!scols_table_is_tree(tb)) {
+			plain_line(&p, ln);
+		} else if (!scols_line_get_parent(ln)) {
+			plain_tree(&p, ln);
+		}
+	}
+	scols_free_iter(it);
+	return true;
+}
+
 int mm_table_done(FILE *out, struct libscols_table *tb, int rc)
 {
 	if (!rc) {
 		rc = dash_empty_cells(tb);
 	}
-	if (!rc) {
+	if (!rc && !print_plain(out, tb)) {
 		scols_table_set_stream(tb, out);
 		scols_print_table(tb);
 	}
