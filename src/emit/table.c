@@ -1797,7 +1797,7 @@ static char *summary_footer(const struct mm_snapshot *snap, const struct mm_tabl
 		return NULL;
 	}
 	print_reconciliation(f, snap, o, width);
-	mm_table_symbol_notes(f, snap, o);
+	mm_table_symbol_notes(f, snap, o, o->first_screen);
 	/* The Go runtime's own accounting: beyond the first screen, which
 	 * keeps its rows for the labels. */
 	if (!o->first_screen) {

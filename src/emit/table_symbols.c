@@ -94,33 +94,62 @@ static const struct mm_symbol *largest(const struct mm_snapshot *snap, enum mm_l
 	return best;
 }
 
-void mm_table_symbol_notes(FILE *out, const struct mm_snapshot *snap,
-			   const struct mm_table_opts *o)
+/* Whether label's largest symbol is more than half of its VSZ: a symbol
+ * that is the answer to "what is this label?"; NULL if none is. */
+static const struct mm_symbol *dominant(const struct mm_snapshot *snap, enum mm_label l)
 {
-	for (int l = 0; l < MM_LABEL_COUNT; l++) {
-		const struct mm_category *c = &snap->categories[l];
-		const struct mm_symbol *s = largest(snap, (enum mm_label)l);
-		char size[32], *name, *image = NULL;
-		const char *base;
+	const struct mm_category *c = &snap->categories[l];
+	const struct mm_symbol *s = largest(snap, l);
 
-		/* More than half of the label's VSZ: a symbol that is the
-		 * answer to "what is this label?". */
-		if (!s || !c->vsz || s->size <= c->vsz / 2 || !(name = mm_escape_name(s->name))) {
+	return s && c->vsz && s->size > c->vsz / 2 ? s : NULL;
+}
+
+static void print_note(FILE *out, const struct mm_snapshot *snap,
+		       const struct mm_table_opts *o, enum mm_label l,
+		       const struct mm_symbol *s)
+{
+	const struct mm_category *c = &snap->categories[l];
+	char size[32], *name = mm_escape_name(s->name), *image = NULL;
+	const char *base;
+
+	if (!name) {
+		return;
+	}
+	/* lib.* sums every library: say which one holds it. */
+	if (s->image && strncmp(mm_label_name(l), "lib.", 4) == 0) {
+		base = strrchr(s->image, '/');
+		image = mm_escape_name(base ? base + 1 : s->image);
+	}
+	mm_table_size(size, sizeof(size), o, s->size);
+	/* Rounded down, as coverage is: 99.6% is not all of it. */
+	fprintf(out, "%s: %u%% of its VSZ is one symbol, %s (%s)%s%s\n", mm_label_name(l),
+		s->size >= c->vsz ? 100u : (unsigned int)(100.0 * (double)s->size /
+							   (double)c->vsz),
+		name, size, image ? " in " : "", image ? image : "");
+	free(image);
+	free(name);
+}
+
+void mm_table_symbol_notes(FILE *out, const struct mm_snapshot *snap,
+			   const struct mm_table_opts *o, bool one)
+{
+	const struct mm_symbol *best = NULL;
+	enum mm_label best_label = MM_ANON;
+
+	for (int l = 0; l < MM_LABEL_COUNT; l++) {
+		const struct mm_symbol *s = dominant(snap, (enum mm_label)l);
+
+		if (!s) {
 			continue;
 		}
-		/* lib.* sums every library: say which one holds it. */
-		if (s->image && strncmp(mm_label_name((enum mm_label)l), "lib.", 4) == 0) {
-			base = strrchr(s->image, '/');
-			image = mm_escape_name(base ? base + 1 : s->image);
+		if (!one) {
+			print_note(out, snap, o, (enum mm_label)l, s);
+		} else if (!best || s->size > best->size) {
+			best = s;
+			best_label = (enum mm_label)l;
 		}
-		mm_table_size(size, sizeof(size), o, s->size);
-		/* Rounded down, as coverage is: 99.6% is not all of it. */
-		fprintf(out, "%s: %u%% of its VSZ is one symbol, %s (%s)%s%s\n",
-			mm_label_name((enum mm_label)l),
-			s->size >= c->vsz ? 100u : (unsigned int)(100.0 * (double)s->size /
-								   (double)c->vsz),
-			name, size, image ? " in " : "", image ? image : "");
-		free(image);
-		free(name);
+	}
+	if (best) {
+		print_note(out, snap, o, best_label, best);
 	}
 }

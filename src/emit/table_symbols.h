@@ -6,6 +6,7 @@
 #define MEMMAP_TABLE_SYMBOLS_H
 
 #include <stdint.h>
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "emit/table.h"
@@ -21,8 +22,10 @@ int mm_table_symbols(FILE *out, const struct mm_snapshot *snap,
  * addr2line -f names it; nothing when no symbol does. */
 void mm_table_symbol_at(FILE *out, const struct mm_snapshot *snap, uint64_t addr);
 
-/* A line for each label more than half of whose VSZ is one symbol. */
+/* A line for each label more than half of whose VSZ is one symbol; with
+ * one, only for the largest such symbol (the first screen keeps its rows
+ * for the labels). */
 void mm_table_symbol_notes(FILE *out, const struct mm_snapshot *snap,
-			   const struct mm_table_opts *o);
+			   const struct mm_table_opts *o, bool one);
 
 #endif
