@@ -1455,6 +1455,9 @@ static void print_header(FILE *out, const struct mm_snapshot *snap)
 
 /* text as lines of at most width cells (0: one line), broken between
  * words; the first line indented by first, the others by rest. */
+/* In text for put_wrapped: a space that does not break ("reserved 0"). */
+#define NBSP_BYTE	'\x1f'
+
 static void put_wrapped(FILE *out, const char *text, size_t first, size_t rest,
 			size_t width)
 {
@@ -1471,6 +1474,10 @@ static void put_wrapped(FILE *out, const char *text, size_t first, size_t rest,
 			continue;
 		}
 		snprintf(word, sizeof(word), "%.*s", (int)len, p);
+		/* NBSP_BYTE: a space the line may not break at. */
+		for (char *q = word; (q = strchr(q, NBSP_BYTE));) {
+			*q = ' ';
+		}
 		w = text_width(word);
 		if (width && !line_start && col + 1 + w > width) {
 			fprintf(out, "\n%*s", (int)rest, "");
@@ -1521,13 +1528,13 @@ static void print_classes(FILE *out, const struct mm_snapshot *snap,
 	len = (size_t)snprintf(line, sizeof(line), "RSS by family:");
 	for (int i = 0, n = 0; i < MM_FAM_COUNT && len < sizeof(line); i++) {
 		if (rss[i]) {
-			len += (size_t)snprintf(line + len, sizeof(line) - len, "%s %s %s",
+			len += (size_t)snprintf(line + len, sizeof(line) - len, "%s %s\x1f%s",
 						n++ ? "," : "",
 						mm_family_name((enum mm_family)i), SZ(a, rss[i]));
 		}
 	}
 	if (len < sizeof(line)) {
-		snprintf(line + len, sizeof(line) - len, "; reserved %s",
+		snprintf(line + len, sizeof(line) - len, "; reserved\x1f%s",
 			 SZ(a, snap->total_reserved));
 	}
 	/* Wrapped at 80 when piped too: it is prose, not a row to cut. */
