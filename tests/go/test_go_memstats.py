@@ -13,8 +13,8 @@ samples the fixture printed, and for runtime.heap, the arenas split by
 span state: objects = HeapInuse, stacks = StackInuse, free + released =
 HeapIdle, released = HeapReleased and not in RAM (pagemap read here).
 A stripped build (-s -w: no symbols, no DWARF) must give the same
-memstats: its globals are found in its code, their layout in the table
-(the split needs runtime.allp, which is not located: only noted there).
+memstats, metrics and split: its globals are found in its code, their
+layout in the table.
 """
 
 import json
@@ -145,14 +145,8 @@ def steady_compare(t, tag, fixdir, kind='memstats'):
             t.note('%s: memmap %s, ReadMemStats %s' % (k, got.get(k), want.get(k)))
         t.check(set(got) == set(EQUAL + NOTED), 'memstats members %s' % sorted(got))
         t.check('go runtime' not in err, 'warned although read: %r' % err)
-        full = kind == 'memstats'
-        if full:
-            check_metrics(t, tag, snap, fx)
-            check_heap_split(t, tag, snap, want, fx.pid)
-        else:
-            t.note('%s: metrics %s, heap split %s' % (
-                name, 'read' if snap['runtime'].get('metrics') else 'null',
-                'read' if snap['runtime'].get('heap') else 'null'))
+        check_metrics(t, tag, snap, fx)
+        check_heap_split(t, tag, snap, want, fx.pid)
         # The summary's section says the same numbers, and the labels.
         rc, out, err = mt.run_memmap('-b', str(fx.pid))
         rows = {}
@@ -166,10 +160,10 @@ def steady_compare(t, tag, fixdir, kind='memstats'):
                     'summary row %s: got %r, want %r' % (k, row, want[k]))
         t.eq(rows.get('HeapSys', [])[1:2], ['go.heap'], 'summary HeapSys labels')
         t.check('is in no MemStats field' in out, 'summary: no word on the L2 arena map')
-        for k in PARTS if full else ():
+        for k in PARTS:
             t.check(re.search(r'^%s +\d+ ' % re.escape(k), out, re.M) is not None,
                     'summary: no %s row' % k)
-        t.check(not full or re.search(r'^/memory/classes/total:bytes +%d$' % want['Sys'], out, re.M)
+        t.check(re.search(r'^/memory/classes/total:bytes +%d$' % want['Sys'], out, re.M)
                 is not None, 'summary: /memory/classes/total:bytes is not Sys')
         rc, out, err = mt.run_memmap('--summary', '--explain', str(fx.pid))
         t.check('Why ps and runtime.MemStats disagree here' in out, '--explain: no answer')

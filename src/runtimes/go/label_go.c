@@ -743,7 +743,8 @@ static void debug_located(struct go_labeller *g, const struct mm_image *img)
 	static const char *const globals[] = {
 		"runtime.mheap_", "runtime.memstats", "runtime.gcController",
 		"runtime.gcBitsArenas", "runtime.work", "runtime.persistentChunks",
-		"runtime.buckhash", "runtime.class_to_size", "internal/runtime/gc.SizeClassToSize",
+		"runtime.buckhash", "runtime.allp", "runtime.class_to_size",
+		"internal/runtime/gc.SizeClassToSize",
 	};
 
 	if (!g->ctx->debug || !mm_go_dwarf_located(g->dw)) {
