@@ -6,9 +6,9 @@ process (fixtures/memstats, at a steady state with GC off).
 
     test_go_memstats.py TAG BUILDDIR
 
-The fields a waiting process cannot change must be equal; HeapAlloc and
-NextGC are only noted (ReadMemStats flushes the mcaches first, memmap
-cannot).  The same for runtime.metrics against the /memory/classes
+The fields a waiting process cannot change must be equal, NextGC within
+what the fixture allocates printing; HeapAlloc is only noted
+(ReadMemStats flushes the mcaches first, memmap cannot).  The same for runtime.metrics against the /memory/classes
 samples the fixture printed, and for runtime.heap, the arenas split by
 span state: objects = HeapInuse, stacks = StackInuse, free + released =
 HeapIdle, released = HeapReleased and not in RAM (pagemap read here).
@@ -26,12 +26,18 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..'
 import memmaptest as mt  # noqa: E402
 
 EQUAL = ('Sys', 'HeapSys', 'HeapInuse', 'HeapIdle', 'HeapReleased', 'StackInuse',
-         'StackSys', 'MSpanSys', 'MCacheSys', 'GCSys', 'OtherSys', 'BuckHashSys', 'NumGC')
-NOTED = ('HeapAlloc', 'NextGC', 'MSpanInuse', 'MCacheInuse')
+         'StackSys', 'MSpanSys', 'MCacheSys', 'GCSys', 'OtherSys', 'BuckHashSys', 'NumGC',
+         'NextGC')
+NOTED = ('HeapAlloc', 'MSpanInuse', 'MCacheInuse')
 # The runtime's own goroutines may still take or give back one span after
 # the fixture printed (seen under load, one 8 KiB span): these three may
 # differ by up to two runtime pages, every other field must be equal.
-SPAN_SLACK = {'HeapInuse': 16384, 'HeapIdle': 16384, 'HeapReleased': 16384}
+SPAN_SLACK = {'HeapInuse': 16384, 'HeapIdle': 16384, 'HeapReleased': 16384,
+              # NextGC (GC off: the memory limit's goal, limit less the
+              # non-heap memory) moves with the heap the fixture allocates
+              # printing after ReadMemStats (seen: 4.7 and 6.1 KiB); the
+              # goal without the limit was 11 MiB or more away.
+              'NextGC': 256 << 10}
 ATTEMPTS = 3
 
 

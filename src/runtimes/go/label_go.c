@@ -691,7 +691,8 @@ static void label_heuristic(struct go_labeller *g, const char *version)
  * failure is a warning (the labels stand), -ENOMEM the only error. */
 static int read_memstats(struct go_labeller *g, const struct mm_image *img)
 {
-	int err = mm_go_memstats_read(g->dw, g->target, g->bias, &g->snap->runtime.memstats);
+	int err = mm_go_memstats_read(g->dw, g->target, g->bias, g->snap->runtime.version,
+				      &g->snap->runtime.memstats);
 
 	if (err == -ENOMEM) {
 		return err;
