@@ -192,6 +192,17 @@ def main():
         t.failures += a.failures
         t.passed += a.passed
 
+    # A memory limit set (GOMEMLIMIT, read by the runtime at start): NextGC
+    # is the limit's goal, below the limit, as ReadMemStats says.
+    limit = 200 << 20
+    with mt.Fixture([os.path.join(fixdir, tag + '-memstats')], timeout=60,
+                    env={'GOMEMLIMIT': str(limit)}) as fx:
+        want = truth_of(fx)['NextGC']
+        snap, rc, err = mt.memmap_json(fx.pid)
+        got = ((snap.get('runtime') or {}).get('memstats') or {}).get('NextGC')
+        t.check(want < limit and close('NextGC', got, want),
+                'GOMEMLIMIT=%d: NextGC %r, ReadMemStats %d' % (limit, got, want))
+
     # Counters moving under the reads: a consistent answer or a warning.
     with mt.Fixture([os.path.join(fixdir, tag + '-memstats'), 'race'], timeout=60) as fx:
         for i in range(5):
