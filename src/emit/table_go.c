@@ -175,8 +175,7 @@ void mm_table_go_runtime(FILE *out, const struct mm_snapshot *snap,
 		fprintf(out, "the L2 arena map (go.heap-index, %s VSZ, %s RSS) is in no MemStats "
 			"field\n", a, b);
 	}
-	fprintf(out, "HeapAlloc approximate (per-P caches not flushed); "
-		"NextGC without the memory limit\n");
+	fprintf(out, "HeapAlloc approximate (per-P caches not flushed)\n");
 	metrics(out, ms, o);
 	heap_split(out, snap, o);
 }

@@ -32,7 +32,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			mm_go_pclntab_func(&p, funcs[i], &entry, &len);
 		}
 	}
-	for (int k = MM_GO_LEA_CALL; k <= MM_GO_LEA_ANY; k++) {
+	for (int k = MM_GO_LEA_CALL; k <= MM_GO_SLICE_LOAD; k++) {
 		mm_go_rip_targets(buf, size, 0x401000, (enum mm_go_ref_kind)k, 0x402000, out, 8);
 	}
 	mm_go_is_class_sizes(buf, size);

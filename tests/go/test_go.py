@@ -202,7 +202,7 @@ def relocations(stripped, twin):
 # by version: the class-size table was renamed in Go 1.26).
 LOCATED = ('runtime.mheap_', 'runtime.memstats', 'runtime.gcController',
            'runtime.gcBitsArenas', 'runtime.work', 'runtime.persistentChunks',
-           'runtime.buckhash')
+           'runtime.buckhash', 'runtime.allp')
 CLASS_SIZES = ('runtime.class_to_size', 'internal/runtime/gc.SizeClassToSize')
 
 

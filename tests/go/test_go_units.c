@@ -258,6 +258,12 @@ static void test_rip_targets(void)
 		0x48, 0x8b, 0x0d, 0xed, 0x1f, 0x00, 0x00,
 		0x4c, 0x8d, 0x05, 0xe6, 0x1f, 0x00, 0x00,
 	};
+	/* MOVQ 0x3008(%rip), SI; MOVQ 0x3000(%rip), DX (len before array,
+	 * as Go 1.19's flushmcache has them). */
+	static const uint8_t slice[] = {
+		0x48, 0x8b, 0x35, 0x01, 0x20, 0x00, 0x00,
+		0x48, 0x8b, 0x15, 0xf2, 0x1f, 0x00, 0x00,
+	};
 	uint64_t out[4];
 	size_t n;
 
@@ -273,6 +279,11 @@ static void test_rip_targets(void)
 	CHECK(n == 2, "lea: %zu targets", n);
 	n = mm_go_rip_targets(code, 10, 0x1000, MM_GO_LEA_CALL, 0x2000, out, 4);
 	CHECK(n == 0, "lea+call cut short: %zu targets", n);
+	n = mm_go_rip_targets(code, sizeof(code), 0x1000, MM_GO_SLICE_LOAD, 0, out, 4);
+	CHECK(n == 0, "slice load without its len: %zu targets", n);
+	n = mm_go_rip_targets(slice, sizeof(slice), 0x1000, MM_GO_SLICE_LOAD, 0, out, 4);
+	CHECK(n == 1 && out[0] == 0x3000, "slice load: %zu targets, first %#llx", n,
+	      (unsigned long long)out[0]);
 }
 
 static void test_class_sizes(void)

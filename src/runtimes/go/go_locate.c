@@ -6,6 +6,7 @@
  * (register ABI: the receiver in AX):
  *
  *   runtime.mallocinit:       LEAQ runtime.mheap_(SB), AX; CALL (*mheap).init
+ *   runtime.gcMarkTinyAllocs: MOVQ runtime.allp(SB), DX; MOVQ runtime.allp+8(SB), SI
  *
  * Only those few byte shapes are matched, no disassembler: a 7-byte
  * REX.W LEA or MOV with ModRM rip+disp32, and a 5-byte CALL rel32.  A
@@ -156,6 +157,14 @@ size_t mm_go_rip_targets(const uint8_t *code, size_t len, uint64_t pc,
 				}
 			}
 		}
+	} else if (kind == MM_GO_SLICE_LOAD) {
+		for (size_t i = 0; i < nload; i++) {
+			for (size_t j = 0; j < nload; j++) {
+				if (load[i] + 8 == load[j]) {
+					n = add_target(out, n, max, load[i]);
+				}
+			}
+		}
 	}
 	return n;
 }
@@ -183,7 +192,7 @@ bool mm_go_is_class_sizes(const uint8_t *p, size_t n)
 
 /* ---- the rules */
 
-enum rule_kind { LEA_CALL, LEA_AND_LOAD, CLASS_SIZES };
+enum rule_kind { LEA_CALL, LEA_AND_LOAD, SLICE_LOAD, CLASS_SIZES };
 
 static const struct rule {
 	const char *global;	/* what it finds */
@@ -208,6 +217,9 @@ static const struct rule {
 	{ "runtime.persistentChunks", "", "runtime.persistentalloc1", LEA_AND_LOAD, NULL },
 	/* buckhash.Load(), then buckhash.CompareAndSwap(...) */
 	{ "runtime.buckhash", "", "runtime.stkbucket", LEA_AND_LOAD, NULL },
+	/* for _, p := range allp: the slice's array and len loaded, the
+	 * only such pair in the function (1.19 to 1.27). */
+	{ "runtime.allp", "", "runtime.gcMarkTinyAllocs", SLICE_LOAD, NULL },
 	/* roundupsize's table lookups; the table is recognised by content. */
 	{ "runtime.class_to_size", "", "runtime.growslice", CLASS_SIZES, NULL },
 	{ "internal/runtime/gc.SizeClassToSize", "", "runtime.growslice", CLASS_SIZES, NULL },
@@ -382,7 +394,8 @@ int mm_go_locate(struct mm_go_locator *l, const char *name, const char **path,
 		return err;
 	}
 	n = mm_go_rip_targets(code, len, pc, r->kind == LEA_CALL ? MM_GO_LEA_CALL :
-			      r->kind == LEA_AND_LOAD ? MM_GO_LEA_AND_LOAD : MM_GO_LEA_ANY,
+			      r->kind == LEA_AND_LOAD ? MM_GO_LEA_AND_LOAD :
+			      r->kind == SLICE_LOAD ? MM_GO_SLICE_LOAD : MM_GO_LEA_ANY,
 			      callee, cand, MAX_TARGETS);
 	free(code);
 	if (r->kind == CLASS_SIZES) {

@@ -33,6 +33,7 @@ enum mm_go_ref_kind {
 	MM_GO_LEA_CALL,		/* LEAQ x(SB), AX right before CALL callee: &x */
 	MM_GO_LEA_AND_LOAD,	/* the one x both LEAQ'd and MOVQ-loaded */
 	MM_GO_LEA_ANY,		/* every LEAQ x(SB) target */
+	MM_GO_SLICE_LOAD,	/* each x MOVQ-loaded with x+8 too: a slice's array, len */
 };
 
 /* Up to max targets of kind found in code; callee is the CALL's target

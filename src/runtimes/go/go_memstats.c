@@ -2,7 +2,8 @@
 /* go_memstats.c: what runtime.ReadMemStats (and runtime/metrics's
  * /memory/classes tree) would report, computed from outside with the
  * runtime's own formulas (readmemstats_m in mstats.go, metrics.go; the
- * same from Go 1.19 to 1.27): runtime.memstats, its consistent heap
+ * same from Go 1.19 to 1.27 but the memory limit's headroom):
+ * runtime.memstats, its consistent heap
  * statistics ring, runtime.gcController and mheap_, read by pread.  The
  * members are found by name in the binary's DWARF; a member a version
  * lacks (heapStatsDelta.inPtrScalarBits from 1.25) counts as zero, as it
@@ -10,6 +11,7 @@
 #include <errno.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -29,6 +31,7 @@ enum {
 	M_STACKS_SYS, M_MSPAN_SYS, M_MCACHE_SYS, M_BUCKHASH_SYS, M_GC_MISC_SYS,
 	M_OTHER_SYS, M_NUMGC, M_HEAP_INUSE, M_HEAP_FREE, M_HEAP_RELEASED,
 	M_SPAN_INUSE, M_CACHE_INUSE, M_GOAL, M_SWEEP_TRIGGER, M_TRIGGERED,
+	M_MEMORY_LIMIT, M_MAPPED_READY, M_TOTAL_ALLOC, M_TOTAL_FREE, M_HEAP_MARKED,
 	M_COUNT
 };
 
@@ -48,6 +51,11 @@ static const struct member members[M_COUNT] = {
 	[M_GOAL] = { "runtime.gcController", "gcPercentHeapGoal", true },
 	[M_SWEEP_TRIGGER] = { "runtime.gcController", "sweepDistMinTrigger", true },
 	[M_TRIGGERED] = { "runtime.gcController", "triggered", true },
+	[M_MEMORY_LIMIT] = { "runtime.gcController", "memoryLimit", false },
+	[M_MAPPED_READY] = { "runtime.gcController", "mappedReady", false },
+	[M_TOTAL_ALLOC] = { "runtime.gcController", "totalAlloc", false },
+	[M_TOTAL_FREE] = { "runtime.gcController", "totalFree", false },
+	[M_HEAP_MARKED] = { "runtime.gcController", "heapMarked", false },
 };
 
 /* Members of runtime.heapStatsDelta, offsets within one ring slot. */
@@ -68,6 +76,7 @@ struct layout {
 	uint64_t delta[D_COUNT];		/* offsets; ~0: absent */
 	uint64_t nclasses;
 	uint16_t class_size[MAX_CLASSES];
+	bool fixed_headroom;			/* Go 1.19, 1.20: 1 MiB, not 3% */
 };
 
 static int resolve(struct mm_go_dwarf *d, struct mm_target *t, uint64_t bias,
@@ -150,6 +159,35 @@ static int read_once(struct mm_target *t, const struct layout *l, unsigned char 
 	return mm_target_read(t, l->ring, ring, l->ring_size);
 }
 
+/* memoryLimitHeapGoal (mgcpacer.go): the memory limit less what is
+ * mapped ready but not heap, less the overage, less headroom (1 MiB until
+ * Go 1.20; 3%, at least 1 MiB, from 1.21), and no lower than the heap
+ * marked.  The caller checked heapFree + heapAlloc <= mappedReady. */
+static uint64_t memory_limit_goal(const struct layout *l, const uint64_t *m)
+{
+	uint64_t limit = m[M_MEMORY_LIMIT], ready = m[M_MAPPED_READY];
+	uint64_t non_heap = ready - m[M_HEAP_FREE] - (m[M_TOTAL_ALLOC] - m[M_TOTAL_FREE]);
+	uint64_t overage = ready > limit ? ready - limit : 0, goal, headroom = 1u << 20;
+
+	if (non_heap + overage >= limit) {
+		return m[M_HEAP_MARKED];
+	}
+	goal = limit - (non_heap + overage);
+	if (!l->fixed_headroom && goal / 100 * 3 > headroom) {
+		headroom = goal / 100 * 3;
+	}
+	goal = goal < headroom || goal - headroom < headroom ? headroom : goal - headroom;
+	return goal < m[M_HEAP_MARKED] ? m[M_HEAP_MARKED] : goal;
+}
+
+/* What memoryLimitHeapGoal waits for before it reads on: the counters
+ * it takes seen together. */
+static bool goal_inputs_hold(const uint64_t *m)
+{
+	return m[M_TOTAL_ALLOC] >= m[M_TOTAL_FREE] &&
+	       m[M_HEAP_FREE] + (m[M_TOTAL_ALLOC] - m[M_TOTAL_FREE]) <= m[M_MAPPED_READY];
+}
+
 /* The formulas of readmemstats_m: the ring's slots summed
  * (consistentHeapStats.unsafeRead), then the derived statistics. */
 static void compute(const struct layout *l, const unsigned char *ring, const uint64_t *m,
@@ -191,18 +229,23 @@ static void compute(const struct layout *l, const unsigned char *ring, const uin
 	v[MM_MS_SYS] = v[MM_MS_HEAP_SYS] + m[M_STACKS_SYS] + m[M_MSPAN_SYS] +
 		       m[M_MCACHE_SYS] + m[M_BUCKHASH_SYS] + m[M_GC_MISC_SYS] +
 		       m[M_OTHER_SYS] + in_stacks + work;
-	/* heapGoalInternal without the memory limit: the GOGC goal, kept
-	 * above the sweep-distance trigger and 64 KiB above the trigger. */
+	/* heapGoalInternal: the GOGC goal (all ones with GC off), or the
+	 * memory limit's when lower; else kept above the sweep-distance
+	 * trigger and 64 KiB above the trigger. */
 	goal = m[M_GOAL];
-	if (m[M_SWEEP_TRIGGER] > goal) {
-		goal = m[M_SWEEP_TRIGGER];
+	if (memory_limit_goal(l, m) < goal) {
+		goal = memory_limit_goal(l, m);
+	} else {
+		if (m[M_SWEEP_TRIGGER] > goal) {
+			goal = m[M_SWEEP_TRIGGER];
+		}
+		if (l->addr[M_TRIGGERED] && m[M_TRIGGERED] != ~0ull &&
+		    goal < m[M_TRIGGERED] + (64u << 10)) {
+			goal = m[M_TRIGGERED] + (64u << 10);
+		}
 	}
-	if (l->addr[M_TRIGGERED] && m[M_TRIGGERED] != ~0ull && goal < m[M_TRIGGERED] + (64u << 10)) {
-		goal = m[M_TRIGGERED] + (64u << 10);
-	}
-	/* GC off: no goal (all ones).  Said as math.MaxInt64, the default
-	 * memory limit, which ReadMemStats's memory-limit goal starts from
-	 * and a JSON reader can hold (2^64-1 is beyond int64). */
+	/* Below math.MaxInt64 in practice (the limit's goal is); kept so,
+	 * as a JSON reader can hold it. */
 	v[MM_MS_NEXT_GC] = goal > INT64_MAX ? INT64_MAX : goal;
 	v[MM_MS_NUM_GC] = (uint32_t)m[M_NUMGC];
 
@@ -227,8 +270,17 @@ static void compute(const struct layout *l, const unsigned char *ring, const uin
 			 m[M_MCACHE_SYS] + m[M_BUCKHASH_SYS] + m[M_GC_MISC_SYS] + m[M_OTHER_SYS];
 }
 
+/* Go 1.19 and 1.20 (and no other) take a fixed headroom below the memory
+ * limit; an unknown version is taken as newer. */
+static bool fixed_headroom(const char *version)
+{
+	unsigned int minor;
+
+	return version && sscanf(version, "go1.%u", &minor) == 1 && minor < 21;
+}
+
 int mm_go_memstats_read(struct mm_go_dwarf *d, struct mm_target *t, uint64_t bias,
-			struct mm_go_memstats *out)
+			const char *version, struct mm_go_memstats *out)
 {
 	struct layout *l = calloc(1, sizeof(*l));
 	unsigned char *ring[2] = { NULL, NULL };
@@ -244,6 +296,7 @@ int mm_go_memstats_read(struct mm_go_dwarf *d, struct mm_target *t, uint64_t bia
 	if (err) {
 		goto out;
 	}
+	l->fixed_headroom = fixed_headroom(version);
 	ring[0] = malloc(l->ring_size);
 	ring[1] = malloc(l->ring_size);
 	if (!ring[0] || !ring[1]) {
@@ -259,6 +312,7 @@ int mm_go_memstats_read(struct mm_go_dwarf *d, struct mm_target *t, uint64_t bia
 			break;
 		}
 		if (gen[0] == gen[1] && !memcmp(m[0], m[1], sizeof(m[0])) &&
+		    goal_inputs_hold(m[1]) &&
 		    !memcmp(ring[0], ring[1], l->ring_size)) {
 			compute(l, ring[1], m[1], out);
 			out->valid = true;

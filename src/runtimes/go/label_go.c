@@ -691,7 +691,8 @@ static void label_heuristic(struct go_labeller *g, const char *version)
  * failure is a warning (the labels stand), -ENOMEM the only error. */
 static int read_memstats(struct go_labeller *g, const struct mm_image *img)
 {
-	int err = mm_go_memstats_read(g->dw, g->target, g->bias, &g->snap->runtime.memstats);
+	int err = mm_go_memstats_read(g->dw, g->target, g->bias, g->snap->runtime.version,
+				      &g->snap->runtime.memstats);
 
 	if (err == -ENOMEM) {
 		return err;
@@ -743,7 +744,8 @@ static void debug_located(struct go_labeller *g, const struct mm_image *img)
 	static const char *const globals[] = {
 		"runtime.mheap_", "runtime.memstats", "runtime.gcController",
 		"runtime.gcBitsArenas", "runtime.work", "runtime.persistentChunks",
-		"runtime.buckhash", "runtime.class_to_size", "internal/runtime/gc.SizeClassToSize",
+		"runtime.buckhash", "runtime.allp", "runtime.class_to_size",
+		"internal/runtime/gc.SizeClassToSize",
 	};
 
 	if (!g->ctx->debug || !mm_go_dwarf_located(g->dw)) {
