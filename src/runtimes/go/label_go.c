@@ -575,30 +575,62 @@ static unsigned int heap_hints(const char *version)
 	return 0x40;
 }
 
+/* Whether a mapping can hold arenas: unnamed and private, read-write
+ * where committed and PROT_NONE beyond. */
+static bool arena_mapping(const struct mm_mapping *m)
+{
+	return !m->path && !m->inode &&
+	       (!strcmp(m->perms, "rw-p") || !strcmp(m->perms, "---p"));
+}
+
+/* The end of the run of unnamed private anonymous memory, still labelled
+ * anon, that starts at start (start itself if there is none).  Jumps from
+ * mapping to mapping, so a run across a huge mapping costs no more than a
+ * small one: the work is bounded by the mappings, not by address space. */
+static uint64_t anon_run_end(const struct mm_snapshot *snap, uint64_t start)
+{
+	uint64_t a = start;
+
+	for (;;) {
+		const struct mm_mapping *m = mm_snapshot_find(snap, a);
+		uint64_t stop;
+
+		if (!m || !arena_mapping(m) || m->end <= a) {
+			return a;
+		}
+		stop = m->end;
+		for (size_t i = 0; i < m->nregions; i++) {
+			const struct mm_region *r = &m->regions[i];
+
+			if (r->end > a && r->start < stop && r->label != MM_ANON) {
+				stop = r->start > a ? r->start : a;
+			}
+		}
+		if (stop < m->end) {
+			return stop;
+		}
+		a = m->end;
+	}
+}
+
 /* Whether [start, end) is covered entirely by private anonymous mappings
  * with no name, still labelled anon. */
 static bool anon_covered(const struct mm_snapshot *snap, uint64_t start, uint64_t end)
 {
-	uint64_t a = start;
+	return anon_run_end(snap, start) >= end;
+}
 
-	while (a < end) {
-		struct mm_mapping *m = mm_snapshot_find(snap, a);
+/* The end of the whole 64 MiB blocks from start (aligned or not) that
+ * lie inside the anonymous run there, at most limit: where stepping block
+ * by block while anon_covered holds would stop, found without the steps. */
+static uint64_t arena_blocks_end(const struct mm_snapshot *snap, uint64_t start, uint64_t limit)
+{
+	uint64_t run = anon_run_end(snap, start);
 
-		/* Arenas are read-write where committed, PROT_NONE beyond. */
-		if (!m || m->path || m->inode ||
-		    (strcmp(m->perms, "rw-p") && strcmp(m->perms, "---p"))) {
-			return false;
-		}
-		for (size_t i = 0; i < m->nregions; i++) {
-			const struct mm_region *r = &m->regions[i];
-
-			if (r->end > a && r->start < end && r->label != MM_ANON) {
-				return false;
-			}
-		}
-		a = m->end;
+	if (run > limit) {
+		run = limit;
 	}
-	return true;
+	return start + (run - start) / HEAP_ARENA_BYTES * HEAP_ARENA_BYTES;
 }
 
 static unsigned int go_minor(const char *version)
@@ -632,10 +664,7 @@ static void label_random_base(struct go_labeller *g)
 		    (prev && prev->end == m->start && anon_covered(g->snap, prev->start, prev->end))) {
 			continue;
 		}
-		while (a + HEAP_ARENA_BYTES <= RANDOM_HEAP_LIMIT &&
-		       anon_covered(g->snap, a, a + HEAP_ARENA_BYTES)) {
-			a += HEAP_ARENA_BYTES;
-		}
+		a = arena_blocks_end(g->snap, a, RANDOM_HEAP_LIMIT);
 		/* The run must end where the anonymous memory ends. */
 		if (a == m->start || anon_covered(g->snap, a, a + 1)) {
 			continue;
@@ -669,11 +698,8 @@ static void label_heuristic(struct go_labeller *g, const char *version)
 
 	for (unsigned int i = 0; i < nhints; i++) {
 		uint64_t b = ARENA_HINT_BASE + (uint64_t)i * ARENA_HINT_STEP;
-		uint64_t a = b;
+		uint64_t a = arena_blocks_end(g->snap, b, UINT64_MAX);
 
-		while (a + HEAP_ARENA_BYTES > a && anon_covered(g->snap, a, a + HEAP_ARENA_BYTES)) {
-			a += HEAP_ARENA_BYTES;
-		}
 		if (a > b) {
 			found++;
 			base = b;
