@@ -393,9 +393,11 @@ def main():
             check_runtime(t, snap, version, 'memmap.test/idle', False, what, stripped=True)
             check_exact(t, snap, truth, fx, what, allow_anon=False)
 
-        # Neither the section header nor the blob (its magic zeroed): still
-        # Go by .gopclntab's header (and .go.module from 1.26), as readelf
-        # shows them; version unknown, said.
+        # Neither the section header nor the blob (its magic zeroed), as
+        # Go's own debug/buildinfo (`go version`) confirms: still Go by
+        # .gopclntab's header (and .go.module from 1.26), as readelf shows
+        # them; the version and module from runtime.buildVersion and
+        # runtime.modinfo, read exactly.
         noblob = os.path.join(tmp, 'noblob')
         data = bytearray(open(stripped, 'rb').read())
         at = data.find(b'\xff Go buildinf:')
@@ -406,8 +408,29 @@ def main():
         names = [s['name'] for s in mt.readelf_sections(noblob)]
         t.check(at >= 0 and '.gopclntab' in names, '%s noblob: magic at %d, sections %s' %
                 (tag, at, names))
+        gv = subprocess.run([go, 'version', noblob], capture_output=True, text=True,
+                            env=dict(os.environ, GOTOOLCHAIN='local', GOTELEMETRY='off'))
+        t.check(gv.returncode != 0 or version not in gv.stdout,
+                '%s noblob: go version still reads it: %r' % (tag, gv.stdout))
         with mt.Fixture([noblob], timeout=60) as fx:
             what = tag + '-stripped without build info'
+            truth, (snap, rc, err) = stable(fx.pid, lambda: mt.memmap_json(fx.pid), twin,
+                                            relocs)
+            t.check(rc == 0 and 'go runtime' not in err,
+                    '%s: exit %d, stderr %r' % (what, rc, err))
+            check_runtime(t, snap, version, 'memmap.test/idle', False, what, stripped=True)
+            check_exact(t, snap, truth, fx, what, allow_anon=False)
+
+        # And with runtime.buildVersion's bytes zeroed too: version
+        # unknown, said.
+        v = version.encode()
+        data = bytearray(bytes(data).replace(v, bytes(len(v))))
+        noversion = os.path.join(tmp, 'noversion')
+        with open(noversion, 'wb') as f:
+            f.write(data)
+        os.chmod(noversion, 0o755)
+        with mt.Fixture([noversion], timeout=60) as fx:
+            what = tag + '-stripped without build info or version'
             snap, rc, err = mt.memmap_json(fx.pid)
             rt = snap.get('runtime') or {}
             t.check(rt.get('lang') == 'go' and rt.get('version') is None and
