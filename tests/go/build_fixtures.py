@@ -9,7 +9,7 @@ TAG-stripped (idle with -ldflags='-s -w'), TAG-memstats and
 TAG-memstats-stripped (runtime.ReadMemStats's truth), TAG-pie (idle, -buildmode=pie),
 TAG-cgostatic (cgo linked statically)
 and TAG-cshared.so (a Go runtime for a C program, -buildmode=c-shared);
-from Go 1.26 also TAG-nobuildinfo: the stripped build with its
+from Go 1.26 also TAG-pie-stripped (the PIE with -s -w) and TAG-nobuildinfo: the stripped build with its
 .go.buildinfo section header renamed away, as some shipped binaries are.  The Go build cache and GOPATH
 live in OUTDIR so nothing outside the build directory is touched.
 """
@@ -57,6 +57,12 @@ def main():
                          text=True).stdout.strip()
     minor = int(ver[len('go1.'):].split('.')[0]) if ver.startswith('go1.') else 0
     if minor >= 26:
+        # Stripped PIE: the text start in .go.module is relocated at load.
+        target = os.path.join(out, tag + '-pie-stripped')
+        cmd = [go, 'build', '-buildmode=pie', '-ldflags=-s -w', '-o', target, '.']
+        if subprocess.run(cmd, cwd=os.path.join(src, 'idle'), env=env).returncode != 0:
+            print('build_fixtures: %s failed' % ' '.join(cmd), file=sys.stderr)
+            sys.exit(1)
         target = os.path.join(out, tag + '-nobuildinfo')
         cmd = ['objcopy', '--rename-section', '.go.buildinfo=.data.x',
                os.path.join(out, tag + '-stripped'), target]

@@ -180,7 +180,7 @@ def has_no_mem():
     return '--no-mem' in out
 
 
-def relocations(stripped, twin):
+def relocations(stripped, twin, loose=('.go.buildinfo', '.rodata')):
     """add-symbol-file -s arguments placing twin's sections where the
     stripped build has them; None when the two differ beyond the build
     info, whose length records the -ldflags (in .go.buildinfo, and in
@@ -192,7 +192,7 @@ def relocations(stripped, twin):
         return None
     out = []
     for name, s in b.items():
-        if s['size'] != a[name]['size'] and name not in ('.go.buildinfo', '.rodata'):
+        if s['size'] != a[name]['size'] and name not in loose:
             return None
         out.append((name, a[name]['addr']))
     return out
@@ -285,6 +285,53 @@ def check_newer(t, stripped, twin, relocs, version, tmp, tag):
                     t.check(r['label'] in (label, 'anon'), '%s: %s %#x-%#x has region '
                             '%s-%s labelled %s' % (what, label, s, e, r['start'], r['end'],
                                                    r['label']))
+
+
+def load_bias(pid, exe):
+    """Where the kernel put exe's first PT_LOAD, less its link address
+    (from /proc/PID/maps and readelf -l)."""
+    first = None
+    for line in subprocess.run(['readelf', '-lW', exe], capture_output=True, text=True,
+                               check=True).stdout.splitlines():
+        w = line.split()
+        if w[:1] == ['LOAD']:
+            first = int(w[2], 16) & ~0xfff
+            break
+    real = os.path.realpath(exe)
+    with open('/proc/%d/maps' % pid) as f:
+        for line in f:
+            w = line.split()
+            if len(w) >= 6 and w[5] == real and int(w[2], 16) == 0:
+                return int(w[0].split('-')[0], 16) - first
+    mt.die('%s: not mapped in %d' % (exe, pid))
+
+
+def check_stripped_pie(t, fixdir, tag, version):
+    """Go 1.26+ stripped PIE: text start and globals from the file's link
+    addresses, moved by the load bias; exact, checked against gdb with the
+    unstripped PIE's symbols placed at the stripped one's sections plus the
+    bias."""
+    exe = os.path.join(fixdir, tag + '-pie-stripped')
+    twin = os.path.join(fixdir, tag + '-pie')
+    if not os.path.exists(exe):
+        return
+    # A PIE's function table also records the -ldflags (8 bytes longer).
+    relocs = relocations(exe, twin, ('.go.buildinfo', '.rodata', '.gopclntab'))
+    if not t.check(relocs is not None and not has_symtab(exe),
+                   '%s: sections differ from the PIE twin, or a .symtab' % exe):
+        return
+    with mt.Fixture([exe], timeout=60) as fx:
+        what = tag + '-pie-stripped'
+        bias = load_bias(fx.pid, exe)
+        t.check(bias != 0, what + ': loaded at its link address')
+        moved = [(name, addr + bias) for name, addr in relocs]
+        truth, (snap, rc, err) = stable(fx.pid, lambda: mt.memmap_json(fx.pid), twin, moved)
+        t.check(rc == 0 and 'go runtime' not in err, '%s: exit %d, stderr %r' % (what, rc, err))
+        check_runtime(t, snap, version, 'memmap.test/idle', False, what, stripped=True)
+        check_located(t, fx.pid, twin, relocs, what)
+        # Allow anon only outside the runtime (the brk heap of a PIE).
+        check_exact(t, snap, truth, fx, what, allow_anon=True)
+        t.check(sum(len(v) for v in truth.values()) > 5, '%s: truth %s' % (what, truth))
 
 
 def check_said(t, pid, rc, out, err, version, what):
@@ -393,9 +440,11 @@ def main():
             check_runtime(t, snap, version, 'memmap.test/idle', False, what, stripped=True)
             check_exact(t, snap, truth, fx, what, allow_anon=False)
 
-        # Neither the section header nor the blob (its magic zeroed): still
-        # Go by .gopclntab's header (and .go.module from 1.26), as readelf
-        # shows them; version unknown, said.
+        # Neither the section header nor the blob (its magic zeroed), as
+        # Go's own debug/buildinfo (`go version`) confirms: still Go by
+        # .gopclntab's header (and .go.module from 1.26), as readelf shows
+        # them; the version and module from runtime.buildVersion and
+        # runtime.modinfo, read exactly.
         noblob = os.path.join(tmp, 'noblob')
         data = bytearray(open(stripped, 'rb').read())
         at = data.find(b'\xff Go buildinf:')
@@ -406,8 +455,29 @@ def main():
         names = [s['name'] for s in mt.readelf_sections(noblob)]
         t.check(at >= 0 and '.gopclntab' in names, '%s noblob: magic at %d, sections %s' %
                 (tag, at, names))
+        gv = subprocess.run([go, 'version', noblob], capture_output=True, text=True,
+                            env=dict(os.environ, GOTOOLCHAIN='local', GOTELEMETRY='off'))
+        t.check(gv.returncode != 0 or version not in gv.stdout,
+                '%s noblob: go version still reads it: %r' % (tag, gv.stdout))
         with mt.Fixture([noblob], timeout=60) as fx:
             what = tag + '-stripped without build info'
+            truth, (snap, rc, err) = stable(fx.pid, lambda: mt.memmap_json(fx.pid), twin,
+                                            relocs)
+            t.check(rc == 0 and 'go runtime' not in err,
+                    '%s: exit %d, stderr %r' % (what, rc, err))
+            check_runtime(t, snap, version, 'memmap.test/idle', False, what, stripped=True)
+            check_exact(t, snap, truth, fx, what, allow_anon=False)
+
+        # And with runtime.buildVersion's bytes zeroed too: version
+        # unknown, said.
+        v = version.encode()
+        data = bytearray(bytes(data).replace(v, bytes(len(v))))
+        noversion = os.path.join(tmp, 'noversion')
+        with open(noversion, 'wb') as f:
+            f.write(data)
+        os.chmod(noversion, 0o755)
+        with mt.Fixture([noversion], timeout=60) as fx:
+            what = tag + '-stripped without build info or version'
             snap, rc, err = mt.memmap_json(fx.pid)
             rt = snap.get('runtime') or {}
             t.check(rt.get('lang') == 'go' and rt.get('version') is None and
@@ -429,6 +499,7 @@ def main():
                 check_located(t, fx.pid, twin, relocs, what)
                 check_exact(t, snap, truth, fx, what, allow_anon=False)
 
+        check_stripped_pie(t, fixdir, tag, version)
         check_newer(t, stripped, twin, relocs, version, tmp, tag)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

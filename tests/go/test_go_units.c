@@ -303,9 +303,33 @@ static void test_class_sizes(void)
 	CHECK(!mm_go_is_class_sizes(b, sizeof(b)), "zeros recognised as class sizes");
 }
 
+/* runtime.buildVersion's forms, and strings that only look like one. */
+static void test_version_string(void)
+{
+	static const char *good[] = {
+		"go1.19.8", "go1.26.10", "go1.24rc1", "go1.23beta2", "go1.21",
+		"go1.23.4 X:nocoverageredesign",
+	};
+	static const char *bad[] = {
+		"go1.", "go1", "go2.1", "go1.x", "go1.26.", "go1.26rc", "go1.26.1a",
+		"go1.26.1\n", "go1.2.3.4", "gopher", "go1.26.10 \x01",
+	};
+
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		CHECK(mm_go_version_string(good[i], strlen(good[i])), "%s not a version",
+		      good[i]);
+	}
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		CHECK(!mm_go_version_string(bad[i], strlen(bad[i])), "%s taken for a version",
+		      bad[i]);
+	}
+	CHECK(!mm_go_version_string("go1.26.10", 65), "65 bytes taken for a version");
+}
+
 int main(void)
 {
 	test_buildinfo();
+	test_version_string();
 	test_names();
 	test_pclntab();
 	test_rip_targets();

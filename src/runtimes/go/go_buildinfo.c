@@ -262,6 +262,165 @@ static int find_blob(const struct mm_elf *e, uint64_t *off, uint64_t *size)
 	return -ENOENT;
 }
 
+/* ---- runtime.buildVersion and runtime.modinfo: without the blob, the
+ * linker's two string variables still say the same (Go string headers
+ * {ptr, len} in .data, their bytes in read-only data). */
+#define DATA_SCAN_LIMIT (16u << 20)
+#define MAX_CANDIDATES 4096
+#define MAX_VERSION 64
+
+/* "go1.N", then ".N", "rcN" or "betaN", then the end or " X:..." (an
+ * experiment suffix): what cmd/dist writes into runtime.buildVersion. */
+bool mm_go_version_string(const char *s, size_t len)
+{
+	size_t i = 4;
+
+	if (len < 5 || len > MAX_VERSION || memcmp(s, "go1.", 4)) {
+		return false;
+	}
+	if (s[i] < '0' || s[i] > '9') {
+		return false;
+	}
+	while (i < len && s[i] >= '0' && s[i] <= '9') {
+		i++;
+	}
+	if (i < len && s[i] == '.') {
+		i++;
+	} else if (i + 2 < len && !memcmp(s + i, "rc", 2)) {
+		i += 2;
+	} else if (i + 4 < len && !memcmp(s + i, "beta", 4)) {
+		i += 4;
+	} else {
+		return i == len || s[i] == ' ';
+	}
+	if (i == len || s[i] < '0' || s[i] > '9') {
+		return false;
+	}
+	while (i < len && s[i] >= '0' && s[i] <= '9') {
+		i++;
+	}
+	if (i < len && s[i] != ' ') {
+		return false;
+	}
+	for (; i < len; i++) {
+		if (s[i] < 0x20 || s[i] > 0x7e) {
+			return false;
+		}
+	}
+	return true;
+}
+
+/* runtime/debug's sentinels around the module info (cmd/go's infoStart
+ * and infoEnd). */
+static const uint8_t modinfo_start[MODINFO_SENTINEL] = {
+	0x30, 0x77, 0xaf, 0x0c, 0x92, 0x74, 0x08, 0x02,
+	0x41, 0xe1, 0xc1, 0x07, 0xe6, 0xd6, 0x18, 0xe6,
+};
+
+static bool read_only_data(const struct mm_elf *e, uint64_t addr, uint64_t len)
+{
+	const struct mm_elf_section *s;
+	size_t n;
+
+	s = mm_elf_sections(e, &n);
+	for (size_t i = 0; i < n; i++) {
+		if (s[i].type == SHT_PROGBITS && (s[i].flags & SHF_ALLOC) &&
+		    !(s[i].flags & (SHF_WRITE | SHF_EXECINSTR)) && addr >= s[i].addr &&
+		    addr - s[i].addr <= s[i].size && len <= s[i].size - (addr - s[i].addr)) {
+			return true;
+		}
+	}
+	return false;
+}
+
+struct string_scan {
+	char version[MAX_VERSION + 1];
+	unsigned int nversion;		/* headers whose string is a version */
+	uint64_t modinfo, modinfo_len;	/* the string's address */
+	unsigned int nmodinfo;
+};
+
+static void scan_header(const struct mm_elf *e, uint64_t ptr, uint64_t len,
+			struct string_scan *sc)
+{
+	char buf[MAX_VERSION];
+
+	if (len >= 5 && len <= MAX_VERSION && read_only_data(e, ptr, len) &&
+	    !read_vaddr(e, ptr, buf, len) && mm_go_version_string(buf, len)) {
+		if (sc->nversion == 0) {
+			memcpy(sc->version, buf, len);
+			sc->version[len] = '\0';
+		}
+		sc->nversion++;
+	} else if (len > 2 * MODINFO_SENTINEL && len <= MAX_STRING &&
+		   read_only_data(e, ptr, len) && !read_vaddr(e, ptr, buf, MODINFO_SENTINEL) &&
+		   !memcmp(buf, modinfo_start, MODINFO_SENTINEL)) {
+		sc->modinfo = ptr;
+		sc->modinfo_len = len;
+		sc->nmodinfo++;
+	}
+}
+
+/* Fills bi from the one version string header in .data (and the one
+ * module-info header, when there is one).  Returns 0, -ENOENT (none, or
+ * not unique), -ENOMEM. */
+static int read_runtime_strings(const struct mm_elf *e, struct mm_go_buildinfo *bi)
+{
+	const struct mm_elf_section *d = mm_elf_section_by_name(e, ".data");
+	struct string_scan sc = { .nversion = 0 };
+	unsigned int tried = 0;
+	uint64_t *words;
+	char *mi = NULL;
+	int err;
+
+	if (!d || d->type != SHT_PROGBITS || d->size < 16 || d->size > DATA_SCAN_LIMIT) {
+		return -ENOENT;
+	}
+	words = malloc(d->size);
+	if (!words) {
+		return -ENOMEM;
+	}
+	err = mm_elf_pread(e, words, d->size, d->offset) ? -ENOENT : 0;
+	/* A string header is pointer-aligned: {ptr, len}. */
+	for (uint64_t i = 0; !err && i + 1 < d->size / 8 && tried < MAX_CANDIDATES; i++) {
+		uint64_t len = words[i + 1];
+
+		if (len >= 5 && len <= MAX_STRING && words[i] >= 4096) {
+			tried++;
+			scan_header(e, words[i], len, &sc);
+		}
+	}
+	free(words);
+	if (err || sc.nversion != 1 || tried >= MAX_CANDIDATES) {
+		return -ENOENT;
+	}
+	bi->ptr_size = 8;
+	if (sc.nmodinfo == 1) {
+		mi = malloc(sc.modinfo_len);
+		if (!mi) {
+			return -ENOMEM;
+		}
+		if (read_vaddr(e, sc.modinfo, mi, sc.modinfo_len)) {
+			sc.modinfo_len = 0;
+		}
+	}
+	err = fill(bi, sc.version, strlen(sc.version), mi, mi ? sc.modinfo_len : 0);
+	free(mi);
+	return err;
+}
+
+static int runtime_strings(const struct mm_elf *e, struct mm_go_buildinfo *bi)
+{
+	int err;
+
+	memset(bi, 0, sizeof(*bi));
+	err = read_runtime_strings(e, bi);
+	if (err) {
+		mm_go_buildinfo_finish(bi);
+	}
+	return err;
+}
+
 int mm_go_buildinfo_read(const struct mm_elf *e, struct mm_go_buildinfo *bi)
 {
 	const struct mm_elf_section *s;
@@ -279,6 +438,9 @@ int mm_go_buildinfo_read(const struct mm_elf *e, struct mm_go_buildinfo *bi)
 		return -ENOENT;	/* no search through every library's data */
 	} else {
 		err = find_blob(e, &off, &size);
+		if (err == -ENOENT) {
+			return runtime_strings(e, bi);
+		}
 		if (err) {
 			return err;
 		}
@@ -301,6 +463,10 @@ int mm_go_buildinfo_read(const struct mm_elf *e, struct mm_go_buildinfo *bi)
 	free(buf);
 	if (err) {
 		mm_go_buildinfo_finish(bi);
+	}
+	/* A section whose blob lost its magic: the runtime's strings. */
+	if (err == -ENOEXEC && mm_go_image_is_go(e)) {
+		return runtime_strings(e, bi);
 	}
 	return err;
 }

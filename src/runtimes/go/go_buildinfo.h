@@ -26,10 +26,17 @@ int mm_go_buildinfo_parse(const void *buf, size_t len, struct mm_go_buildinfo *b
 
 /* Reads .go.buildinfo of e (both formats); without that section, when e
  * is Go (mm_go_image_is_go), the blob found by its magic in a writable
- * segment.  Returns 0, -ENOENT when there
- * is none, -ENOEXEC when it is malformed, -ENOMEM, or the
- * read's -errno. */
+ * segment; without a blob, runtime.buildVersion and runtime.modinfo: the
+ * one string header in .data whose bytes are a Go version (and the one
+ * whose bytes start with the module-info sentinel).  Returns 0, -ENOENT
+ * when there is none (or no unique one), -ENOEXEC when it is malformed,
+ * -ENOMEM, or the read's -errno. */
 int mm_go_buildinfo_read(const struct mm_elf *e, struct mm_go_buildinfo *bi);
+
+/* Whether the len bytes at s are a toolchain version as the Go linker
+ * stores it in runtime.buildVersion ("go1.26.10", "go1.24rc1",
+ * "go1.23.4 X:nocoverageredesign"). */
+bool mm_go_version_string(const char *s, size_t len);
 
 void mm_go_buildinfo_finish(struct mm_go_buildinfo *bi);
 
