@@ -130,6 +130,24 @@ def run_memmap(*args, env=None, timeout=120, binary=False, preexec_fn=None):
             p.stderr.decode('utf-8', 'surrogateescape'))
 
 
+
+def run_bounded(waiting, args, limit):
+    """Runs memmap args for at most limit seconds: (rc, stdout, stderr,
+    seconds), or rc None when it is still waiting (then SIGKILLed, and left
+    in waiting for the caller to reap, e.g. once a stalled server is gone)."""
+    t0 = time.monotonic()
+    p = subprocess.Popen([memmap_path()] + [str(a) for a in args],
+                         stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE)
+    waiting.append(p)
+    try:
+        out, err = p.communicate(timeout=limit)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        return None, '', '', time.monotonic() - t0
+    return (p.returncode, out.decode('utf-8', 'surrogateescape'),
+            err.decode('utf-8', 'surrogateescape'), time.monotonic() - t0)
+
 def memmap_json(*args, ok_rcs=(0, 1), **kw):
     """Runs `memmap -J args...` and returns (snapshot dict, rc, stderr).
 

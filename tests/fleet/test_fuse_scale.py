@@ -24,20 +24,7 @@ NOTE = 'on fuse not opened'
 
 
 def bounded(waiting, args):
-    """memmap args, given BOUND seconds: (rc, stdout, stderr, seconds); rc
-    None when it was still running (then killed, reaped by the caller)."""
-    t0 = time.monotonic()
-    p = subprocess.Popen([mt.memmap_path()] + [str(a) for a in args],
-                         stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                         stderr=subprocess.PIPE)
-    waiting.append(p)
-    try:
-        out, err = p.communicate(timeout=BOUND)
-    except subprocess.TimeoutExpired:
-        p.kill()
-        return None, '', '', time.monotonic() - t0
-    return (p.returncode, out.decode('utf-8', 'surrogateescape'),
-            err.decode('utf-8', 'surrogateescape'), time.monotonic() - t0)
+    return mt.run_bounded(waiting, args, BOUND)
 
 
 def start_crowd(n):

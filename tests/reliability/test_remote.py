@@ -70,21 +70,7 @@ def fuse(t):
 
 
 def bounded(waiting, args, limit):
-    """Runs memmap args for at most limit seconds: (rc, stdout, stderr,
-    seconds), or rc None when it is still waiting (then SIGKILLed, and left
-    in waiting for the caller to reap once the server is gone)."""
-    t0 = time.monotonic()
-    p = subprocess.Popen([mt.memmap_path()] + [str(a) for a in args],
-                         stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                         stderr=subprocess.PIPE)
-    waiting.append(p)
-    try:
-        out, err = p.communicate(timeout=limit)
-    except subprocess.TimeoutExpired:
-        p.kill()
-        return None, '', '', time.monotonic() - t0
-    return (p.returncode, out.decode('utf-8', 'surrogateescape'),
-            err.decode('utf-8', 'surrogateescape'), time.monotonic() - t0)
+    return mt.run_bounded(waiting, args, limit)
 
 
 def check_stalled(t, fx, waiting):
