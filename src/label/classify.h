@@ -95,6 +95,7 @@ int mm_label_threads(struct mm_classify *ctx);	/* thread.stack, thread.guard */
 int mm_label_glibc(struct mm_classify *ctx);	/* glibc.*, ld.*: malloc and the loader */
 int mm_label_python(struct mm_classify *ctx);	/* python.*: CPython's arenas and frame stacks */
 int mm_label_musl(struct mm_classify *ctx);	/* musl.malloc: mallocng's groups */
+int mm_label_jemalloc(struct mm_classify *ctx);	/* jemalloc.*: its extents and bases */
 int mm_label_guards(struct mm_classify *ctx);	/* guard: MADV_GUARD_INSTALL pages */
 
 /* After labelling: copies into the snapshot the symbols_top largest

@@ -166,6 +166,15 @@ static const struct {
 		"free pages of the Go heap the scavenger returned to the OS (HeapReleased): "
 		"mapped, holding nothing until reused; a part of go.heap in the Go runtime "
 		"section, not a region label" },
+	[MM_JEMALLOC_ARENA] = { "jemalloc.arena", MM_CLASS_HEAP, 0xcc7a29,
+		"jemalloc's extents: active, dirty, muzzy and retained pages",
+		"memory jemalloc mapped for its arenas: extents of slabs and large allocations in "
+		"use (active), freed but not yet returned (dirty, muzzy) and kept mapped for reuse "
+		"(retained), each proven by its extent record in jemalloc's extent map" },
+	[MM_JEMALLOC_METADATA] = { "jemalloc.metadata", MM_CLASS_RUNTIME, 0xa37acc,
+		"jemalloc's own metadata: its bases' blocks",
+		"memory jemalloc mapped for itself (its bases' blocks): arena and extent records, "
+		"the extent map's radix tree, per-thread caches' bookkeeping" },
 };
 
 static const char *const class_names[MM_CLASS_COUNT] = {
@@ -243,6 +252,7 @@ enum mm_family mm_label_family(enum mm_label label)
 	case MM_HEAP: case MM_GLIBC_ARENA: case MM_GLIBC_MMAP_CHUNK: case MM_LD_MALLOC:
 	case MM_GO_HEAP: case MM_PYTHON_ARENA: case MM_MUSL_MALLOC:
 	case MM_GO_HEAP_OBJECTS: case MM_GO_HEAP_FREE: case MM_GO_HEAP_RELEASED:
+	case MM_JEMALLOC_ARENA:
 		return MM_FAM_HEAP;
 	case MM_STACK: case MM_THREAD_STACK: case MM_THREAD_GUARD: case MM_PYTHON_DATASTACK:
 	case MM_GO_HEAP_STACKS:
@@ -250,6 +260,7 @@ enum mm_family mm_label_family(enum mm_label label)
 	case MM_GO_HEAP_INDEX: case MM_GO_HEAP_METADATA: case MM_GO_PAGE_SUMMARY:
 	case MM_GO_PAGE_ALLOC: case MM_GO_SCAVENGE_INDEX: case MM_GO_IMMORTAL_METADATA:
 	case MM_GO_GC_BITS: case MM_GO_ALLSPANS: case MM_GO_OTHER: case MM_GO_HEAP_GC:
+	case MM_JEMALLOC_METADATA:
 		return MM_FAM_RUNTIME;
 	case MM_FILE:
 		return MM_FAM_FILES;

@@ -36,6 +36,7 @@ enum mm_label {
 	 * a region to keep it) but the rows of the runtime's heap split. */
 	MM_GO_HEAP_OBJECTS, MM_GO_HEAP_STACKS, MM_GO_HEAP_GC, MM_GO_HEAP_FREE,
 	MM_GO_HEAP_RELEASED,
+	MM_JEMALLOC_ARENA, MM_JEMALLOC_METADATA,
 	MM_LABEL_COUNT
 };
 
@@ -198,6 +199,19 @@ struct mm_go_heap_split {
 	uint64_t unknown;		/* allocated pages no span vouched for */
 };
 
+/* jemalloc's totals, summed from its own structures by the walk that
+ * labels its memory (runtimes/jemalloc): the extents by state, the bases'
+ * counters; beside them the kernel's numbers for the same bytes. */
+struct mm_jemalloc_stats {
+	bool known;			/* the walk succeeded */
+	bool allocated_known;		/* its size-class tables read back */
+	uint64_t allocated;		/* in active extents: live regions, large sizes */
+	uint64_t active, dirty, muzzy, retained;	/* extents by state */
+	uint64_t mapped;		/* active + dirty + muzzy + metadata mapped */
+	uint64_t metadata, metadata_resident, metadata_mapped;	/* the bases' */
+	uint64_t extents, arenas, base_blocks;
+};
+
 struct mm_runtime {
 	char *lang;			/* "go", or NULL */
 	char *version, *module;
@@ -205,6 +219,7 @@ struct mm_runtime {
 	bool stripped;			/* Go: no symbol table in the binary */
 	struct mm_go_memstats memstats;
 	struct mm_go_heap_split heap;
+	struct mm_jemalloc_stats jemalloc;
 };
 
 /* Who the process is, for views over many processes and for monitoring:

@@ -1,10 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* probe.c (jemalloc): recognises jemalloc in a process — Debian's
  * libjemalloc.so.2 or a copy linked into a program — by the mallctl it
- * defines, and its version by the git-describe string it carries.  Its
- * arenas and extents are not read yet: the library is stripped of the
- * symbols that lead to them, so a process holding it gets one warning and
- * its extents stay anon rather than be labelled by shape. */
+ * defines, its version by the git-describe string it carries, and the
+ * layout of its structures by a generated row (jemalloc_layouts.c) for
+ * that build.  The library is stripped: its globals are found as offsets
+ * from its .bss, so a row is taken only for the build-id it was generated
+ * against, or for the same version whose .data, .bss and .tdata sizes are
+ * the row's.  Without a row the process gets one warning and jemalloc's
+ * extents stay anon rather than be labelled by shape. */
 #include <ctype.h>
 #include <elf.h>
 #include <errno.h>
@@ -12,12 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "label/classify.h"
-
-struct mm_jemalloc_facts {
-	const struct mm_image *img;	/* the object jemalloc is linked into */
-	char version[64];		/* "5.3.0-0-g54eaed1d..."; "" unknown */
-};
+#include "runtimes/jemalloc/jemalloc_layout.h"
 
 void mm_jemalloc_facts_free(struct mm_jemalloc_facts *f)
 {
@@ -97,8 +95,40 @@ static bool defines(const struct mm_image *img, const char *name)
 	return mm_image_symbol(img, name, STT_FUNC, &addr, NULL) == 0;
 }
 
+static uint64_t section_size(const struct mm_image *img, const char *name)
+{
+	const struct mm_elf_section *s = mm_elf_section_by_name(img->elf, name);
+
+	return s ? s->size : 0;
+}
+
+/* The row for img: by its build-id, else the same version with the same
+ * .data, .bss and .tdata (a rebuild of the same source and options). */
+static const struct mm_jemalloc_layout *layout_for(const struct mm_image *img,
+						   const char *version)
+{
+	const char *id = mm_elf_build_id(img->elf);
+
+	for (size_t i = 0; id && i < mm_jemalloc_nlayouts; i++) {
+		if (!strcmp(mm_jemalloc_layouts[i].build_id, id)) {
+			return &mm_jemalloc_layouts[i];
+		}
+	}
+	for (size_t i = 0; i < mm_jemalloc_nlayouts; i++) {
+		const struct mm_jemalloc_layout *L = &mm_jemalloc_layouts[i];
+
+		if (!strcmp(L->version, version) && section_size(img, ".data") == L->data_size &&
+		    section_size(img, ".bss") == L->bss_size &&
+		    section_size(img, ".tdata") == L->tdata_size) {
+			return L;
+		}
+	}
+	return NULL;
+}
+
 int mm_probe_jemalloc(struct mm_classify *ctx)
 {
+	const struct mm_elf_section *bss;
 	struct mm_jemalloc_facts *f;
 
 	for (size_t i = 0; i < ctx->images.n; i++) {
@@ -119,9 +149,16 @@ int mm_probe_jemalloc(struct mm_classify *ctx)
 		read_version(img, f->version, sizeof(f->version));
 		mm_debug(ctx, "jemalloc", "%s: jemalloc %s", img->path,
 			 f->version[0] ? f->version : "of unknown version");
+		bss = mm_elf_section_by_name(img->elf, ".bss");
+		if (bss && bss->type == SHT_NOBITS && (f->lay = layout_for(img, f->version))) {
+			f->bss = bss->addr + img->bias;
+			mm_debug(ctx, "jemalloc", "layout row %s (build-id %s), .bss at %#llx",
+				 f->lay->version, f->lay->build_id, (unsigned long long)f->bss);
+			return 0;
+		}
 		/* "5.3.0" of "5.3.0-0-g54ea...". */
 		return mm_snapshot_warn(ctx->snap, "%s: jemalloc %.*s: its arenas and extents "
-					"are not read (no symbols lead to them): they stay anon",
+					"are not read (no layout for this build): they stay anon",
 					img->path, (int)strcspn(f->version, "-"),
 					f->version[0] ? f->version : "?") ? -ENOMEM : 1;
 	}
