@@ -863,6 +863,41 @@ static int load_runtime(struct loader *ld, const json_t *rt, struct mm_runtime *
 	return load_heap_split(ld, rt, &r->heap);
 }
 
+/* "jemalloc": absent (older snapshots) or null (not read), or its totals. */
+static int load_jemalloc(struct loader *ld, const json_t *root, struct mm_jemalloc_stats *s)
+{
+	static const char *const names[] = {
+		"active", "dirty", "muzzy", "retained", "mapped", "metadata",
+		"metadata_resident", "metadata_mapped", "extents", "arenas", "base_blocks",
+	};
+	uint64_t *const fields[] = {
+		&s->active, &s->dirty, &s->muzzy, &s->retained, &s->mapped, &s->metadata,
+		&s->metadata_resident, &s->metadata_mapped, &s->extents, &s->arenas,
+		&s->base_blocks,
+	};
+	const json_t *a;
+	json_t *o = NULL;
+	int rc;
+
+	if ((rc = get_obj(ld, root, "", "jemalloc", false, true, &o)) || !o) {
+		return rc;
+	}
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if ((rc = get_u64(ld, o, "jemalloc", names[i], true, fields[i]))) {
+			return rc;
+		}
+	}
+	a = json_object_get(o, "allocated");
+	if (a && !json_is_null(a)) {
+		if ((rc = get_u64(ld, o, "jemalloc", "allocated", true, &s->allocated))) {
+			return rc;
+		}
+		s->allocated_known = true;
+	}
+	s->known = true;
+	return 0;
+}
+
 /* An integer member that may be null or absent (then *out stays). */
 static int get_nullable_int(struct loader *ld, const json_t *obj, const char *where,
 			    const char *key, long long min, long long *out)
@@ -959,6 +994,9 @@ static int load_top(struct loader *ld, const json_t *root, struct mm_snapshot *s
 		return rc;
 	}
 	if (rt && (rc = load_runtime(ld, rt, &snap->runtime))) {
+		return rc;
+	}
+	if ((rc = load_jemalloc(ld, root, &snap->runtime.jemalloc))) {
 		return rc;
 	}
 	if (id && (rc = load_identity(ld, id, &snap->identity))) {

@@ -403,6 +403,33 @@ static void write_runtime(struct mm_json *j, const struct mm_runtime *rt)
 	mm_json_object_close(j);
 }
 
+/* jemalloc's own totals (runtimes/jemalloc), null when not read. */
+static void write_jemalloc(struct mm_json *j, const struct mm_jemalloc_stats *s)
+{
+	if (!s->known) {
+		mm_json_null(j, "jemalloc");
+		return;
+	}
+	mm_json_object_open(j, "jemalloc");
+	if (s->allocated_known) {
+		mm_json_u64(j, "allocated", s->allocated);
+	} else {
+		mm_json_null(j, "allocated");
+	}
+	mm_json_u64(j, "active", s->active);
+	mm_json_u64(j, "dirty", s->dirty);
+	mm_json_u64(j, "muzzy", s->muzzy);
+	mm_json_u64(j, "retained", s->retained);
+	mm_json_u64(j, "mapped", s->mapped);
+	mm_json_u64(j, "metadata", s->metadata);
+	mm_json_u64(j, "metadata_resident", s->metadata_resident);
+	mm_json_u64(j, "metadata_mapped", s->metadata_mapped);
+	mm_json_u64(j, "extents", s->extents);
+	mm_json_u64(j, "arenas", s->arenas);
+	mm_json_u64(j, "base_blocks", s->base_blocks);
+	mm_json_object_close(j);
+}
+
 static void write_categories(struct mm_json *j, const struct mm_snapshot *snap)
 {
 	int order[MM_LABEL_COUNT], n = 0;
@@ -548,6 +575,7 @@ static void write_snapshot_members(struct mm_json *j, const struct mm_snapshot *
 	write_identity(j, &snap->identity);
 	write_status(j, &snap->status);
 	write_runtime(j, &snap->runtime);
+	write_jemalloc(j, &snap->runtime.jemalloc);
 
 	mm_json_object_open(j, "totals");
 	mm_json_u64(j, "vsz", snap->total_vsz);
