@@ -2,7 +2,8 @@
 /* jemalloc_fixture.c: a factory linked with -ljemalloc.  It allocates
  * known sizes (small, large, huge), frees some, prints each live block
  * (`block ADDR SIZE`) and jemalloc's own totals after an epoch refresh
- * (`stats allocated active resident mapped retained metadata`) and its
+ * (`stats allocated active resident mapped retained metadata`, and the
+ * dirty and muzzy pages of all arenas: `unused PDIRTY PMUZZY`) and its
  * version (`version 5.3.0-0-g...`), then `ready`, and waits to be killed. */
 #include <stdint.h>
 #include <stdio.h>
@@ -61,6 +62,9 @@ int main(void)
 	       (unsigned long long)stat_of("stats.mapped"),
 	       (unsigned long long)stat_of("stats.retained"),
 	       (unsigned long long)stat_of("stats.metadata"));
+	/* 4096: MALLCTL_ARENAS_ALL, every arena merged. */
+	printf("unused %llu %llu\n", (unsigned long long)stat_of("stats.arenas.4096.pdirty"),
+	       (unsigned long long)stat_of("stats.arenas.4096.pmuzzy"));
 	vlen = sizeof(version);
 	if (mallctl("version", &version, &vlen, NULL, 0)) {
 		return 1;

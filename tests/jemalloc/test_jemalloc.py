@@ -1,14 +1,18 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0-or-later
 """A process whose malloc is jemalloc's: the jemalloc fixture (linked with
--ljemalloc; it prints every live block and mallctl's version) or
-redis-server (INFO memory's mem_allocator names jemalloc).  memmap must say
-it found jemalloc of the version the process itself reports, in one warning
-(its extents are not read yet: exit 1), label none of the blocks the fixture
-made nor any region of the process glibc's (glibc's malloc never ran there),
-and, read under strace, make no 16-byte read of /proc/PID/mem: those are
-glibc chunk-header probes, one per resident page of jemalloc's extents
-before.  With --no-mem no memory is read at all.
+-ljemalloc; it prints every live block, mallctl's totals and version) or
+redis-server (INFO memory's mem_allocator names jemalloc; MEMORY
+MALLOC-STATS its totals).  memmap reads jemalloc's extents and bases (exit
+0, no warning): every block the fixture made lies in jemalloc.arena, its
+totals are mallctl's (to the byte on the fixture, which allocates nothing
+after printing them; within 1 MiB on redis, a live server), jemalloc.arena
+and jemalloc.metadata hold mapped + retained to the page, and 99 % of RSS
+is labelled.  No region is glibc's (glibc's malloc never ran there), and
+read under strace no 16-byte read of /proc/PID/mem is made: those are glibc
+chunk-header probes, one per resident page of jemalloc's extents before.
+With --no-mem no memory is read at all, nothing is labelled jemalloc's and
+the blocks stay anon.
 
 argv: MODE (mem | nomem) fixture FIXTURE | redis
 """
@@ -52,30 +56,68 @@ def mem_reads(tmp, pid, args):
     return r.returncode, r.stderr, lengths
 
 
-def check_process(t, tmp, mode, pid, version, blocks):
+JEMALLOC_LABELS = ('jemalloc.arena', 'jemalloc.metadata')
+MiB = 1 << 20
+
+
+def label_bytes(snap, label):
+    return sum(mt.h(r['end']) - mt.h(r['start']) for m in snap['mappings']
+               for r in m['regions'] if r['label'] == label)
+
+
+def check_process(t, tmp, mode, pid, blocks, truth, tolerance):
+    """truth: mallctl's totals by name (those the process gave)."""
     args = ['--no-mem'] if mode == 'nomem' else []
     snap, rc, err = mt.memmap_json(*(args + [pid]))
-    t.eq(rc, 1, 'exit code (jemalloc recognised, its extents not read)')
+    t.eq(rc, 0, 'exit code (jemalloc read, or --no-mem)')
     warns = [w for w in snap.get('warnings', []) if 'jemalloc' in w]
-    t.eq(len(warns), 1, 'warnings naming jemalloc: %r' % snap.get('warnings'))
-    short = version.split('-')[0]
-    t.check(warns and ('jemalloc %s:' % short) in warns[0],
-            'the warning names jemalloc %s: %r' % (short, warns))
+    t.eq(warns, [], 'warnings naming jemalloc')
     mt.check_snapshot(t, snap, pid)
     glibc = [(r['start'], r['label']) for m in snap['mappings'] for r in m['regions']
              if r['label'] in GLIBC_LABELS]
     t.eq(glibc, [], 'regions labelled glibc\'s in a process whose malloc is jemalloc')
+    want = 'anon' if mode == 'nomem' else 'jemalloc.arena'
     wrong = 0
     for start, size in blocks:
         for _, r in mt.regions_in(snap, start, start + size):
-            if r['label'] != 'anon':
-                a = max(start, mt.h(r['start']))
-                b = min(start + size, mt.h(r['end']))
-                wrong += b - a
-    t.eq(wrong, 0, 'bytes of the %d blocks the fixture printed not anon' % len(blocks))
+            if r['label'] != want:
+                wrong += min(start + size, mt.h(r['end'])) - max(start, mt.h(r['start']))
+    t.eq(wrong, 0, 'bytes of the %d blocks the fixture printed not %s' % (len(blocks), want))
+    arena, meta = label_bytes(snap, 'jemalloc.arena'), label_bytes(snap, 'jemalloc.metadata')
+    cover = snap['coverage']['rss']
+    t.note('%s: jemalloc.arena %d, jemalloc.metadata %d bytes; RSS coverage %.4f' %
+           (mode, arena, meta, cover))
+    if mode == 'nomem':
+        t.eq(arena + meta, 0, 'bytes labelled jemalloc\'s without reading memory')
+        t.eq(snap.get('jemalloc'), None, 'JSON jemalloc without reading memory')
+    else:
+        t.check(cover >= 0.99, 'RSS labelled beyond anon %.4f >= 0.99' % cover)
+        js = snap.get('jemalloc') or {}
+        t.note('JSON jemalloc %r; mallctl %r' % (js, truth))
+        for name in ('allocated', 'active', 'dirty', 'muzzy', 'retained', 'mapped'):
+            if name in truth:
+                t.check(abs(js.get(name, -1) - truth[name]) <= tolerance,
+                        'jemalloc %s %s, mallctl %d (within %d)' %
+                        (name, js.get(name), truth[name], tolerance))
+        # Base metadata is part of mallctl's, which adds the arenas'
+        # internal allocations (inside extents).
+        t.check(js.get('metadata', -1) <= truth.get('metadata', -1) + tolerance,
+                'base metadata %s <= mallctl metadata %s' % (js.get('metadata'),
+                                                             truth.get('metadata')))
+        page = snap['page_size']
+        held = truth.get('mapped', 0) + truth.get('retained', 0)
+        t.check(abs(arena + meta - held) <= max(page, tolerance),
+                'jemalloc.arena + jemalloc.metadata %d = mallctl mapped + retained %d' %
+                (arena + meta, held))
+        if 'dirty' in truth:
+            unused = truth['active'] + truth['dirty'] + truth['muzzy'] + truth['retained']
+            t.check(abs(arena - unused) <= page,
+                    'jemalloc.arena %d = active + dirty + muzzy + retained %d' %
+                    (arena, unused))
+        t.eq(meta, js.get('metadata_mapped'), 'jemalloc.metadata = the bases\' mapped')
 
     rc, err, lengths = mem_reads(tmp, pid, args + [pid])
-    t.eq(rc, 1, 'exit code under strace')
+    t.eq(rc, 0, 'exit code under strace')
     probes = sum(1 for n in lengths if n == 16)
     t.note('%s: %d reads of /proc/%d/mem, %d of 16 bytes' % (mode, len(lengths), pid, probes))
     t.eq(probes, 0, '16-byte reads (glibc chunk-header probes) of its memory')
@@ -87,7 +129,13 @@ def run_fixture(t, tmp, mode, path):
     with mt.Fixture([path]) as fx:
         blocks = [(mt.h(l[1]), int(l[2])) for l in fx.lines if l[0] == 'block']
         t.check(len(blocks) > 100, 'the fixture printed its blocks')
-        check_process(t, tmp, mode, fx.pid, fx.info['version'][0], blocks)
+        st = [int(v) for v in fx.info['stats']]
+        unused = [int(v) * 4096 for v in fx.info['unused']]
+        truth = dict(zip(('allocated', 'active', 'resident', 'mapped', 'retained',
+                          'metadata'), st))
+        truth['dirty'], truth['muzzy'] = unused
+        t.check(fx.info['version'][0].startswith('5.3.0-'), 'the fixture\'s jemalloc is 5.3.0')
+        check_process(t, tmp, mode, fx.pid, blocks, truth, 0)
 
 
 def redis_cli(sock, *cmd):
@@ -119,7 +167,13 @@ def run_redis(t, tmp, mode):
                (alloc, info.get('used_memory'), info.get('allocator_resident')))
         if not alloc.startswith('jemalloc-'):
             mt.skip('this redis-server allocates with %r, not jemalloc' % alloc)
-        check_process(t, tmp, mode, p.pid, alloc[len('jemalloc-'):], [])
+        stats = redis_cli(sock, 'MEMORY', 'MALLOC-STATS')
+        m = re.search(r'Allocated: (\d+), active: (\d+), metadata: (\d+).*?resident: (\d+), '
+                      r'mapped: (\d+), retained: (\d+)', stats)
+        t.check(m is not None, 'MEMORY MALLOC-STATS gives jemalloc\'s totals')
+        truth = dict(zip(('allocated', 'active', 'metadata', 'resident', 'mapped',
+                          'retained'), (int(v) for v in m.groups()))) if m else {}
+        check_process(t, tmp, mode, p.pid, [], truth, MiB)
 
 
 def main():
