@@ -3,8 +3,8 @@
  * fake target (a fuzzed list of mappings plus their bytes) through the one
  * memory reader, whose buffer backend stands in for /proc/PID/mem and
  * pagemap.  The runtimes' probe facts (CPython's _PyRuntime and writable
- * data, glibc's layout, _r_debug, TLS sizes and thread descriptors) point
- * into the fuzzed memory too.  Each input has a work budget (reads and
+ * data, glibc's layout, _r_debug, TLS sizes and thread descriptors,
+ * jemalloc's .bss) point into the fuzzed memory too.  Each input has a work budget (reads and
  * bytes): spending it is a finding, like a crash or a hang.
  *
  * Input, little-endian; bytes past the end read as 0:
@@ -14,13 +14,15 @@
  *                             gap_pages before each, 1 + pages % 4096;
  *                             flags: 1 r, 2 w, 4 x, 8 present (its pages
  *                             are in RAM: zeros unless patched), 16 [heap]
- *   u8 what                   1 python facts, 2 glibc facts
+ *   u8 what                   1 python facts, 2 glibc facts, 4 jemalloc facts
  *   ref runtime; u8 rw        CPython: _PyRuntime; the writable mapping
  *   u8 layout; ref r_debug, tls_size, tls_align; u8 npt (% 8);
  *   npt × { ref pd, ref block, u16 size_pages, u8 guard_pages, u8 list }
+ *   (jemalloc) ref bss        its globals at the layout's offsets from it
  *   then patches until the end: { u8 map, u16 word, u8 nwords, words }
  * where ref = { u8 map, u16 offset }: that mapping's start + offset. */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -30,6 +32,7 @@
 #include "read/residency.h"
 #include "read/target.h"
 #include "runtimes/glibc/glibc_layout.h"
+#include "runtimes/jemalloc/jemalloc_layout.h"
 #include "runtimes/python/python_probe.h"
 
 #define BASE		0x7f0000000000ULL
@@ -160,6 +163,20 @@ static void add_glibc(struct input *in, struct fake *f, struct mm_classify *ctx,
 	ctx->stacks_known = true;
 }
 
+static void add_jemalloc(struct input *in, struct fake *f, struct mm_classify *ctx,
+			 struct mm_jemalloc_facts *je)
+{
+	static const struct mm_image img = { .path = "fuzz-jemalloc", .name = "fuzz-jemalloc" };
+
+	je->img = &img;
+	je->lay = &mm_jemalloc_layouts[0];
+	snprintf(je->version, sizeof(je->version), "%s", je->lay->version);
+	/* A page-aligned .bss start, as the library's is here. */
+	je->bss = ref(in, f) & ~(PAGE - 1);
+	ctx->jemalloc = je;
+	ctx->runtimes |= 1u << MM_RT_JEMALLOC;
+}
+
 static void patch(struct input *in, struct fake *f)
 {
 	while (in->left) {
@@ -185,6 +202,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct mm_pagemap pm;
 	struct mm_python_facts py = { 0 };
 	struct mm_glibc_facts g = { 0 };
+	struct mm_jemalloc_facts je = { 0 };
 	struct mm_pthread pt[MAX_PT];
 	struct mm_thread_stack st[MAX_PT];
 	struct mm_classify ctx = { .snap = f.snap, .target = &target, .pm = &pm,
@@ -192,6 +210,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	unsigned int what;
 	int (*const labellers[])(struct mm_classify *) = {
 		mm_label_kernel, mm_label_threads, mm_label_python, mm_label_glibc,
+		mm_label_jemalloc,
 	};
 
 	if (!f.snap) {
@@ -204,6 +223,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if (what & 2) {
 		add_glibc(&in, &f, &ctx, &g, pt, st);
+	}
+	if (what & 4) {
+		add_jemalloc(&in, &f, &ctx, &je);
 	}
 	patch(&in, &f);
 

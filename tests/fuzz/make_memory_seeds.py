@@ -5,7 +5,9 @@ in the input format fuzz_process_memory.c describes: CPython interpreter,
 thread-state and frame-chunk lists that loop onto themselves, a run of fake
 mmap'd-chunk headers no chain of which reaches its end, a fake heap_info,
 overlapping thread descriptors claiming every mapping, a loader link_map
-list that loops, absurd TLS sizes.  Run it to regenerate the seeds:
+list that loops, absurd TLS sizes; a jemalloc whose extent map and base
+are whole (three extents), whose base block list loops, whose extent
+claims more than its mapping.  Run it to regenerate the seeds:
 tests/fuzz/make_memory_seeds.py"""
 import os
 import struct
@@ -23,6 +25,7 @@ class Seed:
         self.what = 0
         self.py = b''
         self.glibc = b''
+        self.je = b''
         self.patches = b''
 
     @staticmethod
@@ -60,7 +63,8 @@ class Seed:
         b = struct.pack('<B', len(self.maps) - 1)
         for gap, pages, flags in self.maps:
             b += struct.pack('<HHB', gap, pages, flags)
-        return b + struct.pack('<B', self.what) + self.py + self.glibc + self.patches
+        return b + struct.pack('<B', self.what) + self.py + self.glibc + self.je + \
+            self.patches
 
 
 def python_loops(kind):
@@ -112,6 +116,58 @@ def link_maps(layout):
     return s
 
 
+# jemalloc 5.3.0's layout row (jemalloc_layouts.c): globals from .bss,
+# members of arena_t, base_t, base_block_t, edata_t.
+JE_ARENAS, JE_NARENAS, JE_ROOT, JE_B0, JE_BINS, JE_SIZES = \
+    0x80, 0x81c8, 0x8460 + 120, 0x2085a8, 0x2085c0, 0x21e480
+JE_ARENA_BASE, JE_BASE_BLOCKS, JE_BASE_ALLOCATED = 78936, 160, 3880
+
+
+def jemalloc(kind):
+    """.bss at 0x7f0000000000 in pieces (the globals' pages), a base block
+    of two mappings (header, base, arena and extent records; then the
+    radix tree's 2 MiB leaf) and the extents' mapping."""
+    s = Seed([(0, 15, R | W | PRESENT),        # .bss: arenas, narenas
+              (246, 0, R | W | PRESENT),       # .bss + 0x106000: the root slot
+              (257, 0, R | W | PRESENT),       # .bss + 0x208000: b0, bin_infos
+              (21, 0, R | W | PRESENT),        # .bss + 0x21e000: index2size
+              (481, 63, R | W | PRESENT),      # 0x400000: the block's head
+              (0, 511, R | W | PRESENT),       # 0x440000: the leaf
+              (449, 15, R | W | PRESENT)])     # 0x801000: extents
+    s.what |= 4
+    s.je = s.ref(0, 0)
+    bss, block, leaf = s.addr(0, 0), s.addr(4, 0), s.addr(5, 0)
+    base, arena = block + 0x100, block + 0x10000
+    s.put(0, JE_ARENAS, arena)
+    s.put(0, JE_NARENAS, 1)
+    i0 = leaf >> 30
+    assert bss + JE_ROOT + i0 * 8 - s.addr(1, 0) == 0x4d8
+    s.put(1, 0x4d8, leaf)
+    s.put(2, JE_B0 - 0x208000, base)
+    for i in range(36):                         # bin_info: reg_size, slab, nregs
+        s.put(2, JE_BINS - 0x208000 + 40 * i, 16 * (i + 1), 4096, 256)
+    s.put(3, JE_SIZES - 0x21e000, *[16 * (i + 1) for i in range(232)])
+    size = 0x240000
+    # base_block_t: size, next, edata { bits, addr, bsize }
+    s.put(4, 0, size, block if kind == 'loop' else 0, 0, block + 0x3f000, size - 0x3f000)
+    s.put(4, 0x100 + JE_BASE_BLOCKS, block)
+    s.put(4, 0x100 + JE_BASE_ALLOCATED, 0x10000, 0x10000, size)
+    s.put(4, 0x10000 + JE_ARENA_BASE, base)
+    # (first page, pages, state, slab, edata record)
+    extents = [(0x801000, 4, 0, 1), (0x805000, 8, 3, 0), (0x80d000, 4, 1, 0)]
+    for k, (at, pages, state, slab) in enumerate(extents):
+        rec = block + 0x30000 + 128 * k
+        start = 0x7f0000000000 + at
+        npages = 1 << 30 if kind == 'huge' and k == 1 else pages
+        s.put(4, 0x30000 + 128 * k, (state << 17) | (slab << 12) | (10 << 28), start,
+              npages * PAGE)
+        named = range(pages) if slab else (0, pages - 1)
+        for p in named:
+            idx = ((start >> 12) + p) & 0x3ffff
+            s.put(5, idx * 8, rec | (state << 2) | slab)
+    return s
+
+
 def main():
     out = os.path.join(HERE, 'corpus', 'process_memory')
     os.makedirs(out, exist_ok=True)
@@ -126,6 +182,8 @@ def main():
     for layout in range(4):
         seeds['glibc-descriptors-%d' % layout] = descriptors(layout)
         seeds['glibc-link-map-loop-%d' % layout] = link_maps(layout)
+    for kind in ('whole', 'loop', 'huge'):
+        seeds['jemalloc-' + kind] = jemalloc(kind)
     for name, s in sorted(seeds.items()):
         with open(os.path.join(out, name), 'wb') as f:
             f.write(s.bytes())

@@ -422,11 +422,13 @@ static int label(struct walk *w)
 	uint64_t *by_state[] = { &w->st.active, &w->st.dirty, &w->st.muzzy, &w->st.retained };
 	int rc = 0;
 
+	uint64_t reach = 0;	/* the furthest end of the extents before */
+
 	for (size_t i = 0; i < w->next && !rc; i++) {
 		const struct extent *e = &w->ext[i];
-		bool clash = (i && w->ext[i - 1].end > e->start) ||
-			     (i + 1 < w->next && w->ext[i + 1].start < e->end);
+		bool clash = reach > e->start || (i + 1 < w->next && w->ext[i + 1].start < e->end);
 
+		reach = e->end > reach ? e->end : reach;
 		for (size_t b = 0; b < w->nblocks && !clash; b++) {
 			clash = e->start < w->blocks[b].end && w->blocks[b].start < e->end;
 		}
@@ -475,8 +477,9 @@ int mm_label_jemalloc(struct mm_classify *ctx)
 		rc = walk_extents(&w);
 		if (!rc) {
 			rc = label(&w);
+			/* Sums of a walk the budget cut short are not its totals. */
+			w.st.known = !ctx->target->budget.exceeded;
 			ctx->snap->runtime.jemalloc = w.st;
-			ctx->snap->runtime.jemalloc.known = true;
 			mm_debug(ctx, "jemalloc", "%zu tree runs, %llu extents, %zu base blocks, "
 				 "%llu arenas", w.npieces, (unsigned long long)w.st.extents,
 				 w.nblocks, (unsigned long long)w.st.arenas);
