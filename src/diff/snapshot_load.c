@@ -867,11 +867,12 @@ static int load_runtime(struct loader *ld, const json_t *rt, struct mm_runtime *
 static int load_jemalloc(struct loader *ld, const json_t *root, struct mm_jemalloc_stats *s)
 {
 	static const char *const names[] = {
-		"active", "dirty", "muzzy", "retained", "mapped", "metadata",
+		"active", "dirty", "muzzy", "retained", "mapped", "resident", "metadata",
 		"metadata_resident", "metadata_mapped", "extents", "arenas", "base_blocks",
 	};
 	uint64_t *const fields[] = {
-		&s->active, &s->dirty, &s->muzzy, &s->retained, &s->mapped, &s->metadata,
+		&s->active, &s->dirty, &s->muzzy, &s->retained, &s->mapped, &s->resident,
+		&s->metadata,
 		&s->metadata_resident, &s->metadata_mapped, &s->extents, &s->arenas,
 		&s->base_blocks,
 	};

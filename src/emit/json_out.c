@@ -421,6 +421,7 @@ static void write_jemalloc(struct mm_json *j, const struct mm_jemalloc_stats *s)
 	mm_json_u64(j, "muzzy", s->muzzy);
 	mm_json_u64(j, "retained", s->retained);
 	mm_json_u64(j, "mapped", s->mapped);
+	mm_json_u64(j, "resident", s->resident);
 	mm_json_u64(j, "metadata", s->metadata);
 	mm_json_u64(j, "metadata_resident", s->metadata_resident);
 	mm_json_u64(j, "metadata_mapped", s->metadata_mapped);

@@ -46,8 +46,10 @@ void mm_table_jemalloc(FILE *out, const struct mm_snapshot *snap, const struct m
 	row(out, o, "  allocated", s->metadata, true, snap, -1);
 	row(out, o, "  resident", s->metadata_resident, true, snap, -1);
 	row(out, o, "mapped", s->mapped, true, snap, -1);
+	row(out, o, "resident", s->resident, true, snap, -1);
 	row(out, o, "allocated", s->allocated, s->allocated_known, snap, -1);
 	fprintf(out, "%" PRIu64 " extents, %" PRIu64 " arenas, %" PRIu64 " base blocks; "
-		"mapped = active + dirty + muzzy + metadata mapped\n", s->extents, s->arenas,
+		"mapped = active + dirty + muzzy + metadata mapped; resident = active + dirty + "
+		"metadata resident (jemalloc's count: the kernel's RSS is beside the labels)\n", s->extents, s->arenas,
 		s->base_blocks);
 }

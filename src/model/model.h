@@ -208,6 +208,7 @@ struct mm_jemalloc_stats {
 	uint64_t allocated;		/* in active extents: live regions, large sizes */
 	uint64_t active, dirty, muzzy, retained;	/* extents by state */
 	uint64_t mapped;		/* active + dirty + muzzy + metadata mapped */
+	uint64_t resident;		/* active + dirty + metadata resident */
 	uint64_t metadata, metadata_resident, metadata_mapped;	/* the bases' */
 	uint64_t extents, arenas, base_blocks;
 };

@@ -14,7 +14,16 @@ chunk-header probes, one per resident page of jemalloc's extents before.
 With --no-mem no memory is read at all, nothing is labelled jemalloc's and
 the blocks stay anon.
 
-argv: MODE (mem | nomem) fixture FIXTURE | redis
+Two more runs of the fixture, on other copies of the library: `rebuilt`,
+on the build of Debian's source that gen-jemalloc-layouts made (another
+build-id, the same .data/.bss/.tdata: the table's row is taken by that
+match, and everything above holds); `norow`, on a copy of Debian's library
+whose version string says 5.3.9 and whose build-id is changed: no row, so
+one warning naming jemalloc 5.3.9, exit 1, nothing labelled jemalloc's and
+the blocks anon.
+
+argv: MODE (mem | nomem) fixture FIXTURE | redis | rebuilt FIXTURE LIBDIR |
+      norow FIXTURE
 """
 import os
 import re
@@ -94,7 +103,8 @@ def check_process(t, tmp, mode, pid, blocks, truth, tolerance):
         t.check(cover >= 0.99, 'RSS labelled beyond anon %.4f >= 0.99' % cover)
         js = snap.get('jemalloc') or {}
         t.note('JSON jemalloc %r; mallctl %r' % (js, truth))
-        for name in ('allocated', 'active', 'dirty', 'muzzy', 'retained', 'mapped'):
+        for name in ('allocated', 'active', 'dirty', 'muzzy', 'retained', 'mapped',
+                     'resident'):
             if name in truth:
                 t.check(abs(js.get(name, -1) - truth[name]) <= tolerance,
                         'jemalloc %s %s, mallctl %d (within %d)' %
@@ -125,8 +135,13 @@ def check_process(t, tmp, mode, pid, blocks, truth, tolerance):
         t.eq(len(lengths), 0, 'reads of /proc/PID/mem with --no-mem')
 
 
-def run_fixture(t, tmp, mode, path):
-    with mt.Fixture([path]) as fx:
+def run_fixture(t, tmp, mode, path, libdir=None):
+    env = {'LD_LIBRARY_PATH': libdir} if libdir else None
+    with mt.Fixture([path], env=env) as fx:
+        if libdir:
+            with open('/proc/%d/maps' % fx.pid) as f:
+                t.check(os.path.join(libdir, 'libjemalloc.so.2') in f.read(),
+                        'the fixture runs on %s/libjemalloc.so.2' % libdir)
         blocks = [(mt.h(l[1]), int(l[2])) for l in fx.lines if l[0] == 'block']
         t.check(len(blocks) > 100, 'the fixture printed its blocks')
         st = [int(v) for v in fx.info['stats']]
@@ -136,6 +151,56 @@ def run_fixture(t, tmp, mode, path):
         truth['dirty'], truth['muzzy'] = unused
         t.check(fx.info['version'][0].startswith('5.3.0-'), 'the fixture\'s jemalloc is 5.3.0')
         check_process(t, tmp, mode, fx.pid, blocks, truth, 0)
+
+
+SYSTEM_LIB = '/usr/lib/x86_64-linux-gnu/libjemalloc.so.2'
+
+
+def build_id(path):
+    r = subprocess.run(['readelf', '-n', path], capture_output=True, text=True)
+    m = re.search(r'Build ID: ([0-9a-f]+)', r.stdout)
+    return m.group(1) if m else None
+
+
+def run_rebuilt(t, tmp, mode, path, libdir):
+    lib = os.path.join(libdir, 'libjemalloc.so.2')
+    if not os.path.exists(lib) or not os.path.exists(SYSTEM_LIB):
+        mt.skip('no build of Debian\'s jemalloc source at %s '
+                '(scripts/gen-jemalloc-layouts makes one)' % libdir)
+    t.check(build_id(lib) != build_id(SYSTEM_LIB),
+            'the rebuilt library has a build-id of its own')
+    run_fixture(t, tmp, mode, path, libdir)
+
+
+def run_norow(t, tmp, path):
+    if not os.path.exists(SYSTEM_LIB):
+        mt.skip('libjemalloc2 is not installed')
+    with open(SYSTEM_LIB, 'rb') as f:
+        data = f.read()
+    bid = bytes.fromhex(build_id(SYSTEM_LIB))
+    t.eq(data.count(bid), 1, 'the build-id\'s bytes in the library')
+    t.check(b'5.3.0-0-g' in data, 'the version string in the library')
+    data = data.replace(bid, bytes(b ^ 0xff for b in bid)).replace(b'5.3.0-0-g', b'5.3.9-0-g')
+    libdir = os.path.join(tmp, 'lib')
+    os.mkdir(libdir)
+    with open(os.path.join(libdir, 'libjemalloc.so.2'), 'wb') as f:
+        f.write(data)
+    with mt.Fixture([path], env={'LD_LIBRARY_PATH': libdir}) as fx:
+        blocks = [(mt.h(l[1]), int(l[2])) for l in fx.lines if l[0] == 'block']
+        t.eq(fx.info['version'][0].split('-')[0], '5.3.9', 'the copy\'s version')
+        snap, rc, err = mt.memmap_json(fx.pid)
+        t.eq(rc, 1, 'exit code (jemalloc without a table row)')
+        warns = [w for w in snap.get('warnings', []) if 'jemalloc' in w]
+        t.eq(len(warns), 1, 'warnings naming jemalloc: %r' % warns)
+        t.check(warns and 'jemalloc 5.3.9:' in warns[0], 'the warning names 5.3.9: %r' % warns)
+        mt.check_snapshot(t, snap, fx.pid)
+        t.eq(label_bytes(snap, 'jemalloc.arena') + label_bytes(snap, 'jemalloc.metadata'), 0,
+             'bytes labelled jemalloc\'s without a row')
+        t.eq(snap.get('jemalloc'), None, 'JSON jemalloc without a row')
+        wrong = sum(min(s + n, mt.h(r['end'])) - max(s, mt.h(r['start']))
+                    for s, n in blocks for _, r in mt.regions_in(snap, s, s + n)
+                    if r['label'] != 'anon')
+        t.eq(wrong, 0, 'bytes of the %d blocks not anon' % len(blocks))
 
 
 def redis_cli(sock, *cmd):
@@ -181,10 +246,14 @@ def main():
     t = mt.Checker('jemalloc-%s-%s' % (what, mode))
     tmp = tempfile.mkdtemp(prefix='memmap-jemalloc-')
     try:
+        if what != 'redis' and len(sys.argv) < 4:
+            mt.skip('libjemalloc-dev is not installed: no fixture')
         if what == 'fixture':
-            if len(sys.argv) < 4:
-                mt.skip('libjemalloc-dev is not installed: no fixture')
             run_fixture(t, tmp, mode, sys.argv[3])
+        elif what == 'rebuilt':
+            run_rebuilt(t, tmp, mode, sys.argv[3], sys.argv[4])
+        elif what == 'norow':
+            run_norow(t, tmp, sys.argv[3])
         else:
             run_redis(t, tmp, mode)
     finally:

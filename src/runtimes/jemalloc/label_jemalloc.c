@@ -449,6 +449,8 @@ static int label(struct walk *w)
 	}
 	w->st.base_blocks = w->nblocks;
 	w->st.mapped = w->st.active + w->st.dirty + w->st.muzzy + w->st.metadata_mapped;
+	/* As jemalloc counts it: muzzy pages (MADV_FREE'd) are not. */
+	w->st.resident = w->st.active + w->st.dirty + w->st.metadata_resident;
 	return rc;
 }
 
