@@ -17,7 +17,7 @@
 
 #define MAX_BLOCKS	4096		/* base blocks, all bases together */
 #define MAX_BASES	4096
-#define MAX_PIECES	(4u << 20)	/* tree entries kept (runs merged) */
+#define MAX_PIECES	(1u << 20)	/* tree runs kept: 32 MiB at most */
 #define MAX_BLOCK_SIZE	(1ULL << 40)
 
 enum { ST_ACTIVE, ST_DIRTY, ST_MUZZY, ST_RETAINED };
@@ -124,7 +124,7 @@ static int walk_base(struct walk *w, uint64_t base)
 		size = word(hdr, L->block_size);
 		eaddr = word(hdr, L->block_edata + L->edata_addr);
 		ebsize = word(hdr, L->block_edata + L->edata_size_esn);
-		if (!size || size > MAX_BLOCK_SIZE || (size & (page - 1)) ||
+		if (!size || size > MAX_BLOCK_SIZE || (size & (page - 1)) || blk + size < blk ||
 		    eaddr < blk + (uint64_t)L->block_header || eaddr > blk + size ||
 		    eaddr + ebsize != blk + size || !in_anon(w->ctx->snap, blk, blk + size)) {
 			goto bad;
@@ -395,7 +395,7 @@ static int walk_extents(struct walk *w)
 		}
 	}
 	if (rc) {
-		return rc == -E2BIG ? 0 : rc;
+		return rc;
 	}
 	classes = read_classes(w, sizes, nregs);
 	w->st.allocated_known = classes;
@@ -477,7 +477,11 @@ int mm_label_jemalloc(struct mm_classify *ctx)
 	rc = walk_bases(&w);
 	if (rc > 0) {
 		rc = walk_extents(&w);
-		if (!rc) {
+		if (rc == -E2BIG) {
+			rc = mm_snapshot_warn(ctx->snap, "%s: jemalloc: its extent map names more "
+					      "than %u runs of pages: not read, its memory stays "
+					      "anon", f->img->path, MAX_PIECES) ? -ENOMEM : 1;
+		} else if (!rc) {
 			rc = label(&w);
 			/* Sums of a walk the budget cut short are not its totals. */
 			w.st.known = !ctx->target->budget.exceeded;
