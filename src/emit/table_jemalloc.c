@@ -49,7 +49,7 @@ void mm_table_jemalloc(FILE *out, const struct mm_snapshot *snap, const struct m
 	row(out, o, "resident", s->resident, true, snap, -1);
 	row(out, o, "allocated", s->allocated, s->allocated_known, snap, -1);
 	fprintf(out, "%" PRIu64 " extents, %" PRIu64 " arenas, %" PRIu64 " base blocks; "
-		"mapped = active + dirty + muzzy + metadata mapped; resident = active + dirty + "
-		"metadata resident (jemalloc's count: the kernel's RSS is beside the labels)\n", s->extents, s->arenas,
-		s->base_blocks);
+		"mapped = active + dirty + muzzy + metadata mapped;\n"
+		"resident = active + dirty + metadata resident (jemalloc's count; the kernel's "
+		"is RSS)\n", s->extents, s->arenas, s->base_blocks);
 }
