@@ -490,6 +490,8 @@ int mm_label_jemalloc(struct mm_classify *ctx)
 				 "%llu arenas", w.npieces, (unsigned long long)w.st.extents,
 				 w.nblocks, (unsigned long long)w.st.arenas);
 		}
+	} else if (rc == 0 && ctx->target->mem_err) {
+		rc = 1;		/* the memory is closed: classify says why, once */
 	} else if (rc == 0) {
 		rc = mm_snapshot_warn(ctx->snap, "%s: jemalloc %s: its bases do not read back "
 				      "(not initialised, or not the layout memmap knows): its "
