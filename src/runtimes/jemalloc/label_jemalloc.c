@@ -5,7 +5,7 @@
  * The extent map (je_arena_emap_global, a radix tree from page to extent
  * record) is then read only for the pages of private anonymous mappings;
  * each extent record it names must lie in a base block, agree with the
- * tree on its state, be page-aligned and be named by the tree at its
+ * tree on its state and slab bit, be named by the tree at its
  * first and last page, and lie in anonymous mappings, before its pages
  * are labelled.  Its sums by state are jemalloc's own totals. */
 #include <errno.h>
@@ -29,8 +29,8 @@ struct block {
 /* A run of consecutive pages the tree maps to one extent record. */
 struct piece {
 	uint64_t edata, first, last;	/* first and last page */
-	unsigned int state, slab;
-	unsigned int szind;
+	uint8_t state, slab;
+	uint16_t szind;
 };
 
 struct extent {
@@ -82,6 +82,50 @@ static bool in_block(const struct walk *w, uint64_t a, uint64_t len)
 		}
 	}
 	return false;
+}
+
+/* Once the bases are read: the blocks by address, none overlapping. */
+static int by_block(const void *a, const void *b)
+{
+	const struct block *p = a, *q = b;
+
+	return p->start < q->start ? -1 : p->start > q->start;
+}
+
+static bool sort_blocks(struct walk *w)
+{
+	qsort(w->blocks, w->nblocks, sizeof(*w->blocks), by_block);
+	for (size_t i = 1; i < w->nblocks; i++) {
+		if (w->blocks[i].start < w->blocks[i - 1].end) {
+			return false;
+		}
+	}
+	return true;
+}
+
+/* The last sorted block starting before end, or NULL. */
+static const struct block *block_before(const struct walk *w, uint64_t end)
+{
+	size_t lo = 0, hi = w->nblocks;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (w->blocks[mid].start < end) {
+			lo = mid + 1;
+		} else {
+			hi = mid;
+		}
+	}
+	return lo ? &w->blocks[lo - 1] : NULL;
+}
+
+/* in_block over the sorted blocks. */
+static bool in_sorted_block(const struct walk *w, uint64_t a, uint64_t len)
+{
+	const struct block *b = block_before(w, a + 1);
+
+	return b && a + len >= a && a + len <= b->end;
 }
 
 static bool known_block(const struct walk *w, uint64_t a)
@@ -221,8 +265,8 @@ static int add_piece(struct walk *w, uint64_t edata, uint64_t addr, uint64_t bit
 		w->piece_alloc = n;
 	}
 	w->pieces[w->npieces++] = (struct piece){
-		.edata = edata, .first = addr, .last = addr, .state = state,
-		.slab = (unsigned int)(bits & 1), .szind = (unsigned int)(bits >> L->lg_vaddr),
+		.edata = edata, .first = addr, .last = addr, .state = (uint8_t)state,
+		.slab = (uint8_t)(bits & 1), .szind = (uint16_t)(bits >> L->lg_vaddr),
 	};
 	return 0;
 }
@@ -250,7 +294,7 @@ static int read_tree(struct walk *w, uint64_t start, uint64_t end)
 			leaf_i = i0;
 			buf_at = ~0ULL;
 			if (mm_target_read_word(t, root + i0 * 8, &leaf) ||
-			    (leaf && ((leaf & 7) || !in_block(w, leaf, nleaf * 8)))) {
+			    (leaf && ((leaf & 7) || !in_sorted_block(w, leaf, nleaf * 8)))) {
 				leaf = 0;
 			}
 		}
@@ -343,7 +387,7 @@ static void check_extent(struct walk *w, const struct piece *p, size_t n, const 
 	size_t len = (size_t)L->edata_size_esn + 8;
 
 	if ((p->edata & ((uint64_t)L->edata_alignment - 1)) || len > sizeof(rec) ||
-	    !in_block(w, p->edata, len) ||
+	    !in_sorted_block(w, p->edata, len) ||
 	    mm_target_read(w->ctx->target, p->edata, rec, len)) {
 		return;
 	}
@@ -429,8 +473,10 @@ static int label(struct walk *w)
 		bool clash = reach > e->start || (i + 1 < w->next && w->ext[i + 1].start < e->end);
 
 		reach = e->end > reach ? e->end : reach;
-		for (size_t b = 0; b < w->nblocks && !clash; b++) {
-			clash = e->start < w->blocks[b].end && w->blocks[b].start < e->end;
+		if (!clash) {
+			const struct block *b = block_before(w, e->end);
+
+			clash = b && b->end > e->start;
 		}
 		if (clash) {
 			mm_debug(w->ctx, "jemalloc", "extent %#llx overlaps another: not labelled",
@@ -475,6 +521,9 @@ int mm_label_jemalloc(struct mm_classify *ctx)
 		return -ENOMEM;
 	}
 	rc = walk_bases(&w);
+	if (rc > 0 && !sort_blocks(&w)) {
+		rc = 0;
+	}
 	if (rc > 0) {
 		rc = walk_extents(&w);
 		if (rc == -E2BIG) {
