@@ -310,10 +310,25 @@ static int read_tree(struct walk *w, uint64_t start, uint64_t end)
 		}
 		at = leaf + (i1 * 8 & ~(uint64_t)(sizeof(buf) - 1));
 		if (at != buf_at) {
+			bool empty = true;
+
 			if (mm_target_read(t, at, buf, sizeof(buf))) {
 				memset(buf, 0, sizeof(buf));
 			}
 			buf_at = at;
+			for (size_t k = 0; k < sizeof(buf) / 8 && empty; k++) {
+				empty = !buf[k];
+			}
+			if (empty) {
+				/* No extent in the 512 pages it covers. */
+				uint64_t next = (a | ((sizeof(buf) / 8 << lg_page) - 1)) + 1;
+
+				if (next <= a) {
+					return 0;
+				}
+				a = (next > end ? end : next) - page;
+				continue;
+			}
 		}
 		bits = buf[i1 % (sizeof(buf) / 8)];
 		/* The record's address: sign-extended from lg_vaddr bits,
