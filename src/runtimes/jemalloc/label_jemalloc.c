@@ -458,8 +458,11 @@ static int walk_extents(struct walk *w)
 	}
 	classes = read_classes(w, sizes, nregs);
 	w->st.allocated_known = classes;
+	if (!w->npieces) {
+		return 0;	/* no extent at all: nothing to sort */
+	}
 	qsort(w->pieces, w->npieces, sizeof(*w->pieces), by_edata);
-	if (w->npieces && !(w->ext = calloc(w->npieces, sizeof(*w->ext)))) {
+	if (!(w->ext = calloc(w->npieces, sizeof(*w->ext)))) {
 		return -ENOMEM;
 	}
 	for (size_t i = 0, j; i < w->npieces; i = j) {
