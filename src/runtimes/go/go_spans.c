@@ -210,11 +210,20 @@ static int resolve(struct mm_go_dwarf *d, uint64_t bias, struct layout *l)
 
 /* Reads [addr, addr + len): runs of present pages (or all, when pagemap
  * cannot be read) with one pread each, a page never touched as zeros; a
- * swapped one is -ENODATA (reading it would swap it in). */
-static int read_present(struct walker *w, uint64_t addr, void *buf, size_t len)
+ * swapped one is -ENODATA (reading it would swap it in).  The pagemap
+ * window read for it ends with it: the walk's reads jump between the
+ * span structures, the arenas' tables and the globals, and a full window
+ * (32 MiB of address space) for each word cost more than the words. */
+static int read_runs(struct walker *w, uint64_t addr, void *buf, size_t len)
 {
 	unsigned char *b = buf;
+	uint64_t pg = addr / w->pm->page_size;
 
+	/* Not the window below the last (pagemap's walk downwards). */
+	if (pg < w->pm->win_first || pg >= w->pm->win_first + w->pm->win_n) {
+		mm_pagemap_forget(w->pm);
+	}
+	w->pm->limit = addr + len;
 	while (len) {
 		bool present = false;
 		size_t run = 0;
@@ -247,6 +256,15 @@ static int read_present(struct walker *w, uint64_t addr, void *buf, size_t len)
 		len -= run;
 	}
 	return 0;
+}
+
+static int read_present(struct walker *w, uint64_t addr, void *buf, size_t len)
+{
+	uint64_t limit = w->pm->limit;
+	int err = read_runs(w, addr, buf, len);
+
+	w->pm->limit = limit;
+	return err;
 }
 
 static int read_u64(struct walker *w, uint64_t addr, uint64_t *v)
