@@ -22,7 +22,7 @@ the fixture grew to 64 KiB each: go.heap.stacks is StackInuse, at least
 what pagemap says is present of the part of each stack the fixture
 wrote (from its deepest frame up).  The same heap walked as a sample
 (a threshold below it, --go-sample-above): marked sampled, its parts
-scaled to sum to the committed arenas and each within 8 % of them of
+scaled to sum to the committed arenas and each within 10 % of them of
 the full walk's.  The racing fixture: every part's numbers consistent
 (RSS and swap within bytes, whole pages), or a warning and exit 1.
 """
@@ -84,7 +84,7 @@ PAGE = 8192
 # one 512 KiB block in 4 or more walked) and how far each of its scaled
 # parts may be from the full walk's, a share of the committed arenas.
 SAMPLE_ABOVE = '32M'
-SAMPLE_SLACK = 0.08
+SAMPLE_SLACK = 0.1
 
 
 def present_bytes(pid, ranges):
@@ -228,7 +228,13 @@ def check_stacks(t, tag, fixdir, kind):
         t.check(st['spans'] >= n, '%s: %d stack spans < %d' % (name, st['spans'], n))
         rw = [(mt.h(r['start']), mt.h(r['end'])) for m in snap['mappings']
               if m['perms'] == 'rw-p' for r in m['regions'] if r['label'] == 'go.heap']
-        t.check(all(any(s <= a and a + span <= e for s, e in rw) for a in deepest),
+        merged = []
+        for s, e in sorted(rw):
+            if merged and merged[-1][1] == s:
+                merged[-1] = (merged[-1][0], e)
+            else:
+                merged.append((s, e))
+        t.check(all(any(s <= a and a + span <= e for s, e in merged) for a in deepest),
                 '%s: a goroutine stack outside the go.heap read-write regions' % name)
         present, total = present_pages(fx.pid, deepest, span)
         t.check(total >= n * span, '%s: the written stack parts overlap' % name)
