@@ -33,7 +33,7 @@ enum {
 	OPT_NO_MEM, OPT_EXPLAIN, OPT_LABEL, OPT_MIN_SIZE, OPT_ADDRESS,
 	OPT_SVG, OPT_LIST_LABELS, OPT_DEBUG, OPT_OPEN_REMOTE, OPT_ALL, OPT_USER,
 	OPT_CGROUP, OPT_BUDGET, OPT_FORMAT, OPT_PROMETHEUS, OPT_PER_PID,
-	OPT_OUTPUT_FILE, OPT_SYMBOLS, OPT_NO_GO_STATS,
+	OPT_OUTPUT_FILE, OPT_SYMBOLS, OPT_NO_GO_STATS, OPT_GO_SAMPLE_ABOVE,
 };
 
 const char *argp_program_version = "memmap " MEMMAP_VERSION;
@@ -100,6 +100,8 @@ static const struct argp_option argp_options[] = {
 	  "read a captured /proc tree under DIR", 3 },
 	{ "no-go-stats", OPT_NO_GO_STATS, NULL, OPTION_HIDDEN,
 	  "read no Go runtime statistics or span tables (the benchmark's baseline)", 3 },
+	{ "go-sample-above", OPT_GO_SAMPLE_ABOVE, "SIZE", OPTION_HIDDEN,
+	  "sample the Go span walk above SIZE of heap arenas (tests)", 3 },
 	{ "debug", OPT_DEBUG, NULL, OPTION_HIDDEN,
 	  "say on stderr what each probe and labeller found and declined", 3 },
 	{ NULL, 0, NULL, 0, "Help:", -1 },
@@ -134,6 +136,11 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case OPT_PROC_ROOT: o->proc_root = arg; break;
 	case OPT_NO_MEM: o->no_mem = true; break;
 	case OPT_NO_GO_STATS: o->no_go_stats = true; break;
+	case OPT_GO_SAMPLE_ABOVE:
+		if (mm_parse_size(arg, &o->go_sample_above) || !o->go_sample_above) {
+			argp_error(state, "--go-sample-above takes a size like 64M, not '%s'", arg);
+		}
+		break;
 	case OPT_OPEN_REMOTE: o->open_remote = true; break;
 	case OPT_DEBUG: o->debug = true; break;
 	case OPT_EXPLAIN: o->table.explain = true; break;

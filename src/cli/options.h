@@ -39,6 +39,7 @@ struct mm_options {
 	bool json, list_columns, list_labels;
 	bool no_mem;		/* --no-mem */
 	bool no_go_stats;	/* --no-go-stats (hidden): Go labels only, for the benchmark */
+	uint64_t go_sample_above; /* --go-sample-above (hidden): tests' sampling threshold */
 	bool open_remote;	/* --open-remote */
 	bool debug;		/* --debug, MEMMAP_DEBUG=1: why each labeller did what */
 	const char *color, *svg;

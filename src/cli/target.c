@@ -86,6 +86,7 @@ int mm_take_target(const struct mm_options *o, pid_t pid, struct mm_elf_cache *e
 		.proc_root = o->proc_root, .no_mem = o->no_mem,
 		.open_remote = o->open_remote, .quiet_gone = gone != NULL,
 		.debug = o->debug, .no_go_stats = o->no_go_stats,
+		.go_sample_above = o->go_sample_above,
 		.symbols = o->table.symbols ? o->table.symbols : o->table.symbol_note,
 		.addresses = o->table.address, .naddresses = o->table.naddresses,
 	};

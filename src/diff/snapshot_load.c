@@ -807,6 +807,7 @@ static int load_heap_split(struct loader *ld, const json_t *rt, struct mm_go_hea
 		return rc;
 	}
 	if ((rc = get_bool(ld, o, w, "measured", true, &h->measured)) ||
+	    (rc = get_bool(ld, o, w, "sampled", false, &h->sampled)) ||
 	    (rc = get_u64(ld, o, w, "unknown", true, &h->unknown)) ||
 	    (rc = get_array(ld, o, w, "parts", true, &parts))) {
 		return rc;

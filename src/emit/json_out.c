@@ -368,6 +368,7 @@ static void write_heap_split(struct mm_json *j, const struct mm_go_heap_split *h
 	}
 	mm_json_object_open(j, "heap");
 	mm_json_bool(j, "measured", h->measured);
+	mm_json_bool(j, "sampled", h->sampled);
 	mm_json_u64(j, "unknown", h->unknown);
 	mm_json_array_open(j, "parts");
 	for (int i = 0; i < MM_GO_HEAP_PARTS; i++) {

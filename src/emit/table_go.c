@@ -94,6 +94,10 @@ static void heap_split(FILE *out, const struct mm_snapshot *snap, const struct m
 			mm_label_name((enum mm_label)(MM_GO_HEAP_OBJECTS + i)), a, b, p->spans,
 			part_fields[i]);
 	}
+	if (h->sampled) {
+		fprintf(out, "sampled: a heap this large is walked one block in k, "
+			"the parts scaled; estimates\n");
+	}
 	if (h->unknown) {
 		mm_table_size(a, sizeof(a), o, h->unknown);
 		fprintf(out, "%s allocated pages no span vouched for (changing while read)\n", a);
@@ -198,6 +202,10 @@ static void explain_split(FILE *out, const struct mm_go_heap_split *h,
 		"pages kept %s (%s), released to the OS %s (%s).",
 		s[0][0], s[0][1], s[1][0], s[1][1], s[2][0], s[2][1], s[3][0], s[3][1],
 		s[4][0], s[4][1]);
+	if (h->sampled) {
+		fprintf(out, "  (Estimates: a heap this large is split from a sample of its "
+			"pages.)");
+	}
 }
 
 void mm_table_go_explain(FILE *out, const struct mm_snapshot *snap,

@@ -49,6 +49,7 @@ struct mm_classify {
 	const uint64_t *addresses;	/* and the symbols holding these */
 	size_t naddresses;
 	bool no_go_stats;		/* read no Go runtime statistics (benchmark) */
+	uint64_t go_sample_above;	/* Go span walk sampled above (0: default) */
 
 	/* Facts, built by the probe stage before any labeller runs. */
 	uint64_t page;			/* the page size (4096 when unknown) */

@@ -195,6 +195,7 @@ struct mm_go_heap_part {
 struct mm_go_heap_split {
 	bool valid;			/* read and walked */
 	bool measured;			/* rss and swap from pagemap */
+	bool sampled;			/* a sample of the arenas, scaled */
 	struct mm_go_heap_part part[MM_GO_HEAP_PARTS];
 	uint64_t unknown;		/* allocated pages no span vouched for */
 };

@@ -66,7 +66,7 @@ int mm_snapshot_take(const struct mm_take *o, pid_t pid, struct mm_elf_cache *el
 		.pm = &pm, .debug = o->debug || mm_debug_from_env(),
 		.symbols_top = o->symbols, .addresses = o->addresses,
 		.naddresses = o->naddresses,
-		.no_go_stats = o->no_go_stats,
+		.no_go_stats = o->no_go_stats, .go_sample_above = o->go_sample_above,
 	};
 	unsigned long lineno = 0;
 	int rc, remote = 0, status = -EIO;

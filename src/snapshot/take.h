@@ -23,6 +23,7 @@ struct mm_take {
 	const uint64_t *addresses;	/* and the symbols holding these */
 	size_t naddresses;
 	bool no_go_stats;	/* no Go memstats, metrics or heap split */
+	uint64_t go_sample_above; /* the span walk sampled above (0: default) */
 };
 
 /* Takes pid's snapshot.  elves may be shared between calls (--watch); NULL

@@ -14,7 +14,17 @@ span state: objects = HeapInuse, stacks = StackInuse, free + released =
 HeapIdle, released = HeapReleased and not in RAM (pagemap read here).
 A stripped build (-s -w: no symbols, no DWARF) must give the same
 memstats, metrics and split: its globals are found in its code, their
-layout in the table.
+layout in the table.  After the fixture's debug.FreeOSMemory(), the
+arenas' pages absent from RAM (pagemap, read here) are at least
+HeapReleased.  With "stacks" (both builds), 1000 goroutines whose stacks
+the fixture grew to 64 KiB each: go.heap.stacks is StackInuse, at least
+1000 x 64 KiB and less than 1 MiB above it, and holds in RAM at least
+what pagemap says is present of the part of each stack the fixture
+wrote (from its deepest frame up).  The same heap walked as a sample
+(a threshold below it, --go-sample-above): marked sampled, its parts
+scaled to sum to the committed arenas and each within 10 % of them of
+the full walk's.  The racing fixture: every part's numbers consistent
+(RSS and swap within bytes, whole pages), or a warning and exit 1.
 """
 
 import json
@@ -70,6 +80,11 @@ METRICS_NOTED = ('/memory/classes/heap/objects:bytes', '/memory/classes/heap/unu
                  '/memory/classes/metadata/mspan/inuse:bytes')
 PARTS = ('go.heap.objects', 'go.heap.stacks', 'go.heap.gc', 'go.heap.free', 'go.heap.released')
 PAGE = 8192
+# The sampled walk's threshold (the fixture's arenas are 128 MiB or more:
+# one 512 KiB block in 4 or more walked) and how far each of its scaled
+# parts may be from the full walk's, a share of the committed arenas.
+SAMPLE_ABOVE = '32M'
+SAMPLE_SLACK = 0.1
 
 
 def present_bytes(pid, ranges):
@@ -84,6 +99,17 @@ def present_bytes(pid, ranges):
             for i in range(0, len(data), 8):
                 n += ps if data[i + 7] & 0x80 else 0
     return n
+
+
+def present_pages(pid, starts, span):
+    """Bytes present of [s, s + span) for each s in starts (pagemap, read
+    here), and the bytes of those ranges in all."""
+    ps = os.sysconf('SC_PAGE_SIZE')
+    pages = set()
+    for s in starts:
+        pages.update(range(s // ps, (s + span - 1) // ps + 1))
+    ranges = [(p * ps, (p + 1) * ps) for p in sorted(pages)]
+    return present_bytes(pid, ranges), len(pages) * ps
 
 
 def check_metrics(t, tag, snap, fx):
@@ -131,6 +157,10 @@ def check_heap_split(t, tag, snap, want, pid):
          '%s: parts + unknown vs go.heap read-write bytes' % tag)
     rss = sum(parts[k]['rss'] for k in PARTS)
     present = present_bytes(pid, rw)
+    # Returned to the OS (FreeOSMemory): HeapReleased bytes are not in RAM.
+    t.check(sum(e - s for s, e in rw) - present >= want['HeapReleased'] - 2 * PAGE,
+            '%s: arenas absent %d < HeapReleased %d' %
+            (tag, sum(e - s for s, e in rw) - present, want['HeapReleased']))
     t.check(abs(rss - present) <= heap['unknown'] + 4 * PAGE,
             '%s: parts rss %d vs pagemap present %d' % (tag, rss, present))
 
@@ -175,6 +205,77 @@ def steady_compare(t, tag, fixdir, kind='memstats'):
         t.check('Why ps and runtime.MemStats disagree here' in out, '--explain: no answer')
 
 
+def check_stacks(t, tag, fixdir, kind):
+    """1000 goroutines with 64 KiB stacks: go.heap.stacks against
+    StackInuse, the arithmetic and pagemap (see the module's text)."""
+    name = tag + '-' + kind
+    with mt.Fixture([os.path.join(fixdir, name), 'stacks'], timeout=60) as fx:
+        want = truth_of(fx)
+        w = fx.info['stacks']
+        size, n, span = int(w[0]), int(w[1]), int(w[2])
+        deepest = [int(a, 16) for a in w[3:]]
+        t.eq((size, n, len(deepest)), (64 << 10, 1000, 1000), '%s: stacks line' % name)
+        snap, rc, err = mt.memmap_json(fx.pid)
+        heap = (snap.get('runtime') or {}).get('heap')
+        if not t.check(heap is not None, '%s stacks: no runtime.heap (%r)' % (name, err)):
+            return
+        st = [p for p in heap['parts'] if p['label'] == 'go.heap.stacks'][0]
+        t.check(abs(st['bytes'] - want['StackInuse']) <= 0,
+                '%s: go.heap.stacks %d vs StackInuse %d' % (name, st['bytes'],
+                                                            want['StackInuse']))
+        t.check(n * size <= st['bytes'] < n * size + (1 << 20),
+                '%s: go.heap.stacks %d vs %d x %d' % (name, st['bytes'], n, size))
+        t.check(st['spans'] >= n, '%s: %d stack spans < %d' % (name, st['spans'], n))
+        rw = [(mt.h(r['start']), mt.h(r['end'])) for m in snap['mappings']
+              if m['perms'] == 'rw-p' for r in m['regions'] if r['label'] == 'go.heap']
+        merged = []
+        for s, e in sorted(rw):
+            if merged and merged[-1][1] == s:
+                merged[-1] = (merged[-1][0], e)
+            else:
+                merged.append((s, e))
+        t.check(all(any(s <= a and a + span <= e for s, e in merged) for a in deepest),
+                '%s: a goroutine stack outside the go.heap read-write regions' % name)
+        present, total = present_pages(fx.pid, deepest, span)
+        t.check(total >= n * span, '%s: the written stack parts overlap' % name)
+        t.check(present <= st['rss'] <= st['bytes'],
+                '%s: go.heap.stacks rss %d vs pagemap present %d of its written parts, '
+                'bytes %d' % (name, st['rss'], present, st['bytes']))
+        t.note('%s stacks: bytes %d (StackInuse %d), rss %d, spans %d; written parts %d, '
+               'present %d' % (name, st['bytes'], want['StackInuse'], st['rss'],
+                               st['spans'], total, present))
+        check_sampled(t, name, fx.pid, heap, rw)
+
+
+def check_sampled(t, name, pid, full, rw):
+    """The span walk sampled (a threshold below this heap, by the hidden
+    --go-sample-above): marked, still summing to the committed arenas, and
+    each part within SAMPLE_SLACK of the committed bytes of the full walk."""
+    committed = sum(e - s for s, e in rw)
+    snap, rc, err = mt.memmap_json(pid, '--go-sample-above', SAMPLE_ABOVE)
+    heap = (snap.get('runtime') or {}).get('heap')
+    if not t.check(heap is not None, '%s sampled: no runtime.heap (%r)' % (name, err)):
+        return
+    t.check(heap['sampled'] is True and full['sampled'] is False,
+            '%s: sampled %r, the full walk %r' % (name, heap['sampled'], full['sampled']))
+    t.eq(sum(p['bytes'] for p in heap['parts']) + heap['unknown'], committed,
+         '%s sampled: parts + unknown vs go.heap read-write' % name)
+    got = {p['label']: p for p in heap['parts']}
+    for p in full['parts']:
+        g = got[p['label']]
+        for k in ('bytes', 'rss'):
+            t.check(abs(g[k] - p[k]) <= SAMPLE_SLACK * committed,
+                    '%s sampled %s %s: %d, the full walk %d (committed %d)' %
+                    (name, p['label'], k, g[k], p[k], committed))
+        t.check(g['rss'] <= g['bytes'], '%s sampled %s: rss above bytes' % (name, p['label']))
+    t.note('%s sampled: %s; full: %s' % (
+        name, {k: v['bytes'] for k, v in got.items()},
+        {p['label']: p['bytes'] for p in full['parts']}))
+    rc, out, err = mt.run_memmap('--go-sample-above', SAMPLE_ABOVE, str(pid))
+    t.check(re.search(r'^sampled: ', out, re.M) is not None, '%s: the table does not say '
+            'sampled' % name)
+
+
 def main():
     tag, fixdir = sys.argv[1:3]
     t = mt.Checker(tag + '-memstats')
@@ -188,6 +289,17 @@ def main():
             if not a.failures or attempt == ATTEMPTS:
                 break
             t.note('%s attempt %d: %d differences, with a fresh fixture again'
+                   % (kind, attempt, len(a.failures)))
+        t.failures += a.failures
+        t.passed += a.passed
+
+    for kind in ('memstats', 'memstats-stripped'):
+        for attempt in range(1, ATTEMPTS + 1):
+            a = mt.Checker(tag + '-' + kind + '-stacks')
+            check_stacks(a, tag, fixdir, kind)
+            if not a.failures or attempt == ATTEMPTS:
+                break
+            t.note('%s stacks attempt %d: %d differences, with a fresh fixture again'
                    % (kind, attempt, len(a.failures)))
         t.failures += a.failures
         t.passed += a.passed
@@ -209,7 +321,8 @@ def main():
             snap, rc, err = mt.memmap_json(fx.pid)
             got = (snap.get('runtime') or {}).get('memstats')
             if got is None:
-                t.check('no memstats' in err, 'race %d: no memstats and no warning' % i)
+                t.check('no memstats' in err and rc == 1,
+                        'race %d: no memstats and no warning, exit %d' % (i, rc))
                 continue
             t.check(got['HeapSys'] == got['HeapInuse'] + got['HeapIdle'] and
                     got['HeapReleased'] <= got['HeapIdle'] and
@@ -224,6 +337,12 @@ def main():
                          if r['label'] == 'go.heap')
                 t.eq(sum(p['bytes'] for p in heap['parts']) + heap['unknown'], rw,
                      'race %d: heap parts + unknown vs go.heap read-write' % i)
+                for p in heap['parts']:
+                    t.check(0 <= p['rss'] <= p['bytes'] and 0 <= p['swap'] <= p['bytes'] and
+                            p['bytes'] % PAGE == 0 and 0 <= p['spans'] <= p['bytes'] // PAGE,
+                            'race %d: inconsistent part %r' % (i, p))
+            elif 'heap' in err:
+                t.check(rc == 1, 'race %d: a heap warning, exit %d' % (i, rc))
 
     t.done()
 

@@ -14,7 +14,14 @@
  * 1.26+'s padding below its random heap base, which it counts released).
  * Target memory is read only where pagemap says present (a
  * page never touched reads as zeros without being read); a page swapped
- * out stops the walk. */
+ * out stops the walk.
+ *
+ * Above a heap size (MM_GO_SAMPLE_ABOVE of arenas, or the caller's) the
+ * walk is sampled: every k-th block of 64 runtime pages (one word of the
+ * allocator's bitmaps, 512 KiB), chosen by address alone, so the same
+ * heap gives the same sample; the parts are scaled by the committed pages
+ * over those walked, still summing to the arenas' committed memory, and
+ * the split says it is sampled. */
 #include <errno.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -40,6 +47,7 @@
 #define MAX_SPAN_PAGES		(1ull << 27)
 #define CACHE_BLOCK		(64ull << 10)	/* mspans read this much at a time */
 #define CACHE_SLOTS		32u		/* blocks kept: 2 MiB */
+#define SAMPLE_PAGES		64ull		/* runtime pages a sampled block */
 
 struct layout {
 	uint64_t arenas, l1n, l2n;		/* mheap_.arenas: L1 array */
@@ -83,6 +91,8 @@ struct walker {
 	struct mm_go_heap_split *out;
 	int prev_kind;				/* of the page before; -2: none */
 	uint64_t prev_span;
+	uint64_t every;				/* one block in every: 1, all */
+	uint64_t committed, walked;		/* read-write runtime pages */
 };
 
 /* ---- the layout, by name */
@@ -200,11 +210,20 @@ static int resolve(struct mm_go_dwarf *d, uint64_t bias, struct layout *l)
 
 /* Reads [addr, addr + len): runs of present pages (or all, when pagemap
  * cannot be read) with one pread each, a page never touched as zeros; a
- * swapped one is -ENODATA (reading it would swap it in). */
-static int read_present(struct walker *w, uint64_t addr, void *buf, size_t len)
+ * swapped one is -ENODATA (reading it would swap it in).  The pagemap
+ * window read for it ends with it: the walk's reads jump between the
+ * span structures, the arenas' tables and the globals, and a full window
+ * (32 MiB of address space) for each word cost more than the words. */
+static int read_runs(struct walker *w, uint64_t addr, void *buf, size_t len)
 {
 	unsigned char *b = buf;
+	uint64_t pg = addr / w->pm->page_size;
 
+	/* Not the window below the last (pagemap's walk downwards). */
+	if (pg < w->pm->win_first || pg >= w->pm->win_first + w->pm->win_n) {
+		mm_pagemap_forget(w->pm);
+	}
+	w->pm->limit = addr + len;
 	while (len) {
 		bool present = false;
 		size_t run = 0;
@@ -237,6 +256,15 @@ static int read_present(struct walker *w, uint64_t addr, void *buf, size_t len)
 		len -= run;
 	}
 	return 0;
+}
+
+static int read_present(struct walker *w, uint64_t addr, void *buf, size_t len)
+{
+	uint64_t limit = w->pm->limit;
+	int err = read_runs(w, addr, buf, len);
+
+	w->pm->limit = limit;
+	return err;
 }
 
 static int read_u64(struct walker *w, uint64_t addr, uint64_t *v)
@@ -469,6 +497,42 @@ static int allocated_kind(struct walker *w, const uint64_t *spans, uint64_t base
 	return scav ? K_RELEASED : -1;
 }
 
+/* Whether the block of SAMPLE_PAGES holding global runtime page gp is
+ * walked: one in w->every, the chosen one drifting by a block each
+ * period so that nothing laid out every k blocks (an arena's first block,
+ * say) is always or never in the sample. */
+static bool sampled(const struct walker *w, uint64_t gp)
+{
+	uint64_t b = gp / SAMPLE_PAGES;
+
+	return w->every <= 1 || b % w->every == b / w->every % w->every;
+}
+
+/* An arena without a sampled block: only its committed pages counted. */
+static bool arena_sampled(const struct walker *w, uint64_t gp0)
+{
+	for (uint64_t p = 0; p < PAGES_PER_ARENA; p += SAMPLE_PAGES) {
+		if (sampled(w, gp0 + p)) {
+			return true;
+		}
+	}
+	return false;
+}
+
+static void count_committed(struct walker *w, uint64_t base)
+{
+	const struct mm_mapping *m = NULL;
+
+	for (uint64_t p = 0; p < PAGES_PER_ARENA; p++) {
+		uint64_t a = base + p * RT_PAGE;
+
+		if (!m || a >= m->end) {
+			m = mm_snapshot_find(w->snap, a);
+		}
+		w->committed += m && !strcmp(m->perms, "rw-p");
+	}
+}
+
 static int walk_arena(struct walker *w, uint64_t idx, uint64_t *spans, unsigned char *pd,
 		      signed char *kinds)
 {
@@ -482,6 +546,10 @@ static int walk_arena(struct walker *w, uint64_t idx, uint64_t *spans, unsigned 
 
 	if (idx / l->l2n >= l->l1n) {
 		return -EINVAL;
+	}
+	if (!arena_sampled(w, idx * PAGES_PER_ARENA)) {
+		count_committed(w, base);
+		return 0;
 	}
 	if ((err = read_u64(w, l->arenas + idx / l->l2n * 8, &l2)) || !l2 ||
 	    (err = read_u64(w, l2 + idx % l->l2n * 8, &ha)) || !ha) {
@@ -529,6 +597,12 @@ static int walk_arena(struct walker *w, uint64_t idx, uint64_t *spans, unsigned 
 			w->prev_kind = -2;
 			continue;
 		}
+		w->committed++;
+		if (!sampled(w, idx * PAGES_PER_ARENA + p)) {
+			w->prev_kind = -2;
+			continue;
+		}
+		w->walked++;
 		if (!have[c]) {
 			kind = -1;
 		} else if (!bit(bits + l->pd_alloc, p % CHUNK_PAGES)) {
@@ -546,8 +620,59 @@ static int walk_arena(struct walker *w, uint64_t idx, uint64_t *spans, unsigned 
 	return w->err;
 }
 
+/* x * num / den rounded to a multiple of unit, without overflow for
+ * any heap memmap walks (x and num below 2^44, den not 0). */
+static uint64_t scale(uint64_t x, uint64_t num, uint64_t den, uint64_t unit)
+{
+	unsigned __int128 v = (unsigned __int128)x * num / den;
+
+	return (uint64_t)((v + unit / 2) / unit * unit);
+}
+
+/* The sample's parts as estimates of the whole: each scaled by committed
+ * over walked pages, the rounding left on the largest part so that the
+ * parts and unknown still sum to the committed pages, RSS and swap kept
+ * within the bytes. */
+static void scale_split(struct walker *w, struct mm_go_heap_split *h)
+{
+	uint64_t c = w->committed, k = w->walked, sum, want = c * RT_PAGE;
+	struct mm_go_heap_part *big = &h->part[0];
+
+	if (!k) {
+		/* Nothing walked: all the committed pages are unknown. */
+		memset(h->part, 0, sizeof(h->part));
+		h->unknown = want;
+		return;
+	}
+	h->unknown = scale(h->unknown, c, k, RT_PAGE);
+	sum = h->unknown;
+	for (int i = 0; i < MM_GO_HEAP_PARTS; i++) {
+		struct mm_go_heap_part *p = &h->part[i];
+
+		p->bytes = scale(p->bytes, c, k, RT_PAGE);
+		p->rss = scale(p->rss, c, k, w->os_page);
+		p->swap = scale(p->swap, c, k, w->os_page);
+		p->spans = scale(p->spans, c, k, 1);
+		sum += p->bytes;
+		big = p->bytes > big->bytes ? p : big;
+	}
+	if (sum > want) {
+		big->bytes -= sum - want < big->bytes ? sum - want : big->bytes;
+	} else {
+		big->bytes += want - sum;
+	}
+	for (int i = 0; i < MM_GO_HEAP_PARTS; i++) {
+		struct mm_go_heap_part *p = &h->part[i];
+
+		p->rss = p->rss < p->bytes ? p->rss : p->bytes;
+		p->swap = p->swap < p->bytes - p->rss ? p->swap : p->bytes - p->rss;
+		p->spans = p->spans < p->bytes / RT_PAGE ? p->spans : p->bytes / RT_PAGE;
+	}
+	h->sampled = true;
+}
+
 int mm_go_spans_read(struct mm_go_dwarf *d, struct mm_target *t, struct mm_pagemap *pm,
-		     const struct mm_snapshot *snap, uint64_t bias,
+		     const struct mm_snapshot *snap, uint64_t bias, uint64_t sample_above,
 		     struct mm_go_heap_split *out)
 {
 	struct layout l = { 0 };
@@ -585,8 +710,15 @@ int mm_go_spans_read(struct mm_go_dwarf *d, struct mm_target *t, struct mm_pagem
 		goto out;
 	}
 	out->measured = pm->fd >= 0;
+	/* Sampled above the threshold: about that much heap walked. */
+	sample_above = sample_above ? sample_above : MM_GO_SAMPLE_ABOVE;
+	w.every = len * ARENA_BYTES > sample_above ?
+		  (len * ARENA_BYTES + sample_above - 1) / sample_above : 1;
 	for (uint64_t i = 0; !err && i < len; i++) {
 		err = walk_arena(&w, idx[i], spans, pd, kinds);
+	}
+	if (!err && w.every > 1) {
+		scale_split(&w, out);
 	}
 	out->valid = !err;
 out:

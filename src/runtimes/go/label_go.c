@@ -792,7 +792,8 @@ static void debug_located(struct go_labeller *g, const struct mm_image *img)
 static int read_heap_split(struct go_labeller *g, const struct mm_image *img)
 {
 	struct mm_go_heap_split *h = &g->snap->runtime.heap;
-	int err = mm_go_spans_read(g->dw, g->target, g->ctx->pm, g->snap, g->bias, h);
+	int err = mm_go_spans_read(g->dw, g->target, g->ctx->pm, g->snap, g->bias,
+				   g->ctx->go_sample_above, h);
 
 	if (err == -ENOMEM) {
 		return err;
