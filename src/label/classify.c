@@ -254,6 +254,9 @@ static void forget_facts(struct mm_classify *ctx)
 	ctx->stacks = NULL;
 	ctx->nstacks = 0;
 	ctx->stacks_known = false;
+	free(ctx->sys_stacks);
+	ctx->sys_stacks = NULL;
+	ctx->nsys_stacks = 0;
 	mm_images_finish(&ctx->images);
 }
 

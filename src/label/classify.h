@@ -37,6 +37,17 @@ struct mm_thread_stack {
 	bool cached;			/* on a free list: no thread owns it */
 };
 
+/* A thread's system stack as a runtime that runs its own threads records
+ * it (Go's allm: each M's g0.stack and thread id), for the threads
+ * labeller: a point in it (hi - 1) stands for the thread's stack pointer,
+ * which may lie on a goroutine stack in the heap.  The bounds may be the
+ * runtime's estimate (cgo threads before Go 1.21 set them from a local
+ * variable), so no more than that point is taken from them. */
+struct mm_thread_bounds {
+	int32_t tid;			/* in the target's pid namespace */
+	uint64_t lo, hi;
+};
+
 struct mm_classify {
 	struct mm_snapshot *snap;
 	struct mm_target *target;
@@ -65,6 +76,9 @@ struct mm_classify {
 	bool stacks_known;
 	struct mm_thread_stack *stacks;
 	size_t nstacks;
+	/* Filled by a labeller that runs before the threads labeller. */
+	struct mm_thread_bounds *sys_stacks;
+	size_t nsys_stacks;
 };
 
 /* Runs the probes, then every labeller.  Returns 0, or 1 when some part

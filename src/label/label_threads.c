@@ -3,8 +3,9 @@
  * runtime.  Four sources, the strongest first: glibc's names for stack
  * mappings (glibc 2.39+ with decorate_maps), the thread stacks a runtime
  * probe read from its own lists (ctx->stacks), each thread's stack pointer
- * from /proc/PID/task/TID matched with the shape a stack has (a PROT_NONE
- * guard right below), and that shape alone at the default size. */
+ * from /proc/PID/task/TID (or a point of its system stack from a runtime's
+ * thread list, ctx->sys_stacks) matched with the shape a stack has (a
+ * PROT_NONE guard right below), and that shape alone at the default size. */
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
@@ -625,6 +626,31 @@ static int label_by_sp(struct mm_classify *ctx, struct tasks *ts)
 	return 0;
 }
 
+/* A runtime that keeps its own list of threads and their system stacks
+ * (Go's allm) says where each thread's stack is, wherever its SP is: on a
+ * goroutine stack in the heap, or not shown at all (running).  A point of
+ * that stack then stands for the SP, under the same rules. */
+static void sps_from_runtime(struct mm_classify *ctx, struct tasks *ts)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < ctx->nsys_stacks; i++) {
+		const struct mm_thread_bounds *b = &ctx->sys_stacks[i];
+		struct task *k = b->tid > 0 ? find_nstask(ts, b->tid) : NULL;
+
+		if (!k || k->placed || b->hi <= b->lo) {
+			continue;
+		}
+		k->sp = b->hi - 1;
+		k->sp_read = true;
+		n++;
+	}
+	if (ctx->nsys_stacks) {
+		mm_debug(ctx, "threads", "%zu of %zu threads the runtime lists stand by their "
+			 "system stacks", n, ctx->nsys_stacks);
+	}
+}
+
 /* Threads not in a syscall show no stack pointer.  While some remain
  * unplaced, a default-sized MAP_STACK-shaped mapping with a one-page guard
  * below is taken as one of their stacks (glibc adds the guard to the
@@ -769,6 +795,7 @@ int mm_label_threads(struct mm_classify *ctx)
 		rc = rc < 0 ? rc : 0;
 	}
 	if (!rc) {
+		sps_from_runtime(ctx, &ts);
 		rc = label_by_sp(ctx, &ts);
 	}
 	if (!rc) {

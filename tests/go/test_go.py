@@ -17,6 +17,7 @@ when memmap has it): no region carries a go.* label the truth contradicts,
 and the arenas at the hint addresses are go.heap.
 """
 
+import json
 import os
 import re
 import shutil
@@ -29,12 +30,14 @@ import memmaptest as mt  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 GDB_TRUTH = os.path.join(HERE, 'gdb_truth.py')
+GDB_ALLM = os.path.join(HERE, 'gdb_allm.py')
 
 
-def gdb_truth(pid, twin=None, relocs=None):
+def gdb_truth(pid, twin=None, relocs=None, script=GDB_TRUTH):
     """The truth dict {label: [[start, end, what]]} for live pid.  twin:
     the symbols to use (the exe is stripped or deleted); relocs: where
-    twin's sections sit in the stripped build."""
+    twin's sections sit in the stripped build; script: gdb_allm.py for
+    the runtime's list of threads instead."""
     cmd = ['gdb', '-nx', '-batch', '-iex', 'set auto-load python-scripts off',
            '-ex', 'set confirm off', '-p', str(pid)]
     if twin and relocs is None:
@@ -44,7 +47,7 @@ def gdb_truth(pid, twin=None, relocs=None):
         for name, addr in relocs:
             arg += ' -s %s %#x' % (name, addr)
         cmd += ['-ex', arg]
-    cmd += ['-x', GDB_TRUTH]
+    cmd += ['-x', script]
     p = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True,
                        text=True, timeout=120)
     for line in p.stdout.splitlines():
@@ -202,7 +205,7 @@ def relocations(stripped, twin, loose=('.go.buildinfo', '.rodata')):
 # by version: the class-size table was renamed in Go 1.26).
 LOCATED = ('runtime.mheap_', 'runtime.memstats', 'runtime.gcController',
            'runtime.gcBitsArenas', 'runtime.work', 'runtime.persistentChunks',
-           'runtime.buckhash', 'runtime.allp')
+           'runtime.buckhash', 'runtime.allp', 'runtime.allm')
 CLASS_SIZES = ('runtime.class_to_size', 'internal/runtime/gc.SizeClassToSize')
 
 
@@ -231,6 +234,45 @@ def check_located(t, pid, twin, relocs, what):
     t.check(len(want) == len(LOCATED) + 1, '%s: the twin has symbols %s' % (what, sorted(syms)))
     for name in want:
         t.eq(got.get(name), hex(where(syms[name])), '%s: located %s' % (what, name))
+
+
+def check_threads(t, pid, what, twin=None, relocs=None, only_ms=True):
+    """Each M of the runtime's thread list (allm) as memmap --debug reads
+    it (thread id, g0's stack bounds) is the one gdb reads; every M whose
+    system stack lies outside the Go heap and the main stack (a cgo
+    thread's pthread stack) has that mapping labelled thread.stack for its
+    thread; only_ms (no C threads): no thread.stack region holds no M's
+    stack."""
+    for _ in range(5):
+        before = gdb_truth(pid, twin, relocs, GDB_ALLM)['ms']
+        rc, out, err = mt.run_memmap('--debug', '-J', str(pid))
+        after = gdb_truth(pid, twin, relocs, GDB_ALLM)['ms']
+        if before == after:
+            break
+    got = [[int(a), int(b, 16), int(c, 16)] for a, b, c in
+           re.findall(r'M tid (\d+) g0 stack (0x[0-9a-f]+)-(0x[0-9a-f]+)', err)]
+    t.check(len(before) >= 2, '%s: gdb reads %d Ms' % (what, len(before)))
+    t.eq(sorted(got), sorted(before), what + ': the Ms memmap read from allm')
+    snap = json.loads(out)
+    stacks = [(m, r) for m in snap['mappings'] for r in m.get('regions', [])
+              if r['label'] == 'thread.stack']
+    on_pthread = 0
+    for tid, lo, hi in before:
+        if hi <= lo or tid == 0:
+            continue    # an M with no thread yet (cgo's extra M)
+        at = [r for m in snap['mappings'] for r in m.get('regions', [])
+              if int(r['start'], 16) <= hi - 1 < int(r['end'], 16)]
+        label = at[0]['label'] if at else None
+        if label in ('stack',) or (label or '').startswith('go.'):
+            continue
+        on_pthread += 1
+        t.check(label == 'thread.stack' and 'tid %d' % tid in (at[0].get('detail') or ''),
+                '%s: M tid %d stack %#x-%#x: %r' % (what, tid, lo, hi, at))
+    for m, r in stacks if only_ms else []:
+        t.check(any(int(r['start'], 16) <= hi - 1 < int(r['end'], 16)
+                    for _, _, hi in before),
+                '%s: thread.stack %s-%s holds no M\'s stack' % (what, r['start'], r['end']))
+    return on_pthread
 
 
 def check_newer(t, stripped, twin, relocs, version, tmp, tag):
@@ -306,7 +348,7 @@ def load_bias(pid, exe):
     mt.die('%s: not mapped in %d' % (exe, pid))
 
 
-def check_stripped_pie(t, fixdir, tag, version):
+def check_stripped_pie(t, fixdir, tag, version, tmp):
     """Go 1.26+ stripped PIE: text start and globals from the file's link
     addresses, moved by the load bias; exact, checked against gdb with the
     unstripped PIE's symbols placed at the stripped one's sections plus the
@@ -332,6 +374,36 @@ def check_stripped_pie(t, fixdir, tag, version):
         # Allow anon only outside the runtime (the brk heap of a PIE).
         check_exact(t, snap, truth, fx, what, allow_anon=True)
         t.check(sum(len(v) for v in truth.values()) > 5, '%s: truth %s' % (what, truth))
+
+    # Its blob's magic zeroed too, and .data's pointers zeroed where an
+    # R_X86_64_RELATIVE relocation (readelf -r) fills them at load, as a
+    # linker that does not write them in place leaves them (lld's default):
+    # runtime.buildVersion's string header holds no pointer in the file;
+    # the version and module still read, through the relocations.
+    data = bytearray(open(exe, 'rb').read())
+    at = data.find(b'\xff Go buildinf:')
+    data[at:at + 14] = bytes(14)
+    sec = next(s for s in mt.readelf_sections(exe) if s['name'] == '.data')
+    zeroed = 0
+    rel = subprocess.run(['readelf', '-rW', exe], capture_output=True, text=True).stdout
+    for line in rel.splitlines():
+        w = line.split()
+        if len(w) >= 4 and w[2] == 'R_X86_64_RELATIVE':
+            off = int(w[0], 16) - sec['addr']
+            if 0 <= off < sec['size']:
+                data[sec['off'] + off:sec['off'] + off + 8] = bytes(8)
+                zeroed += 1
+    noblob = os.path.join(tmp, 'pie-noblob')
+    with open(noblob, 'wb') as f:
+        f.write(data)
+    os.chmod(noblob, 0o755)
+    t.check(at >= 0 and zeroed > 1,
+            '%s-pie-stripped noblob: magic at %d, %d pointers zeroed' % (tag, at, zeroed))
+    with mt.Fixture([noblob], timeout=60) as fx:
+        what = tag + '-pie-stripped without build info'
+        snap, rc, err = mt.memmap_json(fx.pid)
+        t.check(rc == 0 and 'go runtime' not in err, '%s: exit %d, stderr %r' % (what, rc, err))
+        check_runtime(t, snap, version, 'memmap.test/idle', False, what, stripped=True)
 
 
 def check_said(t, pid, rc, out, err, version, what):
@@ -381,6 +453,10 @@ def main():
                 check_runtime(t, snap, version, module, kind in ('cgo', 'cshared'), what)
                 check_exact(t, snap, truth, fx, what, allow_anon=kind != 'idle' and
                             kind != 'bigheap')
+                if kind in ('idle', 'cgo'):
+                    n = check_threads(t, fx.pid, what, only_ms=kind == 'idle')
+                    t.check((n > 0) == (kind == 'cgo'),
+                            '%s: %d Ms on stacks of their own' % (what, n))
 
                 root = os.path.join(tmp, kind)
                 truth2, snapc = stable(fx.pid, lambda: (
@@ -439,6 +515,7 @@ def main():
             check_located(t, fx.pid, twin, relocs, what)
             check_runtime(t, snap, version, 'memmap.test/idle', False, what, stripped=True)
             check_exact(t, snap, truth, fx, what, allow_anon=False)
+            check_threads(t, fx.pid, what, twin, relocs)
 
         # Neither the section header nor the blob (its magic zeroed), as
         # Go's own debug/buildinfo (`go version`) confirms: still Go by
@@ -499,7 +576,7 @@ def main():
                 check_located(t, fx.pid, twin, relocs, what)
                 check_exact(t, snap, truth, fx, what, allow_anon=False)
 
-        check_stripped_pie(t, fixdir, tag, version)
+        check_stripped_pie(t, fixdir, tag, version, tmp)
         check_newer(t, stripped, twin, relocs, version, tmp, tag)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

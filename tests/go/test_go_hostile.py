@@ -6,8 +6,8 @@ more than the truth read before the lists were broken.
     test_go_hostile.py TAG FIXDIR
 
 gdb reads the truth from the idle fixture (gdb_truth.py), then makes the
-persistentalloc chunk list and the gcBits "next" list point back at
-themselves (the idle runtime walks neither).  memmap then runs with a
+persistentalloc chunk list, the gcBits "next" list and the list of Ms
+(allm) point back at themselves (the idle runtime walks none of them).  memmap then runs with a
 timeout; its go.* regions must lie inside the truth for their label.
 
 A second idle fixture gets one entry of its first arena's span table
@@ -110,7 +110,9 @@ def main():
             "set var *(unsigned long *)'runtime.persistentChunks' = %d" % chunk,
             "set var *(unsigned long *)%d = %d" % (chunk, chunk),
             # gcBitsArenas.next->next = gcBitsArenas.next
-            "set var 'runtime.gcBitsArenas'.next.next = 'runtime.gcBitsArenas'.next")
+            "set var 'runtime.gcBitsArenas'.next.next = 'runtime.gcBitsArenas'.next",
+            # The newest M's link points at itself: allm never ends.
+            "set var 'runtime.allm'.alllink = 'runtime.allm'")
         snap, rc, err = mt.memmap_json(fx.pid, timeout=30)
         unions = {k: test_go.merged(v) for k, v in truth.items()}
         n = 0
@@ -124,6 +126,9 @@ def main():
         t.check(rs and rs[0][1]['label'] == 'go.immortal-metadata',
                 'the looping chunk %#x is not go.immortal-metadata' % chunk)
         t.note('%d go.* regions, exit %d' % (n, rc))
+        rc, out, err = mt.run_memmap('--debug', str(fx.pid), timeout=30)
+        t.check('allm not believed (it does not end)' in err and
+                'M tid' not in err, 'the looping allm was walked: %r' % err[-600:])
     check_span_table(t, tag, fixdir)
     t.done()
 

@@ -220,43 +220,62 @@ static int read_pointer_format(const struct mm_elf *e, const uint8_t *hdr,
 	return err;
 }
 
-/* Without a .go.buildinfo section header (renamed or dropped after the
- * link) the blob still starts a 16-byte boundary in a writable segment,
- * where Go's own debug/buildinfo searches for it.  Returns 0 with the
- * blob's file offset and the bytes after it, -ENOENT, -ENOMEM. */
+/* The build-info blob starts a 16-byte boundary: at the start of the
+ * .go.buildinfo section, or (its section header renamed or dropped after
+ * the link) in a writable segment, where Go's own debug/buildinfo searches
+ * for it.  One search over either range.  Returns 0 with the blob's file
+ * offset and the bytes after it, -ENOENT, -ENOMEM. */
 #define BI_SEARCH_LIMIT (4u << 20)
+
+static int search_blob(const struct mm_elf *e, uint64_t start, uint64_t filesz,
+		       uint64_t *off, uint64_t *size)
+{
+	uint64_t len = filesz < BI_SEARCH_LIMIT ? filesz : BI_SEARCH_LIMIT;
+	uint8_t *buf;
+	int found = -ENOENT;
+
+	if (len < BI_HEADER_LEN) {
+		return -ENOENT;
+	}
+	buf = malloc(len);
+	if (!buf) {
+		return -ENOMEM;
+	}
+	if (!mm_elf_pread(e, buf, len, start)) {
+		for (uint64_t a = 0; a + BI_HEADER_LEN <= len; a += 16) {
+			if (!memcmp(buf + a, BI_MAGIC, BI_MAGIC_LEN)) {
+				*off = start + a;
+				*size = filesz - a;
+				found = 0;
+				break;
+			}
+		}
+	}
+	free(buf);
+	return found;
+}
 
 static int find_blob(const struct mm_elf *e, uint64_t *off, uint64_t *size)
 {
+	const struct mm_elf_section *s = mm_elf_section_by_name(e, ".go.buildinfo");
 	const struct mm_elf_segment *segs;
 	size_t n;
+	int err;
 
+	if (s && s->type != SHT_NOBITS) {
+		return search_blob(e, s->offset, s->size, off, size);
+	}
+	if (!mm_go_image_is_go(e)) {
+		return -ENOENT;	/* no search through every library's data */
+	}
 	segs = mm_elf_segments(e, &n);
 	for (size_t i = 0; i < n; i++) {
-		uint64_t len = segs[i].filesz < BI_SEARCH_LIMIT ? segs[i].filesz : BI_SEARCH_LIMIT;
-		uint8_t *buf;
-		int found = -ENOENT;
-
-		if (!(segs[i].flags & PF_W) || len < BI_HEADER_LEN) {
+		if (!(segs[i].flags & PF_W)) {
 			continue;
 		}
-		buf = malloc(len);
-		if (!buf) {
-			return -ENOMEM;
-		}
-		if (!mm_elf_pread(e, buf, len, segs[i].offset)) {
-			for (uint64_t a = 0; a + BI_HEADER_LEN <= len; a += 16) {
-				if (!memcmp(buf + a, BI_MAGIC, BI_MAGIC_LEN)) {
-					*off = segs[i].offset + a;
-					*size = segs[i].filesz - a;
-					found = 0;
-					break;
-				}
-			}
-		}
-		free(buf);
-		if (!found) {
-			return 0;
+		err = search_blob(e, segs[i].offset, segs[i].filesz, off, size);
+		if (err != -ENOENT) {
+			return err;
 		}
 	}
 	return -ENOENT;
@@ -361,6 +380,64 @@ static void scan_header(const struct mm_elf *e, uint64_t ptr, uint64_t len,
 	}
 }
 
+/* A PIE's string headers hold no pointer in the file: ld.so writes each
+ * from an R_X86_64_RELATIVE relocation at load (the pointer is its
+ * addend).  Applies those of one SHT_RELA section (Go's linker names it
+ * .rela, others .rela.dyn) that land in the n .data words read at addr.
+ * All sections together read at most RELA_LIMIT bytes (*left); returns 0
+ * or -ENOMEM. */
+#define RELA_CHUNK 2730			/* Elf64_Rela entries a read: 64 KiB */
+#define RELA_LIMIT (64u << 20)
+
+static int apply_rela(const struct mm_elf *e, const struct mm_elf_section *r, uint64_t addr,
+		      uint64_t *words, uint64_t n, uint64_t *left)
+{
+	uint64_t total = r->size / sizeof(Elf64_Rela);
+	Elf64_Rela *v;
+
+	if (r->size > *left) {
+		return 0;
+	}
+	*left -= r->size;
+	v = malloc(RELA_CHUNK * sizeof(*v));
+	if (!v) {
+		return -ENOMEM;
+	}
+	for (uint64_t i = 0; i < total; i += RELA_CHUNK) {
+		uint64_t k = total - i < RELA_CHUNK ? total - i : RELA_CHUNK;
+
+		if (mm_elf_pread(e, v, k * sizeof(*v), r->offset + i * sizeof(*v))) {
+			break;
+		}
+		for (uint64_t j = 0; j < k; j++) {
+			uint64_t at = v[j].r_offset - addr;
+
+			if (ELF64_R_TYPE(v[j].r_info) == R_X86_64_RELATIVE &&
+			    v[j].r_offset >= addr && !(at & 7) && at / 8 < n) {
+				words[at / 8] = (uint64_t)v[j].r_addend;
+			}
+		}
+	}
+	free(v);
+	return 0;
+}
+
+static int apply_relative(const struct mm_elf *e, uint64_t addr, uint64_t *words, uint64_t n)
+{
+	const struct mm_elf_section *s;
+	uint64_t left = RELA_LIMIT;
+	size_t ns;
+	int err = 0;
+
+	s = mm_elf_sections(e, &ns);
+	for (size_t i = 0; i < ns && !err; i++) {
+		if (s[i].type == SHT_RELA) {
+			err = apply_rela(e, &s[i], addr, words, n, &left);
+		}
+	}
+	return err;
+}
+
 /* Fills bi from the one version string header in .data (and the one
  * module-info header, when there is one).  Returns 0, -ENOENT (none, or
  * not unique), -ENOMEM. */
@@ -381,6 +458,9 @@ static int read_runtime_strings(const struct mm_elf *e, struct mm_go_buildinfo *
 		return -ENOMEM;
 	}
 	err = mm_elf_pread(e, words, d->size, d->offset) ? -ENOENT : 0;
+	if (!err && mm_elf_is_x86_64(e)) {
+		err = apply_relative(e, d->addr, words, d->size / 8);
+	}
 	/* A string header is pointer-aligned: {ptr, len}. */
 	for (uint64_t i = 0; !err && i + 1 < d->size / 8 && tried < MAX_CANDIDATES; i++) {
 		uint64_t len = words[i + 1];
@@ -391,6 +471,9 @@ static int read_runtime_strings(const struct mm_elf *e, struct mm_go_buildinfo *
 		}
 	}
 	free(words);
+	if (err == -ENOMEM) {
+		return err;
+	}
 	if (err || sc.nversion != 1 || tried >= MAX_CANDIDATES) {
 		return -ENOENT;
 	}
@@ -423,30 +506,19 @@ static int runtime_strings(const struct mm_elf *e, struct mm_go_buildinfo *bi)
 
 int mm_go_buildinfo_read(const struct mm_elf *e, struct mm_go_buildinfo *bi)
 {
-	const struct mm_elf_section *s;
 	uint64_t off, size;
 	uint8_t *buf;
 	size_t len;
 	int err;
 
 	memset(bi, 0, sizeof(*bi));
-	s = mm_elf_section_by_name(e, ".go.buildinfo");
-	if (s && s->type != SHT_NOBITS) {
-		off = s->offset;
-		size = s->size;
-	} else if (!mm_go_image_is_go(e)) {
-		return -ENOENT;	/* no search through every library's data */
-	} else {
-		err = find_blob(e, &off, &size);
-		if (err == -ENOENT) {
-			return runtime_strings(e, bi);
-		}
-		if (err) {
-			return err;
-		}
+	err = find_blob(e, &off, &size);
+	/* No blob (or one that lost its magic): the runtime's strings. */
+	if (err == -ENOENT) {
+		return mm_go_image_is_go(e) ? runtime_strings(e, bi) : -ENOENT;
 	}
-	if (size < BI_HEADER_LEN) {
-		return -ENOEXEC;
+	if (err) {
+		return err;
 	}
 	len = size > MAX_STRING ? MAX_STRING : size;
 	buf = malloc(len);
@@ -464,7 +536,7 @@ int mm_go_buildinfo_read(const struct mm_elf *e, struct mm_go_buildinfo *bi)
 	if (err) {
 		mm_go_buildinfo_finish(bi);
 	}
-	/* A section whose blob lost its magic: the runtime's strings. */
+	/* A blob whose header is malformed: the runtime's strings. */
 	if (err == -ENOEXEC && mm_go_image_is_go(e)) {
 		return runtime_strings(e, bi);
 	}

@@ -28,7 +28,8 @@ int mm_go_buildinfo_parse(const void *buf, size_t len, struct mm_go_buildinfo *b
  * is Go (mm_go_image_is_go), the blob found by its magic in a writable
  * segment; without a blob, runtime.buildVersion and runtime.modinfo: the
  * one string header in .data whose bytes are a Go version (and the one
- * whose bytes start with the module-info sentinel).  Returns 0, -ENOENT
+ * whose bytes start with the module-info sentinel; in a PIE, the header's
+ * pointer from its R_X86_64_RELATIVE relocation).  Returns 0, -ENOENT
  * when there is none (or no unique one), -ENOEXEC when it is malformed,
  * -ENOMEM, or the read's -errno. */
 int mm_go_buildinfo_read(const struct mm_elf *e, struct mm_go_buildinfo *bi);

@@ -7,6 +7,7 @@
  *
  *   runtime.mallocinit:       LEAQ runtime.mheap_(SB), AX; CALL (*mheap).init
  *   runtime.gcMarkTinyAllocs: MOVQ runtime.allp(SB), DX; MOVQ runtime.allp+8(SB), SI
+ *   runtime.mcommoninit:      MOVQ runtime.allm(SB), CX ... LEAQ runtime.allm(SB), CX
  *
  * Only those few byte shapes are matched, no disassembler: a 7-byte
  * REX.W LEA or MOV with ModRM rip+disp32, and a 5-byte CALL rel32.  A
@@ -220,6 +221,8 @@ static const struct rule {
 	/* for _, p := range allp: the slice's array and len loaded, the
 	 * only such pair in the function (1.19 to 1.27). */
 	{ "runtime.allp", "", "runtime.gcMarkTinyAllocs", SLICE_LOAD, NULL },
+	/* mp.alllink = allm, then atomicstorep(&allm, mp) (1.19 to 1.27). */
+	{ "runtime.allm", "", "runtime.mcommoninit", LEA_AND_LOAD, NULL },
 	/* roundupsize's table lookups; the table is recognised by content. */
 	{ "runtime.class_to_size", "", "runtime.growslice", CLASS_SIZES, NULL },
 	{ "internal/runtime/gc.SizeClassToSize", "", "runtime.growslice", CLASS_SIZES, NULL },

@@ -14,6 +14,7 @@
 
 #include "label/classify.h"
 #include "util/format.h"
+#include "util/grow.h"
 #include "runtimes/go/go_dwarf.h"
 #include "runtimes/go/go_memstats.h"
 #include "runtimes/go/go_probe.h"
@@ -532,6 +533,100 @@ static bool heap_sane(struct go_labeller *g)
 	return n > 0;
 }
 
+/* Ms the runtime can have at most (debug.SetMaxThreads' default is 10000). */
+#define MAX_MS			(1u << 16)
+
+struct m_layout {
+	struct mm_go_type g0, alllink, procid, lo, hi;
+};
+
+static int m_layout(struct go_labeller *g, struct m_layout *l)
+{
+	int err = mm_go_dwarf_type(g->dw, "runtime.m", "g0", &l->g0);
+
+	err = err ? err : mm_go_dwarf_type(g->dw, "runtime.m", "alllink", &l->alllink);
+	err = err ? err : mm_go_dwarf_type(g->dw, "runtime.m", "procid", &l->procid);
+	err = err ? err : mm_go_dwarf_type(g->dw, "runtime.g", "stack.lo", &l->lo);
+	err = err ? err : mm_go_dwarf_type(g->dw, "runtime.g", "stack.hi", &l->hi);
+	return err;
+}
+
+/* One M of allm: its thread id and its g0's stack bounds. */
+static int read_m(struct go_labeller *g, const struct m_layout *l, uint64_t m,
+		  struct mm_thread_bounds *b, uint64_t *next)
+{
+	uint64_t g0, tid;
+
+	if (mm_target_read(g->target, m + l->g0.addr, &g0, 8) ||
+	    mm_target_read(g->target, m + l->procid.addr, &tid, 8) ||
+	    mm_target_read(g->target, m + l->alllink.addr, next, 8) ||
+	    !g0 || !mm_snapshot_find(g->snap, g0) ||
+	    mm_target_read(g->target, g0 + l->lo.addr, &b->lo, 8) ||
+	    mm_target_read(g->target, g0 + l->hi.addr, &b->hi, 8)) {
+		return -EIO;
+	}
+	b->tid = tid > 0 && tid < (1u << 30) ? (int32_t)tid : 0;
+	return 0;
+}
+
+/* Every M on allm (linked through alllink) for the threads labeller: the
+ * thread id and where g0, the thread's system stack, lies.  Bounded and
+ * cycle-checked; a list that does not end where it should is dropped
+ * whole (said under --debug).  Returns 0 or -ENOMEM. */
+static int read_threads(struct go_labeller *g, const struct mm_image *img)
+{
+	struct mm_classify *ctx = g->ctx;
+	struct mm_thread_bounds *v = NULL, *nv;
+	struct walk w = { 0, 0, 1 };
+	struct mm_go_type head;
+	struct m_layout l;
+	size_t n = 0, alloc = 0;
+	const char *why = NULL;
+	uint64_t m;
+
+	if (var(g, "runtime.allm", NULL, &head) || m_layout(g, &l) ||
+	    mm_target_read(g->target, head.addr, &m, 8)) {
+		mm_debug(ctx, "go", "%s: allm not read: threads by their stack pointers",
+			 img->path);
+		return 0;
+	}
+	for (; m && !why; n++) {
+		if (n >= MAX_MS || walk_loops(&w, m)) {
+			why = "it does not end";
+		} else if (!mm_snapshot_find(g->snap, m)) {
+			why = "an M lies in unmapped memory";
+		} else if (mm_grow(&v, &alloc, n + 1, sizeof(*v))) {
+			free(v);
+			return -ENOMEM;
+		} else if (read_m(g, &l, m, &v[n], &m)) {
+			why = "an M cannot be read";
+		}
+	}
+	if (why) {
+		mm_debug(ctx, "go", "%s: allm not believed (%s): threads by their stack "
+			 "pointers", img->path, why);
+		free(v);
+		return 0;
+	}
+	for (size_t i = 0; i < n; i++) {
+		mm_debug(ctx, "go", "%s: M tid %d g0 stack 0x%llx-0x%llx", img->path,
+			 (int)v[i].tid, (unsigned long long)v[i].lo,
+			 (unsigned long long)v[i].hi);
+	}
+	nv = n ? realloc(ctx->sys_stacks, (ctx->nsys_stacks + n) * sizeof(*nv)) : NULL;
+	if (n && !nv) {
+		free(v);
+		return -ENOMEM;
+	}
+	if (n) {
+		memcpy(nv + ctx->nsys_stacks, v, n * sizeof(*v));
+		ctx->sys_stacks = nv;
+		ctx->nsys_stacks += n;
+	}
+	free(v);
+	return 0;
+}
+
 /* Reads the runtime's roots; returns 0 when exact labelling was done,
  * else -errno (nothing relied on was readable), -EPROTO when what was
  * read does not hold together. */
@@ -771,7 +866,7 @@ static void debug_located(struct go_labeller *g, const struct mm_image *img)
 		"runtime.mheap_", "runtime.memstats", "runtime.gcController",
 		"runtime.gcBitsArenas", "runtime.work", "runtime.persistentChunks",
 		"runtime.buckhash", "runtime.allp", "runtime.class_to_size",
-		"internal/runtime/gc.SizeClassToSize",
+		"internal/runtime/gc.SizeClassToSize", "runtime.allm",
 	};
 
 	if (!g->ctx->debug || !mm_go_dwarf_located(g->dw)) {
@@ -824,6 +919,10 @@ static int label_image(struct go_labeller *g, const struct mm_image *img)
 	err = mm_go_dwarf_open_version(img->elf, g->snap->runtime.version, &g->dw);
 	if (!err) {
 		err = label_exact(g);
+	}
+	/* Threads from the version's own layout only, as the statistics. */
+	if (!err && !layout_guessed(g)) {
+		err = read_threads(g, img);
 	}
 	/* Statistics only from the version's own layout: a neighbour's would
 	 * read plausible wrong numbers. */
