@@ -1340,8 +1340,10 @@ static int measure_line(const struct mm_table_opts *o, const struct columns *col
 			return -ENOMEM;
 		}
 		ascii = plain_text(text, &len);
-		*plain = *plain && ascii;
-		if (held_width(cols, i)) {
+		/* A name fill_map_line() would cut is for libsmartcols. */
+		*plain = *plain && ascii &&
+			 !(cols->id[i] == COL_NAME && cols->name_width && len > cols->name_width);
+		if (held_width(cols, i) || *plain) {
 			/* A region line's tree art ("├─") takes two cells. */
 			w = (ascii ? len : text_width(text)) +
 			    (r && (int)i == tree_column(cols) ? 2 : 0);
@@ -1353,8 +1355,10 @@ static int measure_line(const struct mm_table_opts *o, const struct columns *col
 }
 
 /* Every column's width over all the lines, for printing them in chunks.
- * With plain true, also whether every cell is printable ASCII (*plain
- * false when one is not, or plain NULL: not asked). */
+ * With plain true, also whether every cell is printable ASCII and no name
+ * is to be cut (*plain false when one is not; then the widths of the last
+ * column, unless aligned right, are not all known), or plain NULL: not
+ * asked. */
 static int measure(const struct mm_table_opts *o, const struct columns *cols,
 		   const struct mm_mapping **order, size_t n, size_t *widths,
 		   bool *plain)
@@ -1461,40 +1465,117 @@ struct direct {
 	const size_t *widths;
 	int tree;			/* the column with the tree art, or -1 */
 	const char *branch, *last;	/* tree art, two cells each */
+	int label;			/* the coloured column, or -1 */
+	const char *colors[MM_CLASS_COUNT];	/* its escape sequences */
+	/* Lines gathered for one write: on a terminal stdout is line
+	 * buffered, a write(2) a line through the tty's line discipline. */
+	size_t len;
+	char buf[1 << 16];
 };
 
+static void direct_flush(struct direct *d)
+{
+	fwrite_unlocked(d->buf, 1, d->len, d->out);
+	d->len = 0;
+}
+
+static void direct_put(struct direct *d, const char *s, size_t n)
+{
+	if (n > sizeof(d->buf) - d->len) {
+		direct_flush(d);
+		if (n > sizeof(d->buf)) {
+			fwrite_unlocked(s, 1, n, d->out);
+			return;
+		}
+	}
+	memcpy(d->buf + d->len, s, n);
+	d->len += n;
+}
+
+static void direct_puts(struct direct *d, const char *s)
+{
+	direct_put(d, s, strlen(s));
+}
+
+static void direct_spaces(struct direct *d, size_t n)
+{
+	static const char spaces[] = "                                ";
+
+	for (; n > sizeof(spaces) - 1; n -= sizeof(spaces) - 1) {
+		direct_put(d, spaces, sizeof(spaces) - 1);
+	}
+	direct_put(d, spaces, n);
+}
+
 /* One line: cells[i] is column i's text; art the region line's branch
- * (NULL on a mapping line and the header). */
-static void direct_line(const struct direct *d, const char *const *cells, const char *art)
+ * (NULL on a mapping line and the header); color the label column's
+ * escape sequence, or NULL.  On a terminal libsmartcols pads a coloured
+ * cell inside its colour (d->label is never the last column). */
+static void direct_line(struct direct *d, const char *const *cells, const char *art,
+			const char *color)
 {
 	for (size_t i = 0; i < d->cols->n; i++) {
 		bool right = infos[d->cols->id[i]].flags & MM_COL_RIGHT;
 		bool tree = art && (int)i == d->tree, is_last = i + 1 == d->cols->n;
 		size_t len = strlen(cells[i]) + (tree ? 2 : 0), width = d->widths[i];
+		const char *c = (int)i == d->label ? color : NULL;
 
 		if (is_last && len < width && !right) {
 			width = len;
 		}
+		if (c) {
+			direct_puts(d, c);
+		}
 		if (len) {
 			if (right) {
-				put_spaces(d->out, width - len);
+				direct_spaces(d, width - len);
 				len = width;
 			}
 			if (tree) {
-				fputs_unlocked(art, d->out);
+				direct_puts(d, art);
 			}
-			fputs_unlocked(cells[i], d->out);
+			direct_puts(d, cells[i]);
 		}
 		if (is_last) {
 			break;
 		}
-		put_spaces(d->out, width - len);
-		putc_unlocked(' ', d->out);
+		direct_spaces(d, width - len);
+		if (c) {
+			direct_puts(d, "\033[0m");
+		}
+		direct_put(d, " ", 1);
 	}
-	putc_unlocked('\n', d->out);
+	direct_put(d, "\n", 1);
 }
 
-static int direct_row(const struct direct *d, const struct mm_table_opts *o,
+/* The escape sequences libsmartcols makes of class_color()'s names. */
+static int direct_colors(struct direct *d)
+{
+	struct libscols_table *tb = scols_new_table();
+	struct libscols_line *ln = NULL;
+	struct libscols_cell *cell = NULL;
+	int rc = -ENOMEM;
+
+	if (tb && scols_table_new_column(tb, "X", 1, 0) &&
+	    (ln = scols_table_new_line(tb, NULL)) && (cell = scols_line_get_cell(ln, 0))) {
+		rc = 0;
+		for (int c = 0; c < MM_CLASS_COUNT && !rc; c++) {
+			const char *name = class_color((enum mm_class)c), *seq;
+
+			if (!name) {
+				continue;
+			}
+			if (scols_cell_set_color(cell, name) || !(seq = scols_cell_get_color(cell)) ||
+			    !(d->colors[c] = strdup(seq))) {
+				rc = -ENOMEM;
+			}
+		}
+	}
+	scols_unref_table(tb);
+	return rc;
+}
+
+static int direct_row(struct direct *d, const struct mm_table_opts *o,
 		      const struct mm_mapping *m, const struct mm_region *r, const char *art)
 {
 	char bufs[COL_COUNT * 2][MM_CELL_MAX], *owned[COL_COUNT * 2] = { 0 };
@@ -1509,7 +1590,10 @@ static int direct_row(const struct direct *d, const struct mm_table_opts *o,
 		}
 	}
 	if (!rc) {
-		direct_line(d, cells, art);
+		const struct mm_region *only = r ? r : (m->nregions == 1 ? &m->regions[0] : NULL);
+
+		direct_line(d, cells, art, only && d->label >= 0 ?
+			    d->colors[mm_label_class(only->label)] : NULL);
 	}
 	while (n--) {
 		free(owned[n]);
@@ -1534,47 +1618,83 @@ static int print_direct(FILE *out, const struct mm_table_opts *o,
 			const struct mm_mapping **order, size_t n)
 {
 	bool utf8 = utf8_locale();
-	struct direct d = {
-		.out = out, .cols = cols, .widths = widths, .tree = -1,
-		.branch = utf8 ? "├─" : "|-", .last = utf8 ? "└─" : "`-",
-	};
+	struct direct *d = malloc(sizeof(*d));
 	int rc = 0;
 
-	d.tree = tree_column(cols);
-	if (n && !o->noheadings) {
+	if (!d) {
+		return -ENOMEM;
+	}
+	*d = (struct direct){
+		.out = out, .cols = cols, .widths = widths, .tree = tree_column(cols),
+		.branch = utf8 ? "├─" : "|-", .last = utf8 ? "└─" : "`-", .label = -1,
+	};
+	for (size_t i = 0; o->colors && i + 1 < cols->n; i++) {
+		if (cols->id[i] == COL_LABEL) {
+			d->label = (int)i;
+		}
+	}
+	if (d->label >= 0) {
+		rc = direct_colors(d);
+	}
+	if (!rc && n && !o->noheadings) {
 		const char *heads[COL_COUNT * 2] = { 0 };
 
 		for (size_t i = 0; i < cols->n; i++) {
 			heads[i] = infos[cols->id[i]].name;
 		}
-		direct_line(&d, heads, NULL);
+		direct_line(d, heads, NULL, NULL);
 	}
 	for (size_t k = 0; k < n && !rc; k++) {
 		const struct mm_mapping *m = order[k];
 		const struct mm_region *last = last_wanted(o, m);
 
-		rc = direct_row(&d, o, m, NULL, NULL);
+		rc = direct_row(d, o, m, NULL, NULL);
 		for (size_t r = 0; last && r < m->nregions && !rc; r++) {
 			const struct mm_region *reg = &m->regions[r];
 
 			if (region_wanted(o, reg)) {
-				rc = direct_row(&d, o, m, reg, reg == last ? d.last : d.branch);
+				rc = direct_row(d, o, m, reg, reg == last ? d->last : d->branch);
 			}
 		}
 	}
+	direct_flush(d);
+	for (int c = 0; c < MM_CLASS_COUNT; c++) {
+		free((char *)d->colors[c]);
+	}
+	free(d);
 	return rc;
 }
 
-/* Whether the tree may be printed by print_direct(): piped, no colours,
- * nothing libsmartcols alone does (raw, pairs, its debug padding), and
- * MEMMAP_TABLE=smartcols not set (to compare the two). */
-static bool direct_wanted(FILE *out, const struct mm_table_opts *o)
+/* Whether the tree may be printed by print_direct(): nothing
+ * libsmartcols alone does (raw, pairs, its debug padding), and
+ * MEMMAP_TABLE=smartcols not set (to compare the two).  Piped, without
+ * colours; on a terminal (out and stdout), when every line fits its width
+ * (see direct_fits) with the label column, if coloured, not the last. */
+static bool direct_wanted(FILE *out, const struct mm_table_opts *o,
+			  const struct columns *cols, bool tty)
 {
 	const char *env = getenv("MEMMAP_TABLE");
 
-	return !o->raw && !o->pairs && !o->colors && !isatty(fileno(out)) &&
-	       !isatty(STDOUT_FILENO) && !(env && strcmp(env, "smartcols") == 0) &&
-	       !getenv("LIBSMARTCOLS_DEBUG_PADDING");
+	if (o->raw || o->pairs || (env && strcmp(env, "smartcols") == 0) ||
+	    getenv("LIBSMARTCOLS_DEBUG_PADDING") || tty != (bool)isatty(STDOUT_FILENO)) {
+		return false;
+	}
+	if (!tty) {
+		return !o->colors;
+	}
+	return !o->notruncate && !(o->colors && cols->id[cols->n - 1] == COL_LABEL);
+}
+
+/* Whether the widest line fits the terminal's width: then libsmartcols
+ * neither shrinks nor cuts a column, and prints what it would piped. */
+static bool direct_fits(const struct columns *cols, const size_t *widths, size_t width)
+{
+	size_t used = 0;
+
+	for (size_t i = 0; i < cols->n; i++) {
+		used += widths[i] + (i + 1 < cols->n);
+	}
+	return used <= width;
 }
 
 static int print_mappings(FILE *out, const struct mm_snapshot *snap,
@@ -1584,7 +1704,7 @@ static int print_mappings(FILE *out, const struct mm_snapshot *snap,
 	struct sort by = { .col = sort_col, .snap = snap };
 	const struct mm_mapping **order = calloc(snap->nmappings + 1, sizeof(*order));
 	size_t widths[COL_COUNT * 2], n = 0, chunk;
-	bool chunked;
+	bool chunked, tty;
 	int rc = 0;
 
 	if (!order) {
@@ -1598,11 +1718,13 @@ static int print_mappings(FILE *out, const struct mm_snapshot *snap,
 	if (sort_col >= 0) {
 		qsort_r(order, n, sizeof(*order), cmp_mappings, &by);
 	}
-	if (direct_wanted(out, o)) {
+	tty = isatty(fileno(out));
+	if (direct_wanted(out, o, cols, tty)) {
 		bool plain = true;
 
-		rc = measure(o, cols, order, n, widths, &plain);
-		if (!rc && plain) {
+		rc = tty ? fit_names(o, cols, order, n, width) : 0;
+		rc = rc ? rc : measure(o, cols, order, n, widths, &plain);
+		if (!rc && plain && (!tty || direct_fits(cols, widths, width))) {
 			rc = print_direct(out, o, cols, widths, order, n);
 			free(order);
 			return rc;
