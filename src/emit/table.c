@@ -1710,6 +1710,7 @@ static int print_mappings(FILE *out, const struct mm_snapshot *snap,
 	if (!order) {
 		return -ENOMEM;
 	}
+	cols->name_width = 0;	/* fit_names() sets it on a terminal */
 	for (size_t i = 0; i < snap->nmappings; i++) {
 		if (mapping_wanted(o, &snap->mappings[i])) {
 			order[n++] = &snap->mappings[i];
