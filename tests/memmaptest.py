@@ -130,6 +130,27 @@ def run_memmap(*args, env=None, timeout=120, binary=False, preexec_fn=None):
             p.stderr.decode('utf-8', 'surrogateescape'))
 
 
+def valgrind_or_skip(memmap):
+    """valgrind's path; skips the test (exit 77) when valgrind is missing
+    or memmap was built with a sanitizer (the two cannot run together)."""
+    import shutil
+    vg = shutil.which('valgrind')
+    if not vg:
+        skip('valgrind is not installed')
+    with open(memmap, 'rb') as f:
+        data = f.read()
+    if b'__asan_init' in data or b'__ubsan_handle' in data:
+        skip('%s is built with a sanitizer; valgrind cannot run it' % memmap)
+    return vg
+
+
+def run_valgrind(vg, options, args, timeout=300, stdout=subprocess.PIPE):
+    """Runs memmap args under valgrind with options (a list, the tool's
+    first); returns the CompletedProcess, stderr captured."""
+    cmd = [vg] + options + [memmap_path()] + [str(a) for a in args]
+    return subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=stdout,
+                          stderr=subprocess.PIPE, timeout=timeout)
+
 
 def run_bounded(waiting, args, limit):
     """Runs memmap args for at most limit seconds: (rc, stdout, stderr,

@@ -652,8 +652,8 @@ out:
 	return rc;
 }
 
-static int load_mapping(struct loader *ld, const json_t *jm, const char *where,
-			uint64_t prev_end, struct mm_mapping *m)
+static int load_mapping(struct loader *ld, struct mm_snapshot *snap, const json_t *jm,
+			const char *where, uint64_t prev_end, struct mm_mapping *m)
 {
 	const char *perms = NULL, *dev = NULL, *path = NULL, *path_hex = NULL;
 	const char *vm_flags = NULL;
@@ -736,8 +736,11 @@ static int load_mapping(struct loader *ld, const json_t *jm, const char *where,
 	} else {
 		rc = dup_str(path, &m->path);
 	}
-	if (rc || (rc = dup_str(vm_flags, &m->vm_flags))) {
+	if (rc) {
 		return rc;
+	}
+	if (vm_flags && !(m->vm_flags = mm_snapshot_text(snap, vm_flags, strlen(vm_flags)))) {
+		return -ENOMEM;
 	}
 	return load_regions(ld, regs, where, m);
 }
@@ -1011,7 +1014,7 @@ static int load_top(struct loader *ld, const json_t *root, struct mm_snapshot *s
 			return -ENOMEM;
 		}
 		snprintf(where, sizeof(where), "mappings[%zu]", i);
-		rc = load_mapping(ld, json_array_get(maps, i), where, prev_end, m);
+		rc = load_mapping(ld, snap, json_array_get(maps, i), where, prev_end, m);
 		if (rc) {
 			return rc;
 		}

@@ -149,11 +149,15 @@ static char *line_break(char *o, int depth)
 /* The most a line break takes, and a bracket or comma with it. */
 #define BREAK_MAX (2 + 2 * MM_JSON_MAX_DEPTH)
 
-/* -J writes ~40 numbers per mapping. */
+/* -J writes ~40 numbers per mapping, most of them one digit (0). */
 static void write_u64(struct mm_json *j, uint64_t v)
 {
 	char buf[24];
 
+	if (v < 10) {
+		put_char(j, (char)('0' + v));
+		return;
+	}
 	put(j, buf, mm_format_u64(buf, v));
 }
 
@@ -469,9 +473,121 @@ static void write_categories(struct mm_json *j, const struct mm_snapshot *snap)
 	mm_json_array_close(j);
 }
 
+/* ---- mappings and regions, member by member written as literals ----
+ *
+ * Inside an object deeper than pretty_depth every member shares the line:
+ * what member() works out for each (comma, key, colon) is a literal of
+ * known length here, copied without a call.  60,000 mappings are some
+ * three million members. */
+
+#define LIT(j, s) put(j, s, sizeof(s) - 1)
+
+/* Whether the object just opened takes the literal members: its members
+ * and its children's share a line and the depth is in bounds. */
+static bool compact_here(const struct mm_json *j)
+{
+	return j->depth > j->pretty_depth && j->depth + 2 < MM_JSON_MAX_DEPTH;
+}
+
+static void lit_hex(struct mm_json *j, uint64_t v)
+{
+	char *o = reserve(j, 24);
+
+	*o++ = '"';
+	*o++ = '0';
+	*o++ = 'x';
+	o += mm_format_hex(o, v);
+	*o++ = '"';
+	j->len = (size_t)(o - j->buf);
+}
+
+static void lit_string(struct mm_json *j, const char *value)
+{
+	if (value) {
+		write_string(j, value);
+	} else {
+		LIT(j, "null");
+	}
+}
+
+static void compact_region(struct mm_json *j, const struct mm_region *r)
+{
+	LIT(j, "\"start\":");
+	lit_hex(j, r->start);
+	LIT(j, ",\"end\":");
+	lit_hex(j, r->end);
+	LIT(j, ",\"label\":");
+	write_string(j, mm_label_name(r->label));
+	j->has_member[j->depth] = true;
+	mm_json_untrusted(j, "detail", r->detail);
+	LIT(j, ",\"how\":");
+	write_string(j, mm_how_name(r->how));
+	LIT(j, ",\"vsz\":");
+	write_u64(j, r->end - r->start);
+	LIT(j, ",\"rss\":");
+	write_u64(j, r->c.rss);
+	LIT(j, ",\"pss\":");
+	write_u64(j, r->c.pss);
+	LIT(j, ",\"swap\":");
+	write_u64(j, r->c.swap);
+	LIT(j, ",\"dirty\":");
+	write_u64(j, r->c.private_dirty + r->c.shared_dirty);
+	if (r->rss_exact) {
+		LIT(j, ",\"rss_exact\":true");
+	} else {
+		LIT(j, ",\"rss_exact\":false");
+	}
+}
+
+static void compact_mapping(struct mm_json *j, const struct mm_mapping *m)
+{
+	const struct mm_counters *c = &m->c;
+	char dev[32];
+
+	LIT(j, "\"start\":");
+	lit_hex(j, m->start);
+	LIT(j, ",\"end\":");
+	lit_hex(j, m->end);
+	LIT(j, ",\"perms\":");
+	write_string(j, m->perms);
+	LIT(j, ",\"offset\":");
+	lit_hex(j, m->offset);
+	snprintf(dev, sizeof(dev), "%02x:%02x", m->dev_major, m->dev_minor);
+	LIT(j, ",\"dev\":");
+	write_string(j, dev);
+	LIT(j, ",\"inode\":");
+	write_u64(j, m->inode);
+	j->has_member[j->depth] = true;
+	mm_json_untrusted(j, "path", m->path);
+	if (m->deleted) {
+		LIT(j, ",\"deleted\":true");
+	} else {
+		LIT(j, ",\"deleted\":false");
+	}
+	LIT(j, ",\"vm_flags\":");
+	lit_string(j, m->vm_flags);
+	LIT(j, ",\"vsz\":");
+	write_u64(j, mm_mapping_size(m));
+#define F(name) do { LIT(j, ",\"" #name "\":"); write_u64(j, c->name); } while (0)
+	F(rss); F(pss); F(pss_dirty); F(swap); F(swap_pss);
+	F(shared_clean); F(shared_dirty); F(private_clean); F(private_dirty);
+	F(referenced); F(anonymous); F(lazyfree); F(anon_huge); F(shmem_huge);
+	F(file_huge); F(shared_huge); F(private_huge); F(locked);
+#undef F
+	LIT(j, ",\"kernel_page_size\":");
+	write_u64(j, m->kernel_page_size);
+	LIT(j, ",\"mmu_page_size\":");
+	write_u64(j, m->mmu_page_size);
+}
+
 static void write_region(struct mm_json *j, const struct mm_region *r)
 {
 	mm_json_object_open(j, NULL);
+	if (compact_here(j)) {
+		compact_region(j, r);
+		mm_json_object_close(j);
+		return;
+	}
 	mm_json_hex(j, "start", r->start);
 	mm_json_hex(j, "end", r->end);
 	mm_json_string(j, "label", mm_label_name(r->label));
@@ -492,6 +608,10 @@ static void write_mapping(struct mm_json *j, const struct mm_mapping *m)
 	char dev[32];
 
 	mm_json_object_open(j, NULL);
+	if (compact_here(j)) {
+		compact_mapping(j, m);
+		goto regions;
+	}
 	mm_json_hex(j, "start", m->start);
 	mm_json_hex(j, "end", m->end);
 	mm_json_string(j, "perms", m->perms);
@@ -511,6 +631,7 @@ static void write_mapping(struct mm_json *j, const struct mm_mapping *m)
 #undef F
 	mm_json_u64(j, "kernel_page_size", m->kernel_page_size);
 	mm_json_u64(j, "mmu_page_size", m->mmu_page_size);
+regions:
 	mm_json_array_open(j, "regions");
 	for (size_t i = 0; i < m->nregions; i++) {
 		write_region(j, &m->regions[i]);

@@ -393,6 +393,82 @@ static char *map_cell_text(const struct mm_table_opts *o, int col,
 	}
 }
 
+/* Whether a name prints as it is: printable ASCII without a backslash
+ * (what mm_escape_name() leaves alone in any locale). */
+static bool name_as_is(const char *s)
+{
+	for (; *s; s++) {
+		if ((unsigned char)*s < 0x20 || (unsigned char)*s > 0x7e || *s == '\\') {
+			return false;
+		}
+	}
+	return true;
+}
+
+/* map_cell_text() without an allocation for most cells: the text is in
+ * buf (MM_CELL_MAX bytes), in the model, or a literal; else it is
+ * allocated and *owned is set to it for the caller to free.  NULL when
+ * out of memory.  60,000 mappings are half a million cells, measured and
+ * then printed. */
+enum { MM_CELL_MAX = 64 };
+
+static const char *map_cell(char *buf, const struct mm_table_opts *o, int col,
+			    const struct mm_mapping *m, const struct mm_region *r,
+			    char **owned)
+{
+	const struct mm_region *only = r ? r : (m->nregions == 1 ? &m->regions[0] : NULL);
+	uint64_t start = r ? r->start : m->start, end = r ? r->end : m->end;
+	const struct mm_counters *c = r ? &r->c : &m->c;
+	const char *name = NULL;
+	size_t n;
+
+	*owned = NULL;
+	switch (col) {
+	case COL_RANGE:
+		n = mm_format_hex(buf, start);
+		buf[n++] = '-';
+		mm_format_hex(buf + n, end);
+		return buf;
+	case COL_ADDRESS: case COL_START: mm_format_hex(buf, start); return buf;
+	case COL_END: mm_format_hex(buf, end); return buf;
+	case COL_PERMS: return r ? "" : m->perms;
+	case COL_OFFSET:
+		if (r) {
+			return "";
+		}
+		mm_format_hex(buf, m->offset);
+		return buf;
+	case COL_LABEL: return only ? mm_label_name(only->label) : "";
+	case COL_HOW: return only ? mm_how_name(only->how) : "";
+	case COL_VSZ: mm_table_size(buf, MM_CELL_MAX, o, end - start); return buf;
+	case COL_RSS: mm_table_size(buf, MM_CELL_MAX, o, c->rss); return buf;
+	case COL_PSS: mm_table_size(buf, MM_CELL_MAX, o, c->pss); return buf;
+	case COL_USS:
+		mm_table_size(buf, MM_CELL_MAX, o, c->private_clean + c->private_dirty);
+		return buf;
+	case COL_SWAP: mm_table_size(buf, MM_CELL_MAX, o, c->swap); return buf;
+	case COL_DIRTY:
+		mm_table_size(buf, MM_CELL_MAX, o, c->private_dirty + c->shared_dirty);
+		return buf;
+	case COL_ANON: mm_table_size(buf, MM_CELL_MAX, o, c->anonymous); return buf;
+	case COL_NAME:
+		if (r) {
+			name = r->detail ? r->detail : "";
+		} else if (!m->path) {
+			name = only && only->detail ? only->detail : "";
+		} else if (!m->deleted) {
+			name = m->path;
+		}
+		if (name && name_as_is(name)) {
+			return name;
+		}
+		break;
+	default:
+		break;
+	}
+	return *owned = map_cell_text(o, col, m, r);
+}
+
 /* The next character of s (len bytes left): its bytes, and its terminal
  * cells in *cells.  Invalid bytes count one cell each, as smartcols does. */
 static size_t next_char(const char *s, size_t len, size_t *cells)
@@ -918,9 +994,9 @@ static void put_spaces(FILE *out, size_t n)
 	static const char spaces[] = "                                ";
 
 	for (; n > sizeof(spaces) - 1; n -= sizeof(spaces) - 1) {
-		fwrite(spaces, 1, sizeof(spaces) - 1, out);
+		fwrite_unlocked(spaces, 1, sizeof(spaces) - 1, out);
 	}
-	fwrite(spaces, 1, n, out);
+	fwrite_unlocked(spaces, 1, n, out);
 }
 
 /* The tree art before ln's cell: a line for each ancestor below the top
@@ -1235,45 +1311,73 @@ static int print_summary(FILE *out, const struct mm_snapshot *snap,
 
 /* The terminal out writes to, in cells: COLUMNS and LINES first, as
  * util-linux does, then the tty's own size.  0 when out is no terminal. */
-static int measure_line(const struct mm_table_opts *o, const struct columns *cols,
-			const struct mm_mapping *m, const struct mm_region *r,
-			size_t *widths)
+/* The column that carries the tree's art: the first that may, as
+ * mm_table_new() gives it; -1 when none. */
+static int tree_column(const struct columns *cols)
 {
 	for (size_t i = 0; i < cols->n; i++) {
-		char *text;
-		size_t w;
+		if (infos[cols->id[i]].flags & MM_COL_TREE) {
+			return (int)i;
+		}
+	}
+	return -1;
+}
 
-		if (!held_width(cols, i)) {
+static int measure_line(const struct mm_table_opts *o, const struct columns *cols,
+			const struct mm_mapping *m, const struct mm_region *r,
+			size_t *widths, bool *plain)
+{
+	for (size_t i = 0; i < cols->n; i++) {
+		char buf[MM_CELL_MAX], *owned;
+		const char *text;
+		size_t w, len;
+		bool ascii;
+
+		if (!held_width(cols, i) && !*plain) {
 			continue;
 		}
-		text = map_cell_text(o, cols->id[i], m, r);
+		text = map_cell(buf, o, cols->id[i], m, r, &owned);
 		if (!text) {
 			return -ENOMEM;
 		}
-		/* A region line's tree art ("├─") takes two cells. */
-		w = text_width(text) + (r && (infos[cols->id[i]].flags & MM_COL_TREE) ? 2 : 0);
-		widths[i] = w > widths[i] ? w : widths[i];
-		free(text);
+		ascii = plain_text(text, &len);
+		/* A name fill_map_line() would cut is for libsmartcols. */
+		*plain = *plain && ascii &&
+			 !(cols->id[i] == COL_NAME && cols->name_width && len > cols->name_width);
+		if (held_width(cols, i) || *plain) {
+			/* A region line's tree art ("├─") takes two cells. */
+			w = (ascii ? len : text_width(text)) +
+			    (r && (int)i == tree_column(cols) ? 2 : 0);
+			widths[i] = w > widths[i] ? w : widths[i];
+		}
+		free(owned);
 	}
 	return 0;
 }
 
-/* Every column's width over all the lines, for printing them in chunks. */
+/* Every column's width over all the lines, for printing them in chunks.
+ * With plain true, also whether every cell is printable ASCII and no name
+ * is to be cut (*plain false when one is not; then the widths of the last
+ * column, unless aligned right, are not all known), or plain NULL: not
+ * asked. */
 static int measure(const struct mm_table_opts *o, const struct columns *cols,
-		   const struct mm_mapping **order, size_t n, size_t *widths)
+		   const struct mm_mapping **order, size_t n, size_t *widths,
+		   bool *plain)
 {
+	bool unasked = false;
 	int rc = 0;
 
+	plain = plain ? plain : &unasked;
 	for (size_t i = 0; i < cols->n; i++) {
 		widths[i] = 0;
 	}
 	for (size_t k = 0; k < n && !rc; k++) {
 		const struct mm_mapping *m = order[k];
 
-		rc = measure_line(o, cols, m, NULL, widths);
+		rc = measure_line(o, cols, m, NULL, widths, plain);
 		for (size_t r = 0; m->nregions > 1 && r < m->nregions && !rc; r++) {
 			if (region_wanted(o, &m->regions[r])) {
-				rc = measure_line(o, cols, m, &m->regions[r], widths);
+				rc = measure_line(o, cols, m, &m->regions[r], widths, plain);
 			}
 		}
 	}
@@ -1341,12 +1445,257 @@ static int fit_names(const struct mm_table_opts *o, struct columns *cols,
 	if (!width || o->raw || o->notruncate || cols->id[cols->n - 1] != COL_NAME) {
 		return 0;
 	}
-	rc = measure(o, cols, order, n, widths);
+	rc = measure(o, cols, order, n, widths, NULL);
 	for (size_t i = 0; i + 1 < cols->n && !rc; i++) {
 		used += widths[i] + 1;
 	}
 	cols->name_width = width > used + 12 ? width - used : 12;
 	return rc;
+}
+
+/* ---- the mapping tree without libsmartcols ----------------------------
+ *
+ * Piped, a tree of printable ASCII cells is printed here line by line
+ * with the widths measure() found, the bytes print_plain() would write
+ * for the libsmartcols table (core-table-plain compares them): no table
+ * of every cell is built first. */
+
+struct direct {
+	FILE *out;
+	const struct columns *cols;
+	const size_t *widths;
+	int tree;			/* the column with the tree art, or -1 */
+	const char *branch, *last;	/* tree art, two cells each */
+	int label;			/* the coloured column, or -1 */
+	const char *colors[MM_CLASS_COUNT];	/* its escape sequences */
+	/* Lines gathered for one write: on a terminal stdout is line
+	 * buffered, a write(2) a line through the tty's line discipline. */
+	size_t len;
+	char buf[1 << 16];
+};
+
+static void direct_flush(struct direct *d)
+{
+	fwrite_unlocked(d->buf, 1, d->len, d->out);
+	d->len = 0;
+}
+
+static void direct_put(struct direct *d, const char *s, size_t n)
+{
+	if (n > sizeof(d->buf) - d->len) {
+		direct_flush(d);
+		if (n > sizeof(d->buf)) {
+			fwrite_unlocked(s, 1, n, d->out);
+			return;
+		}
+	}
+	memcpy(d->buf + d->len, s, n);
+	d->len += n;
+}
+
+static void direct_puts(struct direct *d, const char *s)
+{
+	direct_put(d, s, strlen(s));
+}
+
+static void direct_spaces(struct direct *d, size_t n)
+{
+	static const char spaces[] = "                                ";
+
+	for (; n > sizeof(spaces) - 1; n -= sizeof(spaces) - 1) {
+		direct_put(d, spaces, sizeof(spaces) - 1);
+	}
+	direct_put(d, spaces, n);
+}
+
+/* One line: cells[i] is column i's text; art the region line's branch
+ * (NULL on a mapping line and the header); color the label column's
+ * escape sequence, or NULL.  On a terminal libsmartcols pads a coloured
+ * cell inside its colour (d->label is never the last column). */
+static void direct_line(struct direct *d, const char *const *cells, const char *art,
+			const char *color)
+{
+	for (size_t i = 0; i < d->cols->n; i++) {
+		bool right = infos[d->cols->id[i]].flags & MM_COL_RIGHT;
+		bool tree = art && (int)i == d->tree, is_last = i + 1 == d->cols->n;
+		size_t len = strlen(cells[i]) + (tree ? 2 : 0), width = d->widths[i];
+		const char *c = (int)i == d->label ? color : NULL;
+
+		if (is_last && len < width && !right) {
+			width = len;
+		}
+		if (c) {
+			direct_puts(d, c);
+		}
+		if (len) {
+			if (right) {
+				direct_spaces(d, width - len);
+				len = width;
+			}
+			if (tree) {
+				direct_puts(d, art);
+			}
+			direct_puts(d, cells[i]);
+		}
+		if (is_last) {
+			break;
+		}
+		direct_spaces(d, width - len);
+		if (c) {
+			direct_puts(d, "\033[0m");
+		}
+		direct_put(d, " ", 1);
+	}
+	direct_put(d, "\n", 1);
+}
+
+/* The escape sequences libsmartcols makes of class_color()'s names. */
+static int direct_colors(struct direct *d)
+{
+	struct libscols_table *tb = scols_new_table();
+	struct libscols_line *ln = NULL;
+	struct libscols_cell *cell = NULL;
+	int rc = -ENOMEM;
+
+	if (tb && scols_table_new_column(tb, "X", 1, 0) &&
+	    (ln = scols_table_new_line(tb, NULL)) && (cell = scols_line_get_cell(ln, 0))) {
+		rc = 0;
+		for (int c = 0; c < MM_CLASS_COUNT && !rc; c++) {
+			const char *name = class_color((enum mm_class)c), *seq;
+
+			if (!name) {
+				continue;
+			}
+			if (scols_cell_set_color(cell, name) || !(seq = scols_cell_get_color(cell)) ||
+			    !(d->colors[c] = strdup(seq))) {
+				rc = -ENOMEM;
+			}
+		}
+	}
+	scols_unref_table(tb);
+	return rc;
+}
+
+static int direct_row(struct direct *d, const struct mm_table_opts *o,
+		      const struct mm_mapping *m, const struct mm_region *r, const char *art)
+{
+	char bufs[COL_COUNT * 2][MM_CELL_MAX], *owned[COL_COUNT * 2] = { 0 };
+	const char *cells[COL_COUNT * 2] = { 0 };
+	size_t n = 0;
+	int rc = 0;
+
+	for (; n < d->cols->n; n++) {
+		if (!(cells[n] = map_cell(bufs[n], o, d->cols->id[n], m, r, &owned[n]))) {
+			rc = -ENOMEM;
+			break;
+		}
+	}
+	if (!rc) {
+		const struct mm_region *only = r ? r : (m->nregions == 1 ? &m->regions[0] : NULL);
+
+		direct_line(d, cells, art, only && d->label >= 0 ?
+			    d->colors[mm_label_class(only->label)] : NULL);
+	}
+	while (n--) {
+		free(owned[n]);
+	}
+	return rc;
+}
+
+/* The last region of m the tree shows, or NULL. */
+static const struct mm_region *last_wanted(const struct mm_table_opts *o,
+					   const struct mm_mapping *m)
+{
+	for (size_t r = m->nregions; m->nregions > 1 && r-- > 0;) {
+		if (region_wanted(o, &m->regions[r])) {
+			return &m->regions[r];
+		}
+	}
+	return NULL;
+}
+
+static int print_direct(FILE *out, const struct mm_table_opts *o,
+			const struct columns *cols, const size_t *widths,
+			const struct mm_mapping **order, size_t n)
+{
+	bool utf8 = utf8_locale();
+	struct direct *d = malloc(sizeof(*d));
+	int rc = 0;
+
+	if (!d) {
+		return -ENOMEM;
+	}
+	*d = (struct direct){
+		.out = out, .cols = cols, .widths = widths, .tree = tree_column(cols),
+		.branch = utf8 ? "├─" : "|-", .last = utf8 ? "└─" : "`-", .label = -1,
+	};
+	for (size_t i = 0; o->colors && i + 1 < cols->n; i++) {
+		if (cols->id[i] == COL_LABEL) {
+			d->label = (int)i;
+		}
+	}
+	if (d->label >= 0) {
+		rc = direct_colors(d);
+	}
+	if (!rc && n && !o->noheadings) {
+		const char *heads[COL_COUNT * 2] = { 0 };
+
+		for (size_t i = 0; i < cols->n; i++) {
+			heads[i] = infos[cols->id[i]].name;
+		}
+		direct_line(d, heads, NULL, NULL);
+	}
+	for (size_t k = 0; k < n && !rc; k++) {
+		const struct mm_mapping *m = order[k];
+		const struct mm_region *last = last_wanted(o, m);
+
+		rc = direct_row(d, o, m, NULL, NULL);
+		for (size_t r = 0; last && r < m->nregions && !rc; r++) {
+			const struct mm_region *reg = &m->regions[r];
+
+			if (region_wanted(o, reg)) {
+				rc = direct_row(d, o, m, reg, reg == last ? d->last : d->branch);
+			}
+		}
+	}
+	direct_flush(d);
+	for (int c = 0; c < MM_CLASS_COUNT; c++) {
+		free((char *)d->colors[c]);
+	}
+	free(d);
+	return rc;
+}
+
+/* Whether the tree may be printed by print_direct(): nothing
+ * libsmartcols alone does (raw, pairs, its debug padding), and
+ * MEMMAP_TABLE=smartcols not set (to compare the two).  Piped, without
+ * colours; on a terminal (out and stdout), when every line fits its width
+ * (see direct_fits) with the label column, if coloured, not the last. */
+static bool direct_wanted(FILE *out, const struct mm_table_opts *o,
+			  const struct columns *cols, bool tty)
+{
+	const char *env = getenv("MEMMAP_TABLE");
+
+	if (o->raw || o->pairs || (env && strcmp(env, "smartcols") == 0) ||
+	    getenv("LIBSMARTCOLS_DEBUG_PADDING") || tty != (bool)isatty(STDOUT_FILENO)) {
+		return false;
+	}
+	if (!tty) {
+		return !o->colors;
+	}
+	return !o->notruncate && !(o->colors && cols->id[cols->n - 1] == COL_LABEL);
+}
+
+/* Whether the widest line fits the terminal's width: then libsmartcols
+ * neither shrinks nor cuts a column, and prints what it would piped. */
+static bool direct_fits(const struct columns *cols, const size_t *widths, size_t width)
+{
+	size_t used = 0;
+
+	for (size_t i = 0; i < cols->n; i++) {
+		used += widths[i] + (i + 1 < cols->n);
+	}
+	return used <= width;
 }
 
 static int print_mappings(FILE *out, const struct mm_snapshot *snap,
@@ -1356,12 +1705,13 @@ static int print_mappings(FILE *out, const struct mm_snapshot *snap,
 	struct sort by = { .col = sort_col, .snap = snap };
 	const struct mm_mapping **order = calloc(snap->nmappings + 1, sizeof(*order));
 	size_t widths[COL_COUNT * 2], n = 0, chunk;
-	bool chunked;
+	bool chunked, tty;
 	int rc = 0;
 
 	if (!order) {
 		return -ENOMEM;
 	}
+	cols->name_width = 0;	/* fit_names() sets it on a terminal */
 	for (size_t i = 0; i < snap->nmappings; i++) {
 		if (mapping_wanted(o, &snap->mappings[i])) {
 			order[n++] = &snap->mappings[i];
@@ -1370,12 +1720,24 @@ static int print_mappings(FILE *out, const struct mm_snapshot *snap,
 	if (sort_col >= 0) {
 		qsort_r(order, n, sizeof(*order), cmp_mappings, &by);
 	}
+	tty = isatty(fileno(out));
+	if (direct_wanted(out, o, cols, tty)) {
+		bool plain = true;
+
+		rc = tty ? fit_names(o, cols, order, n, width) : 0;
+		rc = rc ? rc : measure(o, cols, order, n, widths, &plain);
+		if (!rc && plain && (!tty || direct_fits(cols, widths, width))) {
+			rc = print_direct(out, o, cols, widths, order, n);
+			free(order);
+			return rc;
+		}
+	}
 	chunked = n > MAP_CHUNK && !o->raw && !isatty(fileno(out));
 	chunk = chunked ? MAP_CHUNK : n;
 	if (chunked) {
-		rc = measure(o, cols, order, n, widths);
+		rc = rc ? rc : measure(o, cols, order, n, widths, NULL);
 	} else {
-		rc = fit_names(o, cols, order, n, width);
+		rc = rc ? rc : fit_names(o, cols, order, n, width);
 	}
 	for (size_t first = 0, last; !rc; first = last) {
 		last = n - first < chunk ? n : first + chunk;

@@ -727,6 +727,25 @@ static int guard_run(struct mm_snapshot *snap, struct mm_mapping *m, size_t j,
 	return mm_mapping_label(m, a, b, MM_GUARD, MM_HOW_KERNEL, "MADV_GUARD_INSTALL", 0);
 }
 
+/* Whether the guard scan looks at m's pages. */
+static bool guard_candidate(const struct mm_mapping *m)
+{
+	return !mm_mapping_is_reserved(m) && !m->path;
+}
+
+/* The end of the run of scanned mappings from i on: pagemap is read a
+ * window at a time up to there, not one pread a mapping (60,000 small
+ * anonymous mappings were 60,000 preads). */
+static uint64_t candidates_end(const struct mm_snapshot *snap, size_t i)
+{
+	uint64_t end = snap->mappings[i].end;
+
+	while (++i < snap->nmappings && guard_candidate(&snap->mappings[i])) {
+		end = snap->mappings[i].end;
+	}
+	return end;
+}
+
 /* Pages guarded with MADV_GUARD_INSTALL that no stack explains, by
  * pagemap's guard bit (the kernel's word for them), after every other
  * labeller: in anon memory and in allocators' memory (a guard inside a
@@ -735,7 +754,7 @@ int mm_label_guards(struct mm_classify *ctx)
 {
 	struct mm_snapshot *snap = ctx->snap;
 	struct mm_pagemap *pm = ctx->pm;
-	uint64_t page = ctx->page, budget = MAX_GUARD_SCAN;
+	uint64_t page = ctx->page, budget = MAX_GUARD_SCAN, run_end = 0;
 	int rc = 0;
 
 	if (!pm || pm->fd < 0) {
@@ -744,8 +763,11 @@ int mm_label_guards(struct mm_classify *ctx)
 	for (size_t i = 0; !rc && budget && i < snap->nmappings; i++) {
 		struct mm_mapping *m = &snap->mappings[i];
 
-		if (mm_mapping_is_reserved(m) || m->path) {
+		if (!guard_candidate(m)) {
 			continue;
+		}
+		if (m->end > run_end) {
+			run_end = candidates_end(snap, i);
 		}
 		for (size_t j = 0; !rc && budget && j < m->nregions; j++) {
 			enum mm_class c = mm_label_class(m->regions[j].label);
@@ -757,7 +779,7 @@ int mm_label_guards(struct mm_classify *ctx)
 			}
 			a = (m->regions[j].start + page - 1) & ~(page - 1);
 			b = m->regions[j].end & ~(page - 1);
-			pm->limit = b;
+			pm->limit = run_end;
 			for (uint64_t p = a; p <= b && budget; p += page) {
 				if (p < b && mm_pagemap_guard(pm, p)) {
 					run += page;

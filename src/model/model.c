@@ -53,7 +53,6 @@ void mm_snapshot_clear_mappings(struct mm_snapshot *snap)
 
 		free_regions(m);
 		free(m->path);
-		free(m->vm_flags);
 	}
 	snap->nmappings = 0;
 }
@@ -65,6 +64,10 @@ void mm_snapshot_destroy(struct mm_snapshot *snap)
 	}
 	mm_snapshot_clear_mappings(snap);
 	free(snap->mappings);
+	for (size_t i = 0; i < snap->texts_alloc; i++) {
+		free(snap->texts[i]);
+	}
+	free(snap->texts);
 	for (size_t i = 0; i < snap->nwarnings; i++) {
 		free(snap->warnings[i]);
 	}
@@ -106,6 +109,66 @@ struct mm_mapping *mm_snapshot_add_mapping(struct mm_snapshot *snap)
 
 	memset(m, 0, sizeof(*m));
 	return m;
+}
+
+static uint64_t text_hash(const char *s, size_t len)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;	/* FNV-1a */
+
+	for (size_t i = 0; i < len; i++) {
+		h = (h ^ (unsigned char)s[i]) * 0x100000001b3ULL;
+	}
+	return h;
+}
+
+/* The slot of the len bytes at s in texts (cap a power of two): where
+ * they are, or the empty slot where they belong. */
+static char **text_slot(char **texts, size_t cap, const char *s, size_t len)
+{
+	size_t i = (size_t)text_hash(s, len) & (cap - 1);
+
+	while (texts[i] && (strncmp(texts[i], s, len) || texts[i][len])) {
+		i = (i + 1) & (cap - 1);
+	}
+	return &texts[i];
+}
+
+/* Doubles the table, kept at most half full. */
+static int grow_texts(struct mm_snapshot *snap)
+{
+	size_t cap = snap->texts_alloc ? snap->texts_alloc * 2 : 16;
+	char **texts = calloc(cap, sizeof(*texts));
+
+	if (!texts) {
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < snap->texts_alloc; i++) {
+		if (snap->texts[i]) {
+			*text_slot(texts, cap, snap->texts[i], strlen(snap->texts[i])) =
+				snap->texts[i];
+		}
+	}
+	free(snap->texts);
+	snap->texts = texts;
+	snap->texts_alloc = cap;
+	return 0;
+}
+
+const char *mm_snapshot_text(struct mm_snapshot *snap, const char *s, size_t len)
+{
+	char **slot;
+
+	if ((snap->ntexts + 1) * 2 > snap->texts_alloc && grow_texts(snap)) {
+		return NULL;
+	}
+	slot = text_slot(snap->texts, snap->texts_alloc, s, len);
+	if (!*slot) {
+		if (!(*slot = strndup(s, len))) {
+			return NULL;
+		}
+		snap->ntexts++;
+	}
+	return *slot;
 }
 
 static int dup_detail(const char *detail, char **out)
@@ -355,6 +418,12 @@ static void apportion(struct mm_mapping *m)
 	bool by_swapped = measured_total(m, true, &swapped);
 	bool exact = m->nregions == 1 || m->c.rss == 0 ||
 		     (by_present && present == m->c.rss);
+
+	if (m->nregions == 1) {		/* most mappings: all of it */
+		m->regions[0].c = m->c;
+		m->regions[0].rss_exact = true;
+		return;
+	}
 
 	for (size_t r = 0; r < m->nregions; r++) {
 		struct mm_region *reg = &m->regions[r];

@@ -82,33 +82,36 @@ struct mm_counters {
 	uint64_t swap, swap_pss, locked;
 };
 
+/* Small fields side by side: 60,000 mappings hold one region each. */
 struct mm_region {
 	uint64_t start, end;
 	enum mm_label label;
 	enum mm_how how;
 	char *detail;			/* owned; NULL when there is nothing to add */
 	bool rss_exact;			/* false: counters apportioned by size */
-	struct mm_counters c;		/* filled by mm_snapshot_finish() */
-
 	/* From /proc/PID/pagemap, when measured: the weights for sharing
 	 * the mapping's counters out (see mm_snapshot_finish).  A page that
 	 * two regions share counts for each by the bytes it holds of them. */
 	bool measured;
 	uint64_t present_bytes, swapped_bytes;
+	struct mm_counters c;		/* filled by mm_snapshot_finish() */
 };
 
+/* Small fields side by side, as in mm_region. */
 struct mm_mapping {
 	uint64_t start, end, offset;
 	char perms[5];			/* "r-xp" */
-	unsigned int dev_major, dev_minor;
-	uint64_t inode;
-	char *path;			/* owned, kernel escapes undone; NULL if none */
 	bool deleted;			/* path had " (deleted)", stripped here */
 	bool remote;			/* on a network or user-space file system:
 				 * never opened (read/mountinfo.h) */
-	char *vm_flags;			/* owned, "rd ex mr mw me"; NULL if absent */
-	uint64_t kernel_page_size, mmu_page_size;
 	bool thp_eligible;
+	unsigned int dev_major, dev_minor;
+	uint64_t inode;
+	char *path;			/* owned, kernel escapes undone; NULL if none */
+	const char *vm_flags;		/* "rd ex mr mw me", or NULL if absent: one
+					 * copy a text, in the snapshot's
+					 * mm_snapshot_text() table */
+	uint64_t kernel_page_size, mmu_page_size;
 	struct mm_counters c;
 
 	struct mm_region *regions;	/* sorted, tiling [start, end) */
@@ -267,6 +270,11 @@ struct mm_snapshot {
 	struct mm_mapping *mappings;	/* sorted by address */
 	size_t nmappings, mappings_alloc;
 
+	/* Texts many mappings share (VmFlags), each kept once: an open
+	 * addressing hash table of owned strings. */
+	char **texts;
+	size_t ntexts, texts_alloc;
+
 	struct mm_counters totals;		/* sums over mappings */
 	uint64_t total_vsz, total_reserved;
 	struct mm_category categories[MM_LABEL_COUNT];
@@ -285,6 +293,11 @@ void mm_snapshot_clear_mappings(struct mm_snapshot *snap);
 
 /* Appends a zeroed mapping (mappings arrive in address order); NULL on ENOMEM. */
 struct mm_mapping *mm_snapshot_add_mapping(struct mm_snapshot *snap);
+
+/* The snapshot's one copy of the len bytes at s (a VmFlags text: a
+ * process has a few distinct ones over thousands of mappings), owned by
+ * the snapshot; NULL on ENOMEM. */
+const char *mm_snapshot_text(struct mm_snapshot *snap, const char *s, size_t len);
 
 /* Gives every mapping one region covering it, labelled as given. */
 int mm_mapping_reset_regions(struct mm_mapping *m, enum mm_label label,

@@ -14,26 +14,35 @@ void mm_smaps_init(struct mm_smaps_parser *p, struct mm_snapshot *snap)
 	*p = (struct mm_smaps_parser){ .snap = snap };
 }
 
+/* A hex digit's value plus one; 0 for any other byte. */
+static const unsigned char hex1[256] = {
+	['0'] = 1, ['1'] = 2, ['2'] = 3, ['3'] = 4, ['4'] = 5, ['5'] = 6,
+	['6'] = 7, ['7'] = 8, ['8'] = 9, ['9'] = 10,
+	['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14, ['e'] = 15, ['f'] = 16,
+	['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15, ['F'] = 16,
+};
+
 /* Parses digits in base 10 or 16 at *s, advancing it.  Fails on no digits
- * or overflow. */
+ * or overflow.  Every smaps line has numbers: a table and no division. */
 static int parse_num(const char **s, const char *end, unsigned int base,
 		     uint64_t *out)
 {
-	/* Up to this many digits cannot overflow: checks only past them. */
-	const int safe = base == 16 ? 16 : 19;
 	const char *p = *s;
 	uint64_t v = 0;
 
-	for (int n = 0; p < end; p++, n++) {
-		int d = base == 16 ? mm_hex_digit(*p) : (*p >= '0' && *p <= '9' ? *p - '0' : -1);
-
-		if (d < 0) {
-			break;
+	if (base == 16) {
+		for (unsigned int d; p < end && (d = hex1[(unsigned char)*p]); p++) {
+			if (v >> 60) {
+				return -EINVAL;
+			}
+			v = v << 4 | (d - 1);
 		}
-		if (n >= safe && (v > (UINT64_MAX - (uint64_t)d) / base)) {
-			return -EINVAL;
+	} else {
+		for (unsigned int d; p < end && (d = (unsigned int)(*p - '0')) < 10; p++) {
+			if (__builtin_mul_overflow(v, 10, &v) || __builtin_add_overflow(v, d, &v)) {
+				return -EINVAL;
+			}
 		}
-		v = v * base + (uint64_t)d;
 	}
 	if (p == *s) {
 		return -EINVAL;
@@ -57,10 +66,16 @@ static int expect(const char **s, const char *end, char c)
 static void skip_spaces(const char **s, const char *end)
 {
 	static const uint64_t spaces = 0x2020202020202020ULL;
-	uint64_t w;
+	uint64_t w = 0;
 
 	while (end - *s >= 8 && (memcpy(&w, *s, 8), w == spaces)) {
 		*s += 8;
+	}
+	if (end - *s >= 8 && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__) {
+		/* w holds the next 8 bytes, not all spaces: the first other
+		 * one is the lowest byte that differs. */
+		*s += __builtin_ctzll(w ^ spaces) / 8;
+		return;
 	}
 	while (*s < end && **s == ' ') {
 		(*s)++;
@@ -133,7 +148,8 @@ enum field_kind { KB, FLAG, TEXT, SKIP };
  * we derive (Size) or ignore (KSM) listed too, so that the guess "the one
  * after the last match" holds for every line. */
 static const struct field {
-	const char *name;
+	const char name[16];	/* zero-padded, at most 15 bytes: compared a
+				 * word at a time */
 	size_t len;
 	size_t offset;		/* into struct mm_mapping */
 	enum field_kind kind;
@@ -157,6 +173,26 @@ static const struct field {
 	F("VmFlags", vm_flags, TEXT),
 #undef F
 };
+
+/* Whether line (len bytes) starts with f's name and a colon. */
+static bool starts_with_field(const char *line, size_t len, const struct field *f)
+{
+	uint64_t a[2], b[2], mask[2];
+
+	if (len <= f->len || line[f->len] != ':') {
+		return false;
+	}
+	if (len < sizeof(a) || __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__) {
+		return memcmp(line, f->name, f->len) == 0;
+	}
+	/* Value lines are padded to 26 bytes or more: two words of the
+	 * line against the name's, masked to its length. */
+	memcpy(a, line, sizeof(a));
+	memcpy(b, f->name, sizeof(b));
+	mask[0] = f->len >= 8 ? ~0ULL : (1ULL << (8 * f->len)) - 1;
+	mask[1] = f->len <= 8 ? 0 : (1ULL << (8 * (f->len - 8))) - 1;
+	return ((a[0] ^ b[0]) & mask[0]) == 0 && ((a[1] ^ b[1]) & mask[1]) == 0;
+}
 
 /* Try the field after the last match first: one comparison per line. */
 static const struct field *find_field(size_t *next, const char *name, size_t len)
@@ -184,7 +220,7 @@ static int parse_field(struct mm_smaps_parser *p, const char *line, size_t len)
 	uint64_t v;
 
 	/* Nearly always the field after the last one: no search for ':'. */
-	if (len > f->len && line[f->len] == ':' && memcmp(line, f->name, f->len) == 0) {
+	if (starts_with_field(line, len, f)) {
 		colon = line + f->len;
 		p->next_field = (size_t)(f - fields) + 1;
 	} else {
@@ -200,13 +236,12 @@ static int parse_field(struct mm_smaps_parser *p, const char *line, size_t len)
 	s = colon + 1;
 	skip_spaces(&s, end);
 	if (f->kind == TEXT) {
-		char **text = (char **)((char *)m + f->offset);
+		const char **text = (const char **)((char *)m + f->offset);
 
 		while (end > s && end[-1] == ' ') {
 			end--;
 		}
-		free(*text);
-		*text = strndup(s, (size_t)(end - s));
+		*text = mm_snapshot_text(p->snap, s, (size_t)(end - s));
 		return *text ? 0 : -ENOMEM;
 	}
 	if (parse_num(&s, end, 10, &v)) {

@@ -7,13 +7,21 @@ usual and once with MEMMAP_TABLE=smartcols, must print the same bytes.
 Each process is read live once (the runtimes' structures; no residency
 columns) and from a captured /proc tree (--proc-root: smaps, status, maps, comm, exe),
 whose numbers cannot move between the two runs as PSS does on a busy
-machine.
+machine.  The mapping tree is also printed by memmap on a terminal when
+it fits (colours, names that need no cutting): the tree views run on a
+pty of several widths, coloured and not, compared the same way.
 
 usage: test_plain.py [GO_IDLE_BINARY]"""
+import fcntl
 import os
+import pty
 import shutil
+import struct
+import subprocess
 import sys
 import tempfile
+import termios
+import threading
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..'))
 import memmaptest as mt  # noqa: E402
@@ -41,6 +49,10 @@ VIEWS = [
 LIVE = ['--mappings', '-o', 'address,perms,vsz,label,how,name']
 # The tree art and BAR differ by locale: UTF-8 (├─, █) and ASCII (|-, #).
 LOCALES = ['C.UTF-8', 'C']
+# On a terminal: the tree views, at widths where every name fits and
+# where some are cut or the columns do not fit (then libsmartcols prints).
+PTY_VIEWS = [v for v in VIEWS if v[:1] == ['--mappings'] and '-r' not in v and '-P' not in v]
+PTY_COLUMNS = [160, 100, 60]
 
 
 def capture(pid, root):
@@ -62,7 +74,68 @@ def run_pair(args, loc):
     return first, mt.run_memmap(*args, env=env, binary=True)
 
 
-def compare(t, what, pid, views, locales):
+def run_pty(args, env, columns):
+    """memmap args with stdout and stderr on a pty of 50 rows and columns
+    columns: (rc, everything it printed)."""
+    e = dict(os.environ)
+    for k, v in env.items():
+        if v is None:
+            e.pop(k, None)
+        else:
+            e[k] = v
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack('HHHH', 50, columns, 0, 0))
+    out = []
+
+    def drain():
+        try:
+            while True:
+                d = os.read(master, 65536)
+                if not d:
+                    break
+                out.append(d)
+        except OSError:		# EIO once the last slave fd is closed
+            pass
+    th = threading.Thread(target=drain, daemon=True)
+    th.start()
+    p = subprocess.Popen([mt.memmap_path()] + [str(a) for a in args],
+                         stdin=subprocess.DEVNULL, stdout=slave, stderr=slave, env=e)
+    os.close(slave)
+    try:
+        rc = p.wait(timeout=120)
+    finally:
+        th.join(30)
+        os.close(master)
+    return rc, b''.join(out)
+
+
+def compare_pty(t, what, pid, root, views, locales):
+    """The tree on a pty, both printers: the same bytes, coloured and not."""
+    for loc in locales:
+        for columns in PTY_COLUMNS:
+            for color in (None, '1'):
+                for view in views:
+                    env = {'NO_COLOR': color, 'LC_ALL': loc, 'MEMMAP_TABLE': None,
+                           'COLUMNS': None, 'LINES': None}
+                    args = ['--proc-root', root] + view + [pid]
+                    name = '%s (captured, pty %d columns%s), LC_ALL=%s, memmap %s' % (
+                        what, columns, ', NO_COLOR' if color else '', loc, ' '.join(view))
+                    rc1, out1 = run_pty(args, env, columns)
+                    env['MEMMAP_TABLE'] = 'smartcols'
+                    rc2, out2 = run_pty(args, env, columns)
+                    t.eq(rc1, rc2, name + ': exit codes')
+                    if out1 == out2:
+                        t.check(b'\n' in out1, name + ': nothing printed')
+                        continue
+                    a, b = out1.split(b'\n'), out2.split(b'\n')
+                    diff = next((i for i in range(min(len(a), len(b))) if a[i] != b[i]),
+                                min(len(a), len(b)))
+                    t.fail('%s: differs from libsmartcols at line %d: %r, libsmartcols %r'
+                           % (name, diff + 1, a[diff] if diff < len(a) else None,
+                              b[diff] if diff < len(b) else None))
+
+
+def compare(t, what, pid, views, locales, pty_views=None):
     """Each view, both printers: the same bytes, from the captured tree;
     live, the tree without residency columns."""
     root = tempfile.mkdtemp(prefix='memmap-plain-')
@@ -73,6 +146,8 @@ def compare(t, what, pid, views, locales):
         compare_views(t, what, pid, [LIVE], locales[:1], [])
         compare_views(t, what + ' (captured)', pid, views, locales,
                       ['--proc-root', root])
+        if pty_views:
+            compare_pty(t, what, pid, root, pty_views, locales)
     finally:
         shutil.rmtree(root)
 
@@ -114,12 +189,12 @@ def main():
     with mt.Process(['sleep', '1000']) as fx:
         compare(t, 'sleep', fx.pid, VIEWS, LOCALES)
     with mt.Fixture([factory]) as fx:
-        compare(t, 'factory', fx.pid, VIEWS, LOCALES)
+        compare(t, 'factory', fx.pid, VIEWS, LOCALES, PTY_VIEWS)
     with mt.Fixture([factory, '--many', 5000]) as fx:
         # Over 2,048 mappings the tree is printed in chunks, widths given.
         compare(t, 'factory --many 5000', fx.pid,
                 [[], ['--mappings'], ['--mappings', '-o', 'name,label,how,vsz,rss'],
-                 ['--mappings', '-n']], LOCALES)
+                 ['--mappings', '-n']], LOCALES, [['--mappings']])
     with mt.Process(['python3', '-c', 'import time; time.sleep(1000)']) as fx:
         compare(t, 'python3', fx.pid, VIEWS, LOCALES[:1])
     if go and os.access(go, os.X_OK):

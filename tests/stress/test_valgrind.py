@@ -12,7 +12,6 @@ Skips when valgrind is missing or memmap was built with a sanitizer (the
 two cannot run together).
 """
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -21,20 +20,13 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..'
 import memmaptest as mt  # noqa: E402
 
 VG_ERR = 99
+MEMCHECK = ['-q', '--error-exitcode=%d' % VG_ERR, '--leak-check=full',
+            '--errors-for-leak-kinds=definite,indirect,possible',
+            '--show-leak-kinds=definite,indirect,possible', '--track-origins=yes']
 
 
-def sanitized(path):
-    with open(path, 'rb') as f:
-        data = f.read()
-    return b'__asan_init' in data or b'__ubsan_handle' in data
-
-
-def valgrind(t, vg, memmap, args, what, ok_rcs=(0, 1)):
-    cmd = [vg, '-q', '--error-exitcode=%d' % VG_ERR, '--leak-check=full',
-           '--errors-for-leak-kinds=definite,indirect,possible',
-           '--show-leak-kinds=definite,indirect,possible',
-           '--track-origins=yes', memmap] + [str(a) for a in args]
-    p = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True, timeout=300)
+def valgrind(t, vg, args, what, ok_rcs=(0, 1)):
+    p = mt.run_valgrind(vg, MEMCHECK, args)
     err = p.stderr.decode('utf-8', 'replace')
     vg_lines = [x for x in err.splitlines() if x.startswith('==')]
     t.check(p.returncode != VG_ERR and not vg_lines,
@@ -50,11 +42,7 @@ def main():
         mt.die('usage: test_valgrind.py CHURN')
     churn = sys.argv[1]
     memmap = mt.memmap_path()
-    vg = shutil.which('valgrind')
-    if not vg:
-        mt.skip('valgrind is not installed')
-    if sanitized(memmap):
-        mt.skip('%s is built with a sanitizer; valgrind cannot run it' % memmap)
+    vg = mt.valgrind_or_skip(memmap)
     t = mt.Checker('valgrind')
     procs = []
     try:
@@ -65,23 +53,23 @@ def main():
         busy_pid = int(busy.stdout.readline())
         with tempfile.TemporaryDirectory() as tmp:
             a, b = os.path.join(tmp, 'a.json'), os.path.join(tmp, 'b.json')
-            valgrind(t, vg, memmap, ['-J', sleeper.pid], 'sleep -J')
-            valgrind(t, vg, memmap, [sleeper.pid], 'sleep table')
-            valgrind(t, vg, memmap, ['-J', busy_pid], 'churn maps -J', ok_rcs=(0, 1, 2))
+            valgrind(t, vg, ['-J', sleeper.pid], 'sleep -J')
+            valgrind(t, vg, [sleeper.pid], 'sleep table')
+            valgrind(t, vg, ['-J', busy_pid], 'churn maps -J', ok_rcs=(0, 1, 2))
             factory = os.environ.get('MEMMAP_FACTORY')
             if factory:
                 with mt.Fixture([factory]) as fx:
-                    valgrind(t, vg, memmap, ['--save', a, '--summary', fx.pid], 'factory --summary --save')
-                    valgrind(t, vg, memmap, ['-J', '--save', b, fx.pid], 'factory -J --save')
+                    valgrind(t, vg, ['--save', a, '--summary', fx.pid], 'factory --summary --save')
+                    valgrind(t, vg, ['-J', '--save', b, fx.pid], 'factory -J --save')
                 if os.path.exists(a) and os.path.exists(b):
-                    valgrind(t, vg, memmap, ['--diff', a, b], 'factory --diff A B')
+                    valgrind(t, vg, ['--diff', a, b], 'factory --diff A B')
             else:
                 t.note('MEMMAP_FACTORY unset: factory runs not done')
             build = os.environ.get('MEMMAP_BUILD', '')
             go = os.path.join(build, 'tests', 'go', 'go1.22-idle')
             if build and os.access(go, os.X_OK):
                 with mt.Fixture([go]) as fx:
-                    valgrind(t, vg, memmap, ['-J', fx.pid], 'go1.22-idle -J')
+                    valgrind(t, vg, ['-J', fx.pid], 'go1.22-idle -J')
             else:
                 t.note('no Go fixture built (%s): Go run not done' % go)
     finally:

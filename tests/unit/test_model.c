@@ -482,7 +482,7 @@ static void test_flags_and_warnings(void)
 	struct mm_mapping *m = add_map(snap, 0x1000, 0x2000, "r-xp");
 
 	CHECK(!mm_mapping_has_flag(m, "rd"), "no VmFlags: no flag");
-	m->vm_flags = strdup("rd ex mr mw me");
+	m->vm_flags = mm_snapshot_text(snap, "rd ex mr mw me", 14);
 	CHECK(mm_mapping_has_flag(m, "rd"), "first flag");
 	CHECK(mm_mapping_has_flag(m, "me"), "last flag");
 	CHECK(mm_mapping_has_flag(m, "mr"), "middle flag");

@@ -200,7 +200,6 @@ static void test_paths(void)
 		EQ_U64(m.start, strtoull(cases[i].line, NULL, 16));
 		EQ_U64(m.end, strtoull(strchr(cases[i].line, '-') + 1, NULL, 16));
 		free(m.path);
-		free(m.vm_flags);
 
 		/* The same through the streaming parser. */
 		struct mm_snapshot *s = feed(cases[i].line, &r, NULL);
