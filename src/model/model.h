@@ -36,6 +36,7 @@ enum mm_label {
 	 * a region to keep it) but the rows of the runtime's heap split. */
 	MM_GO_HEAP_OBJECTS, MM_GO_HEAP_STACKS, MM_GO_HEAP_GC, MM_GO_HEAP_FREE,
 	MM_GO_HEAP_RELEASED,
+	MM_V8_HEAP, MM_V8_CODE,
 	MM_LABEL_COUNT
 };
 
