@@ -36,6 +36,8 @@ struct scan {
 	uint64_t allocators[MAX_RANGES];	/* their allocators, checked once */
 	size_t nallocators, nranges;
 	size_t candidates, chunks;
+	uint64_t chunk_end;		/* the end of the last chunk found: the
+					 * object data inside one is no header */
 	bool out_of_bounds;		/* a bound cut the scan short */
 };
 
@@ -149,7 +151,7 @@ static int try_chunk(struct scan *s, size_t i, uint64_t a, uint64_t *next)
 	}
 	((struct owner *)o)->labelled += c.size;
 	s->chunks++;
-	*next = c.start + c.size;
+	*next = s->chunk_end = c.start + c.size;
 	return mm_snapshot_label(s->ctx->snap, c.start, c.start + c.size,
 				 code ? MM_V8_CODE : MM_V8_HEAP, MM_HOW_RUNTIME,
 				 L->space_names[o->id], MM_ONLY_ANON);
@@ -159,7 +161,8 @@ static int scan_mapping(struct scan *s, size_t i)
 {
 	const struct mm_mapping *m = &s->ctx->snap->mappings[i];
 	uint64_t page = s->lay->page_size;
-	uint64_t a = (m->start + page - 1) & ~(page - 1), next;
+	uint64_t from = m->start > s->chunk_end ? m->start : s->chunk_end;
+	uint64_t a = (from + page - 1) & ~(page - 1), next;
 	int rc;
 
 	for (; a < m->end && a + MM_V8_HEADER_WORDS * 8 <= m->end; a += page) {
