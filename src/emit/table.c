@@ -20,6 +20,7 @@
 #include "util/format.h"
 #include "emit/table.h"
 #include "emit/table_go.h"
+#include "emit/table_v8.h"
 #include "emit/table_symbols.h"
 
 enum {
@@ -1809,6 +1810,7 @@ static char *summary_footer(const struct mm_snapshot *snap, const struct mm_tabl
 	 * keeps its rows for the labels. */
 	if (!o->first_screen) {
 		mm_table_go_runtime(f, snap, o);
+		mm_table_v8_runtime(f, snap, o);
 	}
 	if (o->first_screen) {
 		put_wrapped(f, "(--mappings: every mapping; --explain: what each label is)",

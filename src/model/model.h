@@ -199,6 +199,21 @@ struct mm_go_heap_split {
 	uint64_t unknown;		/* allocated pages no span vouched for */
 };
 
+/* V8's heap as its own space objects count it (runtimes/v8), by space,
+ * summed over the isolates (node's workers each have one). */
+#define MM_V8_SPACES 16
+struct mm_v8_space {
+	char name[32];			/* v8.getHeapSpaceStatistics()'s */
+	uint64_t committed;		/* the spaces' committed_: space_size */
+	uint64_t pages;			/* bytes of its pages memmap found */
+};
+
+struct mm_v8_heap {
+	size_t nspaces;			/* 0: not read */
+	size_t heaps;			/* isolates */
+	struct mm_v8_space space[MM_V8_SPACES];
+};
+
 struct mm_runtime {
 	char *lang;			/* "go", or NULL */
 	char *version, *module;
@@ -206,6 +221,7 @@ struct mm_runtime {
 	bool stripped;			/* Go: no symbol table in the binary */
 	struct mm_go_memstats memstats;
 	struct mm_go_heap_split heap;
+	struct mm_v8_heap v8;
 };
 
 /* Who the process is, for views over many processes and for monitoring:

@@ -9,7 +9,8 @@ code range is.
 exact: memmap names node and V8 as the process reports them
 (process.versions), exits 0, and labels each space's pages (v8.heap /
 v8.code, detail the space's name) adding up to exactly the space_size V8
-reports for it; each object's address lies in a page of the space V8 put
+reports for it, and the committed bytes memmap reads from V8's space
+objects (runtime.v8_spaces) equal it too; each object's address lies in a page of the space V8 put
 it in; every byte of the code range V8 printed is v8.code or the part of
 node's file V8 maps into it, and no v8.code lies outside; coverage of RSS is >= 95 %.
 --no-mem: no v8.* label at all, the objects' pages anon (never another
@@ -117,6 +118,13 @@ def main():
         for name, (size, physical) in sorted(spaces.items()):
             t.eq(by_space.get(name, 0), size,
                  '%s: labelled bytes vs V8\'s space_size (physical %d)' % (name, physical))
+        # V8's own count, read by memmap from its space objects.
+        read = {sp['name']: sp for sp in rt.get('v8_spaces', [])}
+        t.eq(rt.get('v8_heaps'), 1, 'V8 heaps (isolates)')
+        for name, (size, _) in sorted(spaces.items()):
+            sp = read.get(name, {})
+            t.eq(sp.get('committed'), size, '%s: committed as memmap read it' % name)
+            t.eq(sp.get('pages'), by_space.get(name, 0), '%s: pages vs labelled' % name)
         for kind, addr in sorted(objs.items()):
             _, r = region_at(snap, addr)
             t.check(r is not None and r['label'] == 'v8.heap' and

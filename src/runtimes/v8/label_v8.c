@@ -196,6 +196,38 @@ static void debug_spaces(const struct scan *s)
 	}
 }
 
+/* The spaces' own counts beside the pages found, by space id, into the
+ * snapshot's runtime (the summary and JSON show them). */
+static void keep_totals(const struct scan *s, struct mm_v8_heap *out)
+{
+	const struct mm_v8_layout *L = s->lay;
+	uint64_t heaps[MAX_OWNERS];
+	size_t nheaps = 0;
+
+	*out = (struct mm_v8_heap){ 0 };
+	for (size_t i = 0; i < L->nspaces && i < MM_V8_SPACES; i++) {
+		snprintf(out->space[i].name, sizeof(out->space[i].name), "%s", L->space_names[i]);
+	}
+	for (size_t i = 0; i < s->nowners; i++) {
+		const struct owner *o = &s->owners[i];
+		size_t h = 0;
+
+		if (!o->ok || o->id >= MM_V8_SPACES) {
+			continue;
+		}
+		out->space[o->id].committed += o->committed;
+		out->space[o->id].pages += o->labelled;
+		while (h < nheaps && heaps[h] != o->heap) {
+			h++;
+		}
+		if (h == nheaps) {
+			heaps[nheaps++] = o->heap;
+		}
+	}
+	out->heaps = nheaps;
+	out->nspaces = L->nspaces < MM_V8_SPACES ? L->nspaces : MM_V8_SPACES;
+}
+
 /* Every candidate of the readable anonymous mappings, then the code
  * ranges the code chunks led to.  Returns 0, 1 (warned) or -ENOMEM. */
 static int scan(struct scan *s, const struct mm_v8_facts *f)
@@ -225,6 +257,9 @@ static int scan(struct scan *s, const struct mm_v8_facts *f)
 	mm_debug(ctx, "v8", "%zu candidates, %zu chunks, %zu spaces, %zu code ranges",
 		 s->candidates, s->chunks, s->nowners, s->nranges);
 	debug_spaces(s);
+	if (s->chunks) {
+		keep_totals(s, &snap->runtime.v8);
+	}
 	if (s->out_of_bounds) {
 		return mm_snapshot_warn(snap, "%s: V8's heap is larger than memmap reads (%u "
 					"pages, %u spaces): the rest stays anon", who,
