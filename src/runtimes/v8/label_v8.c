@@ -38,6 +38,9 @@ struct scan {
 	size_t candidates, chunks;
 	uint64_t chunk_end;		/* the end of the last chunk found: the
 					 * object data inside one is no header */
+	bool run_valid;			/* mappings run_first..run_last touch */
+	size_t run_first, run_last;
+	uint64_t run_end;
 	bool out_of_bounds;		/* a bound cut the scan short */
 };
 
@@ -115,15 +118,25 @@ static void code_range_of(struct scan *s, const struct mm_v8_chunk *c)
 }
 
 /* The end of the mappings that follow one another without a gap from
- * mapping i on: a chunk may span several (its guard pages, its code). */
-static uint64_t run_end(const struct mm_snapshot *snap, size_t i)
+ * mapping i on: a chunk may span several (its guard pages, its code).
+ * Every mapping of a run shares its end: found once a run, so the scan
+ * stays linear in the mappings. */
+static uint64_t run_end(struct scan *s, size_t i)
 {
-	uint64_t end = snap->mappings[i].end;
+	const struct mm_snapshot *snap = s->ctx->snap;
+	size_t j = i;
 
-	for (size_t j = i + 1; j < snap->nmappings && snap->mappings[j].start == end; j++) {
-		end = snap->mappings[j].end;
+	if (s->run_valid && i >= s->run_first && i <= s->run_last) {
+		return s->run_end;
 	}
-	return end;
+	while (j + 1 < snap->nmappings && snap->mappings[j + 1].start == snap->mappings[j].end) {
+		j++;
+	}
+	s->run_valid = true;
+	s->run_first = i;
+	s->run_last = j;
+	s->run_end = snap->mappings[j].end;
+	return s->run_end;
 }
 
 /* Reads the candidate at a in mapping i; labels it when it is a chunk and
@@ -139,7 +152,7 @@ static int try_chunk(struct scan *s, size_t i, uint64_t a, uint64_t *next)
 
 	*next = 0;
 	if (mm_target_read(s->ctx->target, a, w, sizeof(w)) ||
-	    !mm_v8_chunk_check(L, w, a, run_end(s->ctx->snap, i), &c)) {
+	    !mm_v8_chunk_check(L, w, a, run_end(s, i), &c)) {
 		return 0;
 	}
 	if (!(o = owner_of(s, c.owner, c.heap))) {
