@@ -844,6 +844,44 @@ static int load_heap_split(struct loader *ld, const json_t *rt, struct mm_go_hea
 	return 0;
 }
 
+/* V8's spaces (runtime.v8_spaces), when its heap was read. */
+static int load_v8_spaces(struct loader *ld, const json_t *rt, struct mm_v8_heap *v8)
+{
+	const char *w = "runtime.v8_spaces[]";
+	json_t *spaces = NULL, *p;
+	uint64_t heaps = 0;
+	size_t i;
+	int rc;
+
+	if ((rc = get_array(ld, rt, "runtime", "v8_spaces", false, &spaces)) || !spaces) {
+		return rc;
+	}
+	if ((rc = get_u64(ld, rt, "runtime", "v8_heaps", true, &heaps))) {
+		return rc;
+	}
+	if (json_array_size(spaces) > MM_V8_SPACES) {
+		return bad(ld, "runtime.v8_spaces", "more than %d spaces", MM_V8_SPACES);
+	}
+	json_array_foreach(spaces, i, p) {
+		struct mm_v8_space *sp = &v8->space[i];
+		const char *name = NULL;
+
+		if (!json_is_object(p)) {
+			return bad(ld, "runtime.v8_spaces", "expected objects, found %s",
+				   type_name(p));
+		}
+		if ((rc = get_str(ld, p, w, "name", true, false, &name)) ||
+		    (rc = get_u64(ld, p, w, "committed", true, &sp->committed)) ||
+		    (rc = get_u64(ld, p, w, "pages", true, &sp->pages))) {
+			return rc;
+		}
+		snprintf(sp->name, sizeof(sp->name), "%s", name);
+	}
+	v8->nspaces = json_array_size(spaces);
+	v8->heaps = heaps;
+	return 0;
+}
+
 static int load_runtime(struct loader *ld, const json_t *rt, struct mm_runtime *r)
 {
 	const char *w = "runtime";
@@ -864,7 +902,10 @@ static int load_runtime(struct loader *ld, const json_t *rt, struct mm_runtime *
 	if ((rc = load_memstats(ld, rt, &r->memstats))) {
 		return rc;
 	}
-	return load_heap_split(ld, rt, &r->heap);
+	if ((rc = load_heap_split(ld, rt, &r->heap))) {
+		return rc;
+	}
+	return load_v8_spaces(ld, rt, &r->v8);
 }
 
 /* "jemalloc": absent (older snapshots) or null (not read), or its totals. */

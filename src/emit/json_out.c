@@ -390,6 +390,25 @@ static void write_heap_split(struct mm_json *j, const struct mm_go_heap_split *h
 	mm_json_object_close(j);
 }
 
+/* V8's spaces as their own objects count them, beside the pages found;
+ * only where V8's heap was read. */
+static void write_v8_spaces(struct mm_json *j, const struct mm_v8_heap *v8)
+{
+	if (!v8->nspaces) {
+		return;
+	}
+	mm_json_u64(j, "v8_heaps", v8->heaps);
+	mm_json_array_open(j, "v8_spaces");
+	for (size_t i = 0; i < v8->nspaces; i++) {
+		mm_json_object_open(j, NULL);
+		mm_json_string(j, "name", v8->space[i].name);
+		mm_json_u64(j, "committed", v8->space[i].committed);
+		mm_json_u64(j, "pages", v8->space[i].pages);
+		mm_json_object_close(j);
+	}
+	mm_json_array_close(j);
+}
+
 static void write_runtime(struct mm_json *j, const struct mm_runtime *rt)
 {
 	if (!rt->lang) {
@@ -405,6 +424,7 @@ static void write_runtime(struct mm_json *j, const struct mm_runtime *rt)
 	write_memstats(j, &rt->memstats);
 	write_metrics(j, &rt->memstats);
 	write_heap_split(j, &rt->heap);
+	write_v8_spaces(j, &rt->v8);
 	mm_json_object_close(j);
 }
 

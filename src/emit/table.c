@@ -21,6 +21,7 @@
 #include "emit/table.h"
 #include "emit/table_go.h"
 #include "emit/table_jemalloc.h"
+#include "emit/table_v8.h"
 #include "emit/table_symbols.h"
 
 enum {
@@ -2173,6 +2174,7 @@ static char *summary_footer(const struct mm_snapshot *snap, const struct mm_tabl
 	if (!o->first_screen) {
 		mm_table_go_runtime(f, snap, o);
 		mm_table_jemalloc(f, snap, o);
+		mm_table_v8_runtime(f, snap, o);
 	}
 	if (o->first_screen) {
 		put_wrapped(f, "(--mappings: every mapping; --explain: what each label is)",

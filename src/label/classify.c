@@ -33,6 +33,9 @@ static const struct labeller labellers[] = {
 	{ "go", RANGE(MM_GO_HEAP, MM_GO_OTHER), MM_RT_GO, mm_label_go },
 	{ "threads", L(MM_THREAD_STACK) | L(MM_THREAD_GUARD), -1, mm_label_threads },
 	{ "musl", L(MM_MUSL_MALLOC), MM_RT_MUSL, mm_label_musl },
+	/* Before glibc: V8's pages are mmap'd, never malloc chunks, and
+	 * proven by their headers. */
+	{ "v8", L(MM_V8_HEAP) | L(MM_V8_CODE), MM_RT_V8, mm_label_v8 },
 	/* Before glibc: its mmap'd chunks are found in runs of anon that
 	 * python's arenas no longer merge into. */
 	{ "python", L(MM_PYTHON_ARENA) | L(MM_PYTHON_DATASTACK), MM_RT_PYTHON,
@@ -52,12 +55,13 @@ static const struct labeller labellers[] = {
  * glibc's in a musl one. */
 static int (*const probes[])(struct mm_classify *ctx) = {
 	mm_probe_go, mm_probe_musl, mm_probe_glibc, mm_probe_python, mm_probe_jemalloc,
+	mm_probe_v8,
 };
 
 static const char *const runtime_names[MM_RT_COUNT] = {
 	[MM_RT_GO] = "go", [MM_RT_GLIBC] = "glibc", [MM_RT_PYTHON] = "python",
 	[MM_RT_MUSL] = "musl",
-	[MM_RT_JEMALLOC] = "jemalloc",
+	[MM_RT_JEMALLOC] = "jemalloc", [MM_RT_V8] = "v8",
 };
 
 /* The kernel's ptrace_scope (Yama), or -1 where there is none. */
@@ -244,11 +248,13 @@ static void forget_facts(struct mm_classify *ctx)
 	mm_python_facts_free(ctx->python);
 	mm_musl_facts_free(ctx->musl);
 	mm_jemalloc_facts_free(ctx->jemalloc);
+	mm_v8_facts_free(ctx->v8);
 	ctx->go = NULL;
 	ctx->glibc = NULL;
 	ctx->python = NULL;
 	ctx->musl = NULL;
 	ctx->jemalloc = NULL;
+	ctx->v8 = NULL;
 	ctx->runtimes = 0;
 	free(ctx->stacks);
 	ctx->stacks = NULL;

@@ -175,6 +175,15 @@ static const struct {
 		"jemalloc's own metadata: its bases' blocks",
 		"memory jemalloc mapped for itself (its bases' blocks): arena and extent records, "
 		"the extent map's radix tree, per-thread caches' bookkeeping" },
+	[MM_V8_HEAP] = { "v8.heap", MM_CLASS_HEAP, 0xd9822b,
+		"V8's JavaScript heap: its pages, each proven by its header",
+		"pages of V8's JavaScript heap (node): new, old and large-object spaces, each "
+		"page's header naming itself, its heap and its space, which points back; the "
+		"detail names the space as v8.getHeapSpaceStatistics() does" },
+	[MM_V8_CODE] = { "v8.code", MM_CLASS_RUNTIME, 0x9c4dcc,
+		"V8's code range: its JIT code pages and reservation",
+		"V8's code range: the pages of its code spaces (machine code V8 compiled) and "
+		"the rest of the region V8 reserved for code, as its page allocator holds it" },
 };
 
 static const char *const class_names[MM_CLASS_COUNT] = {
@@ -244,6 +253,7 @@ enum mm_family mm_label_family(enum mm_label label)
 {
 	switch (label) {
 	case MM_EXE_TEXT: case MM_LIB_TEXT: case MM_KERNEL_VDSO: case MM_KERNEL_VSYSCALL:
+	case MM_V8_CODE:
 		return MM_FAM_CODE;
 	case MM_EXE_RODATA: case MM_EXE_DATA: case MM_EXE_RELRO: case MM_EXE_BSS:
 	case MM_LIB_RODATA: case MM_LIB_DATA: case MM_LIB_RELRO: case MM_LIB_BSS:
@@ -253,6 +263,7 @@ enum mm_family mm_label_family(enum mm_label label)
 	case MM_GO_HEAP: case MM_PYTHON_ARENA: case MM_MUSL_MALLOC:
 	case MM_GO_HEAP_OBJECTS: case MM_GO_HEAP_FREE: case MM_GO_HEAP_RELEASED:
 	case MM_JEMALLOC_ARENA:
+	case MM_V8_HEAP:
 		return MM_FAM_HEAP;
 	case MM_STACK: case MM_THREAD_STACK: case MM_THREAD_GUARD: case MM_PYTHON_DATASTACK:
 	case MM_GO_HEAP_STACKS:

@@ -37,6 +37,7 @@ enum mm_label {
 	MM_GO_HEAP_OBJECTS, MM_GO_HEAP_STACKS, MM_GO_HEAP_GC, MM_GO_HEAP_FREE,
 	MM_GO_HEAP_RELEASED,
 	MM_JEMALLOC_ARENA, MM_JEMALLOC_METADATA,
+	MM_V8_HEAP, MM_V8_CODE,
 	MM_LABEL_COUNT
 };
 
@@ -215,6 +216,19 @@ struct mm_jemalloc_stats {
 	uint64_t resident;		/* active + dirty + metadata resident */
 	uint64_t metadata, metadata_resident, metadata_mapped;	/* the bases' */
 	uint64_t extents, arenas, base_blocks;
+/* V8's heap as its own space objects count it (runtimes/v8), by space,
+ * summed over the isolates (node's workers each have one). */
+#define MM_V8_SPACES 16
+struct mm_v8_space {
+	char name[32];			/* v8.getHeapSpaceStatistics()'s */
+	uint64_t committed;		/* the spaces' committed_: space_size */
+	uint64_t pages;			/* bytes of its pages memmap found */
+};
+
+struct mm_v8_heap {
+	size_t nspaces;			/* 0: not read */
+	size_t heaps;			/* isolates */
+	struct mm_v8_space space[MM_V8_SPACES];
 };
 
 struct mm_runtime {
@@ -225,6 +239,7 @@ struct mm_runtime {
 	struct mm_go_memstats memstats;
 	struct mm_go_heap_split heap;
 	struct mm_jemalloc_stats jemalloc;
+	struct mm_v8_heap v8;
 };
 
 /* Who the process is, for views over many processes and for monitoring:

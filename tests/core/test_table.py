@@ -126,11 +126,12 @@ def totals(t, fx):
 
 # The roll-up line's families as memmap(1) defines them (SUMMARY).
 FAMILY = {
-    'code': 'exe.text lib.text kernel.vdso kernel.vsyscall',
+    'code': 'exe.text lib.text kernel.vdso kernel.vsyscall v8.code',
     'data': 'exe.rodata exe.data exe.relro exe.bss lib.rodata lib.data lib.relro '
             'lib.bss kernel.vvar ld.tls',
     'heap': 'heap glibc.arena glibc.mmap-chunk ld.malloc go.heap python.arena '
-            'musl.malloc go.heap.objects go.heap.free go.heap.released jemalloc.arena',
+            'musl.malloc go.heap.objects go.heap.free go.heap.released jemalloc.arena '
+            'v8.heap',
     'stacks': 'stack thread.stack thread.guard python.datastack go.heap.stacks',
     'runtime': 'go.heap-index go.heap-metadata go.page-summary go.page-alloc '
                'go.scavenge-index go.immortal-metadata go.gc-bits go.allspans go.other '

@@ -14,7 +14,10 @@
  *                             gap_pages before each, 1 + pages % 4096;
  *                             flags: 1 r, 2 w, 4 x, 8 present (its pages
  *                             are in RAM: zeros unless patched), 16 [heap]
- *   u8 what                   1 python facts, 2 glibc facts, 4 jemalloc facts
+ *   u8 what                   1 python facts, 2 glibc facts, 4 jemalloc
+ *                             facts, 8 V8 facts (V8 11's layout: its chunk
+ *                             headers and space objects are found in the
+ *                             patches)
  *   ref runtime; u8 rw        CPython: _PyRuntime; the writable mapping
  *   u8 layout; ref r_debug, tls_size, tls_align; u8 npt (% 8);
  *   npt × { ref pd, ref block, u16 size_pages, u8 guard_pages, u8 list }
@@ -34,6 +37,7 @@
 #include "runtimes/glibc/glibc_layout.h"
 #include "runtimes/jemalloc/jemalloc_layout.h"
 #include "runtimes/python/python_probe.h"
+#include "runtimes/v8/v8_probe.h"
 
 #define BASE		0x7f0000000000ULL
 #define PAGE		4096ULL
@@ -205,11 +209,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct mm_jemalloc_facts je = { 0 };
 	struct mm_pthread pt[MAX_PT];
 	struct mm_thread_stack st[MAX_PT];
+	struct mm_v8_facts v8 = { .major = 11, .lay = &mm_v8_layouts[0] };
 	struct mm_classify ctx = { .snap = f.snap, .target = &target, .pm = &pm,
 				   .page = PAGE, .debug = mm_debug_from_env() };
 	unsigned int what;
 	int (*const labellers[])(struct mm_classify *) = {
-		mm_label_kernel, mm_label_threads, mm_label_python, mm_label_glibc,
+		mm_label_kernel, mm_label_threads, mm_label_v8, mm_label_python, mm_label_glibc,
 		mm_label_jemalloc,
 	};
 
@@ -226,6 +231,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if (what & 4) {
 		add_jemalloc(&in, &f, &ctx, &je);
+	}
+	if (what & 8) {
+		ctx.v8 = &v8;
+		ctx.runtimes |= 1u << MM_RT_V8;
 	}
 	patch(&in, &f);
 

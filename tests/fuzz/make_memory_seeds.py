@@ -165,6 +165,32 @@ def jemalloc(kind):
         for p in named:
             idx = ((start >> 12) + p) & 0x3ffff
             s.put(5, idx * 8, rec | (state << 2) | slab)
+def v8_chunk(s, m, off, size, heap, owner, allocator=0):
+    """A V8 11 chunk header (v8_layouts.c's row) at mapping m + off."""
+    a = s.addr(m, off)
+    s.put(m, off, size, 0, heap, a + 0x1148, a + size, 0, 0, 0, owner, allocator, a, size)
+
+
+def v8_pages(hostile):
+    # 0: two 256 KiB chunks; 1: the C++ heap (heap, spaces, allocator);
+    # 2: the code range's reserved rest.
+    s = Seed([(0, 127, R | W | PRESENT), (0, 3, R | W | PRESENT), (0, 511, 0)])
+    s.what |= 8
+    heap, old, code, alloc = (s.addr(1, o) for o in (0, 0x1000, 0x1100, 0x2000))
+    s.put(1, 0x1000, 0, heap, 2, 1 << 18)
+    s.put(1, 0x1100, 0, heap, 3, 1 << 18)
+    if not hostile:
+        v8_chunk(s, 0, 0, 1 << 18, heap, old)
+        v8_chunk(s, 0, 1 << 18, 1 << 18, heap, code, alloc)
+        s.put(1, 0x2000, 0, 0, 0, 0, 0, 0, 1 << 18, PAGE, 0, s.addr(0, 0), 4 << 20)
+        return s
+    # A chunk claiming the mappings past a gap, one whose space is itself,
+    # one whose allocator spans the address space.
+    v8_chunk(s, 0, 0, 1 << 30, heap, old)
+    v8_chunk(s, 0, 1 << 18, 1 << 18, heap, s.addr(0, 1 << 18), alloc)
+    s.put(1, 0x1100, s.addr(0, 1 << 18), heap, 3, 1 << 62)
+    v8_chunk(s, 1, 0, PAGE * 4, heap, code, alloc)
+    s.put(1, 0x2000, 0, 0, 0, 0, 0, 0, 1 << 18, PAGE, 0, 0, 1 << 63)
     return s
 
 
@@ -178,6 +204,8 @@ def main():
         'py-chunk-loop': python_loops('chunk'),
         'glibc-chunk-run': chunk_run(),
         'glibc-fake-heap': fake_heap(),
+        'v8-pages': v8_pages(False),
+        'v8-hostile': v8_pages(True),
     }
     for layout in range(4):
         seeds['glibc-descriptors-%d' % layout] = descriptors(layout)

@@ -1,0 +1,167 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""node (V8 11) with a known heap: tests/v8/v8_fixture.js allocates, runs
+two full GCs, prints V8's own %DebugPrint of an old-space object, a
+large-object array and a young object, v8.getHeapSpaceStatistics() and
+its pid, then waits.  It runs with --trace-code-range-allocation: V8 prints where its
+code range is.
+
+exact: memmap names node and V8 as the process reports them
+(process.versions), exits 0, and labels each space's pages (v8.heap /
+v8.code, detail the space's name) adding up to exactly the space_size V8
+reports for it, and the committed bytes memmap reads from V8's space
+objects (runtime.v8_spaces) equal it too; each object's address lies in a page of the space V8 put
+it in; every byte of the code range V8 printed is v8.code or the part of
+node's file V8 maps into it, and no v8.code lies outside; coverage of RSS is >= 95 %.
+--no-mem: no v8.* label at all, the objects' pages anon (never another
+label), exit 0.  A node whose V8 has no layout row in memmap: one warning
+naming its V8, exit 1, nothing v8.* in either mode.
+
+argv: MODE (mem | nomem) FIXTURE.js
+"""
+import os
+import re
+import shutil
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..'))
+import memmaptest as mt  # noqa: E402
+
+# The V8 majors src/runtimes/v8/v8_layouts.c has a row for.
+KNOWN_MAJORS = {11}
+SPACE_OF = {'old': 'old_space', 'large': 'large_object_space', 'young': 'new_space'}
+
+
+def objects(fx):
+    """{kind: address} from `object KIND` followed by V8's DebugPrint line;
+    the elements' address for the large array (the large object)."""
+    out, kind = {}, None
+    for words in fx.lines:
+        if words[0] == 'object':
+            kind = words[1]
+        elif kind and words[0] == 'DebugPrint:' and kind != 'large':
+            out[kind] = int(words[1].rstrip(':'), 16) & ~1
+            kind = None
+        elif kind == 'large' and words[:2] == ['-', 'elements:']:
+            out[kind] = int(words[2], 16) & ~1
+            kind = None
+    return out
+
+
+def code_range(fx):
+    """[lo, hi) of the last region --trace-code-range-allocation printed
+    ("=== Fallback attempt, hint=...: [0x7f.., 0x7f..)")."""
+    lo = hi = 0
+    for words in fx.lines:
+        m = re.search(r'\[(0x[0-9a-f]+), (0x[0-9a-f]+)\)', ' '.join(words))
+        if words[0] == '===' and m:
+            lo, hi = int(m.group(1), 16), int(m.group(2), 16)
+    return lo, hi
+
+
+def unknown_version(t, snap, rc, version):
+    """A V8 without a layout row: one warning naming it, exit 1, nothing
+    labelled v8.*."""
+    t.note('V8 %s has no layout row: right-or-absent checked' % version)
+    t.eq(rc, 1, 'exit code')
+    warns = [w for w in snap['warnings'] if ('V8 %s' % version) in w]
+    t.eq(len(warns), 1, 'warnings naming V8 %s: %r' % (version, snap['warnings']))
+    v8 = [r['start'] for m in snap['mappings'] for r in m['regions']
+          if r['label'].startswith('v8.')]
+    t.eq(v8, [], 'v8.* regions')
+    return t.done()
+
+
+def region_at(snap, addr):
+    for m, r in mt.regions_in(snap, addr, addr + 1):
+        return m, r
+    return None, None
+
+
+def main():
+    mode, script = sys.argv[1], sys.argv[2]
+    node = shutil.which('node')
+    if not node:
+        mt.skip('node is not installed')
+    t = mt.Checker('v8-' + mode)
+    argv = [node, '--allow-natives-syntax', '--expose-gc', '--no-memory-reducer',
+            '--trace-code-range-allocation', script]
+    with mt.Fixture(argv, timeout=120) as fx:
+        spaces = {w[1]: (int(w[2]), int(w[3])) for w in fx.lines if w[0] == 'space'}
+        objs = objects(fx)
+        t.eq(sorted(objs), sorted(SPACE_OF), 'objects the fixture printed')
+        args = ['--no-mem'] if mode == 'nomem' else []
+        snap, rc, err = mt.memmap_json(*(args + [fx.pid]))
+        mt.check_snapshot(t, snap, fx.pid)
+        v8_version = fx.info['versions'][1]
+        if int(v8_version.split('.')[0]) not in KNOWN_MAJORS:
+            return unknown_version(t, snap, rc, v8_version)
+        t.eq(rc, 0, 'exit code (stderr %r)' % err)
+        rt = snap.get('runtime') or {}
+        t.eq(rt.get('lang'), 'node', 'runtime lang')
+        want = '%s (V8 %s)' % tuple(fx.info['versions'])
+        t.eq(rt.get('version'), want, 'runtime version (process.versions)')
+
+        by_space = {}
+        for m in snap['mappings']:
+            for r in m['regions']:
+                if r['label'].startswith('v8.'):
+                    k = r['detail']
+                    by_space[k] = by_space.get(k, 0) + mt.h(r['end']) - mt.h(r['start'])
+        if mode == 'nomem':
+            t.eq(by_space, {}, 'v8.* bytes without memory')
+            for kind, addr in sorted(objs.items()):
+                _, r = region_at(snap, addr)
+                t.eq(r and r['label'], 'anon', '%s object %#x label' % (kind, addr))
+            return t.done()
+
+        for name, (size, physical) in sorted(spaces.items()):
+            t.eq(by_space.get(name, 0), size,
+                 '%s: labelled bytes vs V8\'s space_size (physical %d)' % (name, physical))
+        # V8's own count, read by memmap from its space objects.
+        read = {sp['name']: sp for sp in rt.get('v8_spaces', [])}
+        t.eq(rt.get('v8_heaps'), 1, 'V8 heaps (isolates)')
+        for name, (size, _) in sorted(spaces.items()):
+            sp = read.get(name, {})
+            t.eq(sp.get('committed'), size, '%s: committed as memmap read it' % name)
+            t.eq(sp.get('pages'), by_space.get(name, 0), '%s: pages vs labelled' % name)
+        for kind, addr in sorted(objs.items()):
+            _, r = region_at(snap, addr)
+            t.check(r is not None and r['label'] == 'v8.heap' and
+                    r['detail'] == SPACE_OF[kind],
+                    '%s object %#x: in %s, got %s' % (
+                        kind, addr, SPACE_OF[kind],
+                        r and (r['label'], r['detail'], r['how'])))
+
+        # The code range as V8 printed it: every byte v8.code, or the part
+        # of node's own file V8 maps into it (its embedded builtins); no
+        # v8.code outside it.
+        lo, hi = code_range(fx)
+        t.check(hi - lo >= 1 << 20, 'V8 printed its code range [%#x, %#x)' % (lo, hi))
+        t.check(mt.covered(snap, lo, hi), 'the code range is mapped without a hole')
+        inside = outside = other = 0
+        for m in snap['mappings']:
+            for r in m['regions']:
+                s, e = mt.h(r['start']), mt.h(r['end'])
+                part = max(0, min(e, hi) - max(s, lo))
+                if r['label'] == 'v8.code':
+                    inside += part
+                    outside += (e - s) - part
+                elif part and not (r['label'] == 'exe.text' and m['path'] and
+                                   os.path.realpath(m['path']) == os.path.realpath(node)):
+                    other += part
+        t.note('code range [%#x, %#x): v8.code %d bytes' % (lo, hi, inside))
+        t.eq(other, 0, 'bytes of the code range neither v8.code nor node\'s text')
+        t.eq(outside, 0, 'v8.code bytes outside the code range')
+        t.check(inside > (hi - lo) // 2, 'most of the code range is v8.code')
+
+        rss = snap['totals']['rss']
+        anon = sum(c['rss'] for c in snap['categories'] if c['label'] in ('anon', 'anon.named'))
+        cover = 100.0 * (rss - anon) / rss
+        t.note('RSS %d, anon %d: %.2f %% labelled' % (rss, anon, cover))
+        t.check(cover >= 95.0, 'coverage of RSS %.2f %% >= 95 %%' % cover)
+    return t.done()
+
+
+if __name__ == '__main__':
+    sys.exit(main())
