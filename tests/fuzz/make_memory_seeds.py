@@ -165,6 +165,9 @@ def jemalloc(kind):
         for p in named:
             idx = ((start >> 12) + p) & 0x3ffff
             s.put(5, idx * 8, rec | (state << 2) | slab)
+    return s
+
+
 def v8_chunk(s, m, off, size, heap, owner, allocator=0):
     """A V8 11 chunk header (v8_layouts.c's row) at mapping m + off."""
     a = s.addr(m, off)
