@@ -120,6 +120,7 @@ void mm_pagemap_forget(struct mm_pagemap *pm)
 		pm->slot[i].nruns = 0;
 	}
 	pm->limit = 0;
+	pm->epoch++;
 }
 
 /* Appends pages [first, first + n) of entry e to the slot's runs, joining
@@ -258,10 +259,15 @@ static void window_for(const struct mm_pagemap *pm, uint64_t page, uint64_t *fir
 		*n = last->first - *first;
 		return;
 	}
+	/* A scan's cost is its runs and the page tables it walks, both
+	 * bounded: it goes on WINDOW pages past the limit, where the next
+	 * small mappings' questions will be. */
 	if (pm->limit > page * pm->page_size) {
 		uint64_t end = (pm->limit - 1) / pm->page_size + 1;
+		uint64_t want = pm->mode == MM_PAGEMAP_SCAN && end - page < WINDOW ?
+				WINDOW : end - page;
 
-		*n = end - page < *n ? end - page : *n;
+		*n = want < *n ? want : *n;
 	}
 	if (page < top && *n > top - page) {
 		*n = top - page;

@@ -49,6 +49,7 @@ struct mm_pagemap {
 	struct mm_pagemap_slot slot[MM_PAGEMAP_SLOTS];
 	size_t last;		/* the slot that answered last */
 	uint64_t clock;
+	uint64_t epoch;		/* counts mm_pagemap_forget calls */
 	void *buf;		/* the ioctl's runs or the file's entries */
 	uint64_t limit;		/* if above the page asked: ask no further */
 	/* The fuzz harness's fake memory instead of pagemap: its pages are
