@@ -272,6 +272,10 @@ static void window_for(const struct mm_pagemap *pm, uint64_t page, uint64_t *fir
 	if (page < top && *n > top - page) {
 		*n = top - page;
 	}
+	/* Above it ([vsyscall]): never past the end of the address space. */
+	if (*n > UINT64_MAX / pm->page_size - page) {
+		*n = UINT64_MAX / pm->page_size - page;
+	}
 }
 
 /* The window holding page, read or scanned into the least recent slot
