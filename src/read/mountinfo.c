@@ -291,6 +291,8 @@ int mm_mark_remote_mappings(struct mm_target *t, struct mm_snapshot *snap,
 {
 	struct mm_mountinfo theirs = { 0 }, ours = { 0 };
 	struct remote_count counts[8];
+	const struct mm_mapping *prev = NULL;
+	const char *type = NULL;
 	size_t ncounts = 0;
 	int marked = 0, rc;
 
@@ -303,13 +305,18 @@ int mm_mark_remote_mappings(struct mm_target *t, struct mm_snapshot *snap,
 	}
 	for (size_t i = 0; !rc && i < snap->nmappings; i++) {
 		struct mm_mapping *m = &snap->mappings[i];
-		const char *type;
 		size_t k;
 
 		if (!m->inode || !m->path) {
 			continue;
 		}
-		type = mapping_fstype(&theirs, &ours, m);
+		/* The answer depends on the device and path only: a file's
+		 * segments, or 20,000 "/dev/zero (deleted)", ask once. */
+		if (!prev || prev->dev_major != m->dev_major ||
+		    prev->dev_minor != m->dev_minor || strcmp(prev->path, m->path) != 0) {
+			type = mapping_fstype(&theirs, &ours, m);
+			prev = m;
+		}
 		if (!mm_fstype_is_remote(type)) {
 			continue;
 		}

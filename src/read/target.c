@@ -14,6 +14,16 @@
 #include "read/residency.h"
 #include "read/target.h"
 
+/* A direct-mapped cache of whole pages: 128 of them, 512 KiB. */
+enum { CACHE_PAGES = 128 };
+
+struct mm_mem_cache {
+	uint64_t tag[CACHE_PAGES];	/* page address + 1; 0: empty */
+	uint64_t epoch;			/* the pagemap epoch they belong to */
+	uint64_t page_size;
+	uint8_t *data;
+};
+
 int mm_target_init(struct mm_target *t, const char *proc_root, pid_t pid)
 {
 	struct stat st;
@@ -34,6 +44,11 @@ void mm_target_finish(struct mm_target *t)
 {
 	if (t->mem_fd >= 0) {
 		close(t->mem_fd);
+	}
+	if (t->cache) {
+		free(t->cache->data);
+		free(t->cache);
+		t->cache = NULL;
 	}
 	free(t->dir);
 	free(t->remote);
@@ -163,9 +178,59 @@ static int page_state(struct mm_target *t, uint64_t p)
 	return -EFAULT;
 }
 
-/* Reads [addr, addr + len) page by page: present pages from memory, pages
- * never touched as zeros.  All pages are checked before any is read. */
-static int read_present(struct mm_target *t, uint64_t addr, uint8_t *buf, size_t len)
+/* The cache, emptied when pagemap's windows were forgotten since it was
+ * filled; NULL without memory for it or with another page size. */
+static struct mm_mem_cache *cache_for(struct mm_target *t)
+{
+	struct mm_mem_cache *c = t->cache;
+	uint64_t ps = t->pm->page_size;
+
+	if (!c) {
+		if (!(c = calloc(1, sizeof(*c))) || ps > (1 << 16) ||
+		    !(c->data = malloc(CACHE_PAGES * ps))) {
+			free(c);
+			return NULL;
+		}
+		c->page_size = ps;
+		c->epoch = t->pm->epoch;
+		t->cache = c;
+	}
+	if (c->page_size != ps) {
+		return NULL;
+	}
+	if (c->epoch != t->pm->epoch) {
+		memset(c->tag, 0, sizeof(c->tag));
+		c->epoch = t->pm->epoch;
+	}
+	return c;
+}
+
+/* [addr, addr + n) of one present page, through the cache: the page is
+ * read whole the first time. */
+static int cached_read(struct mm_target *t, struct mm_mem_cache *c, uint64_t addr,
+		       uint8_t *buf, size_t n)
+{
+	uint64_t ps = c->page_size, page = addr & ~(ps - 1);
+	size_t slot = (size_t)((page / ps) % CACHE_PAGES);
+	uint8_t *d = c->data + slot * ps;
+	int rc;
+
+	if (c->tag[slot] != page + 1) {
+		c->tag[slot] = 0;
+		if ((rc = backend_read(t, page, d, (size_t)ps))) {
+			return rc;
+		}
+		c->tag[slot] = page + 1;
+	}
+	memcpy(buf, d + (addr - page), n);
+	return 0;
+}
+
+/* Reads [addr, addr + len) page by page: present pages from memory (or
+ * the cache), pages never touched as zeros.  All pages are checked before
+ * any is read. */
+static int read_present(struct mm_target *t, uint64_t addr, uint8_t *buf, size_t len,
+			struct mm_mem_cache *c)
 {
 	uint64_t ps = t->pm->page_size, end = addr + len;
 	bool all = true;
@@ -177,7 +242,7 @@ static int read_present(struct mm_target *t, uint64_t addr, uint8_t *buf, size_t
 		}
 		all &= st == 1;
 	}
-	if (all) {
+	if (all && !c) {
 		return backend_read(t, addr, buf, len);
 	}
 	for (uint64_t a = addr; a < end;) {
@@ -185,7 +250,9 @@ static int read_present(struct mm_target *t, uint64_t addr, uint8_t *buf, size_t
 		size_t n = (size_t)((next < end ? next : end) - a);
 
 		if (page_state(t, a) == 1) {
-			if ((rc = backend_read(t, a, buf + (a - addr), n))) {
+			rc = c ? cached_read(t, c, a, buf + (a - addr), n) :
+				 backend_read(t, a, buf + (a - addr), n);
+			if (rc) {
 				return rc;
 			}
 		} else {
@@ -196,7 +263,7 @@ static int read_present(struct mm_target *t, uint64_t addr, uint8_t *buf, size_t
 	return 0;
 }
 
-int mm_target_read(struct mm_target *t, uint64_t addr, void *buf, size_t len)
+static int read_mem(struct mm_target *t, uint64_t addr, void *buf, size_t len, bool cache)
 {
 	int rc;
 
@@ -223,7 +290,19 @@ int mm_target_read(struct mm_target *t, uint64_t addr, void *buf, size_t len)
 		rc = t->image ? -EFAULT : open_mem(t);
 		return rc ? rc : -EFAULT;
 	}
-	return read_present(t, addr, buf, len);
+	/* Reads of a page or more gain nothing from it. */
+	return read_present(t, addr, buf, len,
+			    cache && !t->image && len < t->pm->page_size ? cache_for(t) : NULL);
+}
+
+int mm_target_read(struct mm_target *t, uint64_t addr, void *buf, size_t len)
+{
+	return read_mem(t, addr, buf, len, false);
+}
+
+int mm_target_read_cached(struct mm_target *t, uint64_t addr, void *buf, size_t len)
+{
+	return read_mem(t, addr, buf, len, true);
 }
 
 int mm_target_read_word(struct mm_target *t, uint64_t addr, uint64_t *v)

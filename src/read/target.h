@@ -64,6 +64,8 @@ struct mm_target {
 	struct mm_mem_budget budget;
 	/* Instead of /proc/PID/mem: the fuzz harness's fake memory. */
 	const struct mm_memory_image *image;
+	/* Pages read whole for mm_target_read_cached (lazily allocated). */
+	struct mm_mem_cache *cache;
 };
 
 /* Fills t for pid below proc_root ("/proc" when NULL).  Returns 0 or -errno
@@ -89,6 +91,12 @@ int mm_target_open(const struct mm_target *t, const char *rel, int flags);
  * captured, -EREMOTE inside a mapping of a file on a network file
  * system. */
 int mm_target_read(struct mm_target *t, uint64_t addr, void *buf, size_t len);
+
+/* As mm_target_read, for readers that ask many small questions of the
+ * same pages (CPython's pool headers and arena table): each page is read
+ * whole once and kept until pagemap's windows are next forgotten (as
+ * labellers do between passes), so it answers as the page was then. */
+int mm_target_read_cached(struct mm_target *t, uint64_t addr, void *buf, size_t len);
 
 /* Starts t's budget: limits as given, the clock from now. */
 void mm_target_budget_start(struct mm_target *t, uint64_t max_reads, uint64_t max_bytes,

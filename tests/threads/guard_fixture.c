@@ -3,8 +3,10 @@
  * A 1 MiB malloc (glibc gives it its own mmap) with two guarded pages in
  * its middle, and an anonymous mapping of 8 pages whose top two are
  * guarded with a PROT_NONE mapping right above (nothing there may be a
- * stack).  Prints "pid PID", "chunk PTR SIZE", "guard ADDR LEN" for each
- * guarded run, "area ADDR LEN", then "ready", and waits; "noguard WHY" and
+ * stack).  Only parts of the chunk are written, so it holds pages never
+ * touched too.  Prints "pid PID", "chunk PTR SIZE", "touched ADDR LEN" for
+ * each written part, "guard ADDR LEN" for each guarded run, "area ADDR
+ * LEN", then "ready", and waits; "noguard WHY" and
  * "ready" when the kernel has no MADV_GUARD_INSTALL. */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -32,6 +34,12 @@ static void guard(char *p, size_t len)
 	printf("guard %p %zu\n", (void *)p, len);
 }
 
+static void touch(char *p, size_t len)
+{
+	memset(p, 0x33, len);
+	printf("touched %p %zu\n", (void *)p, len);
+}
+
 int main(void)
 {
 	size_t page = (size_t)sysconf(_SC_PAGESIZE), size = 1 << 20;
@@ -41,8 +49,11 @@ int main(void)
 	if (!chunk) {
 		return 1;
 	}
-	memset(chunk, 0x33, size);
 	printf("chunk %p %zu\n", (void *)chunk, size);
+	/* A quarter below the guard and an eighth above it; the rest (and
+	 * the last eighth) never touched. */
+	touch(chunk, size / 4);
+	touch(chunk + size / 2 + size / 8, size / 8);
 	mid = (char *)(((uintptr_t)chunk + size / 2) & ~(uintptr_t)(page - 1));
 	guard(mid, 2 * page);
 	/* Ten pages: the top two PROT_NONE, the two below them guarded. */
@@ -51,7 +62,7 @@ int main(void)
 	if (area == MAP_FAILED || mprotect(area + 8 * page, 2 * page, PROT_NONE) != 0) {
 		return 1;
 	}
-	memset(area, 0x44, 6 * page);
+	touch(area, 6 * page);
 	printf("area %p %zu\n", (void *)area, 8 * page);
 	guard(area + 6 * page, 2 * page);
 	printf("ready\n");

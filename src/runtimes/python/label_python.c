@@ -69,13 +69,14 @@ struct arena {
 };
 
 /* Reads target memory through the one reader, which reads only pages in
- * RAM: never faults one in, never swaps one back. */
+ * RAM: never faults one in, never swaps one back.  Cached: the pool
+ * headers and the arena table are read in many small pieces. */
 static int peek(struct python *py, uint64_t addr, void *buf, size_t len)
 {
 	if (!len || addr + len < addr) {
 		return -EINVAL;
 	}
-	return mm_target_read(py->ctx->target, addr, buf, len);
+	return mm_target_read_cached(py->ctx->target, addr, buf, len);
 }
 
 static int peek_word(struct python *py, uint64_t addr, uint64_t *v)
