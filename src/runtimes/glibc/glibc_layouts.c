@@ -3,12 +3,16 @@
  * libc6-dbg debug info of each glibc (gdb, by the build-id of its ld.so
  * and libc.so.6); do not edit.  To regenerate: scripts/fetch-suites, then
  * scripts/gen-glibc-layouts.  -1: the member does not exist in that
- * version (before 2.34 the thread lists lived in libpthread). */
+ * version (before 2.34 the thread lists lived in libpthread).  Rows
+ * with .derived are derived from the glibc sources
+ * (scripts/build-glibc-trees): matched only by version and the exact
+ * sizes of _rtld_global and _rtld_global_ro. */
 #include "runtimes/glibc/glibc_layout.h"
 
 const struct mm_glibc_layout mm_glibc_layouts[] = {
 	{
 		.version = "2.31", .name = "glibc 2.31 x86_64",
+		.derived = "",
 		.pt_build_id = "255e355c207aba91a59ae1f808e3b4da443abf0c",
 		.rtld_global_size = 4000,
 		.rtld_global_ro_size = 544,
@@ -52,6 +56,7 @@ const struct mm_glibc_layout mm_glibc_layouts[] = {
 	},
 	{
 		.version = "2.36", .name = "glibc 2.36 x86_64",
+		.derived = "",
 		.pt_build_id = "",
 		.rtld_global_size = 4336,
 		.rtld_global_ro_size = 896,
@@ -95,6 +100,7 @@ const struct mm_glibc_layout mm_glibc_layouts[] = {
 	},
 	{
 		.version = "2.41", .name = "glibc 2.41 x86_64",
+		.derived = "",
 		.pt_build_id = "",
 		.rtld_global_size = 2888,
 		.rtld_global_ro_size = 952,
@@ -138,6 +144,7 @@ const struct mm_glibc_layout mm_glibc_layouts[] = {
 	},
 	{
 		.version = "2.43", .name = "glibc 2.43 x86_64",
+		.derived = "",
 		.pt_build_id = "",
 		.rtld_global_size = 2120,
 		.rtld_global_ro_size = 928,
