@@ -464,8 +464,8 @@ int mm_probe_musl(struct mm_classify *ctx)
 		mm_debug(ctx, "musl", "%s: musl %s: no layout in the table", img->path,
 			 f->version[0] ? f->version : "of unknown version");
 		return mm_snapshot_warn(ctx->snap, "%s: musl %s is not one memmap knows the "
-					"layout of: its threads by stack pointer and shape, its "
-					"malloc not at all", img->path, f->version[0] ? f->version :
+					"layout of: its thread stacks and its malloc not "
+					"labelled", img->path, f->version[0] ? f->version :
 					"of unknown version") ? -ENOMEM : 1;
 	}
 	if (f->ctx && f->ctx_size != (uint64_t)f->lay->ctx_size) {
