@@ -246,8 +246,9 @@ static int symbol(const struct mm_image *img, const char *name, uint64_t *addr,
 
 /* Before 2.34 the thread lists are libpthread's statics: found by name
  * in its .symtab (each a 16-byte list_t), else at the link addresses the
- * table holds for the one build it was generated from. */
-static void libpthread_heads(struct mm_classify *ctx, struct mm_glibc_facts *f)
+ * table holds for the one build it was generated from; else none, said
+ * once (threads by stack pointer and shape).  Returns 0 or -ENOMEM. */
+static int libpthread_heads(struct mm_classify *ctx, struct mm_glibc_facts *f)
 {
 	static const char *const names[] = { "stack_used", "__stack_user", "stack_cache" };
 	const struct mm_glibc_layout *L = f->lay;
@@ -273,18 +274,21 @@ static void libpthread_heads(struct mm_classify *ctx, struct mm_glibc_facts *f)
 		if (l == MM_PT_COUNT) {
 			memcpy(f->heads, at, sizeof(at));
 			mm_debug(ctx, "glibc", "%s: thread lists from its .symtab", img->path);
-			return;
+			return 0;
 		}
 		if (!id || !L->pt_build_id[0] || strcmp(id, L->pt_build_id) != 0) {
 			mm_debug(ctx, "glibc", "%s: no .symtab and build-id %s is not the one "
 				 "the table knows: no thread lists", img->path, id ? id : "none");
-			return;
+			return mm_snapshot_warn(ctx->snap, "%s: stripped, and not the build memmap "
+						"knows: glibc %s's thread stacks by stack pointer "
+						"and shape only", img->path, f->version) ? -ENOMEM : 0;
 		}
 		f->heads[MM_PT_USED] = img->bias + L->pt_stack_used;
 		f->heads[MM_PT_USER] = img->bias + L->pt_stack_user;
 		f->heads[MM_PT_CACHE] = img->bias + L->pt_stack_cache;
-		return;
+		return 0;
 	}
+	return 0;
 }
 
 /* The layout of the version mapped, checked against the sizes of ld.so's
@@ -343,7 +347,9 @@ static int find_globals(struct mm_classify *ctx, struct mm_glibc_facts *f)
 		f->heads[MM_PT_USER] = f->global + (uint64_t)L->stack_user;
 		f->heads[MM_PT_CACHE] = f->global + (uint64_t)L->stack_cache;
 	} else {
-		libpthread_heads(ctx, f);
+		if ((rc = libpthread_heads(ctx, f))) {
+			return rc;
+		}
 	}
 	mm_debug(ctx, "glibc", "%s: layout %s%s%s", f->ld->path, L->name,
 		 L->derived[0] ? ", derived from the sources of " : "", L->derived);
