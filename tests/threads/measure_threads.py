@@ -6,7 +6,7 @@ printed), per glibc and mode; with musl (built by musl-gcc, dynamic or
 static), each live thread's stack and guard and each large malloc's
 mallocng group.  Not a test: a table for reports.
 
-Usage: measure_threads.py [SUITEDIR|static|system|musl|musl-static]...
+Usage: measure_threads.py [SUITEDIR|static|system|musl|musl-static|musl-static-stripped]...
   (run from the source tree, MEMMAP and MEMMAP_BUILD set as for the tests)
 """
 import os
@@ -72,7 +72,8 @@ def main():
         if arg == 'static':
             fx_path, name = tt.static_fixture(tmp), 'static'
         elif musl:
-            fx_path, name = test_musl.build(tmp, arg == 'musl-static'), arg
+            fx_path, name = test_musl.build(tmp, arg.startswith('musl-static'),
+                                           arg == 'musl-static-stripped'), arg
         elif arg != 'system':
             fx_path, v = tt.suite_fixture(arg, tmp)
             name = v

@@ -6,9 +6,13 @@ thread's stack and guard by the addresses the fixture printed
 mmaps each its own group) by the pointers it printed, and the header and
 JSON naming musl and its version (Debian's musl package's).
 
-Usage: test_musl.py MODE LINK   (MODE: mem | nomem, LINK: dynamic | static)
-  mem    every stack, guard and large malloc named, with the thread's TID
-  nomem  --no-mem: nothing the fixture made carries a wrong label
+Usage: test_musl.py MODE LINK
+  MODE   mem: every stack, guard and large malloc named, with the thread's
+         TID; nomem: --no-mem, nothing the fixture made carries a wrong label
+  LINK   dynamic, static, or static-stripped (`strip` on the static one:
+         musl is known by its _start alone; no version, no malloc context
+         symbol: the layout whose thread ring reads back, exit 0; under
+         --no-mem, where nothing is read, one warning and exit 1)
 Skipped (77) when musl-gcc is not installed (musl-tools).
 """
 import os
@@ -21,8 +25,8 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..'
 import memmaptest as mt  # noqa: E402
 
 
-def build(tmp, static):
-    """The fixture built with musl-gcc into tmp."""
+def build(tmp, static, stripped=False):
+    """The fixture built with musl-gcc into tmp (and stripped)."""
     cc = shutil.which('musl-gcc')
     if not cc:
         mt.skip('musl-gcc not installed (musl-tools): no musl fixture')
@@ -32,6 +36,11 @@ def build(tmp, static):
                        (['-static'] if static else []), capture_output=True, text=True)
     if r.returncode:
         mt.die('musl-gcc: the fixture does not build: %s' % r.stderr.strip()[-300:])
+    if stripped:
+        subprocess.run(['strip', out], check=True)
+        r = subprocess.run(['readelf', '-S', out], capture_output=True, text=True)
+        if '.symtab' in r.stdout:
+            mt.die('strip left a .symtab in %s' % out)
     return out
 
 
@@ -81,7 +90,7 @@ def main():
     t = mt.Checker('threads-musl-%s-%s' % (link, mode))
     tmp = tempfile.mkdtemp(prefix='memmap-musl-')
     try:
-        fx_path = build(tmp, link == 'static')
+        fx_path = build(tmp, link.startswith('static'), link == 'static-stripped')
         with mt.Fixture([fx_path]) as fx:
             ranges = truth(fx)
             t.check(sum(1 for r in ranges if r[2] == 'thread.stack') == 5,
@@ -93,7 +102,11 @@ def main():
             t.eq(rt.get('lang'), 'musl', 'runtime.lang')
             if link == 'dynamic':
                 t.eq(rt.get('version'), musl_version(), 'runtime.version')
-            t.eq(rc, 0, 'exit status (stderr: %s)' % err.strip())
+            if link == 'static-stripped' and mode == 'nomem':
+                t.eq(rc, 1, 'exit status: the layout is not known without memory')
+                t.check('musl' in err, 'a warning naming musl: %r' % err)
+            else:
+                t.eq(rc, 0, 'exit status (stderr: %s)' % err.strip())
             check(t, snap, ranges, mode == 'mem')
             rc2, out, _ = mt.run_memmap(*(args + [fx.pid]))
             first = out.splitlines()[0] if out else ''

@@ -223,11 +223,35 @@ def main():
             GUARD_BY_MADVISE = [int(x) for x in version.split('.')] >= [2, 42]
             root = os.path.join(root, 'proc')
             os.makedirs(root)
-        with mt.Fixture([fixture]) as fx:
+        env = None
+        if len(sys.argv) > 3 and sys.argv[3] == 'stripped-pthread':
+            env = stripped_pthread(sys.argv[2], tmp)
+        with mt.Fixture([fixture], env=env) as fx:
             check_fixture(t, fx, mode, root)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     t.done()
+
+
+def stripped_pthread(root, tmp):
+    """Before 2.34 the thread lists are found in libpthread's .symtab; with
+    it stripped (strip keeps the build-id), the table's build-id row is
+    the way left.  The environment that loads such a copy first."""
+    lib = None
+    for d in ('lib/x86_64-linux-gnu', 'usr/lib/x86_64-linux-gnu'):
+        p = os.path.join(root, d, 'libpthread.so.0')
+        if os.path.exists(p):
+            lib = p
+    if not lib:
+        mt.skip('%s: no libpthread.so.0 (a glibc before 2.34)' % root)
+    d = os.path.join(tmp, 'stripped')
+    os.makedirs(d)
+    subprocess.run(['strip', '-o', os.path.join(d, 'libpthread.so.0'), lib], check=True)
+    r = subprocess.run(['readelf', '-S', '-n', os.path.join(d, 'libpthread.so.0')],
+                       capture_output=True, text=True)
+    if '.symtab' in r.stdout or 'Build ID' not in r.stdout:
+        mt.die('strip: %s keeps its .symtab or lost its build-id' % lib)
+    return {'LD_LIBRARY_PATH': d}
 
 
 # Guards inside the stack mappings: without the memory (--no-mem) nothing

@@ -18,6 +18,13 @@
 struct mm_glibc_layout {
 	const char *version;			/* "2.36", as the library says */
 	const char *name;			/* "glibc 2.36 x86_64" */
+	/* "": read from that build's debug info.  Else DERIVED from the
+	 * glibc sources ("glibc-2.39 3a7b..." : the git ref and commit a
+	 * build tree configured like Debian's was compiled from): no build's
+	 * debug info vouches for it, so it is used only when the library's
+	 * version and both sizes below match, and its thread lists only
+	 * when they read back. */
+	const char *derived;
 	int64_t rtld_global_size, rtld_global_ro_size;	/* checked on use */
 	/* struct rtld_global: list_t heads of struct pthread.list (2.34+) */
 	int32_t stack_used, stack_user, stack_cache;
@@ -38,8 +45,10 @@ struct mm_glibc_layout {
 	 * chunk and the next arena on the ring from main_arena */
 	int32_t hi_ar_ptr, hi_prev, hi_size, hi_mprotect_size;
 	int32_t ms_size, ms_top, ms_next;
-	/* Before 2.34 the lists are libpthread's statics: their link
-	 * addresses in the libpthread.so.0 of this build-id ("" : none). */
+	/* Before 2.34 the lists are libpthread's statics, found by name in
+	 * its .symtab (distributions keep it for libthread_db); without
+	 * one, their link addresses in the libpthread.so.0 of this build-id
+	 * ("" : none). */
 	const char *pt_build_id;
 	uint64_t pt_stack_used, pt_stack_user, pt_stack_cache;
 };

@@ -12,6 +12,7 @@
 
 #include "runtimes/glibc/glibc_layout.h"
 #include "util/grow.h"
+#include "util/le.h"
 
 #define MAX_THREADS	100000	/* a list longer than this is not one */
 
@@ -21,14 +22,6 @@ void mm_glibc_facts_free(struct mm_glibc_facts *f)
 		free(f->pt);
 		free(f);
 	}
-}
-
-static uint64_t word_at(const uint8_t *b, uint32_t off)
-{
-	uint64_t w;
-
-	memcpy(&w, b + off, sizeof(w));
-	return w;
 }
 
 static int push(struct mm_glibc_facts *f, size_t *alloc, const struct mm_pthread *p)
@@ -72,7 +65,6 @@ static int walk_list(struct mm_classify *ctx, struct mm_glibc_facts *f,
 	for (int steps = 0; !rc && node != head; steps++) {
 		uint64_t pd = node - L->pd_list;
 		struct mm_pthread p = { .pd = pd, .list = list };
-		uint32_t tid;
 
 		if (steps > MAX_THREADS) {
 			rc = -ENOENT;
@@ -82,26 +74,24 @@ static int walk_list(struct mm_classify *ctx, struct mm_glibc_facts *f,
 			break;
 		}
 		/* The back link also ends a cycle that misses the head. */
-		if (word_at(buf, L->pd_list + 8) != prev ||
-		    word_at(buf, L->pd_self) != pd || word_at(buf, L->pd_tcb) != pd) {
+		if (mm_word_at(buf, L->pd_list + 8) != prev ||
+		    mm_word_at(buf, L->pd_self) != pd || mm_word_at(buf, L->pd_tcb) != pd) {
 			rc = -ENOENT;
 			break;
 		}
-		memcpy(&tid, buf + L->pd_tid, sizeof(tid));
-		p.tid = (int32_t)tid;
+		p.tid = (int32_t)mm_le32(buf + L->pd_tid);
 		if (L->pd_user_stack >= 0) {
 			p.user_stack = buf[L->pd_user_stack] != 0;
 		} else {
-			uint32_t m;
+			uint32_t m = mm_le32(buf + L->pd_stack_mode);
 
-			memcpy(&m, buf + L->pd_stack_mode, sizeof(m));
 			p.user_stack = (int32_t)m == L->stack_mode_user;
 			p.madv_guard = (int32_t)m == L->stack_mode_madv_guard;
 		}
-		p.stackblock = word_at(buf, L->pd_stackblock);
-		p.stackblock_size = word_at(buf, L->pd_stackblock_size);
-		p.guardsize = word_at(buf, L->pd_guardsize);
-		p.dtv = word_at(buf, L->pd_dtv);
+		p.stackblock = mm_word_at(buf, L->pd_stackblock);
+		p.stackblock_size = mm_word_at(buf, L->pd_stackblock_size);
+		p.guardsize = mm_word_at(buf, L->pd_guardsize);
+		p.dtv = mm_word_at(buf, L->pd_dtv);
 		if (p.guardsize > p.stackblock_size) {
 			rc = -ENOENT;
 			break;
@@ -110,7 +100,7 @@ static int walk_list(struct mm_classify *ctx, struct mm_glibc_facts *f,
 			return -ENOMEM;
 		}
 		prev = node;
-		node = word_at(buf, L->pd_list);
+		node = mm_word_at(buf, L->pd_list);
 	}
 	if (rc) {
 		f->npt = kept;
@@ -180,14 +170,66 @@ static void read_version(const struct mm_image *img, char *out, size_t outlen)
 	}
 }
 
-static const struct mm_glibc_layout *layout_for(const char *version)
+/* The row of that version whose _rtld_global and _rtld_global_ro have
+ * the sizes ld.so's dynamic symbols give: a version can have several
+ * (a release and its stable branch's backports), and another build of a
+ * version may differ from every row.  NULL: none; *any_row tells whether
+ * the version has rows at all. */
+static const struct mm_glibc_layout *layout_for(const char *version, uint64_t size_global,
+						uint64_t size_ro, bool *any_row)
 {
+	*any_row = false;
 	for (size_t i = 0; i < mm_glibc_nlayouts; i++) {
-		if (strcmp(mm_glibc_layouts[i].version, version) == 0) {
-			return &mm_glibc_layouts[i];
+		const struct mm_glibc_layout *L = &mm_glibc_layouts[i];
+
+		if (strcmp(L->version, version) != 0) {
+			continue;
+		}
+		*any_row = true;
+		if ((int64_t)size_global == L->rtld_global_size &&
+		    (int64_t)size_ro == L->rtld_global_ro_size) {
+			return L;
 		}
 	}
 	return NULL;
+}
+
+/* What a static program's labellers read: struct pthread, heap_info,
+ * malloc_state (a static program has no _rtld_global to size). */
+static bool same_for_static(const struct mm_glibc_layout *a, const struct mm_glibc_layout *b)
+{
+	return a->pd_size == b->pd_size && a->pd_tcb == b->pd_tcb && a->pd_dtv == b->pd_dtv &&
+	       a->pd_self == b->pd_self && a->pd_list == b->pd_list && a->pd_tid == b->pd_tid &&
+	       a->pd_user_stack == b->pd_user_stack && a->pd_stack_mode == b->pd_stack_mode &&
+	       a->stack_mode_user == b->stack_mode_user &&
+	       a->stack_mode_madv_guard == b->stack_mode_madv_guard &&
+	       a->pd_stackblock == b->pd_stackblock &&
+	       a->pd_stackblock_size == b->pd_stackblock_size &&
+	       a->pd_guardsize == b->pd_guardsize && a->heap_info_size == b->heap_info_size &&
+	       a->hi_ar_ptr == b->hi_ar_ptr && a->hi_prev == b->hi_prev &&
+	       a->hi_size == b->hi_size && a->hi_mprotect_size == b->hi_mprotect_size &&
+	       a->ms_size == b->ms_size && a->ms_top == b->ms_top && a->ms_next == b->ms_next;
+}
+
+/* A static program's row: by version alone, so only when every row of
+ * that version agrees on what it reads.  NULL: none, or rows that
+ * disagree. */
+static const struct mm_glibc_layout *static_layout_for(const char *version)
+{
+	const struct mm_glibc_layout *first = NULL;
+
+	for (size_t i = 0; i < mm_glibc_nlayouts; i++) {
+		const struct mm_glibc_layout *L = &mm_glibc_layouts[i];
+
+		if (strcmp(L->version, version) != 0) {
+			continue;
+		}
+		if (first && !same_for_static(first, L)) {
+			return NULL;
+		}
+		first = first ? first : L;
+	}
+	return first;
 }
 
 static int symbol(const struct mm_image *img, const char *name, uint64_t *addr,
@@ -202,29 +244,51 @@ static int symbol(const struct mm_image *img, const char *name, uint64_t *addr,
 	return rc;
 }
 
-/* Before 2.34 the thread lists are libpthread's: found at the link
- * addresses the table holds for the build it was generated from. */
-static void libpthread_heads(struct mm_classify *ctx, struct mm_glibc_facts *f)
+/* Before 2.34 the thread lists are libpthread's statics: found by name
+ * in its .symtab (each a 16-byte list_t), else at the link addresses the
+ * table holds for the one build it was generated from; else none, said
+ * once (threads by stack pointer and shape).  Returns 0 or -ENOMEM. */
+static int libpthread_heads(struct mm_classify *ctx, struct mm_glibc_facts *f)
 {
+	static const char *const names[] = { "stack_used", "__stack_user", "stack_cache" };
 	const struct mm_glibc_layout *L = f->lay;
 
 	for (size_t i = 0; i < ctx->images.n; i++) {
 		const struct mm_image *img = &ctx->images.v[i];
 		const char *id = mm_elf_build_id(img->elf);
+		uint64_t at[MM_PT_COUNT];
+		int l;
 
 		if (strncmp(img->name, "libpthread", 10) != 0) {
 			continue;
 		}
+		for (l = 0; l < MM_PT_COUNT; l++) {
+			struct mm_elf_symbol s;
+
+			if (mm_elf_static_symbol(img->elf, names[l], &s) || s.type != STT_OBJECT ||
+			    s.size != 16) {
+				break;
+			}
+			at[l] = img->bias + s.value;
+		}
+		if (l == MM_PT_COUNT) {
+			memcpy(f->heads, at, sizeof(at));
+			mm_debug(ctx, "glibc", "%s: thread lists from its .symtab", img->path);
+			return 0;
+		}
 		if (!id || !L->pt_build_id[0] || strcmp(id, L->pt_build_id) != 0) {
-			mm_debug(ctx, "glibc", "%s: build-id %s is not the one the table "
-				 "knows: no thread lists", img->path, id ? id : "none");
-			return;
+			mm_debug(ctx, "glibc", "%s: no .symtab and build-id %s is not the one "
+				 "the table knows: no thread lists", img->path, id ? id : "none");
+			return mm_snapshot_warn(ctx->snap, "%s: stripped, and not the build memmap "
+						"knows: glibc %s's thread stacks by stack pointer "
+						"and shape only", img->path, f->version) ? -ENOMEM : 0;
 		}
 		f->heads[MM_PT_USED] = img->bias + L->pt_stack_used;
 		f->heads[MM_PT_USER] = img->bias + L->pt_stack_user;
 		f->heads[MM_PT_CACHE] = img->bias + L->pt_stack_cache;
-		return;
+		return 0;
 	}
+	return 0;
 }
 
 /* The layout of the version mapped, checked against the sizes of ld.so's
@@ -234,6 +298,7 @@ static int find_globals(struct mm_classify *ctx, struct mm_glibc_facts *f)
 {
 	uint64_t size_global = 0, size_ro = 0;
 	const struct mm_glibc_layout *L;
+	bool any_row = false;
 	int rc;
 
 	if ((rc = symbol(f->ld, "_rtld_global", &f->global, &size_global)) ||
@@ -250,8 +315,9 @@ static int find_globals(struct mm_classify *ctx, struct mm_glibc_facts *f)
 			read_version(&ctx->images.v[i], f->version, sizeof(f->version));
 		}
 	}
-	L = f->version[0] ? layout_for(f->version) : NULL;
-	if (!L) {
+	/* Without the globals the sizes are 0: no row matches. */
+	L = f->version[0] ? layout_for(f->version, size_global, size_ro, &any_row) : NULL;
+	if (!L && !any_row) {
 		mm_debug(ctx, "glibc", "%s: glibc %s: no layout in the table: arenas and "
 			 "chunks by shape only, no thread descriptors", f->ld->path,
 			 f->version[0] ? f->version : "of unknown version");
@@ -261,15 +327,13 @@ static int find_globals(struct mm_classify *ctx, struct mm_glibc_facts *f)
 					"of unknown version") ? -ENOMEM : 1;
 	}
 	/* Another build of the same version may differ: the sizes tell. */
-	if (!f->global || !f->global_ro || (int64_t)size_global != L->rtld_global_size ||
-	    (int64_t)size_ro != L->rtld_global_ro_size) {
+	if (!L) {
 		mm_debug(ctx, "glibc", "%s: glibc %s, but _rtld_global is %llu bytes and "
-			 "_rtld_global_ro %llu, not %lld and %lld: layout not used",
+			 "_rtld_global_ro %llu, as in no row of that version: layout not used",
 			 f->ld->path, f->version, (unsigned long long)size_global,
-			 (unsigned long long)size_ro, (long long)L->rtld_global_size,
-			 (long long)L->rtld_global_ro_size);
+			 (unsigned long long)size_ro);
 		return mm_snapshot_warn(ctx->snap, "%s: this build of glibc %s differs from "
-					"the one memmap knows: its threads, arenas and chunks "
+					"the ones memmap knows: its threads, arenas and chunks "
 					"by shape only", f->ld->path, f->version) ? -ENOMEM : 1;
 	}
 	f->lay = L;
@@ -283,9 +347,12 @@ static int find_globals(struct mm_classify *ctx, struct mm_glibc_facts *f)
 		f->heads[MM_PT_USER] = f->global + (uint64_t)L->stack_user;
 		f->heads[MM_PT_CACHE] = f->global + (uint64_t)L->stack_cache;
 	} else {
-		libpthread_heads(ctx, f);
+		if ((rc = libpthread_heads(ctx, f))) {
+			return rc;
+		}
 	}
-	mm_debug(ctx, "glibc", "%s: layout %s", f->ld->path, L->name);
+	mm_debug(ctx, "glibc", "%s: layout %s%s%s", f->ld->path, L->name,
+		 L->derived[0] ? ", derived from the sources of " : "", L->derived);
 	return 0;
 }
 
@@ -345,7 +412,7 @@ static int find_static(struct mm_classify *ctx, struct mm_glibc_facts *f)
 		mm_debug(ctx, "glibc", "%s: static glibc without threads", exe->path);
 		return 0;
 	}
-	L = layout_for(f->version);
+	L = static_layout_for(f->version);
 	if (!L) {
 		f->heads[MM_PT_USED] = 0;
 		return mm_snapshot_warn(ctx->snap, "%s: static glibc %s is not one memmap "
@@ -353,7 +420,8 @@ static int find_static(struct mm_classify *ctx, struct mm_glibc_facts *f)
 					"shape only", exe->path, f->version) ? -ENOMEM : 1;
 	}
 	f->lay = L;
-	mm_debug(ctx, "glibc", "%s: static, layout %s", exe->path, L->name);
+	mm_debug(ctx, "glibc", "%s: static, layout %s%s%s", exe->path, L->name,
+		 L->derived[0] ? ", derived from the sources of " : "", L->derived);
 	return 0;
 }
 

@@ -21,21 +21,15 @@
 #include <string.h>
 
 #include "runtimes/go/go_locate.h"
+#include "util/le.h"
 
 #define MAX_FUNC_BYTES	(256u << 10)	/* a runtime function is smaller */
 #define MAX_PCLNTAB	(256u << 20)
 #define MAX_TARGETS	64
 
-static uint32_t get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	       (uint32_t)p[3] << 24;
-}
-
-static uint64_t get64(const uint8_t *p)
-{
-	return get32(p) | (uint64_t)get32(p + 4) << 32;
-}
+/* The names this file has always read words by. */
+#define get32 mm_le32
+#define get64 mm_le64
 
 int mm_go_pclntab_parse(const void *tab, size_t len, struct mm_go_pclntab *p)
 {

@@ -10,18 +10,11 @@
 #include <string.h>
 
 #include "runtimes/musl/musl_layout.h"
+#include "util/le.h"
 
 #define MAX_AREAS	65536	/* 256 MiB of struct meta: more is not a list */
 #define MAX_GROUPS	200000	/* group headers read, at most */
 #define MAX_CTX_TRIES	64	/* context candidates whose area is read */
-
-static uint64_t word_at(const uint8_t *b, int32_t off)
-{
-	uint64_t w;
-
-	memcpy(&w, b + off, sizeof(w));
-	return w;
-}
 
 /* mallocng's context at addr: initialised, its first meta area page-aligned
  * and carrying its secret.  Fills head and secret. */
@@ -32,11 +25,11 @@ static bool ctx_at(struct mm_classify *ctx, const struct mm_musl_layout *L,
 	int32_t init;
 
 	memcpy(&init, c + L->ctx_init_done, sizeof(init));
-	*secret = word_at(c, L->ctx_secret);
-	*head = word_at(c, L->ctx_meta_area_head);
-	tail = word_at(c, L->ctx_meta_area_tail);
+	*secret = mm_word_at(c, L->ctx_secret);
+	*head = mm_word_at(c, L->ctx_meta_area_head);
+	tail = mm_word_at(c, L->ctx_meta_area_tail);
 	if (init != 1 || !*secret || !*head || !tail || ((*head | tail) & (ctx->page - 1)) ||
-	    (L->ctx_pagesize >= 0 && word_at(c, L->ctx_pagesize) != ctx->page)) {
+	    (L->ctx_pagesize >= 0 && mm_word_at(c, L->ctx_pagesize) != ctx->page)) {
 		return false;
 	}
 	return mm_target_read_word(ctx->target, *head + L->area_check, &check) == 0 &&
@@ -79,7 +72,7 @@ static int find_ctx(struct mm_classify *ctx, const struct mm_musl_facts *f,
 				 * the segment, initialised, its areas aligned. */
 				if (a < lo || a + (uint64_t)L->ctx_size > hi ||
 				    o + (uint64_t)L->ctx_init_done + 4 > page ||
-				    buf[o + L->ctx_init_done] != 1 || !word_at(buf, (int32_t)o)) {
+				    buf[o + L->ctx_init_done] != 1 || !mm_word_at(buf, o)) {
 					continue;
 				}
 				if (tries++ >= MAX_CTX_TRIES) {
@@ -147,7 +140,7 @@ static int label_malloc(struct mm_classify *ctx, const struct mm_musl_facts *f)
 		int32_t nslots;
 
 		if ((area & (page - 1)) || mm_target_read(ctx->target, area, buf, page) ||
-		    word_at(buf, L->area_check) != secret) {
+		    mm_word_at(buf, L->area_check) != secret) {
 			mm_debug(ctx, "musl", "meta area %#llx does not read back: stopped",
 				 (unsigned long long)area);
 			break;
@@ -160,7 +153,7 @@ static int label_malloc(struct mm_classify *ctx, const struct mm_musl_facts *f)
 				       MM_HOW_RUNTIME, "meta area", MM_ONLY_ANON);
 		for (int32_t s = 0; !rc && s < nslots && groups < MAX_GROUPS; s++) {
 			const uint8_t *meta = buf + L->area_slots + (size_t)s * L->meta_size;
-			uint64_t mem = word_at(meta, L->meta_mem), bits, maplen;
+			uint64_t mem = mm_word_at(meta, L->meta_mem), bits, maplen;
 
 			memcpy(&bits, meta + L->meta_maplen / 64 * 8, sizeof(bits));
 			maplen = (bits >> (L->meta_maplen % 64)) & mask;
@@ -171,7 +164,7 @@ static int label_malloc(struct mm_classify *ctx, const struct mm_musl_facts *f)
 			rc = label_group(ctx, area + L->area_slots + (uint64_t)s * L->meta_size,
 					 mem, maplen);
 		}
-		area = word_at(buf, L->area_next);
+		area = mm_word_at(buf, L->area_next);
 	}
 	free(buf);
 	mm_debug(ctx, "musl", "%d meta areas, %zu mmap'd groups checked", n, groups);

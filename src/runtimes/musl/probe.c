@@ -12,6 +12,7 @@
 #include <elf.h>
 
 #include "runtimes/musl/musl_layout.h"
+#include "util/le.h"
 #include "util/grow.h"
 
 #define MAX_THREADS	100000	/* a ring longer than this is not one */
@@ -23,14 +24,6 @@ void mm_musl_facts_free(struct mm_musl_facts *f)
 		free(f->th);
 		free(f);
 	}
-}
-
-static uint64_t word_at(const uint8_t *b, int32_t off)
-{
-	uint64_t w;
-
-	memcpy(&w, b + off, sizeof(w));
-	return w;
 }
 
 static bool named_musl(const char *name)
@@ -101,9 +94,38 @@ static bool has_func(const struct mm_image *img, const char *name)
 	return mm_image_symbol(img, name, STT_FUNC, &addr, NULL) == 0 && addr;
 }
 
+/* A stripped static executable has no symbols to name musl: its entry
+ * point does, musl's _start (crt_arch.h, the same in crt1.o and rcrt1.o):
+ *	xor %rbp,%rbp; mov %rsp,%rdi; lea _DYNAMIC(%rip),%rsi;
+ *	and $-16,%rsp; call _start_c
+ * and the lea must reach the executable's own .dynamic (0, a weak
+ * undefined _DYNAMIC, when it has none).  glibc's, Go's and Rust's own
+ * _start differ from the first byte on. */
+static bool musl_entry(const struct mm_image *img)
+{
+	static const uint8_t head[] = { 0x48, 0x31, 0xed, 0x48, 0x89, 0xe7, 0x48, 0x8d, 0x35 };
+	static const uint8_t tail[] = { 0x48, 0x83, 0xe4, 0xf0, 0xe8 };
+	const struct mm_elf_section *dyn = mm_elf_section_by_name(img->elf, ".dynamic");
+	uint8_t ehdr[64], code[18];
+	uint64_t entry, lea;
+
+	if (!mm_elf_is_x86_64(img->elf) || mm_elf_pread(img->elf, ehdr, sizeof(ehdr), 0)) {
+		return false;
+	}
+	entry = mm_le64(ehdr + 24);	/* Elf64_Ehdr.e_entry */
+	if (mm_elf_read_vaddr(img->elf, entry, code, sizeof(code)) ||
+	    memcmp(code, head, sizeof(head)) != 0 ||
+	    memcmp(code + 13, tail, sizeof(tail)) != 0) {
+		return false;
+	}
+	lea = entry + 13 + (uint64_t)(int64_t)(int32_t)mm_le32(code + 9);
+	return lea == (dyn ? dyn->addr : 0);
+}
+
 /* musl and where: a library named as musl names its loader, or one whose
- * .rodata carries musl's banner; or an executable whose symbols are
- * musl's start-up (__init_libc and __init_tp: glibc has neither). */
+ * .rodata carries musl's banner; or a static executable (no .interp)
+ * whose symbols are musl's start-up (__init_libc and __init_tp: glibc has
+ * neither), or, stripped, whose entry point is musl's _start. */
 static const struct mm_image *find_musl(struct mm_classify *ctx, bool *is_static)
 {
 	for (size_t i = 0; i < ctx->images.n; i++) {
@@ -122,8 +144,12 @@ static const struct mm_image *find_musl(struct mm_classify *ctx, bool *is_static
 	for (size_t i = 0; i < ctx->images.n; i++) {
 		const struct mm_image *img = &ctx->images.v[i];
 
-		if (img->kind == MM_IMAGE_EXECUTABLE && has_func(img, "__init_libc") &&
-		    has_func(img, "__init_tp")) {
+		if (img->kind != MM_IMAGE_EXECUTABLE ||
+		    mm_elf_section_by_name(img->elf, ".interp")) {
+			continue;
+		}
+		if ((has_func(img, "__init_libc") && has_func(img, "__init_tp")) ||
+		    musl_entry(img)) {
 			*is_static = true;
 			return img;
 		}
@@ -208,7 +234,6 @@ static int read_pd(struct mm_classify *ctx, const struct mm_musl_layout *L,
 		   uint64_t pd, struct mm_musl_thread *t, uint64_t *prev, uint64_t *next)
 {
 	uint8_t buf[512];
-	uint32_t tid;
 	int rc;
 
 	if ((size_t)L->pd_size > sizeof(buf) || (pd & 7)) {
@@ -217,20 +242,19 @@ static int read_pd(struct mm_classify *ctx, const struct mm_musl_layout *L,
 	if ((rc = mm_target_read(ctx->target, pd, buf, (size_t)L->pd_size))) {
 		return rc;
 	}
-	if (word_at(buf, L->pd_self) != pd) {
+	if (mm_word_at(buf, L->pd_self) != pd) {
 		return -ENOENT;
 	}
-	memcpy(&tid, buf + L->pd_tid, sizeof(tid));
 	*t = (struct mm_musl_thread){
-		.pd = pd, .tid = (int32_t)tid,
-		.map_base = word_at(buf, L->pd_map_base),
-		.map_size = word_at(buf, L->pd_map_size),
-		.stack = word_at(buf, L->pd_stack),
-		.stack_size = word_at(buf, L->pd_stack_size),
-		.guard_size = word_at(buf, L->pd_guard_size),
+		.pd = pd, .tid = (int32_t)mm_le32(buf + L->pd_tid),
+		.map_base = mm_word_at(buf, L->pd_map_base),
+		.map_size = mm_word_at(buf, L->pd_map_size),
+		.stack = mm_word_at(buf, L->pd_stack),
+		.stack_size = mm_word_at(buf, L->pd_stack_size),
+		.guard_size = mm_word_at(buf, L->pd_guard_size),
 	};
-	*prev = word_at(buf, L->pd_prev);
-	*next = word_at(buf, L->pd_next);
+	*prev = mm_word_at(buf, L->pd_prev);
+	*next = mm_word_at(buf, L->pd_next);
 	return 0;
 }
 
@@ -329,7 +353,7 @@ static int find_ring(struct mm_classify *ctx, struct mm_musl_facts *f)
 				continue;
 			}
 			for (uint64_t o = 0; o < page && rc == -ENOENT; o += 8) {
-				uint64_t w = word_at(buf, (int32_t)o);
+				uint64_t w = mm_word_at(buf, o);
 
 				if (w == p + o && p + o >= lo[i] && p + o < hi[i]) {
 					rc = walk_ring(ctx, f, w);
@@ -373,6 +397,41 @@ static int share_stacks(struct mm_classify *ctx, const struct mm_musl_facts *f)
 	return 0;
 }
 
+/* A stripped static executable names neither its version nor its
+ * malloc context (musl has no version string unless something printed
+ * __libc_version): the row is the one whose thread ring, searched for
+ * in the executable's writable data, reads back link by link.  Returns 0
+ * (f->lay set or not) or -ENOMEM. */
+static int layout_by_ring(struct mm_classify *ctx, struct mm_musl_facts *f)
+{
+	if (!f->is_static || f->version[0] || f->ctx || ctx->target->no_mem ||
+	    ctx->target->captured) {
+		return 0;
+	}
+	for (size_t i = 0; i < mm_musl_nlayouts; i++) {
+		int rc;
+
+		f->lay = &mm_musl_layouts[i];
+		rc = find_ring(ctx, f);
+		mm_pagemap_forget(ctx->pm);
+		/* Read again below, as for every layout. */
+		free(f->th);
+		f->th = NULL;
+		if (rc == 0) {
+			mm_debug(ctx, "musl", "%s: no version, no symbols: the thread ring "
+				 "reads back with the layout of musl %s", f->img->path,
+				 f->lay->version);
+			return 0;
+		}
+		f->lay = NULL;
+		f->nth = 0;
+		if (rc == -ENOMEM) {
+			return rc;
+		}
+	}
+	return 0;
+}
+
 int mm_probe_musl(struct mm_classify *ctx)
 {
 	struct mm_musl_facts *f;
@@ -398,12 +457,15 @@ int mm_probe_musl(struct mm_classify *ctx)
 	}
 	writable_ranges(f);
 	find_layout(ctx, f);
+	if (!f->lay && (rc = layout_by_ring(ctx, f)) < 0) {
+		return rc;
+	}
 	if (!f->lay) {
 		mm_debug(ctx, "musl", "%s: musl %s: no layout in the table", img->path,
 			 f->version[0] ? f->version : "of unknown version");
 		return mm_snapshot_warn(ctx->snap, "%s: musl %s is not one memmap knows the "
-					"layout of: its threads by stack pointer and shape, its "
-					"malloc not at all", img->path, f->version[0] ? f->version :
+					"layout of: its thread stacks and its malloc not "
+					"labelled", img->path, f->version[0] ? f->version :
 					"of unknown version") ? -ENOMEM : 1;
 	}
 	if (f->ctx && f->ctx_size != (uint64_t)f->lay->ctx_size) {
