@@ -19,7 +19,7 @@
 
 /* The runtimes a probe can find; a labeller may need one. */
 enum mm_runtime_id { MM_RT_GO, MM_RT_GLIBC, MM_RT_PYTHON, MM_RT_MUSL, MM_RT_JEMALLOC,
-		     MM_RT_COUNT };
+		     MM_RT_JVM, MM_RT_COUNT };
 
 /* Each runtime's facts, owned by its folder (runtimes/NAME/probe.c). */
 struct mm_go_facts;
@@ -27,6 +27,7 @@ struct mm_glibc_facts;
 struct mm_python_facts;
 struct mm_musl_facts;
 struct mm_jemalloc_facts;
+struct mm_jvm_facts;
 
 /* A thread stack as a runtime's own bookkeeping records it (glibc's lists
  * of struct pthread): what a probe found for the threads labeller. */
@@ -59,6 +60,7 @@ struct mm_classify {
 	struct mm_python_facts *python;
 	struct mm_musl_facts *musl;
 	struct mm_jemalloc_facts *jemalloc;
+	struct mm_jvm_facts *jvm;
 	/* Every thread stack a runtime's lists hold, when they read back
 	 * consistently (stacks_known); in list order. */
 	bool stacks_known;
@@ -85,6 +87,8 @@ void mm_python_facts_free(struct mm_python_facts *f);	/* NULL: no-op */
 void mm_musl_facts_free(struct mm_musl_facts *f);	/* NULL: no-op */
 int mm_probe_jemalloc(struct mm_classify *ctx);
 void mm_jemalloc_facts_free(struct mm_jemalloc_facts *f);	/* NULL: no-op */
+int mm_probe_jvm(struct mm_classify *ctx);
+void mm_jvm_facts_free(struct mm_jvm_facts *f);	/* NULL: no-op */
 
 /* Labellers: each returns 0, 1 when part could not be read (it warned),
  * or -errno. */
@@ -95,6 +99,7 @@ int mm_label_threads(struct mm_classify *ctx);	/* thread.stack, thread.guard */
 int mm_label_glibc(struct mm_classify *ctx);	/* glibc.*, ld.*: malloc and the loader */
 int mm_label_python(struct mm_classify *ctx);	/* python.*: CPython's arenas and frame stacks */
 int mm_label_musl(struct mm_classify *ctx);	/* musl.malloc: mallocng's groups */
+int mm_label_jvm(struct mm_classify *ctx);	/* jvm.*: HotSpot's heap, code, GC; Java stacks */
 int mm_label_guards(struct mm_classify *ctx);	/* guard: MADV_GUARD_INSTALL pages */
 
 /* After labelling: copies into the snapshot the symbols_top largest

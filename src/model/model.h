@@ -36,6 +36,8 @@ enum mm_label {
 	 * a region to keep it) but the rows of the runtime's heap split. */
 	MM_GO_HEAP_OBJECTS, MM_GO_HEAP_STACKS, MM_GO_HEAP_GC, MM_GO_HEAP_FREE,
 	MM_GO_HEAP_RELEASED,
+	/* HotSpot's own mappings, from its serviceability tables. */
+	MM_JVM_HEAP, MM_JVM_CODE, MM_JVM_GC, MM_JVM_CDS,
 	MM_LABEL_COUNT
 };
 
@@ -198,6 +200,17 @@ struct mm_go_heap_split {
 	uint64_t unknown;		/* allocated pages no span vouched for */
 };
 
+/* HotSpot's own figures (runtimes/jvm): the heap's reservation and what
+ * its collector says is committed and used; the code cache's. */
+struct mm_jvm_totals {
+	bool valid;			/* the VM's tables were read */
+	char gc[16];			/* "G1", "Parallel"...; "" unknown */
+	uint64_t heap_start, heap_reserved, heap_committed, heap_used;
+	bool has_committed, has_used;
+	uint64_t code_start, code_reserved, code_committed;
+	bool has_code_committed;
+};
+
 struct mm_runtime {
 	char *lang;			/* "go", or NULL */
 	char *version, *module;
@@ -205,6 +218,7 @@ struct mm_runtime {
 	bool stripped;			/* Go: no symbol table in the binary */
 	struct mm_go_memstats memstats;
 	struct mm_go_heap_split heap;
+	struct mm_jvm_totals jvm;
 };
 
 /* Who the process is, for views over many processes and for monitoring:
