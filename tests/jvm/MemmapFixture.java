@@ -41,6 +41,8 @@ public class MemmapFixture {
 		started.await();
 		Runtime rt = Runtime.getRuntime();
 		System.out.println("pid " + ProcessHandle.current().pid());
+		Runtime.Version v = Runtime.version();
+		System.out.println("version " + v.feature() + "." + v.interim() + "." + v.update());
 		System.out.println("heap committed " + rt.totalMemory() + " max " + rt.maxMemory()
 				   + " used " + (rt.totalMemory() - rt.freeMemory()));
 		for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
@@ -48,7 +50,7 @@ public class MemmapFixture {
 					   + p.getUsage().getCommitted() + " max " + p.getUsage().getMax());
 		}
 		for (Thread t : Thread.getAllStackTraces().keySet()) {
-			System.out.println("thread " + t.getName());
+			System.out.println("thread " + t.getName().replace(' ', '_'));
 		}
 		System.out.println("ready");
 		System.out.flush();
