@@ -56,7 +56,7 @@ struct mm_jvm_vmstructs {
 
 /* The bounds a table must keep: more entries, or longer names, and it is
  * not one. */
-#define MM_JVM_MAX_ENTRIES	16384
+#define MM_JVM_MAX_ENTRIES	8192
 #define MM_JVM_MAX_NAME		160
 
 /* Reads the four tables from the globals at syms[].  Returns 0, -EINVAL
