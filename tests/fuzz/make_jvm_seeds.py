@@ -12,7 +12,7 @@ import struct
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 BASE = 0x7f0000000000
-NSYMS = 19
+NSYMS = 20
 PAGE = 4096
 
 
@@ -34,7 +34,7 @@ def build(stride=48, entries=None, names=None, int_off=None, name_bytes=None):
     glob = {0: BASE + structs, 1: stride, 2: 0, 3: 8, 4: 24, 5: 32, 6: 40,
             7: BASE + types, 8: 24, 9: 0, 10: 16,
             11: BASE + ints, 12: 16, 13: 0, 14: 8 if int_off is None else int_off,
-            15: BASE + longs, 16: 16, 17: 0, 18: 8}
+            15: BASE + longs, 16: 16, 17: 0, 18: 8, 19: 8}
     for i, v in glob.items():
         struct.pack_into('<Q', mem, 8 * i, v)
     rows = entries if entries is not None else [

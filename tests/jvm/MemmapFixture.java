@@ -2,8 +2,6 @@
 // A factory for the jvm suite: a JVM with a known live heap and a few named
 // threads that wait; it prints what it knows (its pid, the heap's figures,
 // every thread's name), then "ready", and waits to be killed.
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -45,10 +43,6 @@ public class MemmapFixture {
 		System.out.println("version " + v.feature() + "." + v.interim() + "." + v.update());
 		System.out.println("heap committed " + rt.totalMemory() + " max " + rt.maxMemory()
 				   + " used " + (rt.totalMemory() - rt.freeMemory()));
-		for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
-			System.out.println("pool " + p.getName().replace(' ', '_') + " committed "
-					   + p.getUsage().getCommitted() + " max " + p.getUsage().getMax());
-		}
 		for (Thread t : Thread.getAllStackTraces().keySet()) {
 			System.out.println("thread " + t.getName().replace(' ', '_'));
 		}

@@ -17,7 +17,9 @@ runtime section is NMT's; every Java thread's stack is labelled with its
 name; and each thread stack's PROT_NONE zone at its low end is
 thread.guard in both modes.  RSS coverage is reported.
 
-argv: MODE (mem | nomem) GC (g1 | parallel) CLASSDIR
+argv: MODE (mem | nomem) GC (g1 | parallel) CLASSDIR JDK (17: the system's
+java; 11: bullseye's JRE that scripts/fetch-suites unpacks; jcmd is always
+the system's, which attaches to either)
 """
 import os
 import re
@@ -148,10 +150,20 @@ def check_stacks(t, snap, nmt, maps):
     t.check(zones >= 3, 'thread stacks with a protected zone: %d' % zones)
 
 
-def run(t, mode, gc, classdir):
+SUITES = os.environ.get('MEMMAP_SUITES', '/var/cache/memmap-suites')
+JAVA = {
+    '17': 'java',
+    '11': os.path.join(SUITES, 'bullseye/usr/lib/jvm/java-11-openjdk-amd64/bin/java'),
+}
+
+
+def run(t, mode, gc, classdir, jdk):
     if not shutil.which('java') or not shutil.which('jcmd'):
         mt.skip('no java and jcmd (scripts/install-deps installs openjdk-17-jdk-headless)')
-    argv = ['java', '-Xms64m', '-Xmx256m', '-XX:+UseG1GC' if gc == 'g1' else
+    java = JAVA[jdk]
+    if not shutil.which(java):
+        mt.skip('no JDK %s: scripts/fetch-suites unpacks it (%s)' % (jdk, java))
+    argv = [java, '-Xms64m', '-Xmx256m', '-XX:+UseG1GC' if gc == 'g1' else
             '-XX:+UseParallelGC', '-XX:NativeMemoryTracking=detail', '-Xshare:auto',
             '-cp', classdir, 'MemmapFixture', '32', '3']
     with mt.Fixture(argv, timeout=180) as fx:
@@ -201,17 +213,19 @@ def run(t, mode, gc, classdir):
             if n.startswith('memmap-worker-'):
                 t.check(any(d.startswith('java thread') and d.endswith(n[:15])
                             for d in details), 'a Java thread stack named %s' % n)
-        # What stays anon is what HotSpot's tables do not expose (JDK 17):
-        # G1's mark bitmaps and other GC ranges but the card table,
-        # metaspace and the compressed class space (about 5 % of RSS under
-        # G1 with this small heap, 1.2 % under Parallel).
-        t.check(cov >= 0.90, 'RSS coverage %.4f >= 0.90' % cov)
+        # What stays anon is what HotSpot's tables do not expose: G1's
+        # mark bitmaps and other GC ranges but the card table, metaspace
+        # and the compressed class space (JDK 17: about 5 % of RSS under
+        # G1 with this small heap, 1.2 % under Parallel; JDK 11, without
+        # a CDS archive, more metaspace: about 10 %).
+        floor = 0.90 if jdk == '17' else 0.85
+        t.check(cov >= floor, 'RSS coverage %.4f >= %.2f' % (cov, floor))
 
 
 def main():
-    mode, gc, classdir = sys.argv[1:4]
-    t = mt.Checker('jvm-%s-%s' % (gc, mode))
-    run(t, mode, gc, classdir)
+    mode, gc, classdir, jdk = sys.argv[1:5]
+    t = mt.Checker('jvm%s-%s-%s' % (jdk, gc, mode))
+    run(t, mode, gc, classdir, jdk)
     t.done()
 
 

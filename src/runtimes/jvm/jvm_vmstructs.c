@@ -31,6 +31,7 @@ const char *const mm_jvm_sym_names[MM_JS_COUNT] = {
 	[MM_JS_LONG_STRIDE] = "gHotSpotVMLongConstantEntryArrayStride",
 	[MM_JS_LONG_NAME] = "gHotSpotVMLongConstantEntryNameOffset",
 	[MM_JS_LONG_VALUE] = "gHotSpotVMLongConstantEntryValueOffset",
+	[MM_JS_TYPE_SUPER] = "gHotSpotVMTypeEntrySuperclassNameOffset",
 };
 
 #define MAX_STRIDE	512	/* bytes an entry may take */
@@ -221,12 +222,15 @@ static int add_type(struct reader *r, const struct shape *s, const uint8_t *e,
 	struct mm_jvm_type y = { 0 };
 	int err = 0;
 
-	if (!(y.name = get_name(r, member(e, s, 0), &err))) {
+	if (!(y.name = get_name(r, member(e, s, 0), &err)) ||
+	    (member(e, s, 2) && !(y.super = get_name(r, member(e, s, 2), &err)))) {
+		free(y.name);
 		return err;
 	}
 	y.size = member(e, s, 1);
 	if (mm_grow(&t->types, cap, t->ntypes + 1, sizeof(y))) {
 		free(y.name);
+		free(y.super);
 		return -ENOMEM;
 	}
 	t->types[t->ntypes++] = y;
@@ -265,6 +269,7 @@ void mm_jvm_vmstructs_finish(struct mm_jvm_vmstructs *t)
 	}
 	for (size_t i = 0; i < t->ntypes; i++) {
 		free(t->types[i].name);
+		free(t->types[i].super);
 	}
 	for (size_t i = 0; i < t->nconsts; i++) {
 		free(t->consts[i].name);
@@ -282,10 +287,10 @@ int mm_jvm_vmstructs_read(struct mm_jvm_vmstructs *t, const uint64_t syms[MM_JS_
 				  MM_JS_STRUCT_IS_STATIC, MM_JS_STRUCT_OFFSET,
 				  MM_JS_STRUCT_ADDRESS };
 	static const size_t fw[] = { 8, 8, 4, 8, 8 };
-	static const int tm[] = { MM_JS_TYPE_TYPE_NAME, MM_JS_TYPE_SIZE };
+	static const int tm[] = { MM_JS_TYPE_TYPE_NAME, MM_JS_TYPE_SIZE, MM_JS_TYPE_SUPER };
 	static const int im[] = { MM_JS_INT_NAME, MM_JS_INT_VALUE };
 	static const int lm[] = { MM_JS_LONG_NAME, MM_JS_LONG_VALUE };
-	static const size_t w88[] = { 8, 8 }, w84[] = { 8, 4 };
+	static const size_t w88[] = { 8, 8, 8 }, w84[] = { 8, 4 };
 	struct reader *r = malloc(sizeof(*r));
 	struct shape s;
 	int rc;
@@ -304,7 +309,7 @@ int mm_jvm_vmstructs_read(struct mm_jvm_vmstructs *t, const uint64_t syms[MM_JS_
 	if (!rc) {
 		rc = walk(r, &s, add_field, t);
 	}
-	if (!rc && !(rc = read_shape(r, syms, MM_JS_TYPES, MM_JS_TYPE_STRIDE, tm, w88, 2, &s))) {
+	if (!rc && !(rc = read_shape(r, syms, MM_JS_TYPES, MM_JS_TYPE_STRIDE, tm, w88, 3, &s))) {
 		rc = walk(r, &s, add_type, t);
 	}
 	if (!rc && !(rc = read_shape(r, syms, MM_JS_INTS, MM_JS_INT_STRIDE, im, w84, 2, &s))) {
@@ -332,11 +337,29 @@ const struct mm_jvm_field *mm_jvm_field(const struct mm_jvm_vmstructs *t, const 
 	return NULL;
 }
 
+static const struct mm_jvm_type *find_type(const struct mm_jvm_vmstructs *t, const char *name)
+{
+	for (size_t i = 0; i < t->ntypes; i++) {
+		if (!strcmp(t->types[i].name, name)) {
+			return &t->types[i];
+		}
+	}
+	return NULL;
+}
+
+/* Superclasses climbed, at most: a chain longer than this is a loop. */
+#define MAX_DEPTH	16
+
 bool mm_jvm_offset(const struct mm_jvm_vmstructs *t, const char *type, const char *name,
 		   uint64_t *offset)
 {
 	const struct mm_jvm_field *f = mm_jvm_field(t, type, name);
+	const struct mm_jvm_type *y;
 
+	for (int d = 0; !f && d < MAX_DEPTH && (y = find_type(t, type)) && y->super; d++) {
+		type = y->super;
+		f = mm_jvm_field(t, type, name);
+	}
 	/* An offset past a megabyte is no C++ member's. */
 	if (!f || f->is_static || f->offset >= (1u << 20)) {
 		return false;
@@ -359,13 +382,12 @@ bool mm_jvm_static(const struct mm_jvm_vmstructs *t, const char *type, const cha
 
 bool mm_jvm_type_size(const struct mm_jvm_vmstructs *t, const char *name, uint64_t *size)
 {
-	for (size_t i = 0; i < t->ntypes; i++) {
-		if (!strcmp(t->types[i].name, name)) {
-			*size = t->types[i].size;
-			return true;
-		}
+	const struct mm_jvm_type *y = find_type(t, name);
+
+	if (y) {
+		*size = y->size;
 	}
-	return false;
+	return y != NULL;
 }
 
 bool mm_jvm_constant(const struct mm_jvm_vmstructs *t, const char *name, int64_t *value)

@@ -18,6 +18,7 @@ enum mm_jvm_sym {
 	MM_JS_TYPES, MM_JS_TYPE_STRIDE, MM_JS_TYPE_TYPE_NAME, MM_JS_TYPE_SIZE,
 	MM_JS_INTS, MM_JS_INT_STRIDE, MM_JS_INT_NAME, MM_JS_INT_VALUE,
 	MM_JS_LONGS, MM_JS_LONG_STRIDE, MM_JS_LONG_NAME, MM_JS_LONG_VALUE,
+	MM_JS_TYPE_SUPER,
 	MM_JS_COUNT
 };
 
@@ -36,6 +37,7 @@ struct mm_jvm_field {
 
 struct mm_jvm_type {
 	char *name;
+	char *super;			/* its superclass's name, or NULL */
 	uint64_t size;
 };
 
@@ -67,7 +69,9 @@ int mm_jvm_vmstructs_read(struct mm_jvm_vmstructs *t, const uint64_t syms[MM_JS_
 			  mm_jvm_read_fn read, void *arg);
 void mm_jvm_vmstructs_finish(struct mm_jvm_vmstructs *t);
 
-/* Lookups; each returns NULL or false when the table lacks the entry. */
+/* Lookups; each returns NULL or false when the table lacks the entry.
+ * mm_jvm_offset finds a member declared on a superclass too (JDK 11's
+ * MutableSpace::_bottom is ImmutableSpace's), as the agent does. */
 const struct mm_jvm_field *mm_jvm_field(const struct mm_jvm_vmstructs *t, const char *type,
 					const char *name);
 bool mm_jvm_offset(const struct mm_jvm_vmstructs *t, const char *type, const char *name,

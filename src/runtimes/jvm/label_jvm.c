@@ -161,16 +161,24 @@ static void heap_totals(struct jvm *j, const char *gc, uint64_t heap, struct mm_
 {
 	uint64_t mm, a, b, c, gen, vsp, sp, lo, hi;
 
+	/* The members' names: JDK 17's, else JDK 11's. */
+	bool new = mm_jvm_field(j->vs, "G1MonitoringSupport", "_eden_space_committed") != NULL;
+
 	if (gc && !strcmp(gc, "G1") &&
 	    field(j, heap, "G1CollectedHeap", "_g1mm", &mm) &&
-	    field(j, mm, "G1MonitoringSupport", "_eden_space_committed", &a) &&
-	    field(j, mm, "G1MonitoringSupport", "_survivor_space_committed", &b) &&
-	    field(j, mm, "G1MonitoringSupport", "_old_gen_committed", &c)) {
+	    field(j, mm, "G1MonitoringSupport", new ? "_eden_space_committed" : "_eden_committed",
+		  &a) &&
+	    field(j, mm, "G1MonitoringSupport",
+		  new ? "_survivor_space_committed" : "_survivor_committed", &b) &&
+	    field(j, mm, "G1MonitoringSupport", new ? "_old_gen_committed" : "_old_committed",
+		  &c)) {
 		t->heap_committed = a + b + c;
 		t->has_committed = true;
-		if (field(j, mm, "G1MonitoringSupport", "_eden_space_used", &a) &&
-		    field(j, mm, "G1MonitoringSupport", "_survivor_space_used", &b) &&
-		    field(j, mm, "G1MonitoringSupport", "_old_gen_used", &c)) {
+		if (field(j, mm, "G1MonitoringSupport", new ? "_eden_space_used" : "_eden_used",
+			  &a) &&
+		    field(j, mm, "G1MonitoringSupport",
+			  new ? "_survivor_space_used" : "_survivor_used", &b) &&
+		    field(j, mm, "G1MonitoringSupport", new ? "_old_gen_used" : "_old_used", &c)) {
 			t->heap_used = a + b + c;
 			t->has_used = true;
 		}
@@ -255,8 +263,10 @@ static int label_code(struct jvm *j, struct mm_jvm_totals *t)
 	if ((rc = label(j, lo, hi, MM_JVM_CODE, "code cache", false))) {
 		return rc;
 	}
+	/* GrowableArrayBase was GenericGrowableArray before JDK 16. */
 	if (!static_word(j, "CodeCache", "_heaps", &heaps) ||
-	    !field32(j, heaps, "GrowableArrayBase", "_len", &len) || len > MAX_CODE_HEAPS ||
+	    (!field32(j, heaps, "GrowableArrayBase", "_len", &len) &&
+	     !field32(j, heaps, "GenericGrowableArray", "_len", &len)) || len > MAX_CODE_HEAPS ||
 	    !field(j, heaps, "GrowableArray<int>", "_data", &data) ||
 	    !mm_jvm_offset(j->vs, "CodeHeap", "_memory", &off)) {
 		return 0;
@@ -357,54 +367,106 @@ static void thread_detail(struct jvm *j, int32_t tid, char *buf, size_t size)
 	snprintf(buf, size, "java thread, tid %d%s%s", (int)tid, comm[0] ? " " : "", comm);
 }
 
-/* Reads the Java threads (ThreadsSMRSupport's list): each one's stack.
- * Returns the count, or -1 when the list does not read back. */
-static long read_threads(struct jvm *j, struct jstack **out)
+/* The JavaThread pointers: ThreadsSMRSupport's array (JDK 10 on, where
+ * the tables expose it), else Threads::_thread_list linked through
+ * JavaThread::_next (JDK 11's tables), bounded (a loop shows later as two
+ * stacks that overlap).  Returns the count, -1 when unreadable, -2 ENOMEM. */
+static long thread_pointers(struct jvm *j, uint64_t **out)
 {
-	uint64_t list, threads, tl_len, base_off, size_off, os_off, tid_off;
-	const char *owner = "JavaThread";
-	struct jstack *v;
+	uint64_t list, threads, tl_len, next_off, t;
+	uint64_t *v;
 	uint32_t n;
 
 	*out = NULL;
-	if (!mm_jvm_offset(j->vs, owner, "_stack_base", &base_off)) {
-		owner = "Thread";	/* before JDK 15 */
+	if (static_word(j, "ThreadsSMRSupport", "_java_thread_list", &list)) {
+		if (!mm_jvm_offset(j->vs, "ThreadsList", "_length", &tl_len) ||
+		    mm_target_read(j->ctx->target, list + tl_len, &n, sizeof(n)) ||
+		    n > MAX_THREADS || !field(j, list, "ThreadsList", "_threads", &threads)) {
+			return -1;
+		}
+		if (!(v = calloc(n + 1, sizeof(*v)))) {
+			return -2;
+		}
+		if (n && mm_target_read(j->ctx->target, threads, v, n * sizeof(*v))) {
+			free(v);
+			return -1;
+		}
+		*out = v;
+		return n;
 	}
-	if (!static_word(j, "ThreadsSMRSupport", "_java_thread_list", &list) ||
-	    !mm_jvm_offset(j->vs, "ThreadsList", "_length", &tl_len) ||
-	    mm_target_read(j->ctx->target, list + tl_len, &n, sizeof(n)) || n > MAX_THREADS ||
-	    !field(j, list, "ThreadsList", "_threads", &threads) ||
-	    !mm_jvm_offset(j->vs, owner, "_stack_base", &base_off) ||
+	if (!static_word(j, "Threads", "_thread_list", &t) ||
+	    !mm_jvm_offset(j->vs, "JavaThread", "_next", &next_off)) {
+		return -1;
+	}
+	if (!(v = calloc(MAX_THREADS, sizeof(*v)))) {
+		return -2;
+	}
+	for (n = 0; t; n++) {
+		if (n >= MAX_THREADS || !word(j, t + next_off, &v[n])) {
+			free(v);
+			return -1;
+		}
+		/* v[n] held the next pointer a moment: swap it in */
+		uint64_t next = v[n];
+
+		v[n] = t;
+		t = next;
+	}
+	*out = v;
+	return n;
+}
+
+/* Reads the Java threads: each one's stack.  Returns the count, or -1
+ * when the list does not read back, -2 on ENOMEM. */
+static long read_threads(struct jvm *j, struct jstack **out)
+{
+	uint64_t base_off, size_off, os_off, tid_off, *ptrs;
+	const char *owner = "JavaThread";
+	struct jstack *v;
+	long n;
+
+	*out = NULL;
+	if (!mm_jvm_offset(j->vs, owner, "_stack_base", &base_off)) {
+		owner = "Thread";	/* where the tables put them on Thread */
+	}
+	if (!mm_jvm_offset(j->vs, owner, "_stack_base", &base_off) ||
 	    !mm_jvm_offset(j->vs, owner, "_stack_size", &size_off) ||
-	    !mm_jvm_offset(j->vs, "JavaThread", "_osthread", &os_off) ||
+	    (!mm_jvm_offset(j->vs, "JavaThread", "_osthread", &os_off) &&
+	     !mm_jvm_offset(j->vs, "Thread", "_osthread", &os_off)) ||
 	    !mm_jvm_offset(j->vs, "OSThread", "_thread_id", &tid_off)) {
 		return -1;
 	}
-	if (!(v = calloc(n + 1, sizeof(*v)))) {
+	if ((n = thread_pointers(j, &ptrs)) < 0) {
+		return n;
+	}
+	if (!(v = calloc((size_t)n + 1, sizeof(*v)))) {
+		free(ptrs);
 		return -2;
 	}
-	for (uint32_t i = 0; i < n; i++) {
-		uint64_t t, base, size, os;
+	for (long i = 0; i < n; i++) {
+		uint64_t t = ptrs[i], base, size, os;
 
-		if (!word(j, threads + 8 * (uint64_t)i, &t) || !word(j, t + base_off, &base) ||
-		    !word(j, t + size_off, &size) || !word(j, t + os_off, &os) ||
+		if (!word(j, t + base_off, &base) || !word(j, t + size_off, &size) ||
+		    !word(j, t + os_off, &os) ||
 		    mm_target_read(j->ctx->target, os + tid_off, &v[i].tid, sizeof(v[i].tid)) ||
 		    size > base || !size || v[i].tid <= 0) {
+			free(ptrs);
 			free(v);
 			return -1;
 		}
 		v[i].lo = base - size;
 		v[i].hi = base;
 	}
-	qsort(v, n, sizeof(*v), cmp_jstack);
-	for (uint32_t i = 1; i < n; i++) {
+	free(ptrs);
+	qsort(v, (size_t)n, sizeof(*v), cmp_jstack);
+	for (long i = 1; i < n; i++) {
 		if (v[i].lo < v[i - 1].hi) {
 			free(v);
 			return -1;	/* two stacks overlap: not a list */
 		}
 	}
 	*out = v;
-	return (long)n;
+	return n;
 }
 
 /* Java thread stacks, and at each one's low end the zone HotSpot protects
