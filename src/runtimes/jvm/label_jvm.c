@@ -184,6 +184,22 @@ static void heap_totals(struct jvm *j, const char *gc, uint64_t heap, struct mm_
 		}
 		return;
 	}
+	if (gc && !strcmp(gc, "Serial")) {
+		uint64_t committed = 0, vs;
+		bool ok = mm_jvm_offset(j->vs, "Generation", "_virtual_space", &vs);
+
+		for (int g = 0; g < 2 && ok; g++) {
+			ok = field(j, heap, "GenCollectedHeap", g ? "_old_gen" : "_young_gen", &gen) &&
+			     field(j, gen + vs, "VirtualSpace", "_low", &lo) &&
+			     field(j, gen + vs, "VirtualSpace", "_high", &hi) && lo <= hi;
+			committed += ok ? hi - lo : 0;
+		}
+		if (ok) {
+			t->heap_committed = committed;
+			t->has_committed = true;
+		}
+		return;
+	}
 	if (gc && !strcmp(gc, "Parallel")) {
 		static const char *const gens[2][2] = {
 			{ "_young_gen", "PSYoungGen" }, { "_old_gen", "PSOldGen" },
