@@ -54,34 +54,53 @@ static bool static_word(struct jvm *j, const char *type, const char *name, uint6
 	return mm_jvm_static(j->vs, type, name, &at) && word(j, at, v);
 }
 
-/* A JVM flag's value (a bool's first byte, an intx or size_t's word),
- * from HotSpot's own flag table.  Returns false when it is not there. */
-static bool flag(struct jvm *j, const char *name, uint64_t *v)
+/* The flags memmap asks HotSpot's flag table for. */
+enum jvm_flag {
+	F_G1, F_PARALLEL, F_SERIAL, F_Z, F_SHENANDOAH, F_EPSILON,
+	F_STACK_RED, F_STACK_YELLOW, F_STACK_RESERVED, F_COUNT
+};
+
+static const char *const flag_names[F_COUNT] = {
+	"UseG1GC", "UseParallelGC", "UseSerialGC", "UseZGC", "UseShenandoahGC",
+	"UseEpsilonGC", "StackRedPages", "StackYellowPages", "StackReservedPages",
+};
+
+/* Reads the flags of flag_names[] in one pass over the flag table: each
+ * value (a bool's first byte, an intx's word) and whether it was found. */
+static void read_flags(struct jvm *j, uint64_t v[F_COUNT], bool found[F_COUNT])
 {
 	uint64_t flags, n, size, name_off, addr_off;
-	size_t len = strlen(name) + 1;
 
+	memset(found, 0, F_COUNT * sizeof(*found));
 	if (!static_word(j, "JVMFlag", "flags", &flags) ||
 	    !static_word(j, "JVMFlag", "numFlags", &n) ||
 	    !mm_jvm_type_size(j->vs, "JVMFlag", &size) || size < 16 || size > 256 ||
 	    !mm_jvm_offset(j->vs, "JVMFlag", "_name", &name_off) ||
 	    !mm_jvm_offset(j->vs, "JVMFlag", "_addr", &addr_off) || n > MAX_FLAGS) {
-		return false;
+		return;
 	}
 	for (uint64_t i = 0; i < n; i++) {
 		uint64_t at = flags + i * size, s, addr;
-		char buf[64];
+		char buf[24];
 
 		if (!word(j, at + name_off, &s)) {
-			return false;
+			return;
 		}
-		if (!s || len > sizeof(buf) || mm_jvm_read(j->ctx, s, buf, len) ||
-		    memcmp(buf, name, len)) {
+		/* The longest name asked for fits buf with its NUL. */
+		if (!s || mm_jvm_read(j->ctx, s, buf, 1) || (buf[0] != 'U' && buf[0] != 'S')) {
 			continue;
 		}
-		return word(j, at + addr_off, &addr) && word(j, addr, v);
+		for (int f = 0; f < F_COUNT; f++) {
+			size_t len = strlen(flag_names[f]) + 1;
+
+			if (found[f] || mm_jvm_read(j->ctx, s, buf, len) ||
+			    memcmp(buf, flag_names[f], len)) {
+				continue;
+			}
+			found[f] = word(j, at + addr_off, &addr) && word(j, addr, &v[f]);
+			break;
+		}
 	}
-	return false;
 }
 
 /* [lo, hi) page-aligned, mapped without a hole, and each mapping private
@@ -139,17 +158,16 @@ static uint64_t page_up(struct jvm *j, uint64_t a)
 	return (a + j->page - 1) & ~(j->page - 1);
 }
 
-static const char *collector(struct jvm *j)
+static const char *collector(const uint64_t v[F_COUNT], const bool found[F_COUNT])
 {
-	static const struct { const char *flag, *name; } gcs[] = {
-		{ "UseG1GC", "G1" }, { "UseParallelGC", "Parallel" }, { "UseSerialGC", "Serial" },
-		{ "UseZGC", "Z" }, { "UseShenandoahGC", "Shenandoah" }, { "UseEpsilonGC", "Epsilon" },
+	static const char *const names[] = {
+		[F_G1] = "G1", [F_PARALLEL] = "Parallel", [F_SERIAL] = "Serial", [F_Z] = "Z",
+		[F_SHENANDOAH] = "Shenandoah", [F_EPSILON] = "Epsilon",
 	};
-	uint64_t v;
 
-	for (size_t i = 0; i < sizeof(gcs) / sizeof(gcs[0]); i++) {
-		if (flag(j, gcs[i].flag, &v) && (v & 0xff)) {
-			return gcs[i].name;
+	for (int f = F_G1; f <= F_EPSILON; f++) {
+		if (found[f] && (v[f] & 0xff)) {
+			return names[f];
 		}
 	}
 	return NULL;
@@ -234,7 +252,8 @@ static void heap_totals(struct jvm *j, const char *gc, uint64_t heap, struct mm_
 
 /* The Java heap: Universe::_collectedHeap's reservation, whatever the
  * collector; the archived heap regions the CDS archive maps into it. */
-static int label_heap(struct jvm *j, struct mm_jvm_totals *t)
+static int label_heap(struct jvm *j, const uint64_t fv[F_COUNT], const bool found[F_COUNT],
+		      struct mm_jvm_totals *t)
 {
 	uint64_t heap, off, start, words;
 	int64_t hws = 0;
@@ -251,7 +270,8 @@ static int label_heap(struct jvm *j, struct mm_jvm_totals *t)
 		mm_debug(j->ctx, "jvm", "no heap reservation that reads back");
 		return 0;
 	}
-	gc = collector(j);
+	gc = collector(fv, found);
+	t->valid = true;
 	t->heap_start = start;
 	t->heap_reserved = words * (uint64_t)hws;
 	snprintf(t->gc, sizeof(t->gc), "%s", gc ? gc : "");
@@ -489,9 +509,10 @@ static long read_threads(struct jvm *j, struct jstack **out)
  * (reserved, yellow and red pages: the flags' sizes) where the kernel
  * shows it protected.  Returns 0, 1 (the list did not read: warned) or
  * -ENOMEM. */
-static int label_threads(struct jvm *j)
+static int label_threads(struct jvm *j, const uint64_t fv[F_COUNT], const bool found[F_COUNT])
 {
-	uint64_t red = 0, yellow = 0, reserved = 0, zone;
+	uint64_t red = fv[F_STACK_RED], yellow = fv[F_STACK_YELLOW];
+	uint64_t reserved = fv[F_STACK_RESERVED], zone;
 	struct jstack *v;
 	long n = read_threads(j, &v);
 	int rc = 0;
@@ -505,8 +526,8 @@ static int label_threads(struct jvm *j)
 					(int)j->ctx->target->pid) ? -ENOMEM : 1;
 	}
 	/* Each flag is a count of pages; a zone over 1 MiB is not one. */
-	if (flag(j, "StackRedPages", &red) && flag(j, "StackYellowPages", &yellow) &&
-	    flag(j, "StackReservedPages", &reserved) && red + yellow + reserved <= 256) {
+	if (found[F_STACK_RED] && found[F_STACK_YELLOW] && found[F_STACK_RESERVED] &&
+	    red <= 64 && yellow <= 64 && reserved <= 64) {
 		zone = (red + yellow + reserved) * j->page;
 	} else {
 		zone = 0;
@@ -542,6 +563,8 @@ int mm_label_jvm(struct mm_classify *ctx)
 	struct mm_runtime *rt = &ctx->snap->runtime;
 	struct jvm j = { .ctx = ctx, .vs = &f->vs, .page = ctx->page };
 	struct mm_jvm_totals *t = &rt->jvm;
+	uint64_t fv[F_COUNT] = { 0 };
+	bool found[F_COUNT];
 	char version[64];
 	int rc;
 
@@ -556,10 +579,10 @@ int mm_label_jvm(struct mm_classify *ctx)
 	if (!f->tables) {
 		return 0;
 	}
-	t->valid = true;
-	if ((rc = label_heap(&j, t)) || (rc = label_code(&j, t)) || (rc = label_cards(&j)) ||
+	read_flags(&j, fv, found);
+	if ((rc = label_heap(&j, fv, found, t)) || (rc = label_code(&j, t)) || (rc = label_cards(&j)) ||
 	    (rc = label_cds(&j))) {
 		return rc;
 	}
-	return label_threads(&j);
+	return label_threads(&j, fv, found);
 }

@@ -111,6 +111,11 @@ int mm_probe_jvm(struct mm_classify *ctx)
 	if (rc == -ENOMEM) {
 		return rc;
 	}
+	if (rc == -EPERM || rc == -EACCES) {
+		/* The memory is closed to us: classify says so, once. */
+		mm_debug(ctx, "jvm", "tables: %s", strerror(-rc));
+		return 1;
+	}
 	if (rc) {
 		mm_debug(ctx, "jvm", "tables: %s", strerror(-rc));
 		return mm_snapshot_warn(ctx->snap, "%s: HotSpot's tables (gHotSpotVMStructs) do "
