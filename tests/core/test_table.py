@@ -130,11 +130,11 @@ FAMILY = {
     'data': 'exe.rodata exe.data exe.relro exe.bss lib.rodata lib.data lib.relro '
             'lib.bss kernel.vvar ld.tls',
     'heap': 'heap glibc.arena glibc.mmap-chunk ld.malloc go.heap python.arena '
-            'musl.malloc go.heap.objects go.heap.free go.heap.released',
+            'musl.malloc go.heap.objects go.heap.free go.heap.released jvm.heap',
     'stacks': 'stack thread.stack thread.guard python.datastack go.heap.stacks',
     'runtime': 'go.heap-index go.heap-metadata go.page-summary go.page-alloc '
                'go.scavenge-index go.immortal-metadata go.gc-bits go.allspans go.other '
-               'go.heap.gc',
+               'go.heap.gc jvm.code jvm.gc jvm.cds',
     'files': 'file',
     'shared': 'shmem',
     'other': 'anon.named anon hugetlb guard',
