@@ -183,7 +183,8 @@ static void heap_totals(struct jvm *j, const char *gc, uint64_t heap, struct mm_
 	bool new = mm_jvm_field(j->vs, "G1MonitoringSupport", "_eden_space_committed") != NULL;
 
 	if (gc && !strcmp(gc, "G1") &&
-	    field(j, heap, "G1CollectedHeap", "_g1mm", &mm) &&
+	    (field(j, heap, "G1CollectedHeap", "_monitoring_support", &mm) ||	/* JDK 21 */
+	     field(j, heap, "G1CollectedHeap", "_g1mm", &mm)) &&
 	    field(j, mm, "G1MonitoringSupport", new ? "_eden_space_committed" : "_eden_committed",
 		  &a) &&
 	    field(j, mm, "G1MonitoringSupport",
