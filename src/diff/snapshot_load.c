@@ -882,6 +882,48 @@ static int load_v8_spaces(struct loader *ld, const json_t *rt, struct mm_v8_heap
 	return 0;
 }
 
+/* A size that may be null (not reached) or absent: *has says which. */
+static int get_opt_u64(struct loader *ld, const json_t *o, const char *where, const char *key,
+		       uint64_t *out, bool *has)
+{
+	const json_t *v = json_object_get(o, key);
+	int rc;
+
+	if (!v || json_is_null(v)) {
+		return 0;
+	}
+	rc = get_u64(ld, o, where, key, true, out);
+	*has = !rc;
+	return rc;
+}
+
+/* "jvm": absent or null (no tables read), or HotSpot's figures. */
+static int load_jvm(struct loader *ld, const json_t *rt, struct mm_jvm_totals *t)
+{
+	const char *w = "runtime.jvm", *gc = NULL;
+	json_t *o = NULL;
+	int rc;
+
+	if ((rc = get_obj(ld, rt, "runtime", "jvm", false, true, &o)) || !o) {
+		return rc;
+	}
+	if ((rc = get_str(ld, o, w, "gc", false, true, &gc)) ||
+	    (rc = get_hex(ld, o, w, "heap_start", false, &t->heap_start)) ||
+	    (rc = get_u64(ld, o, w, "heap_reserved", true, &t->heap_reserved)) ||
+	    (rc = get_opt_u64(ld, o, w, "heap_committed", &t->heap_committed,
+			      &t->has_committed)) ||
+	    (rc = get_opt_u64(ld, o, w, "heap_used", &t->heap_used, &t->has_used)) ||
+	    (rc = get_hex(ld, o, w, "code_start", false, &t->code_start)) ||
+	    (rc = get_u64(ld, o, w, "code_reserved", true, &t->code_reserved)) ||
+	    (rc = get_opt_u64(ld, o, w, "code_committed", &t->code_committed,
+			      &t->has_code_committed))) {
+		return rc;
+	}
+	snprintf(t->gc, sizeof(t->gc), "%s", gc ? gc : "");
+	t->valid = true;
+	return 0;
+}
+
 static int load_runtime(struct loader *ld, const json_t *rt, struct mm_runtime *r)
 {
 	const char *w = "runtime";
@@ -905,7 +947,10 @@ static int load_runtime(struct loader *ld, const json_t *rt, struct mm_runtime *
 	if ((rc = load_heap_split(ld, rt, &r->heap))) {
 		return rc;
 	}
-	return load_v8_spaces(ld, rt, &r->v8);
+	if ((rc = load_v8_spaces(ld, rt, &r->v8))) {
+		return rc;
+	}
+	return load_jvm(ld, rt, &r->jvm);
 }
 
 /* "jemalloc": absent (older snapshots) or null (not read), or its totals. */

@@ -409,6 +409,37 @@ static void write_v8_spaces(struct mm_json *j, const struct mm_v8_heap *v8)
 	mm_json_array_close(j);
 }
 
+/* HotSpot's own figures; a figure the tables did not reach is null. */
+static void write_jvm(struct mm_json *j, const struct mm_jvm_totals *t)
+{
+	if (!t->valid) {
+		mm_json_null(j, "jvm");
+		return;
+	}
+	mm_json_object_open(j, "jvm");
+	mm_json_string(j, "gc", t->gc[0] ? t->gc : NULL);
+	mm_json_hex(j, "heap_start", t->heap_start);
+	mm_json_u64(j, "heap_reserved", t->heap_reserved);
+	if (t->has_committed) {
+		mm_json_u64(j, "heap_committed", t->heap_committed);
+	} else {
+		mm_json_null(j, "heap_committed");
+	}
+	if (t->has_used) {
+		mm_json_u64(j, "heap_used", t->heap_used);
+	} else {
+		mm_json_null(j, "heap_used");
+	}
+	mm_json_hex(j, "code_start", t->code_start);
+	mm_json_u64(j, "code_reserved", t->code_reserved);
+	if (t->has_code_committed) {
+		mm_json_u64(j, "code_committed", t->code_committed);
+	} else {
+		mm_json_null(j, "code_committed");
+	}
+	mm_json_object_close(j);
+}
+
 static void write_runtime(struct mm_json *j, const struct mm_runtime *rt)
 {
 	if (!rt->lang) {
@@ -425,6 +456,7 @@ static void write_runtime(struct mm_json *j, const struct mm_runtime *rt)
 	write_metrics(j, &rt->memstats);
 	write_heap_split(j, &rt->heap);
 	write_v8_spaces(j, &rt->v8);
+	write_jvm(j, &rt->jvm);
 	mm_json_object_close(j);
 }
 

@@ -2156,6 +2156,47 @@ static size_t count_lines(const char *text, size_t len, size_t width)
 	return n;
 }
 
+/* Bytes of label l's regions: mapped (not PROT_NONE) and resident. */
+static void label_sums(const struct mm_snapshot *snap, enum mm_label l, uint64_t *mapped,
+		       uint64_t *rss)
+{
+	*mapped = snap->categories[l].vsz - snap->categories[l].reserved;
+	*rss = snap->categories[l].rss;
+}
+
+/* HotSpot's own figures beside the labels and the kernel's. */
+static void print_jvm_runtime(FILE *out, const struct mm_snapshot *snap,
+			      const struct mm_table_opts *o)
+{
+	const struct mm_jvm_totals *t = &snap->runtime.jvm;
+	char a[32], b[32], c[32], d[32];
+	uint64_t mapped, rss;
+
+	if (!t->valid) {
+		return;
+	}
+	fprintf(out, "\nJava runtime: HotSpot's own figures read from outside, beside the labels\n");
+	label_sums(snap, MM_JVM_HEAP, &mapped, &rss);
+	mm_table_size(a, sizeof(a), o, t->heap_reserved);
+	mm_table_size(b, sizeof(b), o, mapped);
+	mm_table_size(c, sizeof(c), o, rss);
+	fprintf(out, "heap%s%s: reserved %s; jvm.heap mapped read-write %s, RSS %s\n",
+		t->gc[0] ? " " : "", t->gc, a, b, c);
+	if (t->has_committed) {
+		mm_table_size(a, sizeof(a), o, t->heap_committed);
+		mm_table_size(d, sizeof(d), o, t->heap_used);
+		fprintf(out, "  committed %s, used %s%s\n", a, t->has_used ? d : "?",
+			t->has_used ? " (as the collector last counted)" : "");
+	}
+	label_sums(snap, MM_JVM_CODE, &mapped, &rss);
+	mm_table_size(a, sizeof(a), o, t->code_reserved);
+	mm_table_size(b, sizeof(b), o, t->code_committed);
+	mm_table_size(c, sizeof(c), o, mapped);
+	mm_table_size(d, sizeof(d), o, rss);
+	fprintf(out, "code cache: reserved %s, committed %s; jvm.code mapped %s, RSS %s\n", a,
+		t->has_code_committed ? b : "?", c, d);
+}
+
 /* What follows the summary: totals, reconciliation, classes, and on the
  * first screen the way to the rest.  Allocated; NULL on ENOMEM. */
 static char *summary_footer(const struct mm_snapshot *snap, const struct mm_table_opts *o,
@@ -2175,6 +2216,7 @@ static char *summary_footer(const struct mm_snapshot *snap, const struct mm_tabl
 		mm_table_go_runtime(f, snap, o);
 		mm_table_jemalloc(f, snap, o);
 		mm_table_v8_runtime(f, snap, o);
+		print_jvm_runtime(f, snap, o);
 	}
 	if (o->first_screen) {
 		put_wrapped(f, "(--mappings: every mapping; --explain: what each label is)",

@@ -31,6 +31,10 @@ static const struct labeller labellers[] = {
 	  mm_label_kernel },
 	{ "elf", RANGE(MM_EXE_TEXT, MM_LIB_BSS), -1, mm_label_elf },
 	{ "go", RANGE(MM_GO_HEAP, MM_GO_OTHER), MM_RT_GO, mm_label_go },
+	/* Before threads: a Java thread's guard zone lies inside the block
+	 * glibc's descriptor calls all stack. */
+	{ "jvm", RANGE(MM_JVM_HEAP, MM_JVM_CDS) | L(MM_THREAD_STACK) | L(MM_THREAD_GUARD),
+	  MM_RT_JVM, mm_label_jvm },
 	{ "threads", L(MM_THREAD_STACK) | L(MM_THREAD_GUARD), -1, mm_label_threads },
 	{ "musl", L(MM_MUSL_MALLOC), MM_RT_MUSL, mm_label_musl },
 	/* Before glibc: V8's pages are mmap'd, never malloc chunks, and
@@ -56,12 +60,14 @@ static const struct labeller labellers[] = {
 static int (*const probes[])(struct mm_classify *ctx) = {
 	mm_probe_go, mm_probe_musl, mm_probe_glibc, mm_probe_python, mm_probe_jemalloc,
 	mm_probe_v8,
+	mm_probe_jvm,
 };
 
 static const char *const runtime_names[MM_RT_COUNT] = {
 	[MM_RT_GO] = "go", [MM_RT_GLIBC] = "glibc", [MM_RT_PYTHON] = "python",
 	[MM_RT_MUSL] = "musl",
 	[MM_RT_JEMALLOC] = "jemalloc", [MM_RT_V8] = "v8",
+	[MM_RT_JVM] = "jvm",
 };
 
 /* The kernel's ptrace_scope (Yama), or -1 where there is none. */
@@ -249,12 +255,14 @@ static void forget_facts(struct mm_classify *ctx)
 	mm_musl_facts_free(ctx->musl);
 	mm_jemalloc_facts_free(ctx->jemalloc);
 	mm_v8_facts_free(ctx->v8);
+	mm_jvm_facts_free(ctx->jvm);
 	ctx->go = NULL;
 	ctx->glibc = NULL;
 	ctx->python = NULL;
 	ctx->musl = NULL;
 	ctx->jemalloc = NULL;
 	ctx->v8 = NULL;
+	ctx->jvm = NULL;
 	ctx->runtimes = 0;
 	free(ctx->stacks);
 	ctx->stacks = NULL;

@@ -19,7 +19,7 @@
 
 /* The runtimes a probe can find; a labeller may need one. */
 enum mm_runtime_id { MM_RT_GO, MM_RT_GLIBC, MM_RT_PYTHON, MM_RT_MUSL, MM_RT_JEMALLOC,
-		     MM_RT_V8, MM_RT_COUNT };
+		     MM_RT_V8, MM_RT_JVM, MM_RT_COUNT };
 
 /* Each runtime's facts, owned by its folder (runtimes/NAME/probe.c). */
 struct mm_go_facts;
@@ -28,6 +28,7 @@ struct mm_python_facts;
 struct mm_musl_facts;
 struct mm_jemalloc_facts;
 struct mm_v8_facts;
+struct mm_jvm_facts;
 
 /* A thread stack as a runtime's own bookkeeping records it (glibc's lists
  * of struct pthread): what a probe found for the threads labeller. */
@@ -73,6 +74,7 @@ struct mm_classify {
 	struct mm_musl_facts *musl;
 	struct mm_jemalloc_facts *jemalloc;
 	struct mm_v8_facts *v8;
+	struct mm_jvm_facts *jvm;
 	/* Every thread stack a runtime's lists hold, when they read back
 	 * consistently (stacks_known); in list order. */
 	bool stacks_known;
@@ -104,6 +106,8 @@ int mm_probe_jemalloc(struct mm_classify *ctx);
 void mm_jemalloc_facts_free(struct mm_jemalloc_facts *f);	/* NULL: no-op */
 int mm_probe_v8(struct mm_classify *ctx);
 void mm_v8_facts_free(struct mm_v8_facts *f);	/* NULL: no-op */
+int mm_probe_jvm(struct mm_classify *ctx);
+void mm_jvm_facts_free(struct mm_jvm_facts *f);	/* NULL: no-op */
 
 /* Labellers: each returns 0, 1 when part could not be read (it warned),
  * or -errno. */
@@ -115,6 +119,7 @@ int mm_label_glibc(struct mm_classify *ctx);	/* glibc.*, ld.*: malloc and the lo
 int mm_label_python(struct mm_classify *ctx);	/* python.*: CPython's arenas and frame stacks */
 int mm_label_musl(struct mm_classify *ctx);	/* musl.malloc: mallocng's groups */
 int mm_label_jemalloc(struct mm_classify *ctx);	/* jemalloc.*: its extents and bases */
+int mm_label_jvm(struct mm_classify *ctx);	/* jvm.*: HotSpot's heap, code, GC; Java stacks */
 int mm_label_guards(struct mm_classify *ctx);	/* guard: MADV_GUARD_INSTALL pages */
 int mm_label_v8(struct mm_classify *ctx);	/* v8.heap, v8.code: V8's pages */
 

@@ -184,6 +184,22 @@ static const struct {
 		"V8's code range: its JIT code pages and reservation",
 		"V8's code range: the pages of its code spaces (machine code V8 compiled) and "
 		"the rest of the region V8 reserved for code, as its page allocator holds it" },
+	[MM_JVM_HEAP] = { "jvm.heap", MM_CLASS_HEAP, 0xb3541e,
+		"the Java heap (HotSpot's collected heap)",
+		"the Java heap as HotSpot's collector reserved it: committed as the heap grows, the "
+		"rest reserved; archived heap regions mapped from the CDS archive included" },
+	[MM_JVM_CODE] = { "jvm.code", MM_CLASS_RUNTIME, 0x4a148c,
+		"HotSpot's code cache (JIT-compiled code)",
+		"HotSpot's code cache: the code heaps the JIT compilers and the interpreter write "
+		"machine code into, and their segment maps; reserved up front, committed as used" },
+	[MM_JVM_GC] = { "jvm.gc", MM_CLASS_RUNTIME, 0x880e4f,
+		"the Java collector's data structures (card table)",
+		"data structures of the Java heap's garbage collector that HotSpot's tables "
+		"expose: the card table" },
+	[MM_JVM_CDS] = { "jvm.cds", MM_CLASS_RUNTIME, 0x5e35b1,
+		"HotSpot's class data sharing archive, as mapped",
+		"the class data sharing archive (classes.jsa) mapped as shared metaspace: class "
+		"metadata loaded from the file instead of parsed at start-up" },
 };
 
 static const char *const class_names[MM_CLASS_COUNT] = {
@@ -264,6 +280,7 @@ enum mm_family mm_label_family(enum mm_label label)
 	case MM_GO_HEAP_OBJECTS: case MM_GO_HEAP_FREE: case MM_GO_HEAP_RELEASED:
 	case MM_JEMALLOC_ARENA:
 	case MM_V8_HEAP:
+	case MM_JVM_HEAP:
 		return MM_FAM_HEAP;
 	case MM_STACK: case MM_THREAD_STACK: case MM_THREAD_GUARD: case MM_PYTHON_DATASTACK:
 	case MM_GO_HEAP_STACKS:
@@ -272,6 +289,7 @@ enum mm_family mm_label_family(enum mm_label label)
 	case MM_GO_PAGE_ALLOC: case MM_GO_SCAVENGE_INDEX: case MM_GO_IMMORTAL_METADATA:
 	case MM_GO_GC_BITS: case MM_GO_ALLSPANS: case MM_GO_OTHER: case MM_GO_HEAP_GC:
 	case MM_JEMALLOC_METADATA:
+	case MM_JVM_CODE: case MM_JVM_GC: case MM_JVM_CDS:
 		return MM_FAM_RUNTIME;
 	case MM_FILE:
 		return MM_FAM_FILES;

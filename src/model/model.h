@@ -38,6 +38,8 @@ enum mm_label {
 	MM_GO_HEAP_RELEASED,
 	MM_JEMALLOC_ARENA, MM_JEMALLOC_METADATA,
 	MM_V8_HEAP, MM_V8_CODE,
+	/* HotSpot's own mappings, from its serviceability tables. */
+	MM_JVM_HEAP, MM_JVM_CODE, MM_JVM_GC, MM_JVM_CDS,
 	MM_LABEL_COUNT
 };
 
@@ -216,6 +218,8 @@ struct mm_jemalloc_stats {
 	uint64_t resident;		/* active + dirty + metadata resident */
 	uint64_t metadata, metadata_resident, metadata_mapped;	/* the bases' */
 	uint64_t extents, arenas, base_blocks;
+};
+
 /* V8's heap as its own space objects count it (runtimes/v8), by space,
  * summed over the isolates (node's workers each have one). */
 #define MM_V8_SPACES 16
@@ -231,6 +235,17 @@ struct mm_v8_heap {
 	struct mm_v8_space space[MM_V8_SPACES];
 };
 
+/* HotSpot's own figures (runtimes/jvm): the heap's reservation and what
+ * its collector says is committed and used; the code cache's. */
+struct mm_jvm_totals {
+	bool valid;			/* the VM's tables were read */
+	char gc[16];			/* "G1", "Parallel"...; "" unknown */
+	uint64_t heap_start, heap_reserved, heap_committed, heap_used;
+	bool has_committed, has_used;
+	uint64_t code_start, code_reserved, code_committed;
+	bool has_code_committed;
+};
+
 struct mm_runtime {
 	char *lang;			/* "go", or NULL */
 	char *version, *module;
@@ -240,6 +255,7 @@ struct mm_runtime {
 	struct mm_go_heap_split heap;
 	struct mm_jemalloc_stats jemalloc;
 	struct mm_v8_heap v8;
+	struct mm_jvm_totals jvm;
 };
 
 /* Who the process is, for views over many processes and for monitoring:

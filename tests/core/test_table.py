@@ -131,11 +131,11 @@ FAMILY = {
             'lib.bss kernel.vvar ld.tls',
     'heap': 'heap glibc.arena glibc.mmap-chunk ld.malloc go.heap python.arena '
             'musl.malloc go.heap.objects go.heap.free go.heap.released jemalloc.arena '
-            'v8.heap',
+            'v8.heap jvm.heap',
     'stacks': 'stack thread.stack thread.guard python.datastack go.heap.stacks',
     'runtime': 'go.heap-index go.heap-metadata go.page-summary go.page-alloc '
                'go.scavenge-index go.immortal-metadata go.gc-bits go.allspans go.other '
-               'go.heap.gc jemalloc.metadata',
+               'go.heap.gc jemalloc.metadata jvm.code jvm.gc jvm.cds',
     'files': 'file',
     'shared': 'shmem',
     'other': 'anon.named anon hugetlb guard',

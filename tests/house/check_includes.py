@@ -20,7 +20,7 @@ STAGES = [
     ['images'],
     ['label'],
     ['runtimes/go', 'runtimes/glibc', 'runtimes/python', 'runtimes/musl',
-     'runtimes/jemalloc', 'runtimes/v8'],
+     'runtimes/jemalloc', 'runtimes/v8', 'runtimes/jvm'],
     ['snapshot', 'emit'],
     ['diff'],
     ['cli'],

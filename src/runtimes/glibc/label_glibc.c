@@ -369,10 +369,11 @@ static int label_arenas(struct mm_classify *ctx, bool *partial)
 			struct mm_mapping *n = i + 1 < snap->nmappings ? m + 1 : NULL;
 
 			/* MAP_NORESERVE (VmFlags nr) tells a heap from a Go
-			 * arena, which has the same shape; glibc 2.41+ maps
-			 * heaps without it, so where no Go runtime is there
-			 * the shape is enough. */
-			bool no_go = !(ctx->runtimes & (1u << MM_RT_GO));
+			 * arena or a JVM's reservation (the metaspace's 64 MiB
+			 * nodes), which have the same shape once committed;
+			 * glibc 2.41+ maps heaps without it, so where neither
+			 * runtime is there the shape is enough. */
+			bool no_go = !(ctx->runtimes & ((1u << MM_RT_GO) | (1u << MM_RT_JVM)));
 
 			committed = mm_mapping_size(m);
 			if (committed > HEAP_MAX || !(no_go || mm_mapping_has_flag(m, "nr")) ||

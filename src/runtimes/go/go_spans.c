@@ -210,19 +210,16 @@ static int resolve(struct mm_go_dwarf *d, uint64_t bias, struct layout *l)
 
 /* Reads [addr, addr + len): runs of present pages (or all, when pagemap
  * cannot be read) with one pread each, a page never touched as zeros; a
- * swapped one is -ENODATA (reading it would swap it in).  The pagemap
- * window read for it ends with it: the walk's reads jump between the
+ * swapped one is -ENODATA (reading it would swap it in).  A new pagemap
+ * window read for it ends near it: the walk's reads jump between the
  * span structures, the arenas' tables and the globals, and a full window
  * (32 MiB of address space) for each word cost more than the words. */
 static int read_runs(struct walker *w, uint64_t addr, void *buf, size_t len)
 {
 	unsigned char *b = buf;
-	uint64_t pg = addr / w->pm->page_size;
 
-	/* Not the window below the last (pagemap's walk downwards). */
-	if (pg < w->pm->win_first || pg >= w->pm->win_first + w->pm->win_n) {
-		mm_pagemap_forget(w->pm);
-	}
+	/* A window that holds addr is kept (residency keeps a few); a new
+	 * one ends near the read. */
 	w->pm->limit = addr + len;
 	while (len) {
 		bool present = false;
