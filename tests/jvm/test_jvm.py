@@ -182,8 +182,11 @@ def run(t, mode, gc, classdir, jdk):
         if not os.path.exists(ld):
             mt.skip('no glibc 2.41 loader for JDK 21: scripts/fetch-suites unpacks it')
         loader = [ld, '--library-path', TRIXIE_LIBS + ':/usr/lib/x86_64-linux-gnu']
+    # No threads started or ended by the VM between NMT's answer and
+    # memmap's (compiler and GC threads come and go by default).
     argv = loader + [java, '-Xms64m', '-Xmx256m', GC_FLAGS[gc], '-XX:NativeMemoryTracking=detail',
-            '-Xshare:auto',
+            '-Xshare:auto', '-XX:-UseDynamicNumberOfCompilerThreads',
+            '-XX:-UseDynamicNumberOfGCThreads',
             '-cp', classdir, 'MemmapFixture', '32', '3']
     with mt.Fixture(argv, timeout=180) as fx:
         pid = fx.pid
