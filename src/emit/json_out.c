@@ -13,38 +13,29 @@
 
 void mm_json_init(struct mm_json *j, FILE *f)
 {
-	memset(j, 0, offsetof(struct mm_json, buf));
-	j->f = f;
+	memset(j, 0, offsetof(struct mm_json, out.buf));
+	j->out.f = f;
 	j->pretty_depth = 2;
 }
 
-/* Output goes through j->buf, not stdio: -J of 60,000 mappings is some
+/* Output goes through j->out, not stdio: -J of 60,000 mappings is some
  * ten million small writes, and stdio's per-call cost was a fifth of it. */
 static void flush(struct mm_json *j)
 {
-	fwrite_unlocked(j->buf, 1, j->len, j->f);
-	j->len = 0;
+	mm_outbuf_flush(&j->out);
 }
 
 static inline void put(struct mm_json *j, const void *s, size_t n)
 {
-	if (n > sizeof(j->buf) - j->len) {
-		flush(j);
-		if (n > sizeof(j->buf)) {
-			fwrite_unlocked(s, 1, n, j->f);
-			return;
-		}
-	}
-	memcpy(j->buf + j->len, s, n);
-	j->len += n;
+	mm_outbuf_put(&j->out, s, n);
 }
 
 static inline void put_char(struct mm_json *j, char c)
 {
-	if (j->len == sizeof(j->buf)) {
+	if (j->out.len == sizeof(j->out.buf)) {
 		flush(j);
 	}
-	j->buf[j->len++] = c;
+	j->out.buf[j->out.len++] = c;
 }
 
 static void put_str(struct mm_json *j, const char *s)
@@ -125,14 +116,14 @@ static bool write_string(struct mm_json *j, const char *str)
 	return exact;
 }
 
-/* Room for n more bytes in j->buf (n well under its size): where to
- * write them.  The caller sets j->len past what it wrote. */
+/* Room for n more bytes in j->out.buf (n well under its size): where to
+ * write them.  The caller sets j->out.len past what it wrote. */
 static char *reserve(struct mm_json *j, size_t n)
 {
-	if (sizeof(j->buf) - j->len < n) {
+	if (sizeof(j->out.buf) - j->out.len < n) {
 		flush(j);
 	}
-	return j->buf + j->len;
+	return j->out.buf + j->out.len;
 }
 
 /* A newline and the indentation of depth, at o; returns the end. */
@@ -193,7 +184,7 @@ static void member(struct mm_json *j, const char *key)
 		*o++ = '"';
 		*o++ = ':';
 	}
-	j->len = (size_t)(o - j->buf);
+	j->out.len = (size_t)(o - j->out.buf);
 }
 
 static void open_container(struct mm_json *j, const char *key, char c)
@@ -219,7 +210,7 @@ static void close_container(struct mm_json *j, char c)
 		o = line_break(o, j->depth);
 	}
 	*o++ = c;
-	j->len = (size_t)(o - j->buf);
+	j->out.len = (size_t)(o - j->out.buf);
 	if (j->depth == 0) {
 		flush(j);
 	}
@@ -550,7 +541,7 @@ static void lit_hex(struct mm_json *j, uint64_t v)
 	*o++ = 'x';
 	o += mm_format_hex(o, v);
 	*o++ = '"';
-	j->len = (size_t)(o - j->buf);
+	j->out.len = (size_t)(o - j->out.buf);
 }
 
 static void lit_string(struct mm_json *j, const char *value)

@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "util/output.h"
 #include "model/fleet.h"
 #include "model/model.h"
 
@@ -15,12 +16,10 @@
 
 /* The document reaches f when its outermost container closes. */
 struct mm_json {
-	FILE *f;
 	int depth;
 	bool has_member[MM_JSON_MAX_DEPTH];
 	int pretty_depth;	/* members deeper than this share a line */
-	size_t len;		/* bytes in buf */
-	char buf[64 * 1024];
+	struct mm_outbuf out;	/* last: only its head is zeroed */
 };
 
 void mm_json_init(struct mm_json *j, FILE *f);

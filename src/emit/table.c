@@ -18,6 +18,7 @@
 #include <libsmartcols.h>
 
 #include "util/format.h"
+#include "util/output.h"
 #include "emit/table.h"
 #include "emit/table_go.h"
 #include "emit/table_jemalloc.h"
@@ -1462,36 +1463,18 @@ static int fit_names(const struct mm_table_opts *o, struct columns *cols,
  * of every cell is built first. */
 
 struct direct {
-	FILE *out;
 	const struct columns *cols;
 	const size_t *widths;
 	int tree;			/* the column with the tree art, or -1 */
 	const char *branch, *last;	/* tree art, two cells each */
 	int label;			/* the coloured column, or -1 */
 	const char *colors[MM_CLASS_COUNT];	/* its escape sequences */
-	/* Lines gathered for one write: on a terminal stdout is line
-	 * buffered, a write(2) a line through the tty's line discipline. */
-	size_t len;
-	char buf[1 << 16];
+	struct mm_outbuf out;		/* lines gathered for one write */
 };
-
-static void direct_flush(struct direct *d)
-{
-	fwrite_unlocked(d->buf, 1, d->len, d->out);
-	d->len = 0;
-}
 
 static void direct_put(struct direct *d, const char *s, size_t n)
 {
-	if (n > sizeof(d->buf) - d->len) {
-		direct_flush(d);
-		if (n > sizeof(d->buf)) {
-			fwrite_unlocked(s, 1, n, d->out);
-			return;
-		}
-	}
-	memcpy(d->buf + d->len, s, n);
-	d->len += n;
+	mm_outbuf_put(&d->out, s, n);
 }
 
 static void direct_puts(struct direct *d, const char *s)
@@ -1627,7 +1610,7 @@ static int print_direct(FILE *out, const struct mm_table_opts *o,
 		return -ENOMEM;
 	}
 	*d = (struct direct){
-		.out = out, .cols = cols, .widths = widths, .tree = tree_column(cols),
+		.out.f = out, .cols = cols, .widths = widths, .tree = tree_column(cols),
 		.branch = utf8 ? "├─" : "|-", .last = utf8 ? "└─" : "`-", .label = -1,
 	};
 	for (size_t i = 0; o->colors && i + 1 < cols->n; i++) {
@@ -1659,7 +1642,7 @@ static int print_direct(FILE *out, const struct mm_table_opts *o,
 			}
 		}
 	}
-	direct_flush(d);
+	mm_outbuf_flush(&d->out);
 	for (int c = 0; c < MM_CLASS_COUNT; c++) {
 		free((char *)d->colors[c]);
 	}

@@ -109,6 +109,20 @@ def run_pty(args, env, columns):
     return rc, b''.join(out)
 
 
+def check_same(t, name, out1, out2, printed):
+    """The direct printer's bytes (out1) are libsmartcols' (out2); when
+    not, the first line that differs."""
+    if out1 == out2:
+        t.check(printed, name + ': nothing printed')
+        return
+    a, b = out1.split(b'\n'), out2.split(b'\n')
+    diff = next((i for i in range(min(len(a), len(b))) if a[i] != b[i]),
+                min(len(a), len(b)))
+    t.fail('%s: differs from libsmartcols at line %d: %r, libsmartcols %r'
+           % (name, diff + 1, a[diff] if diff < len(a) else None,
+              b[diff] if diff < len(b) else None))
+
+
 def compare_pty(t, what, pid, root, views, locales):
     """The tree on a pty, both printers: the same bytes, coloured and not."""
     for loc in locales:
@@ -124,15 +138,7 @@ def compare_pty(t, what, pid, root, views, locales):
                     env['MEMMAP_TABLE'] = 'smartcols'
                     rc2, out2 = run_pty(args, env, columns)
                     t.eq(rc1, rc2, name + ': exit codes')
-                    if out1 == out2:
-                        t.check(b'\n' in out1, name + ': nothing printed')
-                        continue
-                    a, b = out1.split(b'\n'), out2.split(b'\n')
-                    diff = next((i for i in range(min(len(a), len(b))) if a[i] != b[i]),
-                                min(len(a), len(b)))
-                    t.fail('%s: differs from libsmartcols at line %d: %r, libsmartcols %r'
-                           % (name, diff + 1, a[diff] if diff < len(a) else None,
-                              b[diff] if diff < len(b) else None))
+                    check_same(t, name, out1, out2, b'\n' in out1)
 
 
 def compare(t, what, pid, views, locales, pty_views=None):
@@ -170,15 +176,7 @@ def compare_views(t, what, pid, views, locales, pre):
                 if rc1 == rc2 and out1 == out2:
                     break
             t.eq(rc1, rc2, name + ': exit codes (stderr %r, %r)' % (err1, err2))
-            if out1 == out2:
-                t.check(len(out1) > 0, name + ': nothing printed')
-                continue
-            a, b = out1.split(b'\n'), out2.split(b'\n')
-            diff = next((i for i in range(min(len(a), len(b))) if a[i] != b[i]),
-                        min(len(a), len(b)))
-            t.fail('%s: differs from libsmartcols at line %d: %r, libsmartcols %r'
-                   % (name, diff + 1, a[diff] if diff < len(a) else None,
-                      b[diff] if diff < len(b) else None))
+            check_same(t, name, out1, out2, len(out1) > 0)
 
 
 def main():
