@@ -158,6 +158,9 @@ const char *mm_snapshot_text(struct mm_snapshot *snap, const char *s, size_t len
 {
 	char **slot;
 
+	/* A text is a C string: bytes from /proc past a NUL are not part of
+	 * it (and comparing them would read past the shorter copy kept). */
+	len = strnlen(s, len);
 	if ((snap->ntexts + 1) * 2 > snap->texts_alloc && grow_texts(snap)) {
 		return NULL;
 	}
