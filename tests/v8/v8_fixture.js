@@ -33,10 +33,25 @@ console.log('object large');
 %DebugPrint(big);
 console.log('object young');
 %DebugPrint(young);
-for (const s of v8.getHeapSpaceStatistics()) {
-	console.log('space ' + s.space_name + ' ' + s.space_size + ' ' + s.physical_space_size);
+// The spaces printed once V8's own tasks after the GCs (sweeping, its
+// pages' release) are over: two counts 200 ms apart agree.
+function spaceLines() {
+	return v8.getHeapSpaceStatistics().map((s) =>
+		'space ' + s.space_name + ' ' + s.space_size + ' ' + s.physical_space_size);
 }
-const mu = process.memoryUsage();
-console.log('heap ' + mu.heapTotal + ' ' + mu.heapUsed);
-console.log('ready');
-setInterval(() => {}, 1 << 30);
+function settle(prev, tries) {
+	const now = spaceLines();
+	if (tries > 0 && now.join('\n') !== prev.join('\n')) {
+		setTimeout(() => settle(now, tries - 1), 200);
+		return;
+	}
+	for (const line of now) {
+		console.log(line);
+	}
+	const mu = process.memoryUsage();
+	console.log('heap ' + mu.heapTotal + ' ' + mu.heapUsed);
+	console.log('ready');
+	setInterval(() => {}, 1 << 30);
+}
+const first = spaceLines();
+setTimeout(() => settle(first, 25), 200);
