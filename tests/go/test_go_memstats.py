@@ -276,6 +276,20 @@ def check_sampled(t, name, pid, full, rw):
             'sampled' % name)
 
 
+def retried(t, name, check):
+    """check(checker) with a fresh fixture up to ATTEMPTS times; the last
+    attempt's results count in t."""
+    for attempt in range(1, ATTEMPTS + 1):
+        a = mt.Checker(name)
+        check(a)
+        if not a.failures or attempt == ATTEMPTS:
+            break
+        t.note('%s attempt %d: %d differences, with a fresh fixture again'
+               % (name, attempt, len(a.failures)))
+    t.failures += a.failures
+    t.passed += a.passed
+
+
 def main():
     tag, fixdir = sys.argv[1:3]
     t = mt.Checker(tag + '-memstats')
@@ -283,26 +297,9 @@ def main():
     # truth: a fresh one is started, up to ATTEMPTS; a wrong formula is
     # wrong every time.
     for kind in ('memstats', 'memstats-stripped'):
-        for attempt in range(1, ATTEMPTS + 1):
-            a = mt.Checker(tag + '-' + kind)
-            steady_compare(a, tag, fixdir, kind)
-            if not a.failures or attempt == ATTEMPTS:
-                break
-            t.note('%s attempt %d: %d differences, with a fresh fixture again'
-                   % (kind, attempt, len(a.failures)))
-        t.failures += a.failures
-        t.passed += a.passed
-
+        retried(t, tag + '-' + kind, lambda a: steady_compare(a, tag, fixdir, kind))
     for kind in ('memstats', 'memstats-stripped'):
-        for attempt in range(1, ATTEMPTS + 1):
-            a = mt.Checker(tag + '-' + kind + '-stacks')
-            check_stacks(a, tag, fixdir, kind)
-            if not a.failures or attempt == ATTEMPTS:
-                break
-            t.note('%s stacks attempt %d: %d differences, with a fresh fixture again'
-                   % (kind, attempt, len(a.failures)))
-        t.failures += a.failures
-        t.passed += a.passed
+        retried(t, tag + '-' + kind + '-stacks', lambda a: check_stacks(a, tag, fixdir, kind))
 
     # A memory limit set (GOMEMLIMIT, read by the runtime at start): NextGC
     # is the limit's goal, below the limit, as ReadMemStats says.
