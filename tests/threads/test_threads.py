@@ -209,7 +209,7 @@ def main():
         mt.die('unknown mode %r' % mode)
     mem = mode == 'mem'
     tmp = root = tempfile.mkdtemp(prefix='memmap-threads-')
-    global GUARD_BY_MADVISE, STATIC
+    global GUARD_BY_MADVISE, HEAPS_MERGE, STATIC
     try:
         if len(sys.argv) > 2 and sys.argv[2] == 'static':
             fixture = static_fixture(tmp)
@@ -221,6 +221,8 @@ def main():
             t.note('glibc %s from %s' % (version, sys.argv[2]))
             # 2.42+ guards with MADV_GUARD_INSTALL inside the stack mapping.
             GUARD_BY_MADVISE = [int(x) for x in version.split('.')] >= [2, 42]
+            # 2.41+ maps heaps without MAP_NORESERVE: a neighbour merges.
+            HEAPS_MERGE = [int(x) for x in version.split('.')] >= [2, 41]
             root = os.path.join(root, 'proc')
             os.makedirs(root)
         env = None
@@ -259,6 +261,8 @@ def stripped_pthread(root, tmp):
 GUARD_BY_MADVISE = False
 # A static program: no loader, its main thread's TLS in the brk heap.
 STATIC = False
+# Arena heaps mapped with the flags of a plain anonymous mapping.
+HEAPS_MERGE = False
 
 
 def kernel_marks_guards():
@@ -375,6 +379,17 @@ def check_fixture(t, fx, mode, root):
         block = ptr & ~(HEAP_MAX - 1)
         check_range(t, snap, block, block + HEAP_MAX, 'glibc.arena',
                     'arena of thread %s' % tid)
+
+    # A mapping the kernel merged with a heap from below stays the
+    # program's: the heap inside it is still found (checked above).
+    for _, addr, size in (l for l in fx.lines if l[0] == 'below'):
+        if HEAPS_MERGE:
+            ends = [m['end'] for m in mt.proc_maps(pid)
+                    if m['start'] <= mt.h(addr) < m['end']]
+            t.check(ends and ends[0] > mt.h(addr) + int(size),
+                    'the kernel merged the mapping below an arena heap with it')
+        check_range(t, snap, mt.h(addr), mt.h(addr) + int(size), 'anon',
+                    'the mapping right below an arena heap', exact_edges=False)
 
     # The thread whose arena outgrew HEAP_MAX got a second heap for it.
     for _, tid, ptr in (l for l in fx.lines if l[0] == 'spill'):

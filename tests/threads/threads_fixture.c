@@ -20,6 +20,10 @@
  *   tls TCB VAR              the main thread's pthread_self() (its TCB) and
  *                            the address of a __thread variable in it
  *   linkmap ADDR NAME        a link_map ld.so made at start-up (dlinfo)
+ *   below ADDR SIZE          an anonymous rw mapping right below a thread's
+ *                            arena heap, where the address was free: the
+ *                            kernel merges the two when their flags agree
+ *                            (glibc 2.41+ maps heaps without MAP_NORESERVE)
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -28,6 +32,7 @@
 #include <errno.h>
 #include <link.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,6 +41,10 @@
 
 #define NTHREADS 5
 #define USER_STACK (512 * 1024)
+#define BELOW (64 * 1024)
+#ifndef MAP_FIXED_NOREPLACE
+#define MAP_FIXED_NOREPLACE 0x100000	/* Linux 4.17; older headers lack it */
+#endif
 #define GROW_ALLOCS 2000	/* 2000 × 1 KiB: the arena grows past its first commit */
 #define SPILL_ALLOCS 1100	/* 1100 × 64 KiB: past HEAP_MAX, a second heap */
 
@@ -62,6 +71,7 @@ static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static char task_dirs[NTHREADS][64];	/* "PID/task/TID" as /proc names them */
 static int ntids;
 static pthread_barrier_t started;
+static uintptr_t lowest = UINTPTR_MAX;	/* the lowest thread's first malloc */
 
 static void die(const char *what)
 {
@@ -110,6 +120,9 @@ static void *worker(void *arg)
 	pthread_attr_destroy(&a);
 
 	pthread_mutex_lock(&lock);
+	if ((uintptr_t)small < lowest) {
+		lowest = (uintptr_t)small;
+	}
 	if (s->exits) {
 		printf("exited %d %p %zu %zu\n", (int)tid, low, size, guard);
 	} else {
@@ -141,6 +154,23 @@ static void *worker(void *arg)
 		pause();
 	}
 	return NULL;
+}
+
+/* An untouched 64 KiB rw mapping right below the arena heap holding p,
+ * where nothing is mapped yet: below the lowest heap, as the others sit
+ * right above another heap's PROT_NONE tail. */
+static void map_below_heap(uintptr_t p)
+{
+	uintptr_t heap = p & ~(uintptr_t)((64 << 20) - 1);
+	void *below = (void *)(heap - BELOW), *got;
+
+	got = mmap(below, BELOW, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+	if (got == below) {
+		printf("below %p %d\n", below, BELOW);
+	} else if (got != MAP_FAILED) {
+		munmap(got, BELOW);	/* a kernel that took it as a hint */
+	}
 }
 
 /* Until every worker sits in pause(), so a reader of task/TID/syscall
@@ -248,6 +278,7 @@ int main(void)
 		die("pthread_create (exiting thread)");
 	}
 	pthread_barrier_wait(&started);
+	map_below_heap(lowest);
 	wait_paused();
 	pthread_mutex_lock(&lock);
 	printf("ready\n");

@@ -292,102 +292,140 @@ static const char *chunks_fail(struct mm_classify *ctx, const struct mm_glibc_la
 	return p == top ? NULL : "its chunk sizes do not sum to its top chunk";
 }
 
-/* A non-main arena heap: HEAP_MAX bytes at a HEAP_MAX-aligned address,
- * committed rw from the start, PROT_NONE (MAP_NORESERVE) after.  Exact when
- * its heap_info reads back consistently.  *partial: a heap was left out
- * with a warning. */
+/* Whether the HEAP_MAX block at block, inside mapping i, is a non-main
+ * arena heap: committed rw from the start, PROT_NONE (MAP_NORESERVE)
+ * after.  Exact when its heap_info reads back consistently, else by shape.
+ * Sets *label (and the detail) when it is; *partial when a heap was left
+ * out with a warning.  Returns 0 or -errno. */
+static int heap_at(struct mm_classify *ctx, struct scan *s, size_t i, uint64_t block,
+		   bool *label, enum mm_how *how, char *detail, size_t dsize, bool *partial)
+{
+	struct mm_snapshot *snap = ctx->snap;
+	const struct mm_mapping *m = &snap->mappings[i];
+	const struct mm_mapping *n = i + 1 < snap->nmappings ? m + 1 : NULL;
+	const struct mm_glibc_layout *L = ctx->glibc ? ctx->glibc->lay : NULL;
+	uint64_t page = ctx->page, hi[5], committed;
+	bool tail, no_go;
+
+	*label = false;
+	*how = MM_HOW_HEURISTIC;
+	/* glibc wrote heap_info: a page not in RAM is read by shape. */
+	if (present(s, block) &&
+	    mm_target_read(ctx->target, block, hi, sizeof(hi)) == 0) {
+		uint64_t ar = hi[0], prev = hi[1], size = hi[2], mprot = hi[3];
+		/* heap_info is 48 bytes since glibc 2.35 (pagesize was added:
+		 * the page size, or the huge page size with the hugetlb
+		 * tunable), 32 before; an arena's first heap holds its
+		 * malloc_state right after it. */
+		bool ps = hi[4] >= page && !(hi[4] & (hi[4] - 1));
+		bool first = (ar == block + 48 && ps) || ar == block + 32;
+		const char *why;
+
+		if (!ar || !size || size > mprot || mprot > HEAP_MAX || (mprot & (page - 1)) ||
+		    !(first ? !prev : (prev && !(prev & (HEAP_MAX - 1))))) {
+			return 0;	/* readable, and not a heap */
+		}
+		/* Without the layout the arena cannot be checked: the
+		 * heap_info's shape alone is a heuristic. */
+		if (L && (why = arena_fails(ctx, L, block, ar))) {
+			mm_debug(ctx, "glibc", "%#llx: a heap_info naming arena %#llx, "
+				 "but %s: not a heap", (unsigned long long)block,
+				 (unsigned long long)ar, why);
+			return 0;
+		}
+		if (L && (why = chunks_fail(ctx, L, block, ar))) {
+			*partial = true;
+			return mm_snapshot_warn(snap, "glibc arena heap %#llx: %s: not labelled",
+						(unsigned long long)block, why);
+		}
+		*how = L ? MM_HOW_RUNTIME : MM_HOW_HEURISTIC;
+		if (first) {
+			snprintf(detail, dsize, "arena %#llx", (unsigned long long)ar);
+		} else {
+			snprintf(detail, dsize, "arena %#llx, extra heap %#llx",
+				 (unsigned long long)ar, (unsigned long long)block);
+		}
+		*label = true;
+		return 0;
+	}
+	/* By shape: the rest of the block reserved right after.  MAP_NORESERVE
+	 * (VmFlags nr) tells a heap from a Go arena or a JVM's reservation
+	 * (the metaspace's 64 MiB nodes), which have the same shape once
+	 * committed; glibc 2.41+ maps heaps without it, so where neither
+	 * runtime is there the shape is enough. */
+	no_go = !(ctx->runtimes & ((1u << MM_RT_GO) | (1u << MM_RT_JVM)));
+	committed = (m->end < block + HEAP_MAX ? m->end : block + HEAP_MAX) - block;
+	tail = n && n->start == m->end && n->end == block + HEAP_MAX &&
+	       mm_mapping_is_reserved(n) && mm_mapping_is_anon_private(n) &&
+	       (no_go || mm_mapping_has_flag(n, "nr"));
+	/* A block inside a mapping (one merged with its neighbour below)
+	 * is told by its reserved tail alone. */
+	if (!(no_go || mm_mapping_has_flag(m, "nr")) ||
+	    (block == m->start ? mm_mapping_size(m) > HEAP_MAX : m->end >= block + HEAP_MAX) ||
+	    (committed < HEAP_MAX && !tail)) {
+		return 0;
+	}
+	snprintf(detail, dsize, "heap %#llx", (unsigned long long)block);
+	*label = true;
+	return 0;
+}
+
+/* HEAP_MAX-aligned blocks looked at, at most: a heap's rw part is a
+ * mapping of its own or, where the kernel merged it with an anonymous
+ * neighbour of the same flags (glibc 2.41+ maps heaps without
+ * MAP_NORESERVE), part of one; a huge rw reservation (a sanitizer's
+ * shadow) must not cost a pagemap look per 64 MiB. */
+#define MAX_BLOCKS 65536
+
+/* Non-main arena heaps: HEAP_MAX bytes at HEAP_MAX-aligned addresses in
+ * the private anonymous rw mappings, where the region there is still anon.
+ * Pages not in RAM are skipped a run at a time, not a block at a time. */
 static int label_arenas(struct mm_classify *ctx, bool *partial)
 {
 	struct mm_snapshot *snap = ctx->snap;
-	uint64_t page = ctx->page;
-	struct scan s = { .ctx = ctx, .page = page, .pm = ctx->pm };
+	struct scan s = { .ctx = ctx, .page = ctx->page, .pm = ctx->pm };
+	size_t looked = 0;
 	int rc = 0;
 
 	for (size_t i = 0; !rc && i < snap->nmappings; i++) {
 		struct mm_mapping *m = &snap->mappings[i];
-		uint64_t hi[5], block = m->start, committed;
-		enum mm_how how = MM_HOW_HEURISTIC;
-		char detail[96] = "";
+		uint64_t block = (m->start + HEAP_MAX - 1) & ~(HEAP_MAX - 1);
 
-		if ((block & (HEAP_MAX - 1)) || !mm_mapping_is_anon_private(m) ||
-		    m->perms[0] != 'r' || m->perms[1] != 'w' ||
-		    !region_is_anon(m, block)) {
+		if (!mm_mapping_is_anon_private(m) || m->perms[0] != 'r' || m->perms[1] != 'w') {
 			continue;
 		}
-		/* glibc wrote heap_info: a page not in RAM is read by shape. */
-		s.pm->limit = m->end;
-		if (present(&s, block) &&
-		    mm_target_read(ctx->target, block, hi, sizeof(hi)) == 0) {
-			uint64_t ar = hi[0], prev = hi[1], size = hi[2], mprot = hi[3];
-			/* heap_info is 48 bytes since glibc 2.35 (pagesize was
-			 * added: the page size, or the huge page size with the
-			 * hugetlb tunable), 32 before; an arena's first heap
-			 * holds its malloc_state right after it. */
-			bool ps = hi[4] >= page && !(hi[4] & (hi[4] - 1));
-			bool first = (ar == block + 48 && ps) || ar == block + 32;
+		for (; !rc && block < m->end && block >= m->start; block += HEAP_MAX) {
+			uint64_t e, end, last = m + 1 < snap->mappings + snap->nmappings ?
+						 m[1].end - HEAP_MAX : 0;
+			enum mm_how how;
+			char detail[96] = "";
+			bool label;
 
-			const struct mm_glibc_layout *L = ctx->glibc ? ctx->glibc->lay : NULL;
-			const char *why;
-
-			if (ar && size && size <= mprot && mprot <= HEAP_MAX &&
-			    !(mprot & (page - 1)) &&
-			    (first ? !prev : (prev && !(prev & (HEAP_MAX - 1))))) {
-				/* Without the layout the arena cannot be checked:
-				 * the heap_info's shape alone is a heuristic. */
-				how = MM_HOW_HEURISTIC;
-				if (L && (why = arena_fails(ctx, L, block, ar))) {
-					mm_debug(ctx, "glibc", "%#llx: a heap_info naming "
-						 "arena %#llx, but %s: not a heap",
-						 (unsigned long long)block,
-						 (unsigned long long)ar, why);
-					continue;
-				}
-				if (L && (why = chunks_fail(ctx, L, block, ar))) {
-					rc = mm_snapshot_warn(snap, "glibc arena heap %#llx: %s: "
-							      "not labelled",
-							      (unsigned long long)block, why);
-					*partial = true;
-					continue;
-				}
-				if (L) {
-					how = MM_HOW_RUNTIME;
-				}
-				if (first) {
-					snprintf(detail, sizeof(detail), "arena %#llx",
-						 (unsigned long long)ar);
-				} else {
-					snprintf(detail, sizeof(detail),
-						 "arena %#llx, extra heap %#llx",
-						 (unsigned long long)ar,
-						 (unsigned long long)block);
-				}
-			} else {
-				continue;	/* readable, and not a heap */
-			}
-		} else {
-			/* By shape: the rest of the block reserved right after. */
-			struct mm_mapping *n = i + 1 < snap->nmappings ? m + 1 : NULL;
-
-			/* MAP_NORESERVE (VmFlags nr) tells a heap from a Go
-			 * arena or a JVM's reservation (the metaspace's 64 MiB
-			 * nodes), which have the same shape once committed;
-			 * glibc 2.41+ maps heaps without it, so where neither
-			 * runtime is there the shape is enough. */
-			bool no_go = !(ctx->runtimes & ((1u << MM_RT_GO) | (1u << MM_RT_JVM)));
-
-			committed = mm_mapping_size(m);
-			if (committed > HEAP_MAX || !(no_go || mm_mapping_has_flag(m, "nr")) ||
-			    (committed < HEAP_MAX &&
-			     (!n || n->start != m->end || n->end != block + HEAP_MAX ||
-			      !mm_mapping_is_reserved(n) || !mm_mapping_is_anon_private(n) ||
-			      !(no_go || mm_mapping_has_flag(n, "nr"))))) {
+			if (!region_is_anon(m, block)) {
 				continue;
 			}
-			snprintf(detail, sizeof(detail), "heap %#llx",
-				 (unsigned long long)block);
+			/* Inside the mapping only a present heap_info or the
+			 * reserved tail right after says heap: on to the next
+			 * page in RAM. */
+			s.pm->limit = m->end;
+			if (block != m->start && block != last &&
+			    !mm_pagemap_run(s.pm, block, &e, &end) &&
+			    !(e & MM_PAGEMAP_PRESENT) && end > block + HEAP_MAX) {
+				block = ((end + HEAP_MAX - 1) & ~(HEAP_MAX - 1)) - HEAP_MAX;
+				continue;
+			}
+			if (++looked > MAX_BLOCKS) {
+				mm_debug(ctx, "glibc", "more than %d 64 MiB blocks: the rest "
+					 "not looked at for arena heaps", MAX_BLOCKS);
+				return rc;
+			}
+			rc = heap_at(ctx, &s, i, block, &label, &how, detail, sizeof(detail),
+				     partial);
+			if (!rc && label) {
+				rc = mm_snapshot_label(snap, block, block + HEAP_MAX,
+						       MM_GLIBC_ARENA, how, detail, MM_ONLY_ANON);
+			}
 		}
-		rc = mm_snapshot_label(snap, block, block + HEAP_MAX, MM_GLIBC_ARENA,
-				       how, detail, MM_ONLY_ANON);
 	}
 	return rc;
 }
