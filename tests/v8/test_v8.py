@@ -9,7 +9,8 @@ code range is.
 exact: memmap names node and V8 as the process reports them
 (process.versions), exits 0, and labels each space's pages (v8.heap /
 v8.code, detail the space's name) adding up to exactly the space_size V8
-reports for it, and the committed bytes memmap reads from V8's space
+reports for it (asked again by SIGUSR2 just before and just after memmap
+runs, which runs again while the two differ), and the committed bytes memmap reads from V8's space
 objects (runtime.v8_spaces) equal it too; each object's address lies in a page of the space V8 put
 it in; every byte of the code range V8 printed is v8.code or the part of
 node's file V8 maps into it, and no v8.code lies outside; coverage of RSS is >= 95 %.
@@ -22,7 +23,10 @@ argv: MODE (mem | nomem) FIXTURE.js
 import os
 import re
 import shutil
+import signal
 import sys
+import tempfile
+import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..'))
 import memmaptest as mt  # noqa: E402
@@ -72,6 +76,42 @@ def unknown_version(t, snap, rc, version):
     return t.done()
 
 
+def space_lines(words_list):
+    return {w[1]: (int(w[2]), int(w[3])) for w in words_list if w and w[0] == 'space'}
+
+
+def ask_spaces(pid, path):
+    """v8.getHeapSpaceStatistics() now: the fixture writes them to path on
+    SIGUSR2."""
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        pass
+    os.kill(pid, signal.SIGUSR2)
+    deadline = time.monotonic() + 10
+    while not os.path.exists(path):
+        if time.monotonic() > deadline:
+            mt.die('the fixture wrote no space statistics to %s' % path)
+        time.sleep(0.01)
+    with open(path) as f:
+        return space_lines(line.split() for line in f)
+
+
+def read_steady(t, pid, path, args):
+    """memmap's snapshot with V8's spaces asked just before and just after
+    it; again (5 tries) while the two differ: V8's own tasks may still
+    move a page after the fixture printed."""
+    for _ in range(5):
+        before = ask_spaces(pid, path)
+        snap, rc, err = mt.memmap_json(*(args + [pid]))
+        after = ask_spaces(pid, path)
+        if before == after:
+            return before, snap, rc, err
+        t.note('the spaces changed while memmap read them: %r -> %r' % (before, after))
+    t.fail('the spaces never held still across a memmap run')
+    return after, snap, rc, err
+
+
 def region_at(snap, addr):
     for m, r in mt.regions_in(snap, addr, addr + 1):
         return m, r
@@ -86,80 +126,89 @@ def main():
     t = mt.Checker('v8-' + mode)
     argv = [node, '--allow-natives-syntax', '--expose-gc', '--no-memory-reducer',
             '--trace-code-range-allocation', script]
-    with mt.Fixture(argv, timeout=120) as fx:
-        spaces = {w[1]: (int(w[2]), int(w[3])) for w in fx.lines if w[0] == 'space'}
-        objs = objects(fx)
-        t.eq(sorted(objs), sorted(SPACE_OF), 'objects the fixture printed')
-        args = ['--no-mem'] if mode == 'nomem' else []
-        snap, rc, err = mt.memmap_json(*(args + [fx.pid]))
-        mt.check_snapshot(t, snap, fx.pid)
-        v8_version = fx.info['versions'][1]
-        if int(v8_version.split('.')[0]) not in KNOWN_MAJORS:
-            return unknown_version(t, snap, rc, v8_version)
-        t.eq(rc, 0, 'exit code (stderr %r)' % err)
-        rt = snap.get('runtime') or {}
-        t.eq(rt.get('lang'), 'node', 'runtime lang')
-        want = '%s (V8 %s)' % tuple(fx.info['versions'])
-        t.eq(rt.get('version'), want, 'runtime version (process.versions)')
+    tmp = tempfile.mkdtemp(prefix='memmap-v8-')
+    path = os.path.join(tmp, 'spaces')
+    try:
+        with mt.Fixture(argv, timeout=120, env={'V8_FIXTURE_SPACES': path}) as fx:
+            return check(t, mode, node, fx, path)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
 
-        by_space = {}
-        for m in snap['mappings']:
-            for r in m['regions']:
-                if r['label'].startswith('v8.'):
-                    k = r['detail']
-                    by_space[k] = by_space.get(k, 0) + mt.h(r['end']) - mt.h(r['start'])
-        if mode == 'nomem':
-            t.eq(by_space, {}, 'v8.* bytes without memory')
-            for kind, addr in sorted(objs.items()):
-                _, r = region_at(snap, addr)
-                t.eq(r and r['label'], 'anon', '%s object %#x label' % (kind, addr))
-            return t.done()
 
-        for name, (size, physical) in sorted(spaces.items()):
-            t.eq(by_space.get(name, 0), size,
-                 '%s: labelled bytes vs V8\'s space_size (physical %d)' % (name, physical))
-        # V8's own count, read by memmap from its space objects.
-        read = {sp['name']: sp for sp in rt.get('v8_spaces', [])}
-        t.eq(rt.get('v8_heaps'), 1, 'V8 heaps (isolates)')
-        for name, (size, _) in sorted(spaces.items()):
-            sp = read.get(name, {})
-            t.eq(sp.get('committed'), size, '%s: committed as memmap read it' % name)
-            t.eq(sp.get('pages'), by_space.get(name, 0), '%s: pages vs labelled' % name)
+def check(t, mode, node, fx, path):
+    t.check(space_lines(fx.lines), 'the fixture printed its spaces')
+    objs = objects(fx)
+    t.eq(sorted(objs), sorted(SPACE_OF), 'objects the fixture printed')
+    args = ['--no-mem'] if mode == 'nomem' else []
+    spaces, snap, rc, err = read_steady(t, fx.pid, path, args)
+    mt.check_snapshot(t, snap, fx.pid)
+    v8_version = fx.info['versions'][1]
+    if int(v8_version.split('.')[0]) not in KNOWN_MAJORS:
+        return unknown_version(t, snap, rc, v8_version)
+    t.eq(rc, 0, 'exit code (stderr %r)' % err)
+    rt = snap.get('runtime') or {}
+    t.eq(rt.get('lang'), 'node', 'runtime lang')
+    want = '%s (V8 %s)' % tuple(fx.info['versions'])
+    t.eq(rt.get('version'), want, 'runtime version (process.versions)')
+
+    by_space = {}
+    for m in snap['mappings']:
+        for r in m['regions']:
+            if r['label'].startswith('v8.'):
+                k = r['detail']
+                by_space[k] = by_space.get(k, 0) + mt.h(r['end']) - mt.h(r['start'])
+    if mode == 'nomem':
+        t.eq(by_space, {}, 'v8.* bytes without memory')
         for kind, addr in sorted(objs.items()):
             _, r = region_at(snap, addr)
-            t.check(r is not None and r['label'] == 'v8.heap' and
-                    r['detail'] == SPACE_OF[kind],
-                    '%s object %#x: in %s, got %s' % (
-                        kind, addr, SPACE_OF[kind],
-                        r and (r['label'], r['detail'], r['how'])))
+            t.eq(r and r['label'], 'anon', '%s object %#x label' % (kind, addr))
+        return t.done()
 
-        # The code range as V8 printed it: every byte v8.code, or the part
-        # of node's own file V8 maps into it (its embedded builtins); no
-        # v8.code outside it.
-        lo, hi = code_range(fx)
-        t.check(hi - lo >= 1 << 20, 'V8 printed its code range [%#x, %#x)' % (lo, hi))
-        t.check(mt.covered(snap, lo, hi), 'the code range is mapped without a hole')
-        inside = outside = other = 0
-        for m in snap['mappings']:
-            for r in m['regions']:
-                s, e = mt.h(r['start']), mt.h(r['end'])
-                part = max(0, min(e, hi) - max(s, lo))
-                if r['label'] == 'v8.code':
-                    inside += part
-                    outside += (e - s) - part
-                elif part and not (r['label'] == 'exe.text' and m['path'] and
-                                   os.path.realpath(m['path']) == os.path.realpath(node)):
-                    other += part
-        t.note('code range [%#x, %#x): v8.code %d bytes' % (lo, hi, inside))
-        t.eq(other, 0, 'bytes of the code range neither v8.code nor node\'s text')
-        t.eq(outside, 0, 'v8.code bytes outside the code range')
-        t.check(inside > (hi - lo) // 2, 'most of the code range is v8.code')
+    for name, (size, physical) in sorted(spaces.items()):
+        t.eq(by_space.get(name, 0), size,
+             '%s: labelled bytes vs V8\'s space_size (physical %d)' % (name, physical))
+    # V8's own count, read by memmap from its space objects.
+    read = {sp['name']: sp for sp in rt.get('v8_spaces', [])}
+    t.eq(rt.get('v8_heaps'), 1, 'V8 heaps (isolates)')
+    for name, (size, _) in sorted(spaces.items()):
+        sp = read.get(name, {})
+        t.eq(sp.get('committed'), size, '%s: committed as memmap read it' % name)
+        t.eq(sp.get('pages'), by_space.get(name, 0), '%s: pages vs labelled' % name)
+    for kind, addr in sorted(objs.items()):
+        _, r = region_at(snap, addr)
+        t.check(r is not None and r['label'] == 'v8.heap' and
+                r['detail'] == SPACE_OF[kind],
+                '%s object %#x: in %s, got %s' % (
+                    kind, addr, SPACE_OF[kind],
+                    r and (r['label'], r['detail'], r['how'])))
 
-        rss = snap['totals']['rss']
-        anon = sum(c['rss'] for c in snap['categories'] if c['label'] in ('anon', 'anon.named'))
-        cover = 100.0 * (rss - anon) / rss
-        t.note('RSS %d, anon %d: %.2f %% labelled' % (rss, anon, cover))
-        t.check(cover >= 95.0, 'coverage of RSS %.2f %% >= 95 %%' % cover)
+    # The code range as V8 printed it: every byte v8.code, or the part
+    # of node's own file V8 maps into it (its embedded builtins); no
+    # v8.code outside it.
+    lo, hi = code_range(fx)
+    t.check(hi - lo >= 1 << 20, 'V8 printed its code range [%#x, %#x)' % (lo, hi))
+    t.check(mt.covered(snap, lo, hi), 'the code range is mapped without a hole')
+    inside = outside = other = 0
+    for m in snap['mappings']:
+        for r in m['regions']:
+            s, e = mt.h(r['start']), mt.h(r['end'])
+            part = max(0, min(e, hi) - max(s, lo))
+            if r['label'] == 'v8.code':
+                inside += part
+                outside += (e - s) - part
+            elif part and not (r['label'] == 'exe.text' and m['path'] and
+                               os.path.realpath(m['path']) == os.path.realpath(node)):
+                other += part
+    t.note('code range [%#x, %#x): v8.code %d bytes' % (lo, hi, inside))
+    t.eq(other, 0, 'bytes of the code range neither v8.code nor node\'s text')
+    t.eq(outside, 0, 'v8.code bytes outside the code range')
+    t.check(inside > (hi - lo) // 2, 'most of the code range is v8.code')
+
+    rss = snap['totals']['rss']
+    anon = sum(c['rss'] for c in snap['categories'] if c['label'] in ('anon', 'anon.named'))
+    cover = 100.0 * (rss - anon) / rss
+    t.note('RSS %d, anon %d: %.2f %% labelled' % (rss, anon, cover))
+    t.check(cover >= 95.0, 'coverage of RSS %.2f %% >= 95 %%' % cover)
     return t.done()
 
 

@@ -9,8 +9,11 @@
 //   object KIND   then V8's own %DebugPrint of it ("DebugPrint: 0xADDR: ...")
 // and `ready`, then waits.  KIND: old (survived two full GCs), large (the
 // elements of a 1,000,000-double array: a large object), young (made after
-// the GCs: in the new space).
+// the GCs: in the new space).  With V8_FIXTURE_SPACES=PATH set, SIGUSR2
+// writes the space lines again to PATH (through a rename), so a test can
+// tell whether the heap moved while it read it.
 'use strict';
+const fs = require('fs');
 const v8 = require('v8');
 
 const keep = [];
@@ -52,6 +55,13 @@ function settle(prev, tries) {
 	console.log('heap ' + mu.heapTotal + ' ' + mu.heapUsed);
 	console.log('ready');
 	setInterval(() => {}, 1 << 30);
+}
+const spacesFile = process.env.V8_FIXTURE_SPACES;
+if (spacesFile) {
+	process.on('SIGUSR2', () => {
+		fs.writeFileSync(spacesFile + '.new', spaceLines().join('\n') + '\n');
+		fs.renameSync(spacesFile + '.new', spacesFile);
+	});
 }
 const first = spaceLines();
 setTimeout(() => settle(first, 25), 200);
