@@ -544,6 +544,85 @@ static void test_reprinted(void)
 	free(text);
 }
 
+/* As feed(), but the whole text through mm_smaps_stream() in one read: the
+ * value lines take the fast path where they can. */
+static struct mm_snapshot *stream(const char *text, int *ret)
+{
+	struct mm_snapshot *snap = mm_snapshot_create();
+	struct mm_smaps_parser p;
+	struct chunks c = { text, strlen(text), 0, 0, strlen(text) };
+
+	if (!snap) {
+		exit(1);
+	}
+	mm_smaps_init(&p, snap);
+	*ret = mm_smaps_stream(&p, read_chunks, &c, 4096);
+	return snap;
+}
+
+/* Value lines the fast path turns down go the slow way, with its result:
+ * zero-padded and full-width numbers, a space inside the number (the slow
+ * parser reads up to it), a letter (malformed).  VmFlags texts, six kinds
+ * in turn (more than the parser keeps at hand), each where it belongs. */
+static void test_odd_values(void)
+{
+	static const struct {
+		const char *rss;	/* 8 columns */
+		int ret;
+		uint64_t kb;
+	} cases[] = {
+		{ "00000012", 0, 12 }, { "12345678", 0, 12345678 }, { "     1 2", 0, 1 },
+		{ "       0", 0, 0 }, { "      1x", 0, 1 }, { "       x", -EINVAL, 0 },
+	};
+	static const char *flags[] = {
+		"rd mr mw me", "rd wr mr mw me ac", "rd ex mr mw me", "rd mr mw me sd",
+		"rd wr mr mw me gu ac", "rd wr sh mr mw me ms",
+	};
+	char *text = malloc(65536);
+	size_t len = 0;
+	int ret;
+	struct mm_snapshot *s;
+
+	for (size_t i = 0; i < 2 * sizeof(cases) / sizeof(cases[0]); i++) {
+		size_t k = i / 2;
+
+		entry(text, 65536, "1000-2000 rw-p 00000000 00:00 0", cases[k].rss, "0", "");
+		s = i % 2 ? stream(text, &ret) : feed(text, &ret, NULL);
+		CHECK(ret == cases[k].ret, "Rss \"%s\" (%s): returned %d, want %d",
+		      cases[k].rss, i % 2 ? "stream" : "lines", ret, cases[k].ret);
+		if (!ret && CHECK(s->nmappings == 1, "Rss \"%s\": %zu mappings", cases[k].rss,
+				  s->nmappings)) {
+			EQ_U64(s->mappings[0].c.rss, cases[k].kb * 1024);
+			EQ_U64(s->mappings[0].c.pss, 6 * 1024);
+		}
+		mm_snapshot_destroy(s);
+	}
+	for (size_t i = 0; i < 30; i++) {
+		char header[64], one[2048];
+		size_t n;
+
+		snprintf(header, sizeof(header), "%zx-%zx rw-p 00000000 00:00 0",
+			 (i + 1) * 0x1000, (i + 2) * 0x1000);
+		n = entry(one, sizeof(one), header, "4", "0", "");
+		/* The last line, "VmFlags: rd mr mw me \n", says another text. */
+		n -= strlen("VmFlags: rd mr mw me \n");
+		n += (size_t)snprintf(one + n, sizeof(one) - n, "VmFlags: %s \n",
+				      flags[(i * 7) % 6]);
+		memcpy(text + len, one, n + 1);
+		len += n;
+	}
+	s = stream(text, &ret);
+	CHECK(ret == 0 && s->nmappings == 30, "flags: returned %d, %zu mappings", ret,
+	      s->nmappings);
+	for (size_t i = 0; i < s->nmappings; i++) {
+		CHECK(flags_are(s->mappings[i].vm_flags, flags[(i * 7) % 6]),
+		      "flags of mapping %zu: \"%s\", want \"%s\"", i, s->mappings[i].vm_flags,
+		      flags[(i * 7) % 6]);
+	}
+	mm_snapshot_destroy(s);
+	free(text);
+}
+
 int main(void)
 {
 	test_full_entry();
@@ -555,6 +634,7 @@ int main(void)
 	test_malformed();
 	test_stream_splits();
 	test_reprinted();
+	test_odd_values();
 
 	return mm_test_done("test_smaps");
 }
