@@ -336,16 +336,21 @@ static void color_label(const struct mm_table_opts *o, struct libscols_line *ln,
 /* What a mapping row says in NAME: its path, or its kernel name. */
 char *mm_table_path_text(const char *path, bool deleted)
 {
+	static const char tail[] = " (deleted)";
 	char *esc, *s;
+	size_t n;
 
 	esc = mm_escape_name(path ? path : "");
 	if (!esc || !path || !deleted) {
 		return esc;
 	}
-	if (asprintf(&s, "%s (deleted)", esc) < 0) {
-		s = NULL;
+	n = strlen(esc);
+	s = realloc(esc, n + sizeof(tail));
+	if (!s) {
+		free(esc);
+		return NULL;
 	}
-	free(esc);
+	memcpy(s + n, tail, sizeof(tail));
 	return s;
 }
 

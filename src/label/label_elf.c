@@ -47,42 +47,54 @@ static enum mm_label part_label(bool exe, enum part part)
 #define NAMES_MAX_SHOWN	4096
 
 struct names {
-	char *buf;
+	char *buf;		/* NUL-terminated */
 	size_t len;
-	FILE *f;
 	unsigned long more;
 };
 
+/* A plain buffer, not a memory stream: a stream costs 8 KiB zeroed, and
+ * 300 libraries make 2,000 regions. */
 static int names_start(struct names *n, const struct mm_image *img)
 {
+	size_t prefix = img->kind != MM_IMAGE_EXECUTABLE ? strlen(img->name) + 1 : 0;
+
 	n->more = 0;
-	n->f = open_memstream(&n->buf, &n->len);
-	if (!n->f) {
+	n->len = 0;
+	/* The prefix, the names up to NAMES_MAX_SHOWN (the last one may pass
+	 * it by a cut name's "..."), " +N more". */
+	n->buf = malloc(prefix + NAMES_MAX_SHOWN + NAME_MAX_SHOWN + 64);
+	if (!n->buf) {
 		return -ENOMEM;
 	}
-	if (img->kind != MM_IMAGE_EXECUTABLE) {
-		fprintf(n->f, "%s:", img->name);
+	if (prefix) {
+		memcpy(n->buf, img->name, prefix - 1);
+		n->buf[prefix - 1] = ':';
+		n->len = prefix;
 	}
+	n->buf[n->len] = '\0';
 	return 0;
 }
 
 static void names_add(struct names *n, const char *name)
 {
 	size_t len = strnlen(name, NAME_MAX_SHOWN + 1);
-	long at = ftell(n->f);
 
-	if (n->more || at < 0 || (size_t)at + len > NAMES_MAX_SHOWN) {
+	if (n->more || n->len + len > NAMES_MAX_SHOWN) {
 		n->more++;
 		return;
 	}
-	if (at > 0) {
-		fputc(' ', n->f);
+	if (n->len > 0) {
+		n->buf[n->len++] = ' ';
 	}
 	if (len > NAME_MAX_SHOWN) {
-		fprintf(n->f, "%.*s...", NAME_MAX_SHOWN, name);
+		memcpy(n->buf + n->len, name, NAME_MAX_SHOWN);
+		memcpy(n->buf + n->len + NAME_MAX_SHOWN, "...", 3);
+		n->len += NAME_MAX_SHOWN + 3;
 	} else {
-		fputs(name, n->f);
+		memcpy(n->buf + n->len, name, len);
+		n->len += len;
 	}
+	n->buf[n->len] = '\0';
 }
 
 static int emit(struct mm_mapping *m, uint64_t start, uint64_t end,
@@ -91,11 +103,7 @@ static int emit(struct mm_mapping *m, uint64_t start, uint64_t end,
 	int rc;
 
 	if (n->more) {
-		fprintf(n->f, " +%lu more", n->more);
-	}
-	if (fclose(n->f) != 0) {
-		free(n->buf);
-		return -ENOMEM;
+		snprintf(n->buf + n->len, 64, " +%lu more", n->more);
 	}
 	rc = mm_mapping_label(m, start, end,
 			      part_label(img->kind == MM_IMAGE_EXECUTABLE, part),

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "label/classify.h"
+#include "read/guard_flag.h"
 #include "util/grow.h"
 
 struct task {
@@ -698,6 +699,10 @@ static int label_by_shape(struct mm_classify *ctx, struct tasks *ts)
  * GiBs of heap pays no more than this. */
 #define MAX_GUARD_SCAN	(1u << 18)
 
+/* Candidates above which VmFlags' "gu" is worth a probe of the kernel: a scan
+ * of pagemap costs the kernel a walk per mapping (3 ms at 10,000). */
+#define GUARD_PROBE_ABOVE 256
+
 /* What lies right above a guard run says whether it guards a stack. */
 static bool may_be_stack(int label)
 {
@@ -728,19 +733,32 @@ static int guard_run(struct mm_snapshot *snap, struct mm_mapping *m, size_t j,
 }
 
 /* Whether the guard scan looks at m's pages. */
-static bool guard_candidate(const struct mm_mapping *m)
+static bool guard_candidate(const struct mm_mapping *m, bool flags_guards)
 {
-	return !mm_mapping_is_reserved(m) && !m->path;
+	return !mm_mapping_is_reserved(m) && !m->path &&
+	       (!flags_guards || mm_mapping_has_flag(m, "gu"));
+}
+
+/* Whether to trust VmFlags' "gu": a probe of the kernel (a guard page of
+ * memmap's own and its smaps), worth it only with many mappings to scan. */
+static bool flags_guards(const struct mm_snapshot *snap)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < snap->nmappings && n < GUARD_PROBE_ABOVE; i++) {
+		n += guard_candidate(&snap->mappings[i], false);
+	}
+	return n >= GUARD_PROBE_ABOVE && mm_kernel_flags_guards();
 }
 
 /* The end of the run of scanned mappings from i on: pagemap is read a
  * window at a time up to there, not one pread a mapping (60,000 small
  * anonymous mappings were 60,000 preads). */
-static uint64_t candidates_end(const struct mm_snapshot *snap, size_t i)
+static uint64_t candidates_end(const struct mm_snapshot *snap, size_t i, bool flagged)
 {
 	uint64_t end = snap->mappings[i].end;
 
-	while (++i < snap->nmappings && guard_candidate(&snap->mappings[i])) {
+	while (++i < snap->nmappings && guard_candidate(&snap->mappings[i], flagged)) {
 		end = snap->mappings[i].end;
 	}
 	return end;
@@ -755,19 +773,21 @@ int mm_label_guards(struct mm_classify *ctx)
 	struct mm_snapshot *snap = ctx->snap;
 	struct mm_pagemap *pm = ctx->pm;
 	uint64_t page = ctx->page, budget = MAX_GUARD_SCAN, run_end = 0;
+	bool flagged;
 	int rc = 0;
 
 	if (!pm || pm->fd < 0) {
 		return 0;
 	}
+	flagged = flags_guards(snap);
 	for (size_t i = 0; !rc && budget && i < snap->nmappings; i++) {
 		struct mm_mapping *m = &snap->mappings[i];
 
-		if (!guard_candidate(m)) {
+		if (!guard_candidate(m, flagged)) {
 			continue;
 		}
 		if (m->end > run_end) {
-			run_end = candidates_end(snap, i);
+			run_end = candidates_end(snap, i, flagged);
 		}
 		for (size_t j = 0; !rc && budget && j < m->nregions; j++) {
 			enum mm_class c = mm_label_class(m->regions[j].label);

@@ -203,108 +203,36 @@ static int read_system(struct mm_snapshot *snap)
 	return snap->time && snap->kernel ? 0 : -ENOMEM;
 }
 
-/* The kernel prints a mapped file's path whole, however deep (a path of
- * 1,100 directories is a 276 KB line).  Lines grow the buffer up to
- * LINE_MAX_BYTES; one longer still is cut there, with a warning. */
-enum { BUFSZ = 256 * 1024, LINE_MAX_BYTES = 16 * 1024 * 1024 };
+enum { BUFSZ = 256 * 1024 };
 
-/* Makes room for a line longer than the buffer, or cuts it: feeds what is
- * there and has the rest skipped.  Returns 0, -ENOMEM or the parser's. */
-static int long_line(struct mm_smaps_parser *parser, char **buf, size_t *cap,
-		     size_t *have, bool *skipping)
+static ssize_t read_fd(void *ctx, char *buf, size_t len)
 {
-	char *more;
-	int rc;
+	ssize_t n;
 
-	if (*cap < LINE_MAX_BYTES) {
-		more = realloc(*buf, *cap * 2);
-		if (!more) {
-			return -ENOMEM;
-		}
-		*buf = more;
-		*cap *= 2;
-		return 0;
-	}
-	rc = mm_smaps_feed(parser, *buf, *have);
-	if (!rc) {
-		rc = mm_snapshot_warn(parser->snap, "smaps line %lu is longer than %d MiB: "
-				      "cut there (the path is shown in part)", parser->lineno,
-				      LINE_MAX_BYTES >> 20);
-	}
-	*have = 0;
-	*skipping = true;
-	return rc;
+	do {
+		n = read(*(int *)ctx, buf, len);
+	} while (n < 0 && errno == EINTR);
+	return n < 0 ? -errno : n;
 }
 
-/* Streams smaps through the parser: one buffer, lines cut in place. */
+/* Streams smaps through the parser. */
 static int read_smaps(struct mm_target *t, struct mm_snapshot *snap,
 		      unsigned long *lineno)
 {
 	struct mm_smaps_parser parser;
-	size_t cap = BUFSZ, have = 0;
-	char *buf = malloc(cap);
-	bool skipping = false;	/* the rest of a line cut at LINE_MAX_BYTES */
-	int fd, rc = 0;
+	int fd, rc;
 
-	if (!buf) {
-		return -ENOMEM;
-	}
 	fd = mm_target_open(t, "smaps", O_RDONLY);
 	if (fd < 0) {
-		free(buf);
 		return fd == -ENOENT ? -ESRCH : fd;
 	}
 	mm_smaps_init(&parser, snap);
-	for (;;) {
-		ssize_t n = read(fd, buf + have, cap - have);
-		char *line = buf, *nl;
-
-		if (n < 0 && errno == EINTR) {
-			continue;
-		}
-		if (n < 0) {
-			rc = errno == ESRCH ? -ESRCH : -errno;
-			break;
-		}
-		if (n == 0) {
-			if (have && !skipping) {	/* a last line without its newline */
-				rc = mm_smaps_feed(&parser, buf, have);
-			}
-			break;
-		}
-		have += (size_t)n;
-		if (skipping) {
-			nl = memchr(buf, '\n', have);
-			if (!nl) {
-				have = 0;
-				continue;
-			}
-			skipping = false;
-			line = nl + 1;
-		}
-		while ((nl = memchr(line, '\n', have - (size_t)(line - buf)))) {
-			rc = mm_smaps_feed(&parser, line, (size_t)(nl - line));
-			if (rc) {
-				goto out;
-			}
-			line = nl + 1;
-		}
-		have -= (size_t)(line - buf);
-		memmove(buf, line, have);
-		if (have == cap) {	/* one line longer than the buffer */
-			rc = long_line(&parser, &buf, &cap, &have, &skipping);
-			if (rc) {
-				break;
-			}
-		}
-	}
-out:
+	rc = mm_smaps_stream(&parser, read_fd, &fd, BUFSZ);
 	if (rc == -EINVAL) {
 		*lineno = parser.lineno;
 		rc = -EBADMSG;
 	}
 	close(fd);
-	free(buf);
 	return rc;
 }
 

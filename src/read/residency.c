@@ -119,7 +119,7 @@ void mm_pagemap_forget(struct mm_pagemap *pm)
 		pm->slot[i].n = 0;
 		pm->slot[i].nruns = 0;
 	}
-	pm->limit = 0;
+	pm->limit = pm->floor = 0;
 	pm->epoch++;
 }
 
@@ -244,6 +244,26 @@ static int fill_scan(struct mm_pagemap *pm, struct mm_pagemap_slot *s, uint64_t 
 	return 0;
 }
 
+/* With a floor, a window holds one mapping's pages only: one past its ends
+ * may cross thousands of small mappings, each a walk for the kernel. */
+static void within_floor(const struct mm_pagemap *pm, uint64_t *first, uint64_t *n)
+{
+	uint64_t lo, hi;
+
+	if (!pm->floor || pm->limit <= pm->floor) {
+		return;
+	}
+	lo = pm->floor / pm->page_size;
+	hi = (pm->limit - 1) / pm->page_size + 1;
+	if (*first < lo && *first + *n > lo) {
+		*n -= lo - *first;
+		*first = lo;
+	}
+	if (*first >= lo && *first < hi && *n > hi - *first) {
+		*n = hi - *first;
+	}
+}
+
 /* The pages a new window should cover for page: from page up to the
  * limit, or below the most recent window when walking down page by page
  * (or each step would read a window again). */
@@ -259,6 +279,7 @@ static void window_for(const struct mm_pagemap *pm, uint64_t page, uint64_t *fir
 	if (last->n && page < last->first && last->first - page < WINDOW / 2) {
 		*first = last->first >= WINDOW ? last->first - WINDOW : 0;
 		*n = last->first - *first;
+		within_floor(pm, first, n);
 		return;
 	}
 	/* A scan's cost is its runs and the page tables it walks, both
@@ -275,9 +296,10 @@ static void window_for(const struct mm_pagemap *pm, uint64_t page, uint64_t *fir
 		*n = top - page;
 	}
 	/* Above it ([vsyscall]): never past the end of the address space. */
-	if (*n > UINT64_MAX / pm->page_size - page) {
-		*n = UINT64_MAX / pm->page_size - page;
+	if (*n > UINT64_MAX / pm->page_size - *first) {
+		*n = UINT64_MAX / pm->page_size - *first;
 	}
+	within_floor(pm, first, n);
 }
 
 /* The window holding page, read or scanned into the least recent slot

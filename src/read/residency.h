@@ -52,6 +52,8 @@ struct mm_pagemap {
 	uint64_t epoch;		/* counts mm_pagemap_forget calls */
 	void *buf;		/* the ioctl's runs or the file's entries */
 	uint64_t limit;		/* if above the page asked: ask no further */
+	uint64_t floor;		/* if nonzero, with limit: the window stays in
+				 * [floor, limit), one mapping's pages */
 	/* The fuzz harness's fake memory instead of pagemap: its pages are
 	 * present, all others not. */
 	const struct mm_memory_image *image;

@@ -204,9 +204,17 @@ bool mm_utf8_invisible(const unsigned char *s, size_t n)
 static char *escape_name(const char *str, bool utf8)
 {
 	const unsigned char *s = (const unsigned char *)str;
-	size_t len = strlen(str), o = 0;
-	char *out = malloc(len * 4 + 1);
+	size_t len = strlen(str), o = 0, plain = 0;
+	char *out;
 
+	/* Most names are printable ASCII without a backslash: a copy. */
+	while (plain < len && s[plain] >= 0x20 && s[plain] < 0x7f && s[plain] != '\\') {
+		plain++;
+	}
+	if (plain == len) {
+		return strdup(str);
+	}
+	out = malloc(len * 4 + 1);
 	if (!out) {
 		return NULL;
 	}

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* fuzz_smaps.c: the smaps parser on arbitrary text, fed line by line as
- * proc.c does (stopping at the first malformed line); a snapshot it
+/* fuzz_smaps.c: the smaps parser on arbitrary text, streamed as proc.c
+ * does but in reads of 1 to 61 bytes (by the input's size) into a buffer
+ * smaller than many lines, so lines are cut anywhere and grow the buffer
+ * (stopping at the first malformed line); a snapshot it
  * accepts then goes through every labeller on a captured, empty target
  * and must come out self-consistent. */
 #include <stdlib.h>
@@ -11,10 +13,27 @@
 #include "fuzz_target.h"
 #include "read/smaps.h"
 
+struct input {
+	const uint8_t *data;
+	size_t size, pos, chunk;
+};
+
+static ssize_t read_input(void *ctx, char *buf, size_t len)
+{
+	struct input *in = ctx;
+	size_t n = in->size - in->pos;
+
+	n = n < in->chunk ? n : in->chunk;
+	n = n < len ? n : len;
+	memcpy(buf, in->data + in->pos, n);
+	in->pos += n;
+	return (ssize_t)n;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct mm_snapshot *snap = mm_snapshot_create();
-	const char *p = (const char *)data, *end = p + size;
+	struct input in = { data, size, 0, size % 61 + 1 };
 	struct mm_smaps_parser parser;
 	int rc = 0;
 
@@ -24,13 +43,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	snap->pid = 1;
 	snap->page_size = 4096;
 	mm_smaps_init(&parser, snap);
-	while (p < end && !rc) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		size_t len = nl ? (size_t)(nl - p) : (size_t)(end - p);
-
-		rc = mm_smaps_feed(&parser, p, len);
-		p += len + (nl ? 1 : 0);
-	}
+	rc = mm_smaps_stream(&parser, read_input, &in, 48);
 	/* Labellers open the files mappings name (verified by inode after the
 	 * open): keep them away from device nodes, whose open may act. */
 	for (size_t i = 0; !rc && i < snap->nmappings; i++) {

@@ -7,7 +7,8 @@
  * touched too.  Prints "pid PID", "chunk PTR SIZE", "touched ADDR LEN" for
  * each written part, "guard ADDR LEN" for each guarded run, "area ADDR
  * LEN", then "ready", and waits; "noguard WHY" and
- * "ready" when the kernel has no MADV_GUARD_INSTALL. */
+ * "ready" when the kernel has no MADV_GUARD_INSTALL.  An argument N adds N
+ * small anonymous mappings. */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif
@@ -40,12 +41,30 @@ static void touch(char *p, size_t len)
 	printf("touched %p %zu\n", (void *)p, len);
 }
 
-int main(void)
+/* n more anonymous mappings of a page, every second read-only so that none
+ * merges: enough for memmap to trust smaps' "gu" flag over a full scan. */
+static void many(size_t n, size_t page)
+{
+	char *base = n ? mmap(NULL, n * page, PROT_READ | PROT_WRITE,
+			      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0) : NULL;
+
+	if (base == MAP_FAILED) {
+		exit(1);
+	}
+	for (size_t i = 1; i < n; i += 2) {
+		if (mprotect(base + i * page, page, PROT_READ) != 0) {
+			exit(1);
+		}
+	}
+}
+
+int main(int argc, char **argv)
 {
 	size_t page = (size_t)sysconf(_SC_PAGESIZE), size = 1 << 20;
 	char *chunk = malloc(size), *mid, *area;
 
 	printf("pid %d\n", (int)getpid());
+	many(argc > 1 ? strtoul(argv[1], NULL, 10) : 0, page);
 	if (!chunk) {
 		return 1;
 	}

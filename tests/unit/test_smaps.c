@@ -358,6 +358,271 @@ static void test_malformed(void)
 	mm_snapshot_destroy(s);
 }
 
+/* A read(2) for mm_smaps_stream() over a text: the first read ends at
+ * split (when nonzero), every other gives at most chunk bytes. */
+struct chunks {
+	const char *text;
+	size_t len, pos, split, chunk;
+};
+
+static ssize_t read_chunks(void *ctx, char *buf, size_t len)
+{
+	struct chunks *c = ctx;
+	size_t n = c->len - c->pos;
+
+	if (c->pos == 0 && c->split) {
+		n = c->split;
+	} else if (n > c->chunk) {
+		n = c->chunk;
+	}
+	if (n > len) {
+		n = len;
+	}
+	memcpy(buf, c->text + c->pos, n);
+	c->pos += n;
+	return (ssize_t)n;
+}
+
+/* One entry in the kernel's form, Rss and Swap given: the other fields
+ * as FULL_FIELDS has them (Pss 6 kB). */
+static size_t entry(char *out, size_t cap, const char *header, const char *rss,
+		    const char *swap, const char *extra)
+{
+	return (size_t)snprintf(out, cap,
+		"%s\n"
+		"Size:                  8 kB\n"
+		"KernelPageSize:        4 kB\n"
+		"MMUPageSize:           4 kB\n"
+		"Rss:            %8s kB\n"
+		"Pss:                   6 kB\n"
+		"Pss_Dirty:             2 kB\n"
+		"Shared_Clean:          4 kB\n"
+		"Shared_Dirty:          0 kB\n"
+		"Private_Clean:         2 kB\n"
+		"Private_Dirty:         2 kB\n"
+		"Referenced:            8 kB\n"
+		"Anonymous:             2 kB\n"
+		"KSM:                   0 kB\n"
+		"LazyFree:              0 kB\n"
+		"AnonHugePages:         0 kB\n"
+		"ShmemPmdMapped:        0 kB\n"
+		"FilePmdMapped:         0 kB\n"
+		"Shared_Hugetlb:        0 kB\n"
+		"Private_Hugetlb:       0 kB\n"
+		"Swap:           %8s kB\n"
+		"SwapPss:              10 kB\n"
+		"Locked:                0 kB\n"
+		"%s"
+		"THPeligible:           1\n"
+		"VmFlags: rd mr mw me \n", header, rss, swap, extra);
+}
+
+/* Checks the mappings the split text below must give, whatever the cuts. */
+static void check_split_text(struct mm_snapshot *s, const char *how, const char *long_path)
+{
+	static const uint64_t starts[] = { 0x1000, 0x3000, 0x5000, 0x7000 };
+	static const uint64_t rss[] = { 8, 12345678, 123456789, 0 };
+	static const uint64_t swap[] = { 0, 99999999, 7, 1 };
+
+	if (!CHECK(s->nmappings == 4, "%s: %zu mappings, want 4", how, s->nmappings)) {
+		return;
+	}
+	for (size_t i = 0; i < 4; i++) {
+		const struct mm_mapping *m = &s->mappings[i];
+
+		CHECK(m->start == starts[i] && m->end == starts[i] + 0x1000,
+		      "%s: mapping %zu at %#" PRIx64 "-%#" PRIx64, how, i, m->start, m->end);
+		CHECK(m->c.rss == rss[i] * 1024 && m->c.swap == swap[i] * 1024 &&
+		      m->c.pss == 6 * 1024 && m->c.swap_pss == 10 * 1024 &&
+		      m->c.referenced == 8 * 1024 && m->mmu_page_size == 4096,
+		      "%s: mapping %zu: rss %" PRIu64 " swap %" PRIu64 " pss %" PRIu64,
+		      how, i, m->c.rss, m->c.swap, m->c.pss);
+		CHECK(m->thp_eligible && flags_are(m->vm_flags, "rd mr mw me"),
+		      "%s: mapping %zu: THPeligible or VmFlags lost", how, i);
+	}
+	CHECK(s->mappings[0].path && !strcmp(s->mappings[0].path, "/a b\nc"),
+	      "%s: path 0 \"%s\"", how, s->mappings[0].path);
+	CHECK(!s->mappings[1].path, "%s: mapping 1 has a path", how);
+	CHECK(s->mappings[2].path && !strcmp(s->mappings[2].path, long_path),
+	      "%s: the long path is %zu bytes", how,
+	      s->mappings[2].path ? strlen(s->mappings[2].path) : 0);
+	CHECK(s->mappings[3].path && !strcmp(s->mappings[3].path, "[stack]"),
+	      "%s: path 3", how);
+}
+
+/* The stream reader cuts the text wherever read(2) stops: at every byte
+ * (two reads), and in reads of every size up to 64 bytes, into a buffer
+ * smaller than a line, the result is the same.  Numbers wider than the
+ * kernel's 8 columns, an unknown field and a path longer than the buffer
+ * take the slow path; the last line has no newline. */
+static void test_stream_splits(void)
+{
+	char long_path[301], header[400], *text = malloc(8192);
+	size_t len = 0;
+
+	memset(long_path, 'x', sizeof(long_path) - 1);
+	long_path[0] = '/';
+	long_path[sizeof(long_path) - 1] = '\0';
+	len += entry(text + len, 8192 - len,
+		     "1000-2000 r--p 00000000 fd:01 42     /a b\\012c", "8", "0", "");
+	len += entry(text + len, 8192 - len, "3000-4000 rw-p 00000000 00:00 0 ",
+		     "12345678", "99999999", "ProtectionKey:         0\n");
+	snprintf(header, sizeof(header), "5000-6000 r-xp 00001000 fd:01 43  %s", long_path);
+	len += entry(text + len, 8192 - len, header, "123456789", "7", "");
+	len += entry(text + len, 8192 - len, "7000-8000 rw-p 00000000 00:00 0   [stack]",
+		     "0", "1", "");
+	len--;	/* no newline at the end */
+
+	for (size_t split = 0; split <= len; split++) {
+		for (size_t chunk = 1; chunk <= (split ? 1 : 64); chunk++) {
+			struct mm_snapshot *s = mm_snapshot_create();
+			struct mm_smaps_parser p;
+			struct chunks c = { text, len, 0, split, split ? len : chunk };
+			char how[64];
+			int r;
+
+			if (!s) {
+				exit(1);
+			}
+			snprintf(how, sizeof(how), "split at %zu, reads of %zu", split, c.chunk);
+			mm_smaps_init(&p, s);
+			r = mm_smaps_stream(&p, read_chunks, &c, 64);
+			CHECK(r == 0, "%s: returned %d (line %lu)", how, r, p.lineno);
+			CHECK(p.lineno == 4 * 25 + 1, "%s: %lu lines", how, p.lineno);
+			if (r == 0) {
+				check_split_text(s, how, long_path);
+			}
+			mm_snapshot_destroy(s);
+		}
+	}
+	free(text);
+}
+
+/* Between two reads the kernel lets the process map again, and resumes at
+ * the mapping holding the last address printed: one grown since comes
+ * again from its start.  The fresh view replaces the stale ones it
+ * covers; an overlap the kernel cannot print stays malformed. */
+static void test_reprinted(void)
+{
+	static const struct {
+		const char *third;	/* after 1000-2000 and 2000-3000 */
+		int ret;
+		size_t n;
+		uint64_t last_start, last_end;
+	} cases[] = {
+		{ "2000-5000 rw-p 00000000 00:00 0", 0, 2, 0x2000, 0x5000 },	/* grew */
+		{ "1000-6000 rw-p 00000000 00:00 0", 0, 1, 0x1000, 0x6000 },	/* merged */
+		{ "3000-4000 rw-p 00000000 00:00 0", 0, 3, 0x3000, 0x4000 },	/* no overlap */
+		{ "2800-6000 rw-p 00000000 00:00 0", -EINVAL, 2, 0x2000, 0x3000 },
+		{ "2000-2800 rw-p 00000000 00:00 0", -EINVAL, 2, 0x2000, 0x3000 },
+		{ "1800-6000 rw-p 00000000 00:00 0", -EINVAL, 2, 0x2000, 0x3000 },
+	};
+	char *text = malloc(8192);
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		size_t len = 0;
+		int ret;
+		struct mm_snapshot *s;
+
+		len += entry(text + len, 8192 - len, "1000-2000 r--p 00000000 fd:01 42 /lib", "8", "0", "");
+		len += entry(text + len, 8192 - len, "2000-3000 rw-p 00000000 00:00 0", "4", "0", "");
+		len += entry(text + len, 8192 - len, cases[i].third, "12", "0", "");
+		s = feed(text, &ret, NULL);
+		CHECK(ret == cases[i].ret, "%s: returned %d, want %d", cases[i].third, ret,
+		      cases[i].ret);
+		if (CHECK(s->nmappings == cases[i].n, "%s: %zu mappings, want %zu",
+			  cases[i].third, s->nmappings, cases[i].n)) {
+			const struct mm_mapping *m = &s->mappings[s->nmappings - 1];
+
+			CHECK(m->start == cases[i].last_start && m->end == cases[i].last_end &&
+			      m->c.rss == (ret ? 4 : 12) * 1024,
+			      "%s: last mapping %#" PRIx64 "-%#" PRIx64 " rss %" PRIu64,
+			      cases[i].third, m->start, m->end, m->c.rss);
+		}
+		mm_snapshot_destroy(s);
+	}
+	free(text);
+}
+
+/* As feed(), but the whole text through mm_smaps_stream() in one read: the
+ * value lines take the fast path where they can. */
+static struct mm_snapshot *stream(const char *text, int *ret)
+{
+	struct mm_snapshot *snap = mm_snapshot_create();
+	struct mm_smaps_parser p;
+	struct chunks c = { text, strlen(text), 0, 0, strlen(text) };
+
+	if (!snap) {
+		exit(1);
+	}
+	mm_smaps_init(&p, snap);
+	*ret = mm_smaps_stream(&p, read_chunks, &c, 4096);
+	return snap;
+}
+
+/* Value lines the fast path turns down go the slow way, with its result:
+ * zero-padded and full-width numbers, a space inside the number (the slow
+ * parser reads up to it), a letter (malformed).  VmFlags texts, six kinds
+ * in turn (more than the parser keeps at hand), each where it belongs. */
+static void test_odd_values(void)
+{
+	static const struct {
+		const char *rss;	/* 8 columns */
+		int ret;
+		uint64_t kb;
+	} cases[] = {
+		{ "00000012", 0, 12 }, { "12345678", 0, 12345678 }, { "     1 2", 0, 1 },
+		{ "       0", 0, 0 }, { "      1x", 0, 1 }, { "       x", -EINVAL, 0 },
+	};
+	static const char *flags[] = {
+		"rd mr mw me", "rd wr mr mw me ac", "rd ex mr mw me", "rd mr mw me sd",
+		"rd wr mr mw me gu ac", "rd wr sh mr mw me ms",
+	};
+	char *text = malloc(65536);
+	size_t len = 0;
+	int ret;
+	struct mm_snapshot *s;
+
+	for (size_t i = 0; i < 2 * sizeof(cases) / sizeof(cases[0]); i++) {
+		size_t k = i / 2;
+
+		entry(text, 65536, "1000-2000 rw-p 00000000 00:00 0", cases[k].rss, "0", "");
+		s = i % 2 ? stream(text, &ret) : feed(text, &ret, NULL);
+		CHECK(ret == cases[k].ret, "Rss \"%s\" (%s): returned %d, want %d",
+		      cases[k].rss, i % 2 ? "stream" : "lines", ret, cases[k].ret);
+		if (!ret && CHECK(s->nmappings == 1, "Rss \"%s\": %zu mappings", cases[k].rss,
+				  s->nmappings)) {
+			EQ_U64(s->mappings[0].c.rss, cases[k].kb * 1024);
+			EQ_U64(s->mappings[0].c.pss, 6 * 1024);
+		}
+		mm_snapshot_destroy(s);
+	}
+	for (size_t i = 0; i < 30; i++) {
+		char header[64], one[2048];
+		size_t n;
+
+		snprintf(header, sizeof(header), "%zx-%zx rw-p 00000000 00:00 0",
+			 (i + 1) * 0x1000, (i + 2) * 0x1000);
+		n = entry(one, sizeof(one), header, "4", "0", "");
+		/* The last line, "VmFlags: rd mr mw me \n", says another text. */
+		n -= strlen("VmFlags: rd mr mw me \n");
+		n += (size_t)snprintf(one + n, sizeof(one) - n, "VmFlags: %s \n",
+				      flags[(i * 7) % 6]);
+		memcpy(text + len, one, n + 1);
+		len += n;
+	}
+	s = stream(text, &ret);
+	CHECK(ret == 0 && s->nmappings == 30, "flags: returned %d, %zu mappings", ret,
+	      s->nmappings);
+	for (size_t i = 0; i < s->nmappings; i++) {
+		CHECK(flags_are(s->mappings[i].vm_flags, flags[(i * 7) % 6]),
+		      "flags of mapping %zu: \"%s\", want \"%s\"", i, s->mappings[i].vm_flags,
+		      flags[(i * 7) % 6]);
+	}
+	mm_snapshot_destroy(s);
+	free(text);
+}
+
 int main(void)
 {
 	test_full_entry();
@@ -367,6 +632,9 @@ int main(void)
 	test_unknown_fields();
 	test_huge_values();
 	test_malformed();
+	test_stream_splits();
+	test_reprinted();
+	test_odd_values();
 
 	return mm_test_done("test_smaps");
 }
