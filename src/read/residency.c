@@ -119,7 +119,7 @@ void mm_pagemap_forget(struct mm_pagemap *pm)
 		pm->slot[i].n = 0;
 		pm->slot[i].nruns = 0;
 	}
-	pm->limit = 0;
+	pm->limit = pm->floor = 0;
 	pm->epoch++;
 }
 
@@ -257,7 +257,10 @@ static void window_for(const struct mm_pagemap *pm, uint64_t page, uint64_t *fir
 	*first = page;
 	*n = span;
 	if (last->n && page < last->first && last->first - page < WINDOW / 2) {
+		uint64_t floor = pm->floor / pm->page_size;
+
 		*first = last->first >= WINDOW ? last->first - WINDOW : 0;
+		*first = floor > *first && floor <= page ? floor : *first;
 		*n = last->first - *first;
 		return;
 	}

@@ -52,6 +52,8 @@ struct mm_pagemap {
 	uint64_t epoch;		/* counts mm_pagemap_forget calls */
 	void *buf;		/* the ioctl's runs or the file's entries */
 	uint64_t limit;		/* if above the page asked: ask no further */
+	uint64_t floor;		/* if below the page asked: a window walking
+				 * down starts no lower */
 	/* The fuzz harness's fake memory instead of pagemap: its pages are
 	 * present, all others not. */
 	const struct mm_memory_image *image;
@@ -76,7 +78,8 @@ void mm_pagemap_forget(struct mm_pagemap *pm);
  * file even where the ioctl is.  A window stops at pm->limit
  * when that is set above addr: the kernel walks the page tables of every
  * mapping in the window, and a probe of one mapping among 60,000 small
- * ones should not pay for the 8,000 after it. */
+ * ones should not pay for the 8,000 after it; nor, walking down, for
+ * those below pm->floor. */
 int mm_pagemap_entry(struct mm_pagemap *pm, uint64_t addr, uint64_t *entry);
 
 /* As mm_pagemap_entry, and *end: the address up to which the pages from

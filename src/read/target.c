@@ -157,14 +157,17 @@ static int backend_read(struct mm_target *t, uint64_t addr, void *buf, size_t le
 static int page_state(struct mm_target *t, uint64_t p)
 {
 	const struct mm_mapping *m = t->snap ? mm_snapshot_find(t->snap, p) : NULL;
-	uint64_t e, limit = t->pm->limit;
+	uint64_t e, limit = t->pm->limit, floor = t->pm->floor;
 	int rc;
 
-	/* The window ends with the mapping: a pointer into one small
-	 * mapping among thousands costs its page tables only. */
+	/* The window ends with the mapping, and one walking down starts
+	 * with it: a pointer into one small mapping among thousands costs
+	 * its page tables only. */
 	t->pm->limit = m ? m->end : 0;
+	t->pm->floor = m ? m->start : 0;
 	rc = mm_pagemap_entry(t->pm, p, &e);
 	t->pm->limit = limit;
+	t->pm->floor = floor;
 	if (rc) {
 		return -EFAULT;
 	}
