@@ -164,8 +164,12 @@ static int read_exe(struct mm_target *t, struct mm_snapshot *snap)
 		buf[n] = '\0';
 		snap->exe = strdup(buf);
 	}
-	/* The cached attributes only: a FUSE or NFS server is never asked. */
-	if (statx(AT_FDCWD, link, AT_STATX_DONT_SYNC, STATX_INO, &stx) == 0) {
+	/* The cached attributes only: a FUSE or NFS server is never asked.
+	 * The liveness check read them a moment ago. */
+	if (snap->liveness.known) {
+		snap->exe_dev = snap->liveness.exe_dev;
+		snap->exe_inode = snap->liveness.exe_inode;
+	} else if (statx(AT_FDCWD, link, AT_STATX_DONT_SYNC, STATX_INO, &stx) == 0) {
 		snap->exe_dev = makedev(stx.stx_dev_major, stx.stx_dev_minor);
 		snap->exe_inode = stx.stx_ino;
 	}
