@@ -87,6 +87,9 @@ int mm_take_target(const struct mm_options *o, pid_t pid, struct mm_elf_cache *e
 		.open_remote = o->open_remote, .quiet_gone = gone != NULL,
 		.debug = o->debug, .no_go_stats = o->no_go_stats,
 		.go_sample_above = o->go_sample_above,
+		/* The process list and the metrics print no Go heap split:
+		 * its span walk is the dearest read of a big Go heap. */
+		.no_go_split = mm_fleet_wanted(o) && !o->json,
 		.symbols = o->table.symbols ? o->table.symbols : o->table.symbol_note,
 		.addresses = o->table.address, .naddresses = o->table.naddresses,
 	};

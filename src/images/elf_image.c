@@ -27,7 +27,7 @@ struct symtab {
 	size_t nsyms;
 	struct mm_elf_symbol **by_addr;	/* defined ones with a value, sorted */
 	size_t nby_addr;
-	bool hashed;			/* slots built (.symtab only) */
+	bool hashed;			/* slots built (on the first lookup by name) */
 	uint32_t *slots;		/* indices + 1 into syms; 0: empty */
 	size_t nslots;
 };
@@ -503,32 +503,6 @@ static int need_all_symbols(struct mm_elf *e)
 	return e->all.read ? 0 : read_symbols(e, &e->all, symtab_first);
 }
 
-int mm_elf_symbol_by_name(struct mm_elf *e, const char *name, int type,
-			  struct mm_elf_symbol *out)
-{
-	const struct mm_elf_symbol *found = NULL;
-	int rc = need_symbols(e);
-
-	if (rc) {
-		return rc;
-	}
-	/* The last definition wins, as ld.so's lookup of a versioned name
-	 * would not tell; tables hold each name once in practice. */
-	for (size_t i = 0; i < e->dyn.nsyms; i++) {
-		const struct mm_elf_symbol *s = &e->dyn.syms[i];
-
-		if (s->defined && (type < 0 || s->type == (unsigned int)type) &&
-		    strcmp(s->name, name) == 0) {
-			found = s;
-		}
-	}
-	if (!found) {
-		return -ENOENT;
-	}
-	*out = *found;
-	return 0;
-}
-
 /* Name lookups in .symtab: the Go runtime's globals are there, not in
  * .dynsym, and a big Go program has ~10^5 names looked up a few dozen
  * times, so a hash table (FNV-1a, open addressing) over the table that
@@ -543,15 +517,11 @@ static uint64_t name_hash(const char *s)
 	return h;
 }
 
-static int hash_static_symbols(struct mm_elf *e)
+static int hash_symbols(struct symtab *t)
 {
-	struct symtab *t = &e->all;
 	size_t nslots = 16;
 
 	t->hashed = true;
-	if (t->type != SHT_SYMTAB) {
-		return 0;			/* stripped: .dynsym only */
-	}
 	while (nslots < 2 * t->nsyms) {
 		nslots *= 2;
 	}
@@ -578,7 +548,49 @@ static int need_static_symbols(struct mm_elf *e)
 {
 	int rc = need_all_symbols(e);
 
-	return rc ? rc : e->all.hashed ? 0 : hash_static_symbols(e);
+	if (rc || e->all.hashed) {
+		return rc;
+	}
+	if (e->all.type != SHT_SYMTAB) {
+		e->all.hashed = true;
+		return 0;			/* stripped: .dynsym only */
+	}
+	return hash_symbols(&e->all);
+}
+
+/* .dynsym hashed as well: a sweep asks every library of every process
+ * for the same few names (mallctl, V8's), a scan of 3,000 names each. */
+int mm_elf_symbol_by_name(struct mm_elf *e, const char *name, int type,
+			  struct mm_elf_symbol *out)
+{
+	const struct symtab *t = &e->dyn;
+	const struct mm_elf_symbol *found = NULL;
+	int rc = need_symbols(e);
+	size_t mask;
+
+	if (!rc && !t->hashed) {
+		rc = hash_symbols(&e->dyn);
+	}
+	if (rc || !t->nslots) {
+		return rc ? rc : -ENOENT;
+	}
+	mask = t->nslots - 1;
+	/* The last definition wins, as ld.so's lookup of a versioned name
+	 * would not tell; tables hold each name once in practice.  Every
+	 * entry of a name lies on its probe run, in table order. */
+	for (size_t i = name_hash(name) & mask; t->slots[i]; i = (i + 1) & mask) {
+		const struct mm_elf_symbol *s = &t->syms[t->slots[i] - 1];
+
+		if ((type < 0 || s->type == (unsigned int)type) && strcmp(s->name, name) == 0 &&
+		    (!found || s > found)) {
+			found = s;
+		}
+	}
+	if (!found) {
+		return -ENOENT;
+	}
+	*out = *found;
+	return 0;
 }
 
 int mm_elf_static_symbol(struct mm_elf *e, const char *name, struct mm_elf_symbol *out)

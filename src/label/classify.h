@@ -63,6 +63,7 @@ struct mm_classify {
 	size_t naddresses;
 	bool no_go_stats;		/* read no Go runtime statistics (benchmark) */
 	uint64_t go_sample_above;	/* Go span walk sampled above (0: default) */
+	bool no_go_split;		/* no Go heap split (a view without it) */
 
 	/* Facts, built by the probe stage before any labeller runs. */
 	uint64_t page;			/* the page size (4096 when unknown) */

@@ -31,6 +31,7 @@ struct task {
 struct tasks {
 	struct task *v;
 	size_t n;
+	uint64_t stack_limit;		/* default_stack_size's; 0: not read yet */
 };
 
 /* Reads a small file below the target's directory into buf, NUL-ended.
@@ -154,6 +155,7 @@ static int read_tasks(struct mm_target *t, struct tasks *ts)
 
 	ts->v = NULL;
 	ts->n = 0;
+	ts->stack_limit = 0;
 	/* Only a target in another pid namespace needs each task's NSpid. */
 	if (fd >= 0) {
 		char buf[4096];
@@ -451,12 +453,16 @@ static uint64_t task_sp(struct mm_target *t, struct task *k)
 }
 
 /* glibc's default stack size: RLIMIT_STACK's soft limit, or 2 MiB when
- * that is unlimited (ARCH_STACK_DEFAULT_SIZE on x86_64). */
-static uint64_t default_stack_size(struct mm_target *t, uint64_t page)
+ * that is unlimited (ARCH_STACK_DEFAULT_SIZE on x86_64).  limits is read
+ * once a snapshot, and only when a thread needs it (most never do). */
+static uint64_t default_stack_size(struct mm_target *t, struct tasks *ts, uint64_t page)
 {
 	char buf[4096], *line;
 	uint64_t size = 2 << 20;
 
+	if (ts->stack_limit) {
+		return (ts->stack_limit + page - 1) & ~(page - 1);
+	}
 	if (read_small(t, "limits", buf, sizeof(buf)) > 0 &&
 	    (line = strstr(buf, "Max stack size"))) {
 		char *p = line + strlen("Max stack size");
@@ -468,6 +474,7 @@ static uint64_t default_stack_size(struct mm_target *t, uint64_t page)
 			size = strtoull(p, NULL, 10);
 		}
 	}
+	ts->stack_limit = size ? size : 1;
 	return (size + page - 1) & ~(page - 1);
 }
 
@@ -570,11 +577,8 @@ static int label_by_sp(struct mm_classify *ctx, struct tasks *ts)
 {
 	struct mm_snapshot *snap = ctx->snap;
 	uint64_t page = snap->page_size ? snap->page_size : 4096;
-	uint64_t max = default_stack_size(ctx->target, page);
+	uint64_t max = 0;
 
-	if (max < (8ull << 20)) {
-		max = 8ull << 20;	/* Go's cgo and most programs: RLIMIT_STACK's 8 MiB */
-	}
 	/* musl's stacks are small (128 KiB) and mallocng mmaps its groups
 	 * beside them: the kernel merges a group above a stack into the
 	 * stack's mapping, and only musl's descriptor knows where the stack
@@ -597,6 +601,11 @@ static int label_by_sp(struct mm_classify *ctx, struct tasks *ts)
 		if (!mm_mapping_is_anon_private(m) || m->perms[0] != 'r' || m->perms[1] != 'w' ||
 		    label_at(snap, k->sp) != MM_ANON) {
 			continue;	/* [stack], a runtime's heap, a file */
+		}
+		if (!max) {
+			max = default_stack_size(ctx->target, ts, page);
+			/* Go's cgo and most programs: RLIMIT_STACK's 8 MiB */
+			max = max < (8ull << 20) ? 8ull << 20 : max;
 		}
 		g = guard_below(snap, m);
 		/* No PROT_NONE guard below: perhaps guard pages inside. */
@@ -660,13 +669,16 @@ static int label_by_shape(struct mm_classify *ctx, struct tasks *ts)
 {
 	struct mm_snapshot *snap = ctx->snap;
 	uint64_t page = ctx->page;
-	uint64_t want = default_stack_size(ctx->target, page);
+	uint64_t want = 0;
 	size_t unplaced = 0;
 
 	for (size_t i = 0; i < ts->n; i++) {
 		if (!ts->v[i].placed && ts->v[i].tid != snap->pid) {
 			unplaced++;
 		}
+	}
+	if (unplaced) {
+		want = default_stack_size(ctx->target, ts, page);
 	}
 	for (size_t i = 1; unplaced && i < snap->nmappings; i++) {
 		struct mm_mapping *m = &snap->mappings[i], *g;

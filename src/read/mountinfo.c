@@ -6,6 +6,8 @@
  * kernel, so those files are left alone unless --open-remote. */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -286,10 +288,145 @@ static int add_remote_range(struct mm_target *t, const struct mm_mapping *m)
 	return 0;
 }
 
+/* The mount tables last read, one set a thread (a sweep reads its
+ * processes on one worker thread, and an abandoned worker may still run
+ * beside the next): the processes of one mount namespace under one root
+ * see the same table, so a sweep reads it once a namespace, not once a
+ * process.  Keyed by the namespace and the root as the links in /proc
+ * name them. */
+struct mount_cache {
+	char key[PATH_MAX + 64];
+	bool valid;
+	struct mm_mountinfo theirs, ours;
+};
+
+static pthread_key_t cache_key;
+static bool cache_key_ok;
+static pthread_once_t cache_once = PTHREAD_ONCE_INIT;
+
+static void cache_clear(struct mount_cache *c)
+{
+	mm_mountinfo_finish(&c->theirs);
+	mm_mountinfo_finish(&c->ours);
+	c->valid = false;
+}
+
+static void cache_free(void *p)
+{
+	cache_clear(p);
+	free(p);
+}
+
+static void cache_key_init(void)
+{
+	cache_key_ok = pthread_key_create(&cache_key, cache_free) == 0;
+}
+
+/* This thread's cache, or NULL. */
+static struct mount_cache *thread_cache(void)
+{
+	struct mount_cache *c;
+
+	pthread_once(&cache_once, cache_key_init);
+	if (!cache_key_ok) {
+		return NULL;
+	}
+	c = pthread_getspecific(cache_key);
+	if (!c && (c = calloc(1, sizeof(*c))) && pthread_setspecific(cache_key, c)) {
+		free(c);
+		c = NULL;
+	}
+	return c;
+}
+
+/* "mnt:[4026531841] /": t's mount namespace and root, or false when
+ * either link cannot be read (then nothing is shared). */
+static bool mount_key(const struct mm_target *t, char *key, size_t len)
+{
+	char path[PATH_MAX], ns[64];
+	ssize_t n, m;
+
+	snprintf(path, sizeof(path), "%s/ns/mnt", t->dir);
+	n = readlink(path, ns, sizeof(ns) - 1);
+	if (n <= 0 || (size_t)n + 2 >= len) {
+		return false;
+	}
+	memcpy(key, ns, (size_t)n);
+	key[n] = ' ';
+	snprintf(path, sizeof(path), "%s/root", t->dir);
+	m = readlink(path, key + n + 1, len - (size_t)n - 2);
+	if (m <= 0 || (size_t)m >= len - (size_t)n - 2) {
+		return false;
+	}
+	key[n + 1 + m] = '\0';
+	return true;
+}
+
+/* Whether the table knows the device of every mapped file: one it does
+ * not know may be a file system mounted since the table was read. */
+static bool knows_every_device(const struct mm_mountinfo *mi, const struct mm_snapshot *snap)
+{
+	const struct mm_mapping *prev = NULL;
+
+	for (size_t i = 0; i < snap->nmappings; i++) {
+		const struct mm_mapping *m = &snap->mappings[i];
+
+		if (!m->inode || !m->path || (prev && prev->dev_major == m->dev_major &&
+					      prev->dev_minor == m->dev_minor)) {
+			continue;
+		}
+		if (!mm_mountinfo_fstype(mi, m->dev_major, m->dev_minor)) {
+			return false;
+		}
+		prev = m;
+	}
+	return true;
+}
+
+/* The target's mount table and memmap's own (none for a captured tree):
+ * the thread's cached pair when the target shares its namespace and
+ * root and the table knows every mapped file's device, else both read
+ * afresh (and kept for the next process).  *theirs and *ours point into
+ * the cache or at own.  Returns 0 or -ENOMEM. */
+static int mount_tables(struct mm_target *t, const struct mm_snapshot *snap,
+			struct mount_cache *own, const struct mm_mountinfo **theirs,
+			const struct mm_mountinfo **ours)
+{
+	struct mount_cache *c = t->captured ? NULL : thread_cache();
+	char key[sizeof(c->key)];
+	int rc;
+
+	if (c && !mount_key(t, key, sizeof(key))) {
+		c = NULL;
+	}
+	if (c && c->valid && strcmp(c->key, key) == 0 && knows_every_device(&c->theirs, snap)) {
+		*theirs = &c->theirs;
+		*ours = &c->ours;
+		return 0;
+	}
+	if (c) {
+		cache_clear(c);
+	} else {
+		c = own;
+	}
+	rc = load(&c->theirs, mm_target_open(t, "mountinfo", O_RDONLY));
+	if (!rc && !t->captured) {
+		rc = load(&c->ours, open("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC));
+	}
+	if (!rc && c != own) {
+		snprintf(c->key, sizeof(c->key), "%s", key);
+		c->valid = true;
+	}
+	*theirs = &c->theirs;
+	*ours = &c->ours;
+	return rc;
+}
+
 int mm_mark_remote_mappings(struct mm_target *t, struct mm_snapshot *snap,
 			    bool open_remote)
 {
-	struct mm_mountinfo theirs = { 0 }, ours = { 0 };
+	struct mount_cache own = { 0 };
+	const struct mm_mountinfo *theirs, *ours;
 	struct remote_count counts[8];
 	const struct mm_mapping *prev = NULL;
 	const char *type = NULL;
@@ -299,10 +436,7 @@ int mm_mark_remote_mappings(struct mm_target *t, struct mm_snapshot *snap,
 	if (open_remote) {
 		return 0;
 	}
-	rc = load(&theirs, mm_target_open(t, "mountinfo", O_RDONLY));
-	if (!rc && !t->captured) {
-		rc = load(&ours, open("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC));
-	}
+	rc = mount_tables(t, snap, &own, &theirs, &ours);
 	for (size_t i = 0; !rc && i < snap->nmappings; i++) {
 		struct mm_mapping *m = &snap->mappings[i];
 		size_t k;
@@ -314,7 +448,7 @@ int mm_mark_remote_mappings(struct mm_target *t, struct mm_snapshot *snap,
 		 * segments, or 20,000 "/dev/zero (deleted)", ask once. */
 		if (!prev || prev->dev_major != m->dev_major ||
 		    prev->dev_minor != m->dev_minor || strcmp(prev->path, m->path) != 0) {
-			type = mapping_fstype(&theirs, &ours, m);
+			type = mapping_fstype(theirs, ours, m);
 			prev = m;
 		}
 		if (!mm_fstype_is_remote(type)) {
@@ -335,7 +469,6 @@ int mm_mark_remote_mappings(struct mm_target *t, struct mm_snapshot *snap,
 	if (!rc) {
 		rc = warn_counts(snap, counts, ncounts);
 	}
-	mm_mountinfo_finish(&theirs);
-	mm_mountinfo_finish(&ours);
+	cache_clear(&own);
 	return rc < 0 ? rc : marked;
 }

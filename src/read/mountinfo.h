@@ -43,7 +43,10 @@ bool mm_fstype_is_remote(const char *fstype);
 /* Marks every file mapping of snap on such a file system (by device, or by
  * the mount its path lies in) as remote, which the image reader then never
  * opens nor mm_target_read() reads, and adds one warning per file-system
- * type.  With open_remote, marks nothing.  Returns the number of mappings marked, or -ENOMEM. */
+ * type.  With open_remote, marks nothing.  The mount tables read are kept
+ * (per thread) for the next process of the same mount namespace and root,
+ * and read again when a mapped file's device is not in them.  Returns the
+ * number of mappings marked, or -ENOMEM. */
 int mm_mark_remote_mappings(struct mm_target *t, struct mm_snapshot *snap,
 			    bool open_remote);
 

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* proc.c: the process reader.  Facts come from libproc2 (status), the
- * mappings from /proc/PID/smaps in one streaming pass through the parser. */
+/* proc.c: the process reader.  Facts come from stat and status (libproc2
+ * finds processes by name), the mappings from /proc/PID/smaps in one
+ * streaming pass through the parser. */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -66,74 +67,57 @@ out:
 	return rc;
 }
 
-/* status through libproc2; kB values become bytes. */
-static int read_status(struct mm_target *t, struct mm_snapshot *snap)
+/* "\nField:   1234 kB" of status in bytes, or 0 when absent.  Every
+ * field but Name starts a line, and Name's newlines are escaped. */
+static uint64_t status_kb(const char *status, const char *field)
 {
-	enum item { CMD, STATE, NLWP, VM_SIZE, VM_RSS, RSS_ANON, RSS_FILE,
-		    RSS_SHMEM, VM_SWAP, FLAGS };
-	enum pids_item items[] = {
-		[CMD] = PIDS_CMD, [STATE] = PIDS_STATE, [NLWP] = PIDS_NLWP,
-		[FLAGS] = PIDS_FLAGS,
-		[VM_SIZE] = PIDS_VM_SIZE, [VM_RSS] = PIDS_VM_RSS,
-		[RSS_ANON] = PIDS_VM_RSS_ANON, [RSS_FILE] = PIDS_VM_RSS_FILE,
-		[RSS_SHMEM] = PIDS_VM_RSS_SHARED, [VM_SWAP] = PIDS_VM_SWAP,
-	};
-	struct pids_info *info = NULL;
-	struct pids_fetch *f;
-	unsigned int pid = (unsigned int)t->pid;
-	struct mm_status *st = &snap->status;
-	int rc = 0;
+	const char *p = strstr(status, field);
+	unsigned long long kb;
 
-	if (procps_pids_new(&info, items, sizeof(items) / sizeof(items[0])) < 0) {
-		return -ENOMEM;
+	if (!p || sscanf(p + strlen(field), "%llu", &kb) != 1) {
+		return 0;
 	}
-	f = procps_pids_select(info, &pid, 1, PIDS_SELECT_PID);
-	if (!f || f->counts->total < 1) {
-		rc = -ESRCH;
-		goto out;
-	}
-	struct pids_stack *s = f->stacks[0];
-
-#define UL(i) ((uint64_t)PIDS_VAL(i, ul_int, s, info) * 1024)
-	st->has_status = true;
-	st->state = PIDS_VAL(STATE, s_ch, s, info);
-	st->kernel_thread = PIDS_VAL(FLAGS, ul_int, s, info) & PF_KTHREAD;
-	st->threads = (unsigned long)PIDS_VAL(NLWP, s_int, s, info);
-	st->vm_size = UL(VM_SIZE);
-	st->vm_rss = UL(VM_RSS);
-	st->rss_anon = UL(RSS_ANON);
-	st->rss_file = UL(RSS_FILE);
-	st->rss_shmem = UL(RSS_SHMEM);
-	st->vm_swap = UL(VM_SWAP);
-#undef UL
-	snap->comm = strdup(PIDS_VAL(CMD, str, s, info));
-	if (!snap->comm) {
-		rc = -ENOMEM;
-	}
-out:
-	procps_pids_unref(&info);
-	return rc;
+	return (uint64_t)kb * 1024;
 }
 
-/* HugetlbPages of status, which libproc2 does not offer; 0 when absent. */
-static uint64_t read_hugetlb_pages(struct mm_target *t)
+/* The facts of stat (state, flags, threads, command name) and of status
+ * (kB values become bytes), each file read once: reading them through
+ * libproc2 read status twice and stat again, a process at a time, and
+ * refused every process after the 250th of a sweep. */
+static int read_status(struct mm_target *t, const char *stat, struct mm_snapshot *snap)
 {
-	char buf[4096], *line;
-	unsigned long long kb = 0;
+	/* after ")": state(3) ... flags(9) ... num_threads(20) */
+	const char *lp = strchr(stat, '('), *rp = strrchr(stat, ')');
+	struct mm_status *st = &snap->status;
+	unsigned long flags = 0, threads = 0;
+	char status[16384];	/* Groups: may be long; Vm* come after */
 	int fd = mm_target_open(t, "status", O_RDONLY);
 	ssize_t n;
 
 	if (fd < 0) {
-		return 0;
+		return fd == -ENOMEM ? fd : -ESRCH;
 	}
-	n = read(fd, buf, sizeof(buf) - 1);
+	n = read(fd, status, sizeof(status) - 1);	/* one read: single_open text */
 	close(fd);
-	buf[n > 0 ? n : 0] = '\0';
-	line = strstr(buf, "\nHugetlbPages:");
-	if (line && sscanf(line + 14, "%llu", &kb) != 1) {
-		kb = 0;
+	if (n <= 0 || !lp || !rp || rp < lp ||
+	    sscanf(rp + 2, "%*c %*d %*d %*d %*d %*d %lu %*u %*u %*u %*u %*u %*u "
+		   "%*d %*d %*d %*d %lu", &flags, &threads) != 2) {
+		return -ESRCH;
 	}
-	return (uint64_t)kb * 1024;
+	status[n] = '\0';
+	st->has_status = true;
+	st->state = rp[2];
+	st->kernel_thread = flags & PF_KTHREAD;
+	st->threads = threads;
+	st->vm_size = status_kb(status, "\nVmSize:");
+	st->vm_rss = status_kb(status, "\nVmRSS:");
+	st->rss_anon = status_kb(status, "\nRssAnon:");
+	st->rss_file = status_kb(status, "\nRssFile:");
+	st->rss_shmem = status_kb(status, "\nRssShmem:");
+	st->vm_swap = status_kb(status, "\nVmSwap:");
+	st->hugetlb_pages = status_kb(status, "\nHugetlbPages:");
+	snap->comm = strndup(lp + 1, (size_t)(rp - lp - 1));
+	return snap->comm ? 0 : -ENOMEM;
 }
 
 /* smaps leaves hugetlb pages out of Rss (and Pss) and lists them apart;
@@ -149,7 +133,7 @@ static void count_hugetlb(struct mm_snapshot *snap)
 	}
 }
 
-/* A captured tree has no libproc2 behind it: take its comm file, if any. */
+/* A captured tree's facts: its comm file, if any. */
 static int read_captured_facts(struct mm_target *t, struct mm_snapshot *snap)
 {
 	char buf[64] = "";
@@ -180,8 +164,12 @@ static int read_exe(struct mm_target *t, struct mm_snapshot *snap)
 		buf[n] = '\0';
 		snap->exe = strdup(buf);
 	}
-	/* The cached attributes only: a FUSE or NFS server is never asked. */
-	if (statx(AT_FDCWD, link, AT_STATX_DONT_SYNC, STATX_INO, &stx) == 0) {
+	/* The cached attributes only: a FUSE or NFS server is never asked.
+	 * The liveness check read them a moment ago. */
+	if (snap->liveness.known) {
+		snap->exe_dev = snap->liveness.exe_dev;
+		snap->exe_inode = snap->liveness.exe_inode;
+	} else if (statx(AT_FDCWD, link, AT_STATX_DONT_SYNC, STATX_INO, &stx) == 0) {
 		snap->exe_dev = makedev(stx.stx_dev_major, stx.stx_dev_minor);
 		snap->exe_inode = stx.stx_ino;
 	}
@@ -273,19 +261,21 @@ static int parse_stat(char *text, struct mm_liveness *id)
 	return 0;
 }
 
-int mm_proc_liveness(const struct mm_target *t, struct mm_liveness *id)
+/* mm_proc_liveness, leaving stat's text in buf (len bytes). */
+static int liveness(const struct mm_target *t, struct mm_liveness *id, char *buf, size_t len)
 {
-	char buf[2048], *link;
+	char *link;
 	struct statx stx;
 	ssize_t n;
 	int fd, rc;
 
 	*id = (struct mm_liveness){ 0 };
+	buf[0] = '\0';
 	fd = mm_target_open(t, "stat", O_RDONLY);
 	if (fd < 0) {
 		return fd == -ENOENT && t->captured ? -ENOENT : -ESRCH;
 	}
-	n = read(fd, buf, sizeof(buf) - 1);
+	n = read(fd, buf, len - 1);
 	close(fd);
 	if (n <= 0) {
 		return -ESRCH;	/* reaped between open and read */
@@ -306,6 +296,13 @@ int mm_proc_liveness(const struct mm_target *t, struct mm_liveness *id)
 	free(link);
 	id->known = true;
 	return 0;
+}
+
+int mm_proc_liveness(const struct mm_target *t, struct mm_liveness *id)
+{
+	char buf[2048];
+
+	return liveness(t, id, buf, sizeof(buf));
 }
 
 static bool has_image(const struct mm_liveness *id)
@@ -359,18 +356,16 @@ int mm_proc_same(const struct mm_target *t, const struct mm_liveness *before)
 int mm_proc_read(struct mm_target *t, struct mm_snapshot *snap,
 		 unsigned long *lineno)
 {
+	char stat[2048];
 	int rc;
 
 	snap->pid = t->pid;
-	rc = mm_proc_liveness(t, &snap->liveness);
+	rc = liveness(t, &snap->liveness, stat, sizeof(stat));
 	if (rc == -ENOENT || rc == -EBADMSG) {
 		rc = 0;		/* a captured tree without (a usable) stat */
 	}
 	if (!rc) {
-		rc = t->captured ? read_captured_facts(t, snap) : read_status(t, snap);
-	}
-	if (!rc && snap->status.has_status) {
-		snap->status.hugetlb_pages = read_hugetlb_pages(t);
+		rc = t->captured ? read_captured_facts(t, snap) : read_status(t, stat, snap);
 	}
 	if (!rc) {
 		rc = read_exe(t, snap);

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* proc.h: reads a process's facts (libproc2) and its smaps (one streaming
+/* proc.h: reads a process's facts (stat, status) and its smaps (one streaming
  * pass) into a snapshot. */
 #ifndef MEMMAP_PROC_H
 #define MEMMAP_PROC_H

@@ -67,6 +67,7 @@ int mm_snapshot_take(const struct mm_take *o, pid_t pid, struct mm_elf_cache *el
 		.symbols_top = o->symbols, .addresses = o->addresses,
 		.naddresses = o->naddresses,
 		.no_go_stats = o->no_go_stats, .go_sample_above = o->go_sample_above,
+		.no_go_split = o->no_go_split,
 	};
 	unsigned long lineno = 0;
 	int rc, remote = 0, status = -EIO;

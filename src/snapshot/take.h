@@ -24,6 +24,7 @@ struct mm_take {
 	size_t naddresses;
 	bool no_go_stats;	/* no Go memstats, metrics or heap split */
 	uint64_t go_sample_above; /* the span walk sampled above (0: default) */
+	bool no_go_split;	/* no Go heap split: the view does not print it */
 };
 
 /* Takes pid's snapshot.  elves may be shared between calls (--watch); NULL

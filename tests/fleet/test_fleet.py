@@ -20,6 +20,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..'))
 import memmaptest as mt  # noqa: E402
 
 NOBODY = 65534
+MANY = 300  # processes of case_many
 
 
 def rollup(pid):
@@ -131,6 +132,48 @@ def case_vanished(t, sleep):
         t.eq(rc, 0, 'a vanished process does not make the exit status')
 
 
+def status_kb(pid):
+    """The kB fields of /proc/PID/status, in bytes; Threads as a count."""
+    out = {}
+    with open('/proc/%d/status' % pid) as f:
+        for ln in f:
+            k, _, v = ln.partition(':')
+            w = v.split()
+            if len(w) == 2 and w[1] == 'kB':
+                out[k] = int(w[0]) * 1024
+            elif k == 'Threads':
+                out[k] = int(w[0])
+    return out
+
+
+def case_many(t, sleep):
+    """More processes than a sweep once read (the 251st on were rows
+    saying 'the process exited'): every one read, its facts as its
+    status says."""
+    procs = [subprocess.Popen([sleep, '600']) for _ in range(MANY)]
+    try:
+        pids = [p.pid for p in procs]
+        doc, rc, err = fleet_json('--summary', *pids)
+        r = rows(doc)
+        unread = [pid for pid in pids if not r[pid]['read']]
+        t.eq(unread, [], '%d processes: every one read (%s)' % (MANY, err.strip()[:200]))
+        for pid in pids[::50]:
+            if not r[pid]['read']:
+                continue
+            snap, truth = r[pid]['snapshot'], status_kb(pid)
+            t.eq(snap['comm'], 'sleep', '%d: comm' % pid)
+            for key, field in (('vm_size', 'VmSize'), ('vm_rss', 'VmRSS'),
+                               ('rss_anon', 'RssAnon'), ('rss_file', 'RssFile'),
+                               ('rss_shmem', 'RssShmem'), ('vm_swap', 'VmSwap'),
+                               ('hugetlb_pages', 'HugetlbPages'), ('threads', 'Threads')):
+                t.eq(snap['status'][key], truth[field], '%d: status.%s vs %s' % (pid, key, field))
+    finally:
+        for p in procs:
+            p.kill()
+        for p in procs:
+            p.wait()
+
+
 def case_all(t, sleep):
     with mt.Process([sleep, '600']) as a:
         doc, rc, err = fleet_json('--all', '--summary')
@@ -234,6 +277,7 @@ def main():
         os.chmod(tmp, 0o755)
         case_several(t, sleep, tmp)
     case_vanished(t, sleep)
+    case_many(t, sleep)
     case_all(t, sleep)
     if os.geteuid() == 0:
         case_user(t, sleep)

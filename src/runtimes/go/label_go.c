@@ -930,8 +930,8 @@ static int label_image(struct go_labeller *g, const struct mm_image *img)
 	    !layout_guessed(g)) {
 		err = read_memstats(g, img);
 	}
-	if (!err && !g->ctx->no_go_stats && !g->snap->runtime.heap.valid &&
-	    !layout_guessed(g)) {
+	if (!err && !g->ctx->no_go_stats && !g->ctx->no_go_split &&
+	    !g->snap->runtime.heap.valid && !layout_guessed(g)) {
 		err = read_heap_split(g, img);
 	}
 	if (g->dw) {
