@@ -21,6 +21,7 @@
 
 struct jvm {
 	struct mm_classify *ctx;
+	const struct mm_image *img;	/* libjvm.so */
 	const struct mm_jvm_vmstructs *vs;
 	uint64_t page;
 };
@@ -249,6 +250,73 @@ static void heap_totals(struct jvm *j, const char *gc, uint64_t heap, struct mm_
 			t->has_committed = t->has_used = true;
 		}
 	}
+}
+
+/* G1's side tables over the heap (mark bitmaps, block offset table, card
+ * table, card counts): each a reservation a G1RegionToSpaceMapper commits
+ * region by region, and the heap region manager, a member the tables
+ * place, points at every mapper.  The tables describe no mapper, so each
+ * is proven by its C++ vtable (named in libjvm's .symtab) and its storage
+ * by shape: two words among its first bounding anon memory of exactly the
+ * size a table over the heap has (a bit per heap word, or a byte per
+ * 512-byte card). */
+#define MAPPER_WORDS	8
+#define MAX_HRM		1024	/* bytes: a region manager bigger is not one */
+
+static bool mapper_vtable(struct jvm *j, const char *sym, uint64_t *vptr)
+{
+	struct mm_elf_symbol s;
+
+	if (mm_elf_static_symbol(j->img->elf, sym, &s) || s.size < 32) {
+		return false;
+	}
+	/* The Itanium ABI's address point: past offset-to-top and RTTI. */
+	*vptr = s.value + j->img->bias + 16;
+	return true;
+}
+
+static int label_g1_tables(struct jvm *j, const struct mm_jvm_totals *t)
+{
+	uint64_t heap, off, size, vt[2], words[MAX_HRM / 8], bits, cards;
+	int64_t hws = 0;
+	int rc = 0, n = 0;
+
+	if (!t->valid || strcmp(t->gc, "G1")) {
+		return 0;
+	}
+	if (!static_word(j, "Universe", "_collectedHeap", &heap) ||
+	    !mm_jvm_offset(j->vs, "G1CollectedHeap", "_hrm", &off) ||
+	    !mm_jvm_type_size(j->vs, "HeapRegionManager", &size) || size > MAX_HRM ||
+	    !mapper_vtable(j, "_ZTV35G1RegionsLargerThanCommitSizeMapper", &vt[0]) ||
+	    !mapper_vtable(j, "_ZTV36G1RegionsSmallerThanCommitSizeMapper", &vt[1]) ||
+	    !mm_jvm_constant(j->vs, "HeapWordSize", &hws) || hws <= 0 ||
+	    mm_target_read(j->ctx->target, heap + off, words, size & ~7ULL)) {
+		mm_debug(j->ctx, "jvm", "no G1 region manager that reads back");
+		return 0;
+	}
+	bits = page_up(j, t->heap_reserved / (uint64_t)hws / 8);
+	cards = page_up(j, t->heap_reserved / 512);
+	for (uint64_t i = 0; i < size / 8 && !rc; i++) {
+		uint64_t m[MAPPER_WORDS];
+
+		if (words[i] & 7 || mm_target_read(j->ctx->target, words[i], m, sizeof(m)) ||
+		    (m[0] != vt[0] && m[0] != vt[1])) {
+			continue;
+		}
+		for (int w = 1; w + 1 < MAPPER_WORDS; w++) {
+			uint64_t lo = m[w], hi = m[w + 1];
+
+			if (lo < hi && (hi - lo == bits || hi - lo == cards) &&
+			    mapped_as(j, lo, hi, false)) {
+				rc = label(j, lo, hi, MM_JVM_GC, hi - lo == bits ? "G1 mark bitmap" :
+					   "G1 card-indexed table", false);
+				n++;
+				break;
+			}
+		}
+	}
+	mm_debug(j->ctx, "jvm", "%d G1 side tables", n);
+	return rc;
 }
 
 /* The Java heap: Universe::_collectedHeap's reservation, whatever the
@@ -562,7 +630,7 @@ int mm_label_jvm(struct mm_classify *ctx)
 {
 	const struct mm_jvm_facts *f = ctx->jvm;
 	struct mm_runtime *rt = &ctx->snap->runtime;
-	struct jvm j = { .ctx = ctx, .vs = &f->vs, .page = ctx->page };
+	struct jvm j = { .ctx = ctx, .img = f->img, .vs = &f->vs, .page = ctx->page };
 	struct mm_jvm_totals *t = &rt->jvm;
 	uint64_t fv[F_COUNT] = { 0 };
 	bool found[F_COUNT];
@@ -582,7 +650,7 @@ int mm_label_jvm(struct mm_classify *ctx)
 	}
 	read_flags(&j, fv, found);
 	if ((rc = label_heap(&j, fv, found, t)) || (rc = label_code(&j, t)) || (rc = label_cards(&j)) ||
-	    (rc = label_cds(&j))) {
+	    (rc = label_g1_tables(&j, t)) || (rc = label_cds(&j))) {
 		return rc;
 	}
 	return label_threads(&j, fv, found);
