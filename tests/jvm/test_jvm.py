@@ -225,11 +225,10 @@ def run(t, mode, gc, classdir, jdk):
         t.eq(jvm.get('heap_reserved'), nmt_bytes(nmt, 'Java Heap'), 'runtime.jvm.heap_reserved')
         t.eq(jvm.get('heap_committed'), nmt_bytes(nmt, 'Java Heap', True),
              'runtime.jvm.heap_committed = NMT Java Heap committed')
-        if gc != 'serial':      # Serial's used is not read: null
-            t.check(0 < (jvm.get('heap_used') or 0) <= jvm.get('heap_committed', 0),
-                    'runtime.jvm.heap_used %r within committed' % jvm.get('heap_used'))
-            t.check((jvm.get('heap_used') or 0) >= 32 << 20, 'heap_used holds the 32 MiB '
-                    'the fixture keeps live: %r' % jvm.get('heap_used'))
+        t.check(0 < (jvm.get('heap_used') or 0) <= jvm.get('heap_committed', 0),
+                'runtime.jvm.heap_used %r within committed' % jvm.get('heap_used'))
+        t.check((jvm.get('heap_used') or 0) >= 32 << 20, 'heap_used holds the 32 MiB '
+                'the fixture keeps live: %r' % jvm.get('heap_used'))
         details = [r.get('detail') or '' for _, r, _, _ in regions(snap)
                    if r['label'] == 'thread.stack']
         for n in names:

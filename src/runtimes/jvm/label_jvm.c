@@ -174,6 +174,30 @@ static const char *collector(const uint64_t v[F_COUNT], const bool found[F_COUNT
 	return NULL;
 }
 
+/* Serial's used bytes: each space's [bottom, top), eden, from and to of
+ * the young generation and the old generation's one. */
+static void serial_used(struct jvm *j, uint64_t heap, struct mm_jvm_totals *t)
+{
+	static const char *const young[] = { "_eden_space", "_from_space", "_to_space" };
+	uint64_t young_gen, old_gen, sp, lo, hi, used = 0;
+
+	if (!field(j, heap, "GenCollectedHeap", "_young_gen", &young_gen) ||
+	    !field(j, heap, "GenCollectedHeap", "_old_gen", &old_gen)) {
+		return;
+	}
+	for (int s = 0; s < 4; s++) {
+		if (!(s < 3 ? field(j, young_gen, "DefNewGeneration", young[s], &sp) :
+			      field(j, old_gen, "TenuredGeneration", "_the_space", &sp)) ||
+		    !field(j, sp, "ContiguousSpace", "_bottom", &lo) ||
+		    !field(j, sp, "ContiguousSpace", "_top", &hi) || lo > hi) {
+			return;
+		}
+		used += hi - lo;
+	}
+	t->heap_used = used;
+	t->has_used = true;
+}
+
 /* The heap's committed and used bytes from the collector's own fields,
  * where the tables reach them. */
 static void heap_totals(struct jvm *j, const char *gc, uint64_t heap, struct mm_jvm_totals *t)
@@ -218,6 +242,7 @@ static void heap_totals(struct jvm *j, const char *gc, uint64_t heap, struct mm_
 			t->heap_committed = committed;
 			t->has_committed = true;
 		}
+		serial_used(j, heap, t);
 		return;
 	}
 	if (gc && !strcmp(gc, "Parallel")) {
