@@ -10,12 +10,16 @@ says which ranges are PROT_NONE.
 Checked: memmap names the runtime (java and the version the VM reports);
 no byte carries a label the JVM's ranges contradict (a jvm.* label outside
 a range of its type, thread.* outside a Thread Stack, any other label but
-anon and file inside a JVM range), in exact and --no-mem modes alike; in
-exact mode jvm.heap and jvm.code are exactly the JVM's Java Heap and Code
-ranges (reserved and committed), the heap's committed figure in the
-runtime section is NMT's; every Java thread's stack is labelled with its
-name; and each thread stack's PROT_NONE zone at its low end is
-thread.guard in both modes.  RSS coverage is reported.
+anon and file inside a JVM range), in exact and --no-mem modes alike, and
+the release is named in both; in exact mode jvm.heap and jvm.code are
+exactly the JVM's Java Heap and Code ranges (reserved and committed),
+jvm.metaspace and jvm.class-space its Metaspace and Class ranges, G1's
+side tables (NMT GC ranges a bit per heap word or a byte per card) are
+jvm.gc, the heap's committed figure in the runtime section is NMT's and
+its used figure holds the live data; every Java thread's stack is
+labelled with its name; each thread stack's PROT_NONE zone at its low
+end is thread.guard in both modes; and exact mode labels 99 % of RSS.
+RSS coverage is reported in both modes.
 
 argv: MODE (mem | nomem) GC (g1 | parallel | serial) CLASSDIR JDK (17: the system's
 java; 11: bullseye's JRE, 21: trixie's (run by trixie's loader), both of
