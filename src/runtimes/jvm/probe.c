@@ -37,18 +37,14 @@ int mm_jvm_read(void *arg, uint64_t addr, void *buf, size_t len)
 	return mm_elf_pread(img->elf, buf, len, m->offset + (addr - m->start));
 }
 
-/* The VM's release ("17.0.15+6-Debian-1deb12u1"): printable, bounded. */
-static void read_release(struct mm_classify *ctx, struct mm_jvm_facts *f)
+/* Copies the VM's release ("17.0.15+6-Debian-1deb12u1") read at addr:
+ * a digit first, printable, bounded. */
+static void copy_release(struct mm_jvm_facts *f, mm_jvm_read_fn read, void *arg, uint64_t addr)
 {
-	uint64_t at, s;
 	char buf[64];
 
-	if (!mm_jvm_static(&f->vs, "Abstract_VM_Version", "_s_vm_release", &at) ||
-	    mm_target_read_word(ctx->target, at, &s) || !s) {
-		return;
-	}
 	for (size_t n = 0; n < sizeof(buf); n++) {
-		if (mm_jvm_read(ctx, s + n, buf + n, 1)) {
+		if (read(arg, addr + n, buf + n, 1) || (n == 0 && (buf[0] < '1' || buf[0] > '9'))) {
 			return;
 		}
 		if (!buf[n]) {
@@ -61,6 +57,22 @@ static void read_release(struct mm_classify *ctx, struct mm_jvm_facts *f)
 	}
 }
 
+/* The release the static Abstract_VM_Version::_s_vm_release points at. */
+static void read_release(struct mm_classify *ctx, struct mm_jvm_facts *f)
+{
+	uint64_t at, s;
+
+	if (mm_jvm_static(&f->vs, "Abstract_VM_Version", "_s_vm_release", &at) &&
+	    !mm_target_read_word(ctx->target, at, &s) && s) {
+		copy_release(f, mm_jvm_read, ctx, s);
+	}
+}
+
+static int file_read(void *arg, uint64_t addr, void *buf, size_t len)
+{
+	return mm_elf_read_vaddr(arg, addr, buf, len);
+}
+
 /* The release as the file has it, for when the memory is not read:
  * Abstract_VM_Version::vm_release() (libjvm's .symtab) is one
  * `lea string(%rip), %rax; ret` (after an endbr64 in CET builds) returning
@@ -70,9 +82,7 @@ static void file_release(const struct mm_image *img, struct mm_jvm_facts *f)
 	static const uint8_t endbr64[4] = { 0xf3, 0x0f, 0x1e, 0xfa };
 	struct mm_elf_symbol sym;
 	uint8_t code[12], *at = code;
-	uint64_t s;
 	int32_t disp;
-	char buf[64];
 
 	if (mm_elf_static_symbol(img->elf, "_ZN19Abstract_VM_Version10vm_releaseEv", &sym) ||
 	    sym.size < 8 || sym.size > sizeof(code) ||
@@ -87,20 +97,8 @@ static void file_release(const struct mm_image *img, struct mm_jvm_facts *f)
 		return;
 	}
 	memcpy(&disp, at + 3, sizeof(disp));
-	s = sym.value + (uint64_t)(at + 7 - code) + (uint64_t)(int64_t)disp;
-	for (size_t n = 0; n < sizeof(buf); n++) {
-		if (mm_elf_read_vaddr(img->elf, s + n, buf + n, 1) ||
-		    (n == 0 && (buf[0] < '1' || buf[0] > '9'))) {
-			return;
-		}
-		if (!buf[n]) {
-			memcpy(f->version, buf, n + 1);
-			return;
-		}
-		if (buf[n] < 0x20 || buf[n] > 0x7e) {
-			return;
-		}
-	}
+	copy_release(f, file_read, img->elf,
+		     sym.value + (uint64_t)(at + 7 - code) + (uint64_t)(int64_t)disp);
 }
 
 static const struct mm_image *find_libjvm(struct mm_classify *ctx, uint64_t syms[MM_JS_COUNT],
