@@ -312,7 +312,9 @@ static int label_g1_tables(struct jvm *j, const struct mm_jvm_totals *t)
 	}
 	if (!static_word(j, "Universe", "_collectedHeap", &heap) ||
 	    !mm_jvm_offset(j->vs, "G1CollectedHeap", "_hrm", &off) ||
-	    !mm_jvm_type_size(j->vs, "HeapRegionManager", &size) || size > MAX_HRM ||
+	    /* G1HeapRegionManager from JDK 24 on */
+	    (!mm_jvm_type_size(j->vs, "HeapRegionManager", &size) &&
+	     !mm_jvm_type_size(j->vs, "G1HeapRegionManager", &size)) || size > MAX_HRM ||
 	    !vtable(j, "_ZTV35G1RegionsLargerThanCommitSizeMapper", &vt[0]) ||
 	    !vtable(j, "_ZTV36G1RegionsSmallerThanCommitSizeMapper", &vt[1]) ||
 	    !mm_jvm_constant(j->vs, "HeapWordSize", &hws) || hws <= 0 ||
