@@ -201,7 +201,7 @@ static const struct {
 		"HotSpot's class data sharing archive, as mapped",
 		"the class data sharing archive (classes.jsa) mapped as shared metaspace: class "
 		"metadata loaded from the file instead of parsed at start-up" },
-	[MM_JVM_METASPACE] = { "jvm.metaspace", MM_CLASS_RUNTIME, 0x7b1fa2,
+	[MM_JVM_METASPACE] = { "jvm.metaspace", MM_CLASS_RUNTIME, 0x6c3483,
 		"HotSpot's metaspace (class metadata but the class space's)",
 		"HotSpot's metaspace nodes: reservations class metadata (methods, constant "
 		"pools, bytecode) is allocated in, committed as classes load; found through "
