@@ -33,7 +33,7 @@ static const struct labeller labellers[] = {
 	{ "go", RANGE(MM_GO_HEAP, MM_GO_OTHER), MM_RT_GO, mm_label_go },
 	/* Before threads: a Java thread's guard zone lies inside the block
 	 * glibc's descriptor calls all stack. */
-	{ "jvm", RANGE(MM_JVM_HEAP, MM_JVM_CDS) | L(MM_THREAD_STACK) | L(MM_THREAD_GUARD),
+	{ "jvm", RANGE(MM_JVM_HEAP, MM_JVM_CLASS_SPACE) | L(MM_THREAD_STACK) | L(MM_THREAD_GUARD),
 	  MM_RT_JVM, mm_label_jvm },
 	{ "threads", L(MM_THREAD_STACK) | L(MM_THREAD_GUARD), -1, mm_label_threads },
 	{ "musl", L(MM_MUSL_MALLOC), MM_RT_MUSL, mm_label_musl },

@@ -193,13 +193,24 @@ static const struct {
 		"HotSpot's code cache: the code heaps the JIT compilers and the interpreter write "
 		"machine code into, and their segment maps; reserved up front, committed as used" },
 	[MM_JVM_GC] = { "jvm.gc", MM_CLASS_RUNTIME, 0x880e4f,
-		"the Java collector's data structures (card table)",
-		"data structures of the Java heap's garbage collector that HotSpot's tables "
-		"expose: the card table" },
+		"the Java collector's data structures (card table, G1's mark bitmaps)",
+		"data structures of the Java heap's garbage collector: the card table HotSpot's "
+		"tables expose, and G1's mark bitmaps, block offset table and card counts, "
+		"each found through a region mapper its vtable proves" },
 	[MM_JVM_CDS] = { "jvm.cds", MM_CLASS_RUNTIME, 0x5e35b1,
 		"HotSpot's class data sharing archive, as mapped",
 		"the class data sharing archive (classes.jsa) mapped as shared metaspace: class "
 		"metadata loaded from the file instead of parsed at start-up" },
+	[MM_JVM_METASPACE] = { "jvm.metaspace", MM_CLASS_RUNTIME, 0x6c3483,
+		"HotSpot's metaspace (class metadata but the class space's)",
+		"HotSpot's metaspace nodes: reservations class metadata (methods, constant "
+		"pools, bytecode) is allocated in, committed as classes load; found through "
+		"libjvm's symbols, each node proven by its shape" },
+	[MM_JVM_CLASS_SPACE] = { "jvm.class-space", MM_CLASS_RUNTIME, 0x9575cd,
+		"HotSpot's compressed class space (Klass structures)",
+		"HotSpot's compressed class space: the one reservation (1 GiB by default, "
+		"CompressedClassSpaceSize) the classes' Klass structures live in so that "
+		"objects can point at them with 32-bit compressed class pointers" },
 };
 
 static const char *const class_names[MM_CLASS_COUNT] = {
@@ -290,6 +301,7 @@ enum mm_family mm_label_family(enum mm_label label)
 	case MM_GO_GC_BITS: case MM_GO_ALLSPANS: case MM_GO_OTHER: case MM_GO_HEAP_GC:
 	case MM_JEMALLOC_METADATA:
 	case MM_JVM_CODE: case MM_JVM_GC: case MM_JVM_CDS:
+	case MM_JVM_METASPACE: case MM_JVM_CLASS_SPACE:
 		return MM_FAM_RUNTIME;
 	case MM_FILE:
 		return MM_FAM_FILES;

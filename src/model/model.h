@@ -40,6 +40,7 @@ enum mm_label {
 	MM_V8_HEAP, MM_V8_CODE,
 	/* HotSpot's own mappings, from its serviceability tables. */
 	MM_JVM_HEAP, MM_JVM_CODE, MM_JVM_GC, MM_JVM_CDS,
+	MM_JVM_METASPACE, MM_JVM_CLASS_SPACE,
 	MM_LABEL_COUNT
 };
 

@@ -135,7 +135,8 @@ FAMILY = {
     'stacks': 'stack thread.stack thread.guard python.datastack go.heap.stacks',
     'runtime': 'go.heap-index go.heap-metadata go.page-summary go.page-alloc '
                'go.scavenge-index go.immortal-metadata go.gc-bits go.allspans go.other '
-               'go.heap.gc jemalloc.metadata jvm.code jvm.gc jvm.cds',
+               'go.heap.gc jemalloc.metadata jvm.code jvm.gc jvm.cds jvm.metaspace '
+               'jvm.class-space',
     'files': 'file',
     'shared': 'shmem',
     'other': 'anon.named anon hugetlb guard',

@@ -4,8 +4,9 @@
  * reserved, the code cache, the card table, the CDS archive, and each Java
  * thread's stack with the guard zone the JVM protects at its low end.
  * Every range read must lie in mappings of the right kind before it is
- * labelled; what the tables do not expose (metaspace, the compressed class
- * space, mark bitmaps) stays anon. */
+ * labelled.  Metaspace, the compressed class space and G1's side tables,
+ * which the tables do not reach, are found through libjvm's .symtab and
+ * proven by vtables and shape. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -21,6 +22,7 @@
 
 struct jvm {
 	struct mm_classify *ctx;
+	const struct mm_image *img;	/* libjvm.so */
 	const struct mm_jvm_vmstructs *vs;
 	uint64_t page;
 };
@@ -173,6 +175,30 @@ static const char *collector(const uint64_t v[F_COUNT], const bool found[F_COUNT
 	return NULL;
 }
 
+/* Serial's used bytes: each space's [bottom, top), eden, from and to of
+ * the young generation and the old generation's one. */
+static void serial_used(struct jvm *j, uint64_t heap, struct mm_jvm_totals *t)
+{
+	static const char *const young[] = { "_eden_space", "_from_space", "_to_space" };
+	uint64_t young_gen, old_gen, sp, lo, hi, used = 0;
+
+	if (!field(j, heap, "GenCollectedHeap", "_young_gen", &young_gen) ||
+	    !field(j, heap, "GenCollectedHeap", "_old_gen", &old_gen)) {
+		return;
+	}
+	for (int s = 0; s < 4; s++) {
+		if (!(s < 3 ? field(j, young_gen, "DefNewGeneration", young[s], &sp) :
+			      field(j, old_gen, "TenuredGeneration", "_the_space", &sp)) ||
+		    !field(j, sp, "ContiguousSpace", "_bottom", &lo) ||
+		    !field(j, sp, "ContiguousSpace", "_top", &hi) || lo > hi) {
+			return;
+		}
+		used += hi - lo;
+	}
+	t->heap_used = used;
+	t->has_used = true;
+}
+
 /* The heap's committed and used bytes from the collector's own fields,
  * where the tables reach them. */
 static void heap_totals(struct jvm *j, const char *gc, uint64_t heap, struct mm_jvm_totals *t)
@@ -217,6 +243,7 @@ static void heap_totals(struct jvm *j, const char *gc, uint64_t heap, struct mm_
 			t->heap_committed = committed;
 			t->has_committed = true;
 		}
+		serial_used(j, heap, t);
 		return;
 	}
 	if (gc && !strcmp(gc, "Parallel")) {
@@ -249,6 +276,122 @@ static void heap_totals(struct jvm *j, const char *gc, uint64_t heap, struct mm_
 			t->has_committed = t->has_used = true;
 		}
 	}
+}
+
+/* G1's side tables over the heap (mark bitmaps, block offset table, card
+ * table, card counts): each a reservation a G1RegionToSpaceMapper commits
+ * region by region, and the heap region manager, a member the tables
+ * place, points at every mapper.  The tables describe no mapper, so each
+ * is proven by its C++ vtable (named in libjvm's .symtab) and its storage
+ * by shape: two words among its first bounding anon memory of exactly the
+ * size a table over the heap has (a bit per heap word, or a byte per
+ * 512-byte card). */
+#define MAPPER_WORDS	8
+#define MAX_HRM		1024	/* bytes: a region manager bigger is not one */
+
+static bool vtable(struct jvm *j, const char *sym, uint64_t *vptr)
+{
+	struct mm_elf_symbol s;
+
+	if (mm_elf_static_symbol(j->img->elf, sym, &s) || s.size < 32) {
+		return false;
+	}
+	/* The Itanium ABI's address point: past offset-to-top and RTTI. */
+	*vptr = s.value + j->img->bias + 16;
+	return true;
+}
+
+static int label_g1_tables(struct jvm *j, const struct mm_jvm_totals *t)
+{
+	uint64_t heap, off, size, vt[2], words[MAX_HRM / 8], bits, cards;
+	int64_t hws = 0;
+	int rc = 0, n = 0;
+
+	if (!t->valid || strcmp(t->gc, "G1")) {
+		return 0;
+	}
+	if (!static_word(j, "Universe", "_collectedHeap", &heap) ||
+	    !mm_jvm_offset(j->vs, "G1CollectedHeap", "_hrm", &off) ||
+	    /* G1HeapRegionManager from JDK 24 on */
+	    (!mm_jvm_type_size(j->vs, "HeapRegionManager", &size) &&
+	     !mm_jvm_type_size(j->vs, "G1HeapRegionManager", &size)) || size > MAX_HRM ||
+	    !vtable(j, "_ZTV35G1RegionsLargerThanCommitSizeMapper", &vt[0]) ||
+	    !vtable(j, "_ZTV36G1RegionsSmallerThanCommitSizeMapper", &vt[1]) ||
+	    !mm_jvm_constant(j->vs, "HeapWordSize", &hws) || hws <= 0 ||
+	    mm_target_read(j->ctx->target, heap + off, words, size & ~7ULL)) {
+		mm_debug(j->ctx, "jvm", "no G1 region manager that reads back");
+		return 0;
+	}
+	bits = page_up(j, t->heap_reserved / (uint64_t)hws / 8);
+	cards = page_up(j, t->heap_reserved / 512);
+	for (uint64_t i = 0; i < size / 8 && !rc; i++) {
+		uint64_t m[MAPPER_WORDS];
+
+		if (words[i] & 7 || mm_target_read(j->ctx->target, words[i], m, sizeof(m)) ||
+		    (m[0] != vt[0] && m[0] != vt[1])) {
+			continue;
+		}
+		for (int w = 1; w + 1 < MAPPER_WORDS; w++) {
+			uint64_t lo = m[w], hi = m[w + 1];
+
+			if (lo < hi && (hi - lo == bits || hi - lo == cards) &&
+			    mapped_as(j, lo, hi, false)) {
+				rc = label(j, lo, hi, MM_JVM_GC, hi - lo == bits ? "G1 mark bitmap" :
+					   "G1 card-indexed table", false);
+				n++;
+				break;
+			}
+		}
+	}
+	mm_debug(j->ctx, "jvm", "%d G1 side tables", n);
+	return rc;
+}
+
+/* Parallel's compaction tables: PSParallelCompact's static _mark_bitmap
+ * and _summary_data (libjvm's .symtab; the symbols' sizes bound them)
+ * each point at the PSVirtualSpaces they commit, a type the tables
+ * describe: a pointer whose target holds a reservation, committed within
+ * it and mapped anon, is one. */
+#define MAX_STATIC	256	/* bytes: such an object bigger is not one */
+
+static int label_parallel_tables(struct jvm *j, const struct mm_jvm_totals *t)
+{
+	static const char *const syms[][2] = {
+		{ "_ZN17PSParallelCompact12_mark_bitmapE", "Parallel mark bitmap" },
+		{ "_ZN17PSParallelCompact13_summary_dataE", "Parallel compaction summary" },
+	};
+	uint64_t off[4];
+	int rc = 0;
+
+	if (!t->valid || strcmp(t->gc, "Parallel") ||
+	    !mm_jvm_offset(j->vs, "PSVirtualSpace", "_reserved_low_addr", &off[0]) ||
+	    !mm_jvm_offset(j->vs, "PSVirtualSpace", "_reserved_high_addr", &off[1]) ||
+	    !mm_jvm_offset(j->vs, "PSVirtualSpace", "_committed_low_addr", &off[2]) ||
+	    !mm_jvm_offset(j->vs, "PSVirtualSpace", "_committed_high_addr", &off[3])) {
+		return 0;
+	}
+	for (size_t i = 0; i < sizeof(syms) / sizeof(syms[0]) && !rc; i++) {
+		struct mm_elf_symbol sym;
+		uint64_t w[MAX_STATIC / 8];
+
+		if (mm_elf_static_symbol(j->img->elf, syms[i][0], &sym) || sym.size > MAX_STATIC ||
+		    mm_target_read(j->ctx->target, sym.value + j->img->bias, w, sym.size & ~7ULL)) {
+			continue;
+		}
+		for (uint64_t k = 0; k < sym.size / 8 && !rc; k++) {
+			uint64_t v[4];
+			bool ok = w[k] && !(w[k] & 7);
+
+			for (int f = 0; f < 4 && ok; f++) {
+				ok = word(j, w[k] + off[f], &v[f]);
+			}
+			if (ok && v[0] < v[1] && v[0] <= v[2] && v[2] <= v[3] && v[3] <= v[1] &&
+			    mapped_as(j, v[0], v[1], false)) {
+				rc = label(j, v[0], v[1], MM_JVM_GC, syms[i][1], false);
+			}
+		}
+	}
+	return rc;
 }
 
 /* The Java heap: Universe::_collectedHeap's reservation, whatever the
@@ -372,6 +515,120 @@ static int label_cds(struct jvm *j)
 		return 0;
 	}
 	return label(j, page_down(j, base), page_up(j, top), MM_JVM_CDS, "CDS archive", true);
+}
+
+/* Metaspace and the compressed class space, which HotSpot's tables do
+ * not reach but libjvm's .symtab does: each a list of nodes (JDK 17 on:
+ * MetaspaceContext's _nonclass_space_context and _class_space_context,
+ * each pointing at its VirtualSpaceList, proven by that list's vtable;
+ * JDK 11: Metaspace's _space_list and _class_space_list).  A node is known
+ * by shape: among its first words its reservation (base and size, anon
+ * memory mapped whole), then the same base again with the size in words
+ * (JDK 17 on) or with the end (JDK 11's VirtualSpace); the words before
+ * the reservation hold the pointer to the next node. */
+#define NODE_WORDS	16
+#define LIST_WORDS	8
+#define MAX_NODES	4096
+
+struct meta_node {
+	uint64_t w[NODE_WORDS];
+	int at;			/* the reservation's first word */
+	uint64_t lo, hi;
+};
+
+static bool meta_node(struct jvm *j, uint64_t p, struct meta_node *n)
+{
+	if (!p || (p & 7) || mm_target_read(j->ctx->target, p, n->w, sizeof(n->w))) {
+		return false;
+	}
+	for (int a = 0; a + 1 < NODE_WORDS; a++) {
+		uint64_t base = n->w[a], size = n->w[a + 1];
+
+		if (!base || !size || ((base | size) & (j->page - 1)) || base + size < base) {
+			continue;
+		}
+		for (int b = a + 2; b + 1 < NODE_WORDS; b++) {
+			if (n->w[b] == base &&
+			    (n->w[b + 1] == size / 8 || n->w[b + 1] == base + size) &&
+			    mapped_as(j, base, base + size, false)) {
+				n->at = a;
+				n->lo = base;
+				n->hi = base + size;
+				return true;
+			}
+		}
+	}
+	return false;
+}
+
+/* Labels each node of the list at list; the count of nodes, or -ENOMEM. */
+static int label_meta_list(struct jvm *j, uint64_t list, enum mm_label lab, const char *detail)
+{
+	uint64_t lw[LIST_WORDS], first = 0, node;
+	struct meta_node n;
+	int count = 0, rc;
+
+	if (mm_target_read(j->ctx->target, list, lw, sizeof(lw))) {
+		return 0;
+	}
+	for (int i = 0; i < LIST_WORDS && !first; i++) {
+		first = meta_node(j, lw[i], &n) ? lw[i] : 0;
+	}
+	for (node = first; node && count < MAX_NODES; count++) {
+		uint64_t next = 0;
+
+		if ((rc = label(j, n.lo, n.hi, lab, detail, false))) {
+			return rc;
+		}
+		for (int i = 0; i < n.at && !next; i++) {
+			uint64_t p = n.w[i];
+
+			/* a node that points back is a loop: the list ends */
+			next = p != node && p != first && meta_node(j, p, &n) ? p : 0;
+		}
+		node = next;
+	}
+	return count;
+}
+
+/* The list a metaspace root symbol leads to, or 0. */
+static uint64_t meta_list(struct jvm *j, const char *context_sym, const char *list_sym)
+{
+	struct mm_elf_symbol s;
+	uint64_t root, vptr, cw[LIST_WORDS], v;
+
+	if (!mm_elf_static_symbol(j->img->elf, list_sym, &s)) {
+		return word(j, s.value + j->img->bias, &root) ? root : 0;
+	}
+	if (mm_elf_static_symbol(j->img->elf, context_sym, &s) ||
+	    !word(j, s.value + j->img->bias, &root) ||
+	    !vtable(j, "_ZTVN9metaspace16VirtualSpaceListE", &vptr) ||
+	    mm_target_read(j->ctx->target, root, cw, sizeof(cw))) {
+		return 0;
+	}
+	for (int i = 0; i < LIST_WORDS; i++) {
+		if (!(cw[i] & 7) && word(j, cw[i], &v) && v == vptr) {
+			return cw[i];
+		}
+	}
+	return 0;
+}
+
+static int label_metaspace(struct jvm *j)
+{
+	uint64_t meta = meta_list(j, "_ZN9metaspace16MetaspaceContext23_nonclass_space_contextE",
+				  "_ZN9Metaspace11_space_listE");
+	uint64_t cls = meta_list(j, "_ZN9metaspace16MetaspaceContext20_class_space_contextE",
+				 "_ZN9Metaspace17_class_space_listE");
+	int a = meta ? label_meta_list(j, meta, MM_JVM_METASPACE, "metaspace") : 0;
+	int b = a >= 0 && cls ? label_meta_list(j, cls, MM_JVM_CLASS_SPACE,
+						"compressed class space") : 0;
+
+	if (a < 0 || b < 0) {
+		return a < 0 ? a : b;
+	}
+	mm_debug(j->ctx, "jvm", "metaspace: %d nodes, class space: %d", a, b);
+	return 0;
 }
 
 struct jstack {
@@ -562,7 +819,7 @@ int mm_label_jvm(struct mm_classify *ctx)
 {
 	const struct mm_jvm_facts *f = ctx->jvm;
 	struct mm_runtime *rt = &ctx->snap->runtime;
-	struct jvm j = { .ctx = ctx, .vs = &f->vs, .page = ctx->page };
+	struct jvm j = { .ctx = ctx, .img = f->img, .vs = &f->vs, .page = ctx->page };
 	struct mm_jvm_totals *t = &rt->jvm;
 	uint64_t fv[F_COUNT] = { 0 };
 	bool found[F_COUNT];
@@ -582,7 +839,8 @@ int mm_label_jvm(struct mm_classify *ctx)
 	}
 	read_flags(&j, fv, found);
 	if ((rc = label_heap(&j, fv, found, t)) || (rc = label_code(&j, t)) || (rc = label_cards(&j)) ||
-	    (rc = label_cds(&j))) {
+	    (rc = label_g1_tables(&j, t)) || (rc = label_parallel_tables(&j, t)) ||
+	    (rc = label_cds(&j)) || (rc = label_metaspace(&j))) {
 		return rc;
 	}
 	return label_threads(&j, fv, found);

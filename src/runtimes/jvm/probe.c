@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* probe.c (jvm): recognises HotSpot by the tables libjvm exports for the
  * serviceability agent, reads them once (runtimes/jvm/jvm_vmstructs.c)
- * and the VM's release string.  A JVM whose tables cannot be read gets one
- * warning: its memory then stays anon. */
+ * and the VM's release string (from libjvm's file, else its memory).  A
+ * JVM whose tables cannot be read gets one warning: its memory then stays
+ * anon. */
 #include <elf.h>
 #include <errno.h>
 #include <stdio.h>
@@ -36,18 +37,14 @@ int mm_jvm_read(void *arg, uint64_t addr, void *buf, size_t len)
 	return mm_elf_pread(img->elf, buf, len, m->offset + (addr - m->start));
 }
 
-/* The VM's release ("17.0.15+6-Debian-1deb12u1"): printable, bounded. */
-static void read_release(struct mm_classify *ctx, struct mm_jvm_facts *f)
+/* Copies the VM's release ("17.0.15+6-Debian-1deb12u1") read at addr:
+ * a digit first, printable, bounded. */
+static void copy_release(struct mm_jvm_facts *f, mm_jvm_read_fn read, void *arg, uint64_t addr)
 {
-	uint64_t at, s;
 	char buf[64];
 
-	if (!mm_jvm_static(&f->vs, "Abstract_VM_Version", "_s_vm_release", &at) ||
-	    mm_target_read_word(ctx->target, at, &s) || !s) {
-		return;
-	}
 	for (size_t n = 0; n < sizeof(buf); n++) {
-		if (mm_jvm_read(ctx, s + n, buf + n, 1)) {
+		if (read(arg, addr + n, buf + n, 1) || (n == 0 && (buf[0] < '1' || buf[0] > '9'))) {
 			return;
 		}
 		if (!buf[n]) {
@@ -58,6 +55,50 @@ static void read_release(struct mm_classify *ctx, struct mm_jvm_facts *f)
 			return;
 		}
 	}
+}
+
+/* The release the static Abstract_VM_Version::_s_vm_release points at. */
+static void read_release(struct mm_classify *ctx, struct mm_jvm_facts *f)
+{
+	uint64_t at, s;
+
+	if (mm_jvm_static(&f->vs, "Abstract_VM_Version", "_s_vm_release", &at) &&
+	    !mm_target_read_word(ctx->target, at, &s) && s) {
+		copy_release(f, mm_jvm_read, ctx, s);
+	}
+}
+
+static int file_read(void *arg, uint64_t addr, void *buf, size_t len)
+{
+	return mm_elf_read_vaddr(arg, addr, buf, len);
+}
+
+/* The release as the file has it, for when the memory is not read:
+ * Abstract_VM_Version::vm_release() (libjvm's .symtab) is one
+ * `lea string(%rip), %rax; ret` (after an endbr64 in CET builds) returning
+ * the literal the static _s_vm_release is set from at start-up. */
+static void file_release(const struct mm_image *img, struct mm_jvm_facts *f)
+{
+	static const uint8_t endbr64[4] = { 0xf3, 0x0f, 0x1e, 0xfa };
+	struct mm_elf_symbol sym;
+	uint8_t code[12], *at = code;
+	int32_t disp;
+
+	if (mm_elf_static_symbol(img->elf, "_ZN19Abstract_VM_Version10vm_releaseEv", &sym) ||
+	    sym.size < 8 || sym.size > sizeof(code) ||
+	    mm_elf_read_vaddr(img->elf, sym.value, code, (size_t)sym.size)) {
+		return;
+	}
+	if (sym.size == 12 && !memcmp(code, endbr64, sizeof(endbr64))) {
+		at += sizeof(endbr64);
+	}
+	if (at + 8 != code + sym.size || at[0] != 0x48 || at[1] != 0x8d || at[2] != 0x05 ||
+	    at[7] != 0xc3) {
+		return;
+	}
+	memcpy(&disp, at + 3, sizeof(disp));
+	copy_release(f, file_read, img->elf,
+		     sym.value + (uint64_t)(at + 7 - code) + (uint64_t)(int64_t)disp);
 }
 
 static const struct mm_image *find_libjvm(struct mm_classify *ctx, uint64_t syms[MM_JS_COUNT],
@@ -97,6 +138,7 @@ int mm_probe_jvm(struct mm_classify *ctx)
 	}
 	f->img = img;
 	ctx->jvm = f;
+	file_release(img, f);
 	ctx->runtimes |= 1u << MM_RT_JVM;
 	if (!mm_target_has_memory(ctx->target)) {
 		mm_debug(ctx, "jvm", "%s: the memory is not read: no tables", img->path);
@@ -123,7 +165,9 @@ int mm_probe_jvm(struct mm_classify *ctx)
 					img->path, strerror(-rc)) ? -ENOMEM : 1;
 	}
 	f->tables = true;
-	read_release(ctx, f);
+	if (!f->version[0]) {
+		read_release(ctx, f);
+	}
 	mm_debug(ctx, "jvm", "%s: HotSpot %s: %zu fields, %zu types, %zu constants in %llu reads",
 		 img->path, f->version[0] ? f->version : "of unknown release", f->vs.nfields,
 		 f->vs.ntypes, f->vs.nconsts, (unsigned long long)f->vs.reads);
