@@ -31,10 +31,16 @@ stripped), exit 1, nothing labelled jemalloc's or glibc's, the blocks anon
 and no glibc chunk-header probe made; `config`, the static program with
 one global's size in .symtab changed, as another configuration's size
 classes would make it (readelf shows the new size): no row fits, one
-warning, exit 1, nothing labelled jemalloc's.
+warning, exit 1, nothing labelled jemalloc's.  `prefixed` and
+`prefixed-stripped`: the fixture built as redis builds itself
+(make_prefixed.py: jemalloc's public names je_*, glibc's malloc still
+libc's; readelf: je_mallctl defined, malloc not), read or recognised as
+above; glibc's malloc is live there, and still no chunk-header probe is
+made (jemalloc's extents are read first, or, unread, not probed at all).
 
 argv: MODE (mem | nomem) fixture FIXTURE | redis | rebuilt FIXTURE LIBDIR |
-      norow FIXTURE | static FIXTURE | stripped FIXTURE | config FIXTURE
+      norow FIXTURE | static FIXTURE | stripped FIXTURE | config FIXTURE |
+      prefixed FIXTURE | prefixed-stripped FIXTURE
 """
 import struct
 import os
@@ -247,6 +253,27 @@ def run_static(t, tmp, mode, path):
     run_fixture(t, tmp, mode, path)
 
 
+def dynamic_definitions(path):
+    """Names path defines in .dynsym."""
+    out = subprocess.run(['readelf', '--dyn-syms', '-W', path], capture_output=True,
+                         text=True, check=True).stdout
+    return {f[7].split('@')[0] for f in (line.split() for line in out.splitlines())
+            if len(f) >= 8 and f[6] != 'UND' and f[0].endswith(':')}
+
+
+def run_prefixed(t, tmp, mode, path, stripped):
+    t.check('malloc' not in dynamic_definitions(path),
+            'readelf: the program defines no malloc (libc\'s is the one called)')
+    if stripped:
+        t.check(not readelf_symbols(path), 'readelf: the program has no .symtab')
+        check_unread(t, tmp, mode, path, 'stripped')
+        return
+    syms = readelf_symbols(path)
+    t.check('je_mallctl' in syms and 'je_arenas' in syms and 'malloc' not in syms,
+            'readelf: je_mallctl and je_arenas in .symtab, no malloc')
+    run_fixture(t, tmp, mode, path)
+
+
 def check_unread(t, tmp, mode, path, says):
     """The fixture at path: jemalloc recognised, not read: one warning
     naming jemalloc 5.3.0 and saying `says`, exit 1, nothing labelled
@@ -370,6 +397,8 @@ def main():
             run_stripped(t, tmp, mode, sys.argv[3])
         elif what == 'config':
             run_config(t, tmp, mode, sys.argv[3])
+        elif what.startswith('prefixed'):
+            run_prefixed(t, tmp, mode, sys.argv[3], what.endswith('stripped'))
         else:
             run_redis(t, tmp, mode)
     finally:
