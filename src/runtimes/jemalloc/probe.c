@@ -243,8 +243,11 @@ static enum holds holds_jemalloc(const struct mm_image *img)
 		return SYMBOLS;
 	}
 	/* A stripped program: jemalloc's messages and its version, only
-	 * looked for in the executable (a library's rodata can be large). */
-	if (img->kind == MM_IMAGE_EXECUTABLE && scan_rodata(img, message_in, NULL)) {
+	 * looked for in the executable (a library's rodata can be large)
+	 * and only without a .symtab (which would have named its globals):
+	 * node's is 47 MiB. */
+	if (img->kind == MM_IMAGE_EXECUTABLE && !mm_elf_has_static_symbols(img->elf) &&
+	    scan_rodata(img, message_in, NULL)) {
 		char v[64] = "";
 
 		read_version(img, v, sizeof(v));
