@@ -44,11 +44,13 @@ static const struct labeller labellers[] = {
 	 * python's arenas no longer merge into. */
 	{ "python", L(MM_PYTHON_ARENA) | L(MM_PYTHON_DATASTACK), MM_RT_PYTHON,
 	  mm_label_python },
+	/* Before glibc: a copy linked in beside glibc's malloc (redis's)
+	 * leaves glibc's chunk probes only what jemalloc does not own. */
+	{ "jemalloc", L(MM_JEMALLOC_ARENA) | L(MM_JEMALLOC_METADATA), MM_RT_JEMALLOC,
+	  mm_label_jemalloc },
 	/* Arenas and chunks go by shape too (static and musl programs have
 	 * no ld.so to probe): it runs whatever the process. */
 	{ "glibc", RANGE(MM_GLIBC_ARENA, MM_LD_MALLOC), -1, mm_label_glibc },
-	{ "jemalloc", L(MM_JEMALLOC_ARENA) | L(MM_JEMALLOC_METADATA), MM_RT_JEMALLOC,
-	  mm_label_jemalloc },
 	/* Last: guard pages inside what the allocators labelled. */
 	{ "guards", L(MM_GUARD), -1, mm_label_guards },
 };

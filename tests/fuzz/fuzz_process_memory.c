@@ -176,7 +176,7 @@ static void add_jemalloc(struct input *in, struct fake *f, struct mm_classify *c
 	je->lay = &mm_jemalloc_layouts[0];
 	snprintf(je->version, sizeof(je->version), "%s", je->lay->version);
 	/* A page-aligned .bss start, as the library's is here. */
-	je->bss = ref(in, f) & ~(PAGE - 1);
+	mm_jemalloc_globals_from_bss(je, ref(in, f) & ~(PAGE - 1));
 	ctx->jemalloc = je;
 	ctx->runtimes |= 1u << MM_RT_JEMALLOC;
 }

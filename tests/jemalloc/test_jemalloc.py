@@ -22,9 +22,27 @@ whose version string says 5.3.9 and whose build-id is changed: no row, so
 one warning naming jemalloc 5.3.9, exit 1, nothing labelled jemalloc's and
 the blocks anon.
 
+Copies linked into the program (Debian's libjemalloc.a): `static`, the
+fixture so linked (readelf: no libjemalloc.so.2 needed, jemalloc's globals
+in its .symtab), read as the shared library is, everything above holding
+in both modes; `stripped`, the same program without .symtab: jemalloc is
+recognised (its version in the warning, which says the program is
+stripped), exit 1, nothing labelled jemalloc's or glibc's, the blocks anon
+and no glibc chunk-header probe made; `config`, the static program with
+one global's size in .symtab changed, as another configuration's size
+classes would make it (readelf shows the new size): no row fits, one
+warning, exit 1, nothing labelled jemalloc's.  `prefixed` and
+`prefixed-stripped`: the fixture built as redis builds itself
+(make_prefixed.py: jemalloc's public names je_*, glibc's malloc still
+libc's; readelf: je_mallctl defined, malloc not), read or recognised as
+above; glibc's malloc is live there, and still no chunk-header probe is
+made (jemalloc's extents are read first, or, unread, not probed at all).
+
 argv: MODE (mem | nomem) fixture FIXTURE | redis | rebuilt FIXTURE LIBDIR |
-      norow FIXTURE
+      norow FIXTURE | static FIXTURE | stripped FIXTURE | config FIXTURE |
+      prefixed FIXTURE | prefixed-stripped FIXTURE
 """
+import struct
 import os
 import re
 import shutil
@@ -203,6 +221,125 @@ def run_norow(t, tmp, path):
         t.eq(wrong, 0, 'bytes of the %d blocks not anon' % len(blocks))
 
 
+def readelf_symbols(path):
+    """{name: [(value, size, type)]} of path's .symtab (empty: stripped)."""
+    out = subprocess.run(['readelf', '-sW', path], capture_output=True, text=True,
+                         check=True).stdout
+    syms, table = {}, None
+    for line in out.splitlines():
+        m = re.match(r"Symbol table '(\S+)'", line)
+        if m:
+            table = m.group(1)
+            continue
+        m = re.match(r'\s*\d+: ([0-9a-f]+)\s+(\d+|0x[0-9a-f]+)\s+(\S+)\s+\S+\s+\S+\s+'
+                     r'\S+\s+(\S+)$', line)
+        if m and table == '.symtab':
+            syms.setdefault(m.group(4), []).append((int(m.group(1), 16),
+                                                    int(m.group(2), 0), m.group(3)))
+    return syms
+
+
+def needed(path):
+    out = subprocess.run(['readelf', '-dW', path], capture_output=True, text=True,
+                         check=True).stdout
+    return re.findall(r'\(NEEDED\)\s+Shared library: \[([^]]+)\]', out)
+
+
+def run_static(t, tmp, mode, path):
+    t.check('libjemalloc.so.2' not in needed(path), 'the program needs no libjemalloc.so.2')
+    syms = readelf_symbols(path)
+    t.check('je_arenas' in syms and 'mallctl' in syms,
+            'readelf: je_arenas and mallctl in the program\'s .symtab')
+    run_fixture(t, tmp, mode, path)
+
+
+def dynamic_definitions(path):
+    """Names path defines in .dynsym."""
+    out = subprocess.run(['readelf', '--dyn-syms', '-W', path], capture_output=True,
+                         text=True, check=True).stdout
+    return {f[7].split('@')[0] for f in (line.split() for line in out.splitlines())
+            if len(f) >= 8 and f[6] != 'UND' and f[0].endswith(':')}
+
+
+def run_prefixed(t, tmp, mode, path, stripped):
+    t.check('malloc' not in dynamic_definitions(path),
+            'readelf: the program defines no malloc (libc\'s is the one called)')
+    if stripped:
+        t.check(not readelf_symbols(path), 'readelf: the program has no .symtab')
+        check_unread(t, tmp, mode, path, 'stripped')
+        return
+    syms = readelf_symbols(path)
+    t.check('je_mallctl' in syms and 'je_arenas' in syms and 'malloc' not in syms,
+            'readelf: je_mallctl and je_arenas in .symtab, no malloc')
+    run_fixture(t, tmp, mode, path)
+
+
+def check_unread(t, tmp, mode, path, says):
+    """The fixture at path: jemalloc recognised, not read: one warning
+    naming jemalloc 5.3.0 and saying `says`, exit 1, nothing labelled
+    jemalloc's or glibc's, the blocks anon, no chunk-header probe."""
+    args = ['--no-mem'] if mode == 'nomem' else []
+    with mt.Fixture([path]) as fx:
+        blocks = [(mt.h(l[1]), int(l[2])) for l in fx.lines if l[0] == 'block']
+        t.check(fx.info['version'][0].startswith('5.3.0-'), 'the fixture\'s jemalloc is 5.3.0')
+        with open('/proc/%d/maps' % fx.pid) as f:
+            t.check('libjemalloc' not in f.read(), 'no libjemalloc mapped')
+        snap, rc, err = mt.memmap_json(*(args + [fx.pid]))
+        t.eq(rc, 1, 'exit code (jemalloc recognised, not read)')
+        warns = [w for w in snap.get('warnings', []) if 'jemalloc' in w]
+        t.eq(len(warns), 1, 'warnings naming jemalloc: %r' % warns)
+        t.check(warns and 'jemalloc 5.3.0:' in warns[0] and says in warns[0],
+                'the warning names jemalloc 5.3.0 and says %r: %r' % (says, warns))
+        mt.check_snapshot(t, snap, fx.pid)
+        for label in JEMALLOC_LABELS + GLIBC_LABELS:
+            t.eq(label_bytes(snap, label), 0, 'bytes labelled %s' % label)
+        t.eq(snap.get('jemalloc'), None, 'JSON jemalloc')
+        wrong = sum(min(s + n, mt.h(r['end'])) - max(s, mt.h(r['start']))
+                    for s, n in blocks for _, r in mt.regions_in(snap, s, s + n)
+                    if r['label'] != 'anon')
+        t.eq(wrong, 0, 'bytes of the %d blocks not anon' % len(blocks))
+        rc, err, lengths = mem_reads(tmp, fx.pid, args + [fx.pid])
+        t.eq(rc, 1, 'exit code under strace')
+        t.eq(sum(1 for n in lengths if n == 16), 0, '16-byte reads (glibc chunk-header probes)')
+
+
+def run_stripped(t, tmp, mode, path):
+    t.check(not readelf_symbols(path), 'readelf: the program has no .symtab')
+    check_unread(t, tmp, mode, path, 'stripped')
+
+
+def set_symbol_size(path, name, size):
+    """Rewrites the st_size of name's entry in path's .symtab (ELF64 LE)."""
+    with open(path, 'r+b') as f:
+        data = f.read()
+        shoff, = struct.unpack_from('<Q', data, 0x28)
+        shentsize, shnum = struct.unpack_from('<HH', data, 0x3a)
+        shdrs = [struct.unpack_from('<IIQQQQIIQQ', data, shoff + i * shentsize)
+                 for i in range(shnum)]
+        for sh in shdrs:
+            if sh[1] != 2:		# SHT_SYMTAB
+                continue
+            strtab = shdrs[sh[6]]
+            for off in range(sh[4], sh[4] + sh[5], 24):
+                st_name, = struct.unpack_from('<I', data, off)
+                at = strtab[4] + st_name
+                if data[at:data.index(b'\0', at)] == name.encode():
+                    f.seek(off + 16)
+                    f.write(struct.pack('<Q', size))
+                    return
+    mt.die('no %s in %s\'s .symtab' % (name, path))
+
+
+def run_config(t, tmp, mode, path):
+    copy = os.path.join(tmp, 'jemalloc_fixture_config')
+    shutil.copy(path, copy)
+    (_, size, _), = readelf_symbols(path)['je_bin_infos']
+    set_symbol_size(copy, 'je_bin_infos', size + 40)
+    t.eq([s for _, s, _ in readelf_symbols(copy)['je_bin_infos']], [size + 40],
+         'readelf: je_bin_infos one bin_info_t larger in the copy')
+    check_unread(t, tmp, mode, copy, 'no layout for this build')
+
+
 def redis_cli(sock, *cmd):
     return subprocess.run(['redis-cli', '-s', sock] + list(cmd), capture_output=True,
                           text=True, timeout=30).stdout
@@ -247,13 +384,21 @@ def main():
     tmp = tempfile.mkdtemp(prefix='memmap-jemalloc-')
     try:
         if what != 'redis' and len(sys.argv) < 4:
-            mt.skip('libjemalloc-dev is not installed: no fixture')
+            mt.skip('libjemalloc-dev (its .so and .a) is not installed: no fixture')
         if what == 'fixture':
             run_fixture(t, tmp, mode, sys.argv[3])
         elif what == 'rebuilt':
             run_rebuilt(t, tmp, mode, sys.argv[3], sys.argv[4])
         elif what == 'norow':
             run_norow(t, tmp, sys.argv[3])
+        elif what == 'static':
+            run_static(t, tmp, mode, sys.argv[3])
+        elif what == 'stripped':
+            run_stripped(t, tmp, mode, sys.argv[3])
+        elif what == 'config':
+            run_config(t, tmp, mode, sys.argv[3])
+        elif what.startswith('prefixed'):
+            run_prefixed(t, tmp, mode, sys.argv[3], what.endswith('stripped'))
         else:
             run_redis(t, tmp, mode)
     finally:

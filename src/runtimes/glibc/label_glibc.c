@@ -759,7 +759,11 @@ int mm_label_glibc(struct mm_classify *ctx)
 	if (!rc && f && f->lay && !f->is_static && f->list_ok[MM_PT_USER]) {
 		rc = label_tls(ctx, f);
 	}
-	if (!rc && !(f && f->malloc_maybe_other)) {
+	/* jemalloc recognised but not read (stripped, no row) owns anon
+	 * memory no one can tell from glibc's: none of it is probed. */
+	if (!rc && ctx->jemalloc && !ctx->snap->runtime.jemalloc.known) {
+		mm_debug(ctx, "glibc", "jemalloc's memory unread: no chunks looked for");
+	} else if (!rc && !(f && f->malloc_maybe_other)) {
 		rc = label_chunks(ctx);
 	}
 	if (!rc && f && f->lay && !f->is_static) {

@@ -16,7 +16,9 @@
 /* Offsets and sizes in bytes, bit places in bits.  Globals are offsets
  * from the start of the library's .bss: a stripped build has no symbols,
  * but the same source and configuration give the same .bss (its size and
- * .data's must match the row's).  Generated: see jemalloc_layouts.c. */
+ * .data's must match the row's).  A copy linked into a program has its
+ * globals found by their symbols instead (probe.c).  Generated: see
+ * jemalloc_layouts.c. */
 struct mm_jemalloc_layout {
 	const char *version;		/* "5.3.0-0-g54ea..." as the library says */
 	const char *build_id;		/* the library generated against */
@@ -42,11 +44,20 @@ struct mm_jemalloc_layout {
 extern const struct mm_jemalloc_layout mm_jemalloc_layouts[];
 extern const size_t mm_jemalloc_nlayouts;
 
+/* Where the globals the labeller reads lie in the target. */
+struct mm_jemalloc_globals {
+	uint64_t emap, arenas, narenas_total, b0, bin_infos, index2size;
+};
+
 struct mm_jemalloc_facts {
 	const struct mm_image *img;	/* the object jemalloc is linked into */
 	char version[64];		/* "5.3.0-0-g54eaed1d..."; "" unknown */
 	const struct mm_jemalloc_layout *lay;	/* NULL: no row for it */
-	uint64_t bss;			/* its .bss in the target */
+	struct mm_jemalloc_globals g;	/* valid when lay is set */
 };
+
+/* The globals of a copy whose .bss (in the target) is the row's: the
+ * shared library the row was generated from, or a rebuild of it. */
+void mm_jemalloc_globals_from_bss(struct mm_jemalloc_facts *f, uint64_t bss);
 
 #endif

@@ -199,12 +199,13 @@ static int walk_bases(struct walk *w)
 {
 	const struct mm_jemalloc_layout *L = w->L;
 	struct mm_target *t = w->ctx->target;
-	uint64_t g = w->f->bss, b0, *arenas, bases[2];
+	const struct mm_jemalloc_globals *g = &w->f->g;
+	uint64_t b0, *arenas, bases[2];
 	uint32_t narenas;
 	int ok = 1;
 
-	if (mm_target_read_word(t, g + L->g_b0, &b0) ||
-	    mm_target_read(t, g + L->g_narenas_total, &narenas, sizeof(narenas)) ||
+	if (mm_target_read_word(t, g->b0, &b0) ||
+	    mm_target_read(t, g->narenas_total, &narenas, sizeof(narenas)) ||
 	    !narenas || narenas > (uint32_t)L->arena_limit || narenas > MAX_BASES ||
 	    !walk_base(w, b0)) {
 		return 0;
@@ -212,7 +213,7 @@ static int walk_bases(struct walk *w)
 	if (!(arenas = calloc(narenas, sizeof(*arenas)))) {
 		return -ENOMEM;
 	}
-	if (mm_target_read(t, g + L->g_arenas, arenas, narenas * sizeof(*arenas))) {
+	if (mm_target_read(t, g->arenas, arenas, narenas * sizeof(*arenas))) {
 		ok = 0;
 	}
 	for (uint32_t i = 0; ok && i < narenas; i++) {
@@ -272,13 +273,13 @@ static int add_piece(struct walk *w, uint64_t edata, uint64_t addr, uint64_t bit
 }
 
 /* The tree's entries for the pages [start, end) of one mapping: its root
- * slot (in .bss) names a leaf, which must lie whole in a base block; the
+ * slot (in the global emap) names a leaf, which must lie whole in a base block; the
  * leaf's entries are read a page at a time. */
 static int read_tree(struct walk *w, uint64_t start, uint64_t end)
 {
 	const struct mm_jemalloc_layout *L = w->L;
 	struct mm_target *t = w->ctx->target;
-	uint64_t page = w->ctx->page, root = w->f->bss + L->g_emap + (uint64_t)L->rtree_root;
+	uint64_t page = w->ctx->page, root = w->f->g.emap + (uint64_t)L->rtree_root;
 	int shift0 = L->lg_vaddr - L->rtree_bits0, lg_page = L->lg_page;
 	uint64_t nleaf = 1ULL << L->rtree_bits1, leaf = 0, leaf_i = ~0ULL;
 	uint64_t buf[512], buf_at = ~0ULL;
@@ -370,7 +371,7 @@ static bool read_classes(struct walk *w, uint64_t *sizes, uint32_t *nregs)
 
 	if (L->nsizes <= 0 || L->nsizes > 512 || L->nbins > L->nsizes ||
 	    (size_t)L->bin_info_size > sizeof(bi) ||
-	    mm_target_read(t, w->f->bss + L->g_index2size, sizes, (size_t)L->nsizes * 8)) {
+	    mm_target_read(t, w->f->g.index2size, sizes, (size_t)L->nsizes * 8)) {
 		return false;
 	}
 	for (int i = 0; i < L->nsizes; i++) {
@@ -379,7 +380,7 @@ static bool read_classes(struct walk *w, uint64_t *sizes, uint32_t *nregs)
 		}
 	}
 	for (int i = 0; i < L->nbins; i++) {
-		if (mm_target_read(t, w->f->bss + L->g_bin_infos + (uint64_t)i * L->bin_info_size,
+		if (mm_target_read(t, w->f->g.bin_infos + (uint64_t)i * L->bin_info_size,
 				   bi, (size_t)L->bin_info_size) ||
 		    word(bi, L->bin_info_reg_size) != sizes[i]) {
 			return false;
