@@ -169,7 +169,7 @@ def jemalloc(kind):
 
 
 def v8_chunk(s, m, off, size, heap, owner, allocator=0):
-    """A V8 11 chunk header (v8_layouts.c's row) at mapping m + off."""
+    """A V8 11.3 chunk header (v8_layouts.c's row) at mapping m + off."""
     a = s.addr(m, off)
     s.put(m, off, size, 0, heap, a + 0x1148, a + size, 0, 0, 0, owner, allocator, a, size)
 
