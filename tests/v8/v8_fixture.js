@@ -9,7 +9,7 @@
 //   object KIND   then V8's own %DebugPrint of it ("DebugPrint: 0xADDR: ...")
 // and `ready`, then waits.  KIND: old (survived two full GCs), large (the
 // elements of a 1,000,000-double array: a large object), young (made after
-// the GCs: in the new space).
+// the GCs: in the new space), readonly (undefined: in the read-only space).
 'use strict';
 const v8 = require('v8');
 
@@ -33,6 +33,8 @@ console.log('object large');
 %DebugPrint(big);
 console.log('object young');
 %DebugPrint(young);
+console.log('object readonly');
+%DebugPrint(undefined);
 // The spaces printed once V8's own tasks after the GCs (sweeping, its
 // pages' release) are over: two counts 200 ms apart agree.
 function spaceLines() {
