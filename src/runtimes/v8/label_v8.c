@@ -294,8 +294,9 @@ static int scan(struct scan *s, const struct mm_v8_facts *f)
 			return rc;
 		}
 	}
-	mm_debug(ctx, "v8", "%zu candidates, %zu chunks, %zu spaces, %zu code ranges",
-		 s->candidates, s->chunks, s->nowners, s->nranges);
+	mm_debug(ctx, "v8", "%zu candidates, %zu chunks, %zu spaces, %zu code ranges, "
+		 "read-only pages of %llu bytes", s->candidates, s->chunks, s->nowners, s->nranges,
+		 (unsigned long long)s->read_only);
 	debug_spaces(s);
 	if (s->chunks) {
 		keep_totals(s, &snap->runtime.v8);
