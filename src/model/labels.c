@@ -179,7 +179,8 @@ static const struct {
 		"V8's JavaScript heap: its pages, each proven by its header",
 		"pages of V8's JavaScript heap (node): new, old and large-object spaces, each "
 		"page's header naming itself, its heap and its space, which points back; the "
-		"detail names the space as v8.getHeapSpaceStatistics() does" },
+		"detail names the space as v8.getHeapSpaceStatistics() does (the shared "
+		"read-only page and, with --no-mem, V8's pages by shape: heuristic)" },
 	[MM_V8_CODE] = { "v8.code", MM_CLASS_RUNTIME, 0x9c4dcc,
 		"V8's code range: its JIT code pages and reservation",
 		"V8's code range: the pages of its code spaces (machine code V8 compiled) and "

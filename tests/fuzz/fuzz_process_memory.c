@@ -209,7 +209,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct mm_jemalloc_facts je = { 0 };
 	struct mm_pthread pt[MAX_PT];
 	struct mm_thread_stack st[MAX_PT];
-	struct mm_v8_facts v8 = { .major = 11, .lay = &mm_v8_layouts[0] };
+	/* V8 11.3's row: the one make_memory_seeds.py writes headers of. */
+	struct mm_v8_facts v8 = { .major = 11, .minor = 3, .lay = mm_v8_layout_for(11, 3) };
 	struct mm_classify ctx = { .snap = f.snap, .target = &target, .pm = &pm,
 				   .page = PAGE, .debug = mm_debug_from_env() };
 	unsigned int what;

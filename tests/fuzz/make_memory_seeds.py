@@ -169,16 +169,24 @@ def jemalloc(kind):
 
 
 def v8_chunk(s, m, off, size, heap, owner, allocator=0):
-    """A V8 11 chunk header (v8_layouts.c's row) at mapping m + off."""
+    """A V8 11.3 chunk header (v8_layouts.c's row) at mapping m + off."""
     a = s.addr(m, off)
     s.put(m, off, size, 0, heap, a + 0x1148, a + size, 0, 0, 0, owner, allocator, a, size)
 
 
 def v8_pages(hostile):
     # 0: two 256 KiB chunks; 1: the C++ heap (heap, spaces, allocator);
-    # 2: the code range's reserved rest.
-    s = Seed([(0, 127, R | W | PRESENT), (0, 3, R | W | PRESENT), (0, 511, 0)])
+    # 2: the code range's reserved rest; 3: the read-only page (13 pages
+    # at the next 256 KiB boundary), detached from any heap.
+    s = Seed([(0, 127, R | W | PRESENT), (0, 3, R | W | PRESENT), (0, 511, 0),
+              (60, 12, R | PRESENT)])
     s.what |= 8
+    ro = s.addr(3, 0)
+    assert ro % (1 << 18) == 0
+    # size, flags (READ_ONLY_HEAP of 11.3), no heap, area, allocated; a
+    # hostile one claims a whole page past its mapping.
+    size = (1 << 18) if hostile else 13 * PAGE
+    s.put(3, 0, size, 1 << 6, 0, ro + 0x60, ro + size, 0x1000)
     heap, old, code, alloc = (s.addr(1, o) for o in (0, 0x1000, 0x1100, 0x2000))
     s.put(1, 0x1000, 0, heap, 2, 1 << 18)
     s.put(1, 0x1100, 0, heap, 3, 1 << 18)

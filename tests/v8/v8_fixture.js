@@ -9,9 +9,10 @@
 //   object KIND   then V8's own %DebugPrint of it ("DebugPrint: 0xADDR: ...")
 // and `ready`, then waits.  KIND: old (survived two full GCs), large (the
 // elements of a 1,000,000-double array: a large object), young (made after
-// the GCs: in the new space).  With V8_FIXTURE_SPACES=PATH set, SIGUSR2
-// writes the space lines again to PATH (through a rename), so a test can
-// tell whether the heap moved while it read it.
+// the GCs: in the new space), readonly (undefined: in the read-only space).
+// With V8_FIXTURE_SPACES=PATH set, SIGUSR2 writes the space lines again to
+// PATH (through a rename), so a test can tell whether the heap moved while
+// it read it.
 'use strict';
 const fs = require('fs');
 const v8 = require('v8');
@@ -36,6 +37,8 @@ console.log('object large');
 %DebugPrint(big);
 console.log('object young');
 %DebugPrint(young);
+console.log('object readonly');
+%DebugPrint(undefined);
 // The spaces printed once V8's own tasks after the GCs (sweeping, its
 // pages' release) are over: two counts 200 ms apart agree.
 function spaceLines() {

@@ -13,6 +13,7 @@
 
 #include "label/classify.h"
 #include "runtimes/v8/v8_probe.h"
+#include "runtimes/v8/v8_shape.h"
 
 /* Bounds: candidates read (a 16 GiB heap of regular pages), distinct
  * space objects (a node with dozens of workers), code-range allocators. */
@@ -36,6 +37,7 @@ struct scan {
 	uint64_t allocators[MAX_RANGES];	/* their allocators, checked once */
 	size_t nallocators, nranges;
 	size_t candidates, chunks;
+	uint64_t read_only;		/* bytes of read-only pages found */
 	uint64_t chunk_end;		/* the end of the last chunk found: the
 					 * object data inside one is no header */
 	bool run_valid;			/* mappings run_first..run_last touch */
@@ -139,6 +141,24 @@ static uint64_t run_end(struct scan *s, size_t i)
 	return s->run_end;
 }
 
+/* A page of the shared read-only heap: no pointer leads to it from
+ * outside V8's globals, so only its header's agreement with a read-only
+ * mapping tells it (a heuristic). */
+static int read_only_page(struct scan *s, size_t i, const uint64_t w[MM_V8_HEADER_WORDS],
+			  uint64_t a, uint64_t *next)
+{
+	struct mm_v8_chunk c;
+
+	if (s->ctx->snap->mappings[i].perms[1] == 'w' ||
+	    !mm_v8_read_only_check(s->lay, w, a, run_end(s, i), &c)) {
+		return 0;
+	}
+	s->read_only += c.size;
+	*next = s->chunk_end = c.start + c.size;
+	return mm_snapshot_label(s->ctx->snap, c.start, c.start + c.size, MM_V8_HEAP,
+				 MM_HOW_HEURISTIC, "read_only_space", MM_ONLY_ANON);
+}
+
 /* Reads the candidate at a in mapping i; labels it when it is a chunk and
  * sets *next to the chunk's end (0 when a is none).  Returns 0 or
  * -ENOMEM. */
@@ -151,9 +171,11 @@ static int try_chunk(struct scan *s, size_t i, uint64_t a, uint64_t *next)
 	bool code;
 
 	*next = 0;
-	if (mm_target_read(s->ctx->target, a, w, sizeof(w)) ||
-	    !mm_v8_chunk_check(L, w, a, run_end(s, i), &c)) {
+	if (mm_target_read(s->ctx->target, a, w, sizeof(w))) {
 		return 0;
+	}
+	if (!mm_v8_chunk_check(L, w, a, run_end(s, i), &c)) {
+		return read_only_page(s, i, w, a, next);
 	}
 	if (!(o = owner_of(s, c.owner, c.heap))) {
 		return 0;
@@ -237,6 +259,11 @@ static void keep_totals(const struct scan *s, struct mm_v8_heap *out)
 			heaps[nheaps++] = o->heap;
 		}
 	}
+	for (size_t i = 0; i < L->nspaces && i < MM_V8_SPACES; i++) {
+		if (!strcmp(L->space_names[i], "read_only_space")) {
+			out->space[i].pages += s->read_only;
+		}
+	}
 	out->heaps = nheaps;
 	out->nspaces = L->nspaces < MM_V8_SPACES ? L->nspaces : MM_V8_SPACES;
 }
@@ -267,8 +294,9 @@ static int scan(struct scan *s, const struct mm_v8_facts *f)
 			return rc;
 		}
 	}
-	mm_debug(ctx, "v8", "%zu candidates, %zu chunks, %zu spaces, %zu code ranges",
-		 s->candidates, s->chunks, s->nowners, s->nranges);
+	mm_debug(ctx, "v8", "%zu candidates, %zu chunks, %zu spaces, %zu code ranges, "
+		 "read-only pages of %llu bytes", s->candidates, s->chunks, s->nowners, s->nranges,
+		 (unsigned long long)s->read_only);
 	debug_spaces(s);
 	if (s->chunks) {
 		keep_totals(s, &snap->runtime.v8);
@@ -304,8 +332,7 @@ int mm_label_v8(struct mm_classify *ctx)
 			       ? -ENOMEM : 1;
 	}
 	if (!mm_target_has_memory(ctx->target)) {
-		mm_debug(ctx, "v8", "memory not to be read: V8's pages stay anon");
-		return 0;
+		return mm_v8_label_shape(ctx, f->lay, f->img ? f->img->path : NULL);
 	}
 	if (!(s = calloc(1, sizeof(*s)))) {
 		return -ENOMEM;

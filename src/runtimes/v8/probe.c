@@ -73,20 +73,56 @@ static void v8_version(const struct mm_image *img, struct mm_v8_facts *f)
 		}
 	}
 	f->major = (int)major;
+	f->minor = (int)minor;
 	snprintf(f->version, sizeof(f->version), "%u.%u.%u.%u%s", major, minor, build, patch,
 		 embedder);
 }
 
+/* The link address of the answer napi_get_node_version stores through
+ * its second argument, read from its code: `movq $ADDR, (%rsi)` in an
+ * executable, `lea ADDR(%rip), %rax; ...; mov %rax, (%rsi)` in a shared
+ * libnode (Debian's, stripped of .symtab).  0 when neither is there. */
+static uint64_t napi_version_address(const struct mm_image *img)
+{
+	static const uint8_t movq[] = { 0x48, 0xc7, 0x06 }, lea[] = { 0x48, 0x8d, 0x05 };
+	static const uint8_t store[] = { 0x48, 0x89, 0x06 };
+	uint8_t code[48];
+	uint64_t addr, fn;
+	int32_t d;
+
+	if (mm_image_symbol(img, "napi_get_node_version", STT_FUNC, &addr, NULL) ||
+	    mm_elf_read_vaddr(img->elf, fn = addr - img->bias, code, sizeof(code))) {
+		return 0;
+	}
+	for (size_t i = 0; i + 7 <= sizeof(code); i++) {
+		memcpy(&d, code + i + 3, sizeof(d));
+		if (!memcmp(code + i, movq, 3) && d > 0) {
+			return (uint64_t)d;
+		}
+		if (!memcmp(code + i, lea, 3) && i + 7 + 16 <= sizeof(code) &&
+		    memmem(code + i + 7, 16, store, sizeof(store))) {
+			return fn + i + 7 + (uint64_t)(int64_t)d;
+		}
+	}
+	return 0;
+}
+
 /* node's own version: napi_get_node_version's static answer, three
- * 32-bit numbers (only in .symtab). */
+ * 32-bit numbers (by name in .symtab, else where its code points). */
 static void node_version(const struct mm_image *img, struct mm_v8_facts *f)
 {
 	struct mm_elf_symbol sym;
+	uint64_t at = 0;
 	uint32_t v[3];
 
-	if (mm_elf_static_symbol(img->elf, "_ZZ21napi_get_node_versionE7version", &sym) ||
-	    sym.size < sizeof(v) || mm_elf_read_vaddr(img->elf, sym.value, v, sizeof(v)) ||
-	    v[0] > 1000 || v[1] > 1000 || v[2] > 1000) {
+	if (mm_elf_static_symbol(img->elf, "_ZZ21napi_get_node_versionE7version", &sym) == 0 &&
+	    sym.size >= sizeof(v)) {
+		at = sym.value;
+	} else {
+		at = napi_version_address(img);
+	}
+	if (!at || mm_elf_read_vaddr(img->elf, at, v, sizeof(v)) || !v[0] || v[0] > 1000 ||
+	    v[1] > 1000 || v[2] > 1000) {
 		return;
 	}
 	snprintf(f->node, sizeof(f->node), "%u.%u.%u", v[0], v[1], v[2]);
@@ -136,7 +172,7 @@ int mm_probe_v8(struct mm_classify *ctx)
 		f->img = img;
 		v8_version(img, f);
 		node_version(img, f);
-		f->lay = mm_elf_is_x86_64(img->elf) ? mm_v8_layout_for(f->major) : NULL;
+		f->lay = mm_elf_is_x86_64(img->elf) ? mm_v8_layout_for(f->major, f->minor) : NULL;
 		mm_debug(ctx, "v8", "%s: V8 %s%s%s, %s", img->path,
 			 f->version[0] ? f->version : "of unknown version",
 			 f->node[0] ? ", node " : "", f->node,

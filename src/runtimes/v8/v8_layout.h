@@ -4,10 +4,10 @@
  * to, and the code range's page allocator — per V8 version, and the pure
  * check of a chunk header read from a target (fuzzed).  V8's v8dbg_*
  * symbols describe heap objects, not chunks, and node ships no debug
- * info, so the rows come from V8's source (src/heap/basic-memory-chunk.h,
- * base-space.h, src/base/bounded-page-allocator.h) and every use is
- * guarded by invariants that a wrong row fails: a chunk's reservation
- * must name the chunk itself, its space must point back at its heap. */
+ * info, so scripts/gen-v8-layouts writes the rows (v8_layouts.c) from V8's
+ * source in Debian's nodejs source packages, and every use is guarded by
+ * invariants that a wrong row fails: a chunk's reservation must name the
+ * chunk itself, its space must point back at its heap. */
 #ifndef MEMMAP_V8_LAYOUT_H
 #define MEMMAP_V8_LAYOUT_H
 
@@ -19,10 +19,11 @@
 #define MM_V8_HEADER_WORDS 12
 
 struct mm_v8_layout {
-	int major;			/* the V8 major version of the row */
+	int major, minor;		/* the V8 version of the row */
 	uint64_t page_size;		/* kPageSize: a regular page's size and alignment */
+	uint64_t read_only_flag;	/* READ_ONLY_HEAP of a chunk's flags */
 	/* BasicMemoryChunk, word indexes */
-	unsigned int size, flags, heap, area_start, area_end, owner;
+	unsigned int size, flags, heap, area_start, area_end, allocated, owner;
 	unsigned int resv_allocator, resv_address, resv_size;
 	/* BaseSpace, word indexes: heap_, id_ (an int in the low half),
 	 * committed_ */
@@ -39,8 +40,8 @@ struct mm_v8_layout {
 extern const struct mm_v8_layout mm_v8_layouts[];
 extern const size_t mm_v8_nlayouts;
 
-/* The row for a V8 major version, or NULL. */
-const struct mm_v8_layout *mm_v8_layout_for(int major);
+/* The row for a V8 version, or NULL. */
+const struct mm_v8_layout *mm_v8_layout_for(int major, int minor);
 
 /* A chunk header that holds together. */
 struct mm_v8_chunk {
@@ -54,5 +55,14 @@ struct mm_v8_chunk {
  * and owner word-aligned and non-null.  Fills out when so.  Pure. */
 bool mm_v8_chunk_check(const struct mm_v8_layout *lay, const uint64_t w[MM_V8_HEADER_WORDS],
 		       uint64_t addr, uint64_t limit, struct mm_v8_chunk *out);
+
+/* Whether the words read at addr are the header of a page of V8's shared
+ * read-only heap, detached from any heap: no heap, space or reservation,
+ * the READ_ONLY_HEAP flag, its size the chunk's (shrunk to its objects)
+ * and its objects inside it.  Fills out (heap, owner and allocator 0).
+ * Pure. */
+bool mm_v8_read_only_check(const struct mm_v8_layout *lay,
+			   const uint64_t w[MM_V8_HEADER_WORDS], uint64_t addr, uint64_t limit,
+			   struct mm_v8_chunk *out);
 
 #endif

@@ -10,7 +10,7 @@
 struct mm_v8_facts {
 	const struct mm_image *img;	/* the object V8 is linked into */
 	char version[64];		/* V8's: "11.3.244.8-node.38"; "" unknown */
-	int major;			/* 0: unknown */
+	int major, minor;		/* 0: unknown */
 	char node[32];			/* node's, "20.20.2"; "" not node */
 	const struct mm_v8_layout *lay;	/* NULL: no row for this version */
 };
