@@ -317,8 +317,8 @@ static int select_pids(const struct mm_fleet_opts *f, struct pidset *s)
  * NFS server, a held mmap lock) costs the sweep its budget and no more:
  * the sweep abandons that worker and starts another with an ELF cache of
  * its own; the abandoned one, when the kernel lets it go, frees itself
- * and its cache.  One worker for the whole sweep otherwise: libproc2
- * keeps buffers per thread, and a thread a process would leak them. */
+ * and its cache.  One worker for the whole sweep otherwise: its ELF
+ * cache and its mount tables (read/mountinfo.c) serve every process. */
 struct worker {
 	const struct mm_options *o;
 	struct mm_elf_cache *elves;	/* the worker's, freed with it */
