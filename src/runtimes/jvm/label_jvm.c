@@ -411,8 +411,14 @@ static int label_heap(struct jvm *j, const uint64_t fv[F_COUNT], const bool foun
 	    !mm_jvm_constant(j->vs, "HeapWordSize", &hws) || hws <= 0 || hws > 16 ||
 	    words > (1ULL << 50) / (uint64_t)hws ||
 	    !mapped_as(j, start, start + words * (uint64_t)hws, true)) {
-		mm_debug(j->ctx, "jvm", "no heap reservation that reads back");
-		return 0;
+		/* ZGC keeps no CollectedHeap::_reserved (its heap is views of
+		 * a memfd): the heap is there, and not read. */
+		gc = collector(fv, found);
+		return mm_snapshot_warn(j->ctx->snap, "HotSpot %s: its Java heap (%s%scollector) "
+					"is not read: no reservation where CollectedHeap says; "
+					"it stays as the kernel shows it",
+					j->ctx->snap->runtime.version ? j->ctx->snap->runtime.version : "",
+					gc ? gc : "", gc ? " " : "") ?: 1;
 	}
 	gc = collector(fv, found);
 	t->valid = true;
@@ -824,7 +830,7 @@ int mm_label_jvm(struct mm_classify *ctx)
 	uint64_t fv[F_COUNT] = { 0 };
 	bool found[F_COUNT];
 	char version[64];
-	int rc;
+	int rc, heap;
 
 	if (!rt->lang) {
 		snprintf(version, sizeof(version), "%.*s", (int)strcspn(f->version, "+-"),
@@ -838,10 +844,15 @@ int mm_label_jvm(struct mm_classify *ctx)
 		return 0;
 	}
 	read_flags(&j, fv, found);
-	if ((rc = label_heap(&j, fv, found, t)) || (rc = label_code(&j, t)) || (rc = label_cards(&j)) ||
+	/* A heap not read (1) leaves the rest to label, and says so. */
+	if ((heap = label_heap(&j, fv, found, t)) < 0) {
+		return heap;
+	}
+	if ((rc = label_code(&j, t)) || (rc = label_cards(&j)) ||
 	    (rc = label_g1_tables(&j, t)) || (rc = label_parallel_tables(&j, t)) ||
 	    (rc = label_cds(&j)) || (rc = label_metaspace(&j))) {
 		return rc;
 	}
-	return label_threads(&j, fv, found);
+	rc = label_threads(&j, fv, found);
+	return rc < 0 ? rc : rc | heap;
 }
