@@ -25,8 +25,11 @@ struct symtab {
 	uint32_t type;			/* SHT_SYMTAB or SHT_DYNSYM; 0: none */
 	struct mm_elf_symbol *syms;
 	size_t nsyms;
-	struct mm_elf_symbol **by_addr;	/* defined ones with a value, sorted */
+	struct mm_elf_symbol **by_addr;	/* defined ones with a value */
 	size_t nby_addr;
+	bool sorted;			/* by_addr by address (on the first lookup
+					 * by address: a sort of every symbol of
+					 * every library, which most runs need not) */
 	bool hashed;			/* slots built (on the first lookup by name) */
 	uint32_t *slots;		/* indices + 1 into syms; 0: empty */
 	size_t nslots;
@@ -483,8 +486,15 @@ static int read_symbols(struct mm_elf *e, struct symtab *t, const uint32_t prefe
 		}
 		t->nsyms++;
 	}
-	qsort(t->by_addr, t->nby_addr, sizeof(*t->by_addr), compare_sym_addr);
 	return 0;
+}
+
+static void sort_by_addr(struct symtab *t)
+{
+	if (!t->sorted) {
+		qsort(t->by_addr, t->nby_addr, sizeof(*t->by_addr), compare_sym_addr);
+		t->sorted = true;
+	}
 }
 
 /* The dynamic symbols (a static executable, without .dynsym: .symtab). */
@@ -623,10 +633,11 @@ bool mm_elf_has_static_symbols(struct mm_elf *e)
 	return !need_static_symbols(e) && e->all.nslots;
 }
 
-static int symbol_at(const struct symtab *t, uint64_t vaddr, struct mm_elf_symbol *out)
+static int symbol_at(struct symtab *t, uint64_t vaddr, struct mm_elf_symbol *out)
 {
 	size_t lo = 0, hi = t->nby_addr;
 
+	sort_by_addr(t);
 	while (lo < hi) {		/* the first symbol above vaddr */
 		size_t mid = lo + (hi - lo) / 2;
 
@@ -681,10 +692,23 @@ int mm_elf_symbol_at_any(struct mm_elf *e, uint64_t vaddr, struct mm_elf_symbol 
 	return 0;
 }
 
+int mm_elf_symbols_unsorted(struct mm_elf *e, const struct mm_elf_symbol *const **out,
+			    size_t *n)
+{
+	int rc = need_all_symbols(e);
+
+	*out = rc ? NULL : (const struct mm_elf_symbol *const *)e->all.by_addr;
+	*n = rc ? 0 : e->all.nby_addr;
+	return rc;
+}
+
 int mm_elf_symbols(struct mm_elf *e, const struct mm_elf_symbol *const **out, size_t *n)
 {
 	int rc = need_all_symbols(e);
 
+	if (!rc) {
+		sort_by_addr(&e->all);
+	}
 	*out = rc ? NULL : (const struct mm_elf_symbol *const *)e->all.by_addr;
 	*n = rc ? 0 : e->all.nby_addr;
 	return rc;

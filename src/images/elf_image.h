@@ -74,6 +74,9 @@ int mm_elf_symbol_at_any(struct mm_elf *e, uint64_t vaddr, struct mm_elf_symbol 
 /* Every defined symbol with a value (.symtab, else .dynsym), sorted by
  * address; valid while the file stays in its cache.  Returns 0 or -ENOMEM. */
 int mm_elf_symbols(struct mm_elf *e, const struct mm_elf_symbol *const **out, size_t *n);
+/* The same in the file's order, for a caller to whom order is nothing. */
+int mm_elf_symbols_unsorted(struct mm_elf *e, const struct mm_elf_symbol *const **out,
+			    size_t *n);
 /* Whether s names code or data (not a file, section or TLS offset). */
 bool mm_elf_symbol_names_memory(const struct mm_elf_symbol *s);
 /* The defined symbol called name in .symtab (the table mm_elf_symbols

@@ -86,39 +86,82 @@ static bool alias(const struct candidate *c, size_t first, size_t i)
 	return false;
 }
 
+/* Whether sym of image img names memory in one of its section labels:
+ * then *c is the candidate it is. */
+static bool candidate(const struct mm_classify *ctx, size_t img,
+		      const struct mm_elf_symbol *sym, struct candidate *c)
+{
+	uint64_t addr = ctx->images.v[img].bias + sym->value;
+	int label;
+
+	if (!sym->size || !mm_elf_symbol_names_memory(sym) || addr < ctx->images.v[img].bias) {
+		return false;
+	}
+	label = label_in_image(ctx, img, addr);
+	if (label < 0 || !section_label((enum mm_label)label)) {
+		return false;
+	}
+	*c = (struct candidate){ sym, (enum mm_label)label, addr };
+	return true;
+}
+
+static int add_symbol(struct mm_classify *ctx, size_t img, const struct candidate *c,
+		      unsigned int rank)
+{
+	struct mm_symbol s = {
+		.name = (char *)c->sym->name, .image = (char *)ctx->images.v[img].path,
+		.label = c->label, .addr = c->addr, .size = c->sym->size, .rank = rank,
+	};
+
+	return mm_snapshot_add_symbol(ctx->snap, &s);
+}
+
+/* The largest symbol of each label, as the sort below would rank them
+ * (the first of a run is no alias), in one pass without the sort: the
+ * summary's note asks for this much of every library. */
+static int image_largest(struct mm_classify *ctx, size_t img,
+			 const struct mm_elf_symbol *const *syms, size_t n)
+{
+	struct candidate best[MM_LABEL_COUNT] = { 0 }, c;
+	int rc = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (candidate(ctx, img, syms[i], &c) &&
+		    (!best[c.label].sym || cmp_candidates(&c, &best[c.label]) < 0)) {
+			best[c.label] = c;
+		}
+	}
+	for (int l = 0; l < MM_LABEL_COUNT && !rc; l++) {
+		if (best[l].sym) {
+			rc = add_symbol(ctx, img, &best[l], 1);
+		}
+	}
+	return rc;
+}
+
 /* The top largest symbols of each label image img's regions carry. */
 static int image_symbols(struct mm_classify *ctx, size_t img, size_t top)
 {
-	const struct mm_image *im = &ctx->images.v[img];
 	const struct mm_elf_symbol *const *syms;
 	struct candidate *c;
 	size_t n, nc = 0, kept = 0;
-	int rc = mm_elf_symbols(im->elf, &syms, &n);
+	int rc = mm_elf_symbols_unsorted(ctx->images.v[img].elf, &syms, &n);
 
 	if (rc || !n) {
 		return rc;
+	}
+	if (top == 1) {
+		return image_largest(ctx, img, syms, n);
 	}
 	c = calloc(n, sizeof(*c));
 	if (!c) {
 		return -ENOMEM;
 	}
 	for (size_t i = 0; i < n; i++) {
-		uint64_t addr = im->bias + syms[i]->value;
-		int label;
-
-		if (!syms[i]->size || !mm_elf_symbol_names_memory(syms[i]) ||
-		    addr < im->bias) {
-			continue;
-		}
-		label = label_in_image(ctx, img, addr);
-		if (label >= 0 && section_label((enum mm_label)label)) {
-			c[nc++] = (struct candidate){ syms[i], (enum mm_label)label, addr };
-		}
+		nc += candidate(ctx, img, syms[i], &c[nc]);
 	}
 	qsort(c, nc, sizeof(*c), cmp_candidates);
 	for (size_t i = 0, first = 0; i < nc && !rc; i++) {
-		struct mm_symbol s;
-
 		if (i && c[i].label != c[i - 1].label) {
 			kept = 0;
 			first = i;
@@ -126,12 +169,7 @@ static int image_symbols(struct mm_classify *ctx, size_t img, size_t top)
 		if (kept == top || alias(c, first, i)) {
 			continue;
 		}
-		s = (struct mm_symbol){
-			.name = (char *)c[i].sym->name, .image = (char *)im->path,
-			.label = c[i].label, .addr = c[i].addr, .size = c[i].sym->size,
-			.rank = (unsigned int)++kept,
-		};
-		rc = mm_snapshot_add_symbol(ctx->snap, &s);
+		rc = add_symbol(ctx, img, &c[i], (unsigned int)++kept);
 	}
 	free(c);
 	return rc;

@@ -38,6 +38,19 @@ size_t mm_format_u64(char *buf, uint64_t v)
 	return n;
 }
 
+/* The n characters of tmp into buf of len, as snprintf(buf, len, "%s")
+ * would, without its cost: a table of 60,000 mappings formats some
+ * 500,000 sizes. */
+static void copy_out(char *buf, size_t len, const char *tmp, size_t n)
+{
+	if (!len) {
+		return;
+	}
+	n = n < len ? n : len - 1;
+	memcpy(buf, tmp, n);
+	buf[n] = '\0';
+}
+
 /* Digits of v, then suffix (if any), into buf of len. */
 static void format_whole(char *buf, size_t len, uint64_t v, char suffix)
 {
@@ -47,14 +60,33 @@ static void format_whole(char *buf, size_t len, uint64_t v, char suffix)
 	if (suffix) {
 		tmp[n++] = suffix;
 	}
-	/* As snprintf(buf, len, "%s", tmp) would, without its cost: a table
-	 * of 60,000 mappings formats some 500,000 sizes. */
-	if (!len) {
+	copy_out(buf, len, tmp, n);
+}
+
+/* bytes in unit u with one decimal, rounded as printf's "%.1f" rounds
+ * bytes / 1024^u: to nearest, ties to even (the quotient is exact below
+ * 2^53, where a double holds bytes; printf itself above, never reached by
+ * a size of memory).  printf's floating point was most of the cost of a
+ * mapping table whose PSS column is fractions. */
+static void format_tenths(char *buf, size_t len, uint64_t bytes, int u)
+{
+	char tmp[32];
+	unsigned int k = 10 * (unsigned int)u;
+	unsigned __int128 ten = (unsigned __int128)bytes * 10;
+	uint64_t q = (uint64_t)(ten >> k), half = 1ULL << (k - 1);
+	uint64_t r = (uint64_t)(ten & ((1ULL << k) - 1));
+	size_t n;
+
+	if (bytes >> 53) {
+		snprintf(buf, len, "%.1f%c", (double)bytes / (double)(1ULL << k), units[u]);
 		return;
 	}
-	n = n < len ? n : len - 1;
-	memcpy(buf, tmp, n);
-	buf[n] = '\0';
+	q += r > half || (r == half && (q & 1));
+	n = mm_format_u64(tmp, q / 10);
+	tmp[n++] = '.';
+	tmp[n++] = (char)('0' + q % 10);
+	tmp[n++] = units[u];
+	copy_out(buf, len, tmp, n);
 }
 
 void mm_format_percent_down(char *buf, size_t len, uint64_t part, uint64_t total)
@@ -92,9 +124,9 @@ void mm_format_size(char *buf, size_t len, uint64_t bytes)
 		u++;
 	}
 	if (v < 10 && fabs(v - round(v)) >= 0.05) {
-		snprintf(buf, len, "%.1f%c", v, units[u]);
+		format_tenths(buf, len, bytes, u);
 	} else {
-		snprintf(buf, len, "%.0f%c", round(v), units[u]);
+		format_whole(buf, len, (uint64_t)round(v), units[u]);
 	}
 }
 

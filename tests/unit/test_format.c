@@ -105,6 +105,20 @@ int main(void)
 			expect_reference((1ULL << s) + (uint64_t)(int64_t)d);
 		}
 	}
+	/* Every size of 1K to 12K, and the quarters of each unit: the ties
+	 * that "%.1f" rounds to even (1.25K is 1.2K, 1.75K 1.8K). */
+	for (uint64_t b = 1024; b <= 12 * 1024; b++) {
+		expect_reference(b);
+	}
+	for (int u = 1; u <= 6; u++) {
+		for (uint64_t q = 4; q < 48; q++) {
+			for (int d = -1; d <= 1; d++) {
+				expect_reference((q << (10 * u - 2)) + (uint64_t)(int64_t)d);
+			}
+		}
+	}
+	expect_size(1280, "1.2K");
+	expect_size(1792, "1.8K");
 	for (int i = 0; i < 200000; i++) {
 		x ^= x << 13;
 		x ^= x >> 7;
