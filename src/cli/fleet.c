@@ -499,28 +499,6 @@ static int read_row(const struct mm_options *o, struct mm_fleet_row *row,
 	return 0;
 }
 
-/* /proc/PID/comm without its newline, or NULL. */
-static char *read_comm(pid_t pid)
-{
-	char path[64], buf[64];
-	ssize_t n;
-	int fd;
-
-	snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		return NULL;
-	}
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0) {
-		return NULL;
-	}
-	buf[n] = '\0';
-	buf[strcspn(buf, "\n")] = '\0';
-	return strdup(buf);
-}
-
 static int sweep(const struct mm_options *o, const struct pidset *s,
 		 struct mm_fleet *f, long uid)
 {
@@ -531,20 +509,23 @@ static int sweep(const struct mm_options *o, const struct pidset *s,
 	for (size_t i = 0; !rc && i < s->n; i++) {
 		struct mm_identity id;
 		struct mm_fleet_row *row;
+		char *comm;
 
-		rc = mm_identity_read(NULL, s->v[i], &id);
+		rc = mm_identity_read(NULL, s->v[i], &id, &comm);
 		if (rc || (uid >= 0 && id.uid != uid)) {
 			mm_identity_finish(&id);
+			free(comm);
 			continue;
 		}
 		row = mm_fleet_add(f, s->v[i]);
 		if (!row) {
 			mm_identity_finish(&id);
+			free(comm);
 			rc = -ENOMEM;
 			break;
 		}
 		row->identity = id;
-		row->comm = read_comm(row->pid);
+		row->comm = comm;
 		if (!w && !(w = worker_start(o, &th))) {
 			rc = -ENOMEM;
 			break;

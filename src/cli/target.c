@@ -99,7 +99,7 @@ int mm_take_target(const struct mm_options *o, pid_t pid, struct mm_elf_cache *e
 		return EXIT_TARGET;
 	}
 	/* A sweep reads the identity itself, on its own thread. */
-	if (!mm_fleet_wanted(o) && mm_identity_read(o->proc_root, pid, &(*out)->identity)) {
+	if (!mm_fleet_wanted(o) && mm_identity_read(o->proc_root, pid, &(*out)->identity, NULL)) {
 		mm_err("%d: %s", (int)pid, strerror(ENOMEM));
 		mm_snapshot_destroy(*out);
 		*out = NULL;

@@ -218,13 +218,30 @@ static char *user_name(long uid)
 	return asprintf(&name, "%ld", uid) < 0 ? NULL : name;
 }
 
-int mm_identity_read(const char *proc_root, pid_t pid, struct mm_identity *id)
+/* The command name between stat's first "(" and last ")": the kernel
+ * writes it there raw, as in comm, whose reader stops at a newline. */
+static char *stat_comm(const char *stat)
+{
+	const char *lp = strchr(stat, '('), *rp = strrchr(stat, ')');
+	char *comm;
+
+	if (!lp || !rp || rp < lp || !(comm = strndup(lp + 1, (size_t)(rp - lp - 1)))) {
+		return NULL;
+	}
+	comm[strcspn(comm, "\n")] = '\0';
+	return comm;
+}
+
+int mm_identity_read(const char *proc_root, pid_t pid, struct mm_identity *id, char **comm)
 {
 	const char *root = proc_root ? proc_root : "/proc";
 	char dir[256], host[256], *text;
 	size_t len;
 
 	*id = (struct mm_identity){ .uid = -1 };
+	if (comm) {
+		*comm = NULL;
+	}
 	snprintf(dir, sizeof(dir), "%s/%d", root, (int)pid);
 	if ((text = slurp(dir, "cmdline", &len))) {
 		id->cmdline = cmdline_text(text, len);
@@ -236,6 +253,9 @@ int mm_identity_read(const char *proc_root, pid_t pid, struct mm_identity *id)
 	}
 	if ((text = slurp(dir, "stat", &len))) {
 		id->start_time = start_time(root, text);
+		if (comm) {
+			*comm = stat_comm(text);
+		}
 		free(text);
 	}
 	if ((text = slurp(dir, "cgroup", &len))) {

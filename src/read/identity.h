@@ -9,11 +9,12 @@
 
 #include "model/model.h"
 
-/* Fills id for pid below proc_root (NULL: /proc).  What cannot be read
- * stays NULL (or -1, 0); the hostname is this machine's.  Returns 0, or
- * -ENOMEM.  Not thread-safe: it keeps the boot time and the last user
- * name looked up. */
-int mm_identity_read(const char *proc_root, pid_t pid, struct mm_identity *id);
+/* Fills id for pid below proc_root (NULL: /proc), and *comm (when comm is
+ * not NULL) with the command name as /proc/PID/comm gives it, from the
+ * stat file read anyway.  What cannot be read stays NULL (or -1, 0); the
+ * hostname is this machine's.  Returns 0, or -ENOMEM.  Not thread-safe:
+ * it keeps the boot time and the last user name looked up. */
+int mm_identity_read(const char *proc_root, pid_t pid, struct mm_identity *id, char **comm);
 
 /* The systemd unit ("foo.service", "session-3.scope") that a cgroup path
  * ends in, or NULL.  Allocated; pure, for the unit tests. */

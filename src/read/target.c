@@ -234,13 +234,16 @@ static int cached_read(struct mm_target *t, struct mm_mem_cache *c, uint64_t add
 static int read_present(struct mm_target *t, uint64_t addr, uint8_t *buf, size_t len,
 			struct mm_mem_cache *c)
 {
-	uint64_t ps = t->pm->page_size, end = addr + len;
+	uint64_t ps = t->pm->page_size, end = addr + len, first = addr & ~(ps - 1);
 	bool all = true;
-	int st, rc;
+	int st, rc, seen[2] = { 0, 0 };	/* the first pages' states: small reads ask once */
 
-	for (uint64_t p = addr & ~(ps - 1); p < end; p += ps) {
+	for (uint64_t p = first; p < end; p += ps) {
 		if ((st = page_state(t, p)) < 0) {
 			return st;
+		}
+		if ((p - first) / ps < 2) {
+			seen[(p - first) / ps] = st;
 		}
 		all &= st == 1;
 	}
@@ -248,10 +251,10 @@ static int read_present(struct mm_target *t, uint64_t addr, uint8_t *buf, size_t
 		return backend_read(t, addr, buf, len);
 	}
 	for (uint64_t a = addr; a < end;) {
-		uint64_t next = (a & ~(ps - 1)) + ps;
+		uint64_t next = (a & ~(ps - 1)) + ps, k = (a - first) / ps;
 		size_t n = (size_t)((next < end ? next : end) - a);
 
-		if (page_state(t, a) == 1) {
+		if ((k < 2 ? seen[k] : page_state(t, a)) == 1) {
 			rc = c ? cached_read(t, c, a, buf + (a - addr), n) :
 				 backend_read(t, a, buf + (a - addr), n);
 			if (rc) {

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -97,6 +98,7 @@ static void test_captured(void)
 				   "20 0 1 0 500 1000 100\n";
 	struct mm_identity id;
 	long hz = sysconf(_SC_CLK_TCK);
+	char *comm;
 
 	if (!mkdtemp(root)) {
 		CHECK(0, "mkdtemp");
@@ -110,7 +112,7 @@ static void test_captured(void)
 	put(dir, "status", "Name:\ta\nUid:\t0\t0\t0\t0\n", 21);
 	put(root, "stat", "cpu 1 2 3\nbtime 1700000000\n", 27);
 
-	CHECK(mm_identity_read(root, 42, &id) == 0, "read the captured tree");
+	CHECK(mm_identity_read(root, 42, &id, NULL) == 0, "read the captured tree");
 	EQ_STR(id.cmdline, "nginx: worker --flag");
 	EQ_STR(id.cgroup, "/system.slice/nginx.service");
 	EQ_STR(id.unit, "nginx.service");
@@ -120,13 +122,38 @@ static void test_captured(void)
 	EQ_U64(id.start_time, 1700000000 + (uint64_t)(500 / hz));
 	CHECK(id.hostname != NULL, "the hostname");
 	mm_identity_finish(&id);
+	CHECK(mm_identity_read(root, 42, &id, &comm) == 0, "read it again with comm");
+	eq_owned(comm, "a) (b", "comm from stat", __LINE__);
+	mm_identity_finish(&id);
 
 	snprintf(dir, sizeof(dir), "rm -rf '%s'", root);
 	CHECK(system(dir) == 0, "clean up");
 }
 
+/* This process's comm, with a newline in it, against its own
+ * /proc/PID/comm up to the first newline (as memmap read it before). */
+static void test_live_comm(void)
+{
+	char path[64], buf[64] = "", *comm = NULL;
+	struct mm_identity id;
+	FILE *f;
+
+	CHECK(prctl(PR_SET_NAME, "id t\nx)y", 0, 0, 0) == 0, "name this process");
+	snprintf(path, sizeof(path), "/proc/%d/comm", (int)getpid());
+	if ((f = fopen(path, "r"))) {
+		CHECK(fgets(buf, sizeof(buf), f) != NULL, "read %s", path);
+		fclose(f);
+	}
+	buf[strcspn(buf, "\n")] = '\0';
+	CHECK(mm_identity_read(NULL, getpid(), &id, &comm) == 0, "read this process");
+	CHECK(strcmp(buf, "id t") == 0, "comm file: %s", buf);
+	eq_owned(comm, buf, "comm from stat", __LINE__);
+	mm_identity_finish(&id);
+}
+
 int main(void)
 {
+	test_live_comm();
 	test_unit();
 	test_container();
 	test_euid();

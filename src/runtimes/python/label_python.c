@@ -293,6 +293,21 @@ static bool pool_agrees(struct python *py, uint64_t t, uint64_t usable, const st
 	       entry_valid(py, o, &one);
 }
 
+/* The widest gap between two mappings (between the heap and the mmap
+ * area, as a rule): no pointer lies there. */
+static void widest_hole(const struct mm_snapshot *snap, uint64_t hole[2])
+{
+	hole[0] = hole[1] = 0;
+	for (size_t i = 1; i < snap->nmappings; i++) {
+		uint64_t lo = snap->mappings[i - 1].end, hi = snap->mappings[i].start;
+
+		if (hi > lo && hi - lo > hole[1] - hole[0]) {
+			hole[0] = lo;
+			hole[1] = hi;
+		}
+	}
+}
+
 /* pymalloc's table of arena_objects, indexed by the pools' arenaindex: a
  * pointer in the image's data (a static in 3.11, inside _PyRuntime from
  * 3.12) to a malloc'd block whose glibc chunk header bounds its length.
@@ -307,12 +322,17 @@ static uint64_t find_table(struct python *py, const struct pool *v, size_t n,
 	struct pool reps[SAMPLE_ARENAS];
 	size_t nreps = 0, best_agree = 0;
 	uint64_t buf[512], best = 0;
+	/* The last writable and other mapping a pointer fell in: most point
+	 * into the heap or the image's own text and rodata. */
+	const struct mm_mapping *last[2] = { NULL, NULL };
+	uint64_t hole[2];		/* most words that are no pointer land here */
 
 	for (size_t i = 0; i < n && nreps < SAMPLE_ARENAS; i++) {
 		if (!i || v[i].arenaindex != v[i - 1].arenaindex) {
 			reps[nreps++] = v[i];
 		}
 	}
+	widest_hole(snap, hole);
 	/* A page at a time: a page not in RAM holds no pointer worth having.
 	 * The file sets the segments' sizes: only the first RW_SCAN_MAX bytes
 	 * of them are searched (libpython's data is a few hundred KiB). */
@@ -340,8 +360,20 @@ static uint64_t find_table(struct python *py, const struct pool *v, size_t n,
 				/* The table is malloc'd: never in the image itself,
 				 * whose data is full of pointers to its own objects. */
 				if (!t || (t & 15) || t == best || in_image_rw(py, t) ||
-				    !(m = mm_snapshot_find(snap, t)) ||
-				    m->perms[1] != 'w' || peek_word(py, t - 8, &hdr)) {
+				    t < snap->mappings[0].start || (t >= hole[0] && t < hole[1])) {
+					continue;
+				}
+				m = last[0];
+				if (!m || t < m->start || t >= m->end) {
+					m = last[1];
+				}
+				if (!m || t < m->start || t >= m->end) {
+					m = mm_snapshot_find(snap, t);
+				}
+				if (m) {
+					last[m->perms[1] == 'w'] = m;
+				}
+				if (!m || m->perms[1] != 'w' || peek_word(py, t - 8, &hdr)) {
 					continue;
 				}
 				/* usable size: the chunk less its size field (and
